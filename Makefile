@@ -1,0 +1,39 @@
+# Set-up and everyday commands; every target creates .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test kb index perf screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(STAMP)
+
+# Install, build the KB if it is missing, then open the window.
+run: $(STAMP)
+	@test -f resources/kb/manifest.json || $(BIN)/patternkb build
+	$(BIN)/patternkb gui
+
+# Install with test extras and run the whole suite headless.
+test: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+kb: $(STAMP)
+	$(BIN)/patternkb build
+	$(BIN)/patternkb schema
+
+perf: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/perf -s -p no:randomly -o addopts=""
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""patternkb's window and command line: the only package that imports Qt."""

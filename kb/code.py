@@ -1,0 +1,261 @@
+"""Code blocks: named snippets, the Rust items they define and use, and the crates they need."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+
+from pygments.lexers import RustLexer
+from pygments.token import Comment, Keyword, Name, Punctuation, Token
+
+# The comment that opens a unit, per language; languages not listed are never split.
+COMMENT_PREFIX = {
+    "rust": "//", "rs": "//", "c": "//", "cpp": "//", "go": "//", "java": "//",
+    "javascript": "//", "js": "//", "typescript": "//", "ts": "//", "kotlin": "//", "swift": "//",
+    "toml": "#", "bash": "#", "sh": "#", "shell": "#", "zsh": "#", "dockerfile": "#",
+    "python": "#", "py": "#", "yaml": "#", "yml": "#", "ini": "#", "makefile": "#",
+}
+RUST = {"rust", "rs"}
+
+# Types and modules worth finding a pattern by even when the pattern only uses them.
+NOTABLE_SYMBOLS = frozenset("""
+Arc Mutex RwLock Condvar Barrier Cow Rc Weak RefCell Cell UnsafeCell OnceCell OnceLock LazyLock Lazy
+Box Pin Future Stream Poll Waker HashMap HashSet BTreeMap BTreeSet VecDeque BinaryHeap Vec String
+Option Result PhantomData MaybeUninit NonNull ManuallyDrop AtomicBool AtomicUsize AtomicU64 AtomicI64
+AtomicPtr Ordering mpsc oneshot broadcast watch Semaphore Notify JoinHandle JoinSet Sender Receiver
+Send Sync Copy Clone Drop Deref DerefMut Iterator IntoIterator From Into TryFrom TryInto AsRef Borrow
+Display Debug Default Error Serialize Deserialize Duration Instant SmallVec Bytes BytesMut BufReader
+BufWriter TcpListener TcpStream UdpSocket Read Write AsyncRead AsyncWrite PgPool Pool Router
+Any TypeId Hash Hasher PartialEq Eq PartialOrd Ord Fn FnMut FnOnce Sized
+""".split())
+
+_PATH_SEP = "::"
+_LEXER = RustLexer(stripnl=False, ensurenl=False)
+# Enum variants Pygments marks as builtins: everywhere, so they tell nothing about a pattern.
+_TOO_COMMON = frozenset({"Ok", "Err", "Some", "None", "Self"})
+# Standard-library modules, which read like crates when used as `thread::spawn`.
+_STD_MODULES = frozenset("""
+any alloc arch array ascii borrow boxed cell char clone cmp collections convert default env error
+f32 f64 ffi fmt fs future hash hint i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize io iter
+marker mem net num ops option os panic path pin prelude primitive process ptr rc result slice str
+string sync task thread time vec
+""".split())
+_NOT_CRATES = frozenset({"std", "core", "alloc", "crate", "self", "super", "Self", "proc_macro"})
+_DEFINING = {"struct": "struct", "enum": "enum", "trait": "trait", "fn": "fn", "type": "type",
+             "union": "union", "mod": "mod", "const": "const", "static": "static"}
+
+
+@dataclass(frozen=True)
+class SnippetSpan:
+    title: str | None  # None when the unit opens without a comment
+    code: str
+    line_offset: int  # 0-based line of the unit's first line within the block
+
+
+def _comment_title(line: str, prefix: str) -> str | None:
+    """The title a unit-opening comment gives, or None when the line does not open a unit."""
+    if not line.startswith(prefix):  # only comments at column 0 open a unit
+        return None
+    rest = line[len(prefix):]
+    if prefix == "//" and rest[:1] in ("/", "!"):  # doc comments belong to the item below
+        return None
+    if prefix == "#" and rest[:1] in ("!", "["):  # shebangs and attributes
+        return None
+    title = rest.strip().strip("-=#/ ").strip()
+    return title or None
+
+
+def split_snippets(code: str, language: str) -> list[SnippetSpan]:
+    """Split a block wherever a comment line follows a blank line (or starts the block).
+
+    Lossless: the spans' code joined in order is `code`.
+    """
+    prefix = COMMENT_PREFIX.get(language.lower())
+    lines = code.splitlines(keepends=True)
+    starts: list[tuple[int, str | None]] = []
+    for i, line in enumerate(lines):
+        if prefix and (i == 0 or not lines[i - 1].strip()):
+            title = _comment_title(line, prefix)
+            if title is not None:
+                starts.append((i, title))
+    if not starts:
+        starts = [(0, None)]
+    elif starts[0][0] > 0:
+        if "".join(lines[: starts[0][0]]).strip():
+            starts.insert(0, (0, None))
+        else:  # only blank lines before the first comment: they belong to its unit
+            starts[0] = (0, starts[0][1])
+    spans = []
+    for n, (start, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        spans.append(SnippetSpan(title=title, code="".join(lines[start:end]) if lines else code,
+                                 line_offset=start))
+    return spans
+
+
+@dataclass
+class CodeFacts:
+    defines: list[str]
+    symbols: list[str]  # defined items first, then notable ones used
+    crates: list[str]
+    modules: list[str]  # modules the code declares or imports by name (never crates)
+
+
+def _rust_tokens(code: str, *, attributes: bool = True):
+    """Significant Rust tokens, with `::` joined and attribute contents lexed as Rust too."""
+    out: list[tuple[object, str]] = []
+    for ttype, value in _LEXER.get_tokens(code):
+        if ttype in Comment.Preproc:
+            if attributes and value not in ("#[", "#![", "]"):
+                out.extend(_rust_tokens(value, attributes=False))
+            continue
+        if ttype in Comment or ttype in Token.Text or not value.strip():
+            continue
+        if value == ":" and out and out[-1][1] == ":" and out[-1][0] in Punctuation:
+            out[-1] = (Punctuation, _PATH_SEP)
+            continue
+        out.append((ttype, value))
+    return out
+
+
+def _is_name(ttype) -> bool:
+    return ttype in Name and ttype not in Name.Builtin.Pseudo
+
+
+def rust_facts(code: str) -> CodeFacts:
+    tokens = _rust_tokens(code)
+    defines: list[str] = []
+    used: list[str] = []
+    roots: list[str] = []
+    modules: set[str] = set()
+    in_use = False
+    use_root: str | None = None
+    # Brace depth inside impl and trait bodies: their fns are methods, not items of the pattern.
+    depth = 0
+    body_depths: list[int] = []
+    pending_body = False
+    for i, (ttype, value) in enumerate(tokens):
+        prev = tokens[i - 1][1] if i else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else (Token, "")
+        if value == "{":
+            depth += 1
+            if pending_body:
+                body_depths.append(depth)
+                pending_body = False
+        elif value == "}":
+            if body_depths and body_depths[-1] == depth:
+                body_depths.pop()
+            depth -= 1
+        top_level = not body_depths
+        if ttype in Keyword and value == "use":
+            in_use, use_root = True, None
+            continue
+        if in_use and value == ";":
+            in_use = False
+            continue
+        if ttype in Keyword and value in _DEFINING and _is_name(nxt[0]):
+            if value == "mod":
+                modules.add(nxt[1])
+            elif value in ("const", "static") or not top_level:
+                pass
+            else:
+                defines.append(nxt[1])
+                pending_body = value == "trait"
+            continue
+        if ttype in Keyword and value == "impl" and prev != "->" and prev != ":":
+            target = _impl_target(tokens, i + 1)
+            if target and top_level:
+                defines.append(target)
+                pending_body = True
+            continue
+        if ttype in Name.Function.Magic and value == "macro_rules!" and _is_name(nxt[0]):
+            defines.append(nxt[1] + "!")
+            continue
+        if not _is_name(ttype):
+            continue
+        if in_use:
+            if use_root is None and prev != _PATH_SEP:
+                use_root = value
+                roots.append(value)
+            elif nxt[1] != _PATH_SEP:
+                modules.add(value)  # a leaf a `use` brings in: not a crate when used as a path
+        elif nxt[1] == _PATH_SEP and prev not in (_PATH_SEP, ".") and value[:1].islower():
+            roots.append(value)
+        if value in _TOO_COMMON:
+            continue
+        if value in NOTABLE_SYMBOLS or (ttype in Name.Builtin and value[:1].isupper()):
+            used.append(value)
+    defines = _unique(defines)
+    symbols = defines + sorted(set(used) - set(defines))
+    crates = sorted({r for r in roots
+                     if r[:1].islower() and r not in _NOT_CRATES and r not in _STD_MODULES and r not in modules})
+    return CodeFacts(defines=defines, symbols=symbols, crates=crates, modules=sorted(modules))
+
+
+def _impl_target(tokens, i: int) -> str | None:
+    """The type an `impl` block is for: `impl<T> Trait for Target<T>` gives Target."""
+    depth = 0
+    names: list[str] = []
+    while i < len(tokens):
+        ttype, value = tokens[i]
+        if value == "<":
+            depth += 1
+        elif value == ">":
+            depth -= 1
+        elif value == ">>":
+            depth -= 2
+        elif depth <= 0 and value in ("{", "where", ";"):
+            break
+        elif depth <= 0 and value == "for" and ttype in Keyword:
+            names = []
+        elif depth <= 0 and _is_name(ttype) and (i + 1 >= len(tokens) or tokens[i + 1][1] != _PATH_SEP):
+            names.append(value)
+        i += 1
+    return names[-1] if names else None
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def toml_crates(code: str) -> list[str]:
+    """Crate names from the dependency tables of a Cargo.toml fragment."""
+    names: set[str] = set()
+    try:
+        data = tomllib.loads(code)
+    except tomllib.TOMLDecodeError:
+        return _toml_crates_by_line(code)
+
+    def walk(table: dict, path: tuple[str, ...]) -> None:
+        for key, value in table.items():
+            if key.endswith("dependencies") and isinstance(value, dict):
+                names.update(value.keys())
+            elif isinstance(value, dict):
+                walk(value, path + (key,))
+
+    walk(data, ())
+    return sorted(n.replace("-", "_") for n in names)
+
+
+def _toml_crates_by_line(code: str) -> list[str]:
+    # A fragment that is not valid TOML on its own: read the dependency tables line by line.
+    names: set[str] = set()
+    in_deps = False
+    for raw in code.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            in_deps = line.strip("[]").strip().endswith("dependencies")
+        elif in_deps and "=" in line and not line.startswith("#"):
+            name = line.split("=", 1)[0].strip().strip('"')
+            if name and all(c.isalnum() or c in "-_" for c in name):
+                names.add(name.replace("-", "_"))
+    return sorted(names)
+
+
+def code_facts(code: str, language: str) -> CodeFacts:
+    lang = language.lower()
+    if lang in RUST:
+        return rust_facts(code)
+    if lang == "toml":
+        return CodeFacts(defines=[], symbols=[], crates=toml_crates(code), modules=[])
+    return CodeFacts(defines=[], symbols=[], crates=[], modules=[])

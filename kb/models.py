@@ -1,0 +1,184 @@
+"""The entries of a knowledge base: Pydantic models that every stage after parsing relies on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+SCHEMA_VERSION = 1
+
+# Ids are slugs joined by "/", so an id can never name a path outside the KB directory.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where an entry stands in its guide: a file relative to the guide's root, 1-based lines."""
+
+    file: str
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+
+
+class CodeBlock(_Strict):
+    """One fenced code block, its code exactly as in the guide."""
+
+    language: str
+    code: str
+    line_start: int = Field(ge=1, description="line of the opening fence")
+
+
+class Snippet(_Strict):
+    """A named unit of a code block; a block's snippets joined in order give the block back."""
+
+    title: str = Field(min_length=1)
+    language: str
+    code: str
+    block: int = Field(ge=0, description="index of the code block it comes from")
+    line_start: int = Field(ge=1, description="line in the guide of its first line of code")
+    symbols: list[str]
+
+
+class Part(_Strict):
+    """A named part of a pattern, such as Motivation or See also (from its sub-headings)."""
+
+    name: str
+    markdown: str
+    line_start: int = Field(ge=1)
+
+
+class _EntryBase(_Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    guide: str
+    title: str = Field(min_length=1)
+    section: str = Field(description="id of the section the entry is in")
+    path: list[str] = Field(description="heading titles from the section down to the entry")
+    order: int = Field(ge=0, description="position in the guide's own order")
+    symbols: list[str]
+    crates: list[str]
+    tags: list[str] = Field(min_length=1)
+    source: Source
+
+
+class Pattern(_EntryBase):
+    """A pattern: one heading at the guide's pattern level with its prose and code."""
+
+    kind: Literal["pattern"] = "pattern"
+    icon: str
+    summary: str
+    markdown: str = Field(description="the body as Markdown, code fences included")
+    prose: str = Field(description="the body as Markdown without code fences")
+    text: str = Field(description="the prose as plain text")
+    code: list[CodeBlock]
+    snippets: list[Snippet]
+    parts: list[Part]
+    defines: list[str] = Field(description="Rust items the pattern's code defines")
+    links: list[str] = Field(description="ids of entries the pattern links to explicitly")
+
+    @field_validator("snippets")
+    @classmethod
+    def _snippets_are_lossless(cls, snippets: list[Snippet], info) -> list[Snippet]:
+        code = info.data.get("code")
+        if code is None:
+            return snippets
+        for index, block in enumerate(code):
+            joined = "".join(s.code for s in snippets if s.block == index)
+            if joined != block.code:
+                raise ValueError(f"snippets of code block {index} do not join back to the block")
+        return snippets
+
+
+class ChecklistItem(_EntryBase):
+    """One item of a checklist: `text` keeps its inline Markdown, `title` is plain."""
+
+    kind: Literal["checklist"] = "checklist"
+    text: str
+    group: str
+    list: str
+    code: list[CodeBlock] = Field(default_factory=list, max_length=0)
+    snippets: list[Snippet] = Field(default_factory=list, max_length=0)
+
+
+Entry = Annotated[Union[Pattern, ChecklistItem], Field(discriminator="kind")]
+EntryList = TypeAdapter(list[Entry])
+
+
+class Section(_Strict):
+    """A section of a guide (its `##` level in the bundled guide)."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    guide: str
+    title: str = Field(min_length=1)
+    icon: str
+    order: int = Field(ge=0)
+    summary: str
+    role: Literal["content", "checklist"]
+    source: Source
+
+
+SectionList = TypeAdapter(list[Section])
+
+
+class GuideInfo(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    title: str
+    file: str = Field(description="the guide's file or directory name")
+    layout: Literal["single-file", "mdbook"]
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    pattern_level: int = Field(ge=1, le=6)
+    repaired_runs: int = Field(ge=0)
+
+
+class Counts(_Strict):
+    sections: int
+    patterns: int
+    code_blocks: int
+    snippets: int
+    checklist_items: int
+    repaired_runs: int
+
+
+class BuildWarning(_Strict):
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: warning: {self.message}"
+
+
+class Manifest(_Strict):
+    schema_version: int
+    builder_version: str
+    guides: list[GuideInfo]
+    counts: Counts
+    warnings: list[BuildWarning]
+
+
+@dataclass
+class KnowledgeBase:
+    manifest: Manifest
+    sections: list[Section]
+    entries: list[Pattern | ChecklistItem]
+    fingerprint: str = ""  # sha256 of the stored files; empty until written or loaded
+
+    def entry(self, entry_id: str) -> Pattern | ChecklistItem | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        return [e for e in self.entries if isinstance(e, Pattern)]
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -1,0 +1,69 @@
+"""The tag vocabulary: a small, fixed set of topics every pattern is filed under.
+
+A tag applies when enough of its cue words occur in a pattern: a cue in the title or section
+title counts 3, in a symbol, crate, the prose or a code comment 1; a tag needs 3.
+A pattern that meets no tag gets `fundamentals`, so tags are never empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+# tag -> cue words (lower case; a trailing * matches any ending)
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "concurrency": ("concurren*", "thread*", "mutex*", "rwlock", "arc", "atomic*", "channel*",
+                    "mpsc", "lock*", "parallel*", "actor*", "condvar", "send", "sync", "rayon"),
+    "async": ("async", "await", "tokio", "future*", "stream*", "executor", "runtime", "spawn*",
+              "semaphore", "futures"),
+    "error-handling": ("error", "errors", "thiserror", "anyhow", "panic*", "unwrap", "fallible",
+                       "recover*", "retry*", "context"),
+    "memory": ("memory", "heap", "stack", "allocat*", "allocator*", "rc", "refcell", "cow", "pool",
+               "pooled*", "arena", "smart", "pointer*", "interning", "intern"),
+    "ownership": ("ownership", "owner*", "borrow*", "move*", "lifetime*", "reference*"),
+    "types": ("type*", "enum*", "trait*", "generic*", "match*", "newtype*", "associated"),
+    "unsafe": ("unsafe", "ffi", "raw", "ptr", "extern", "invariant*", "nonnull", "maybeuninit"),
+    "testing": ("test*", "mock*", "proptest", "assert*", "integration", "property-based", "fixture*"),
+    "performance": ("performance", "optimi*", "bench*", "criterion", "profil*", "simd", "inline",
+                    "cache", "fast", "zero-copy", "flamegraph", "allocation"),
+    "api-design": ("api", "builder*", "newtype*", "extension", "typestate", "interface*", "ergonomic*"),
+    "networking": ("network*", "http", "websocket*", "tcp", "udp", "server*", "client*", "reqwest",
+                   "axum", "hyper", "tower", "socket*", "request*"),
+    "database": ("database*", "sql", "sqlx", "postgres*", "pgpool", "query", "transaction*", "orm"),
+    "build": ("cargo", "build", "crate*", "module*", "feature*", "workspace*", "dependenc*",
+              "docker*", "cross-compil*", "deploy*", "toml"),
+    "debugging": ("debugging", "debugger", "dbg", "tracing", "logging", "logger", "profil*",
+                  "instrument*", "flamegraph", "breakpoint*", "backtrace*"),
+    "architecture": ("architecture", "state", "machine", "event*", "command*", "cqrs", "domain",
+                     "layer*", "container", "dependency", "injection", "service*", "use-case*"),
+    "serialization": ("serde", "serializ*", "deserializ*", "json", "yaml"),
+    "fundamentals": (),
+}
+FALLBACK = "fundamentals"
+THRESHOLD = 3
+MAX_TAGS = 4
+
+_WORD = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+def _matches(cue: str, word: str) -> bool:
+    return word.startswith(cue[:-1]) if cue.endswith("*") else word == cue
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def choose_tags(*, title: str, section: str, symbols: list[str], crates: list[str], prose: str) -> list[str]:
+    weighted = [(w, 3) for w in _words(f"{title} {section}")]
+    weighted += [(w, 1) for w in _words(" ".join(symbols + crates))]
+    weighted += [(w, 1) for w in _words(prose)]
+    scores: dict[str, int] = {}
+    for tag, cues in VOCABULARY.items():
+        score = 0
+        for cue in cues:
+            best = max((weight for word, weight in weighted if _matches(cue, word)), default=0)
+            score += best
+        if score >= THRESHOLD:
+            scores[tag] = score
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))[:MAX_TAGS]
+    return sorted(ranked) or [FALLBACK]
