@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import ValidationError
 
 from kb import __version__
-from kb.code import code_facts, split_snippets
+from kb.code import block_facts, split_snippets
 from kb.drafts import DraftGuide, DraftPattern, DraftSection
 from kb.errors import GuideError
 from kb.headings import split_icon
@@ -148,14 +148,13 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
         for fence in block.fences:
             index = len(code)
             code.append(CodeBlock(language=fence.language or "text", code=fence.code, line_start=fence.line_start))
-            facts = code_facts(fence.code, fence.language)
+            spans = split_snippets(fence.code, fence.language)
+            facts, span_facts_list = block_facts(fence.code, fence.language, spans)
             defines += facts.defines
             symbols += facts.symbols
             crates.update(facts.crates)
             modules.update(facts.modules)
-            spans = split_snippets(fence.code, fence.language)
-            for n, span in enumerate(spans):
-                span_facts = code_facts(span.code, fence.language) if len(spans) > 1 else facts
+            for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
                 name = span.title or (span_facts.defines[0] if span_facts.defines else None)
                 if name is None:
                     name = title if len(spans) == 1 else f"{title} ({n + 1})"

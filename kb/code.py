@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 
 from pygments.lexers import RustLexer
-from pygments.token import Comment, Keyword, Name, Punctuation, Token
+from pygments.token import Comment, Keyword, Name, Token
 
 # The comment that opens a unit, per language; languages not listed are never split.
 COMMENT_PREFIX = {
@@ -101,29 +101,79 @@ class CodeFacts:
     modules: list[str]  # modules the code declares or imports by name (never crates)
 
 
-def _rust_tokens(code: str, *, attributes: bool = True):
-    """Significant Rust tokens, with `::` joined and attribute contents lexed as Rust too."""
-    out: list[tuple[object, str]] = []
-    for ttype, value in _LEXER.get_tokens(code):
+_CATEGORY: dict[object, str] = {}
+
+
+def _category(ttype) -> str:
+    """A token type's role here, memoised: Pygments' `in` on token types is slow in bulk."""
+    category = _CATEGORY.get(ttype)
+    if category is None:
         if ttype in Comment.Preproc:
-            if attributes and value not in ("#[", "#![", "]"):
-                out.extend(_rust_tokens(value, attributes=False))
-            continue
-        if ttype in Comment or ttype in Token.Text or not value.strip():
-            continue
-        if value == ":" and out and out[-1][1] == ":" and out[-1][0] in Punctuation:
-            out[-1] = (Punctuation, _PATH_SEP)
-            continue
-        out.append((ttype, value))
+            category = "attribute"
+        elif ttype in Comment or ttype in Token.Text or ttype in Token.Literal:
+            category = "skip"
+        elif ttype in Keyword:
+            category = "keyword"
+        elif ttype in Name.Function.Magic:
+            category = "magic"
+        elif ttype in Name.Builtin.Pseudo:
+            category = "other"
+        elif ttype in Name.Builtin:
+            category = "builtin"
+        elif ttype in Name:
+            category = "name"
+        else:
+            category = "other"
+        _CATEGORY[ttype] = category
+    return category
+
+
+@dataclass(frozen=True)
+class RustToken:
+    category: str
+    value: str
+    line: int  # 0-based line within the code
+
+
+def lex_rust(code: str) -> list[RustToken]:
+    """Significant Rust tokens with their lines, `::` joined and attribute contents lexed too."""
+    out: list[RustToken] = []
+    line = 0
+    for ttype, value in _LEXER.get_tokens(code):
+        category = _category(ttype)
+        if category == "attribute":
+            if value not in ("#[", "#![", "]"):
+                out.extend(RustToken(t.category, t.value, line) for t in _lex_attribute(value))
+        elif category != "skip" and value.strip():
+            if value == ":" and out and out[-1].value == ":" and out[-1].line == line:
+                out[-1] = RustToken("other", _PATH_SEP, line)
+            else:
+                out.append(RustToken(category, value, line))
+        line += value.count("\n")
     return out
 
 
-def _is_name(ttype) -> bool:
-    return ttype in Name and ttype not in Name.Builtin.Pseudo
+def _lex_attribute(text: str) -> list[RustToken]:
+    out: list[RustToken] = []
+    for ttype, value in _LEXER.get_tokens(text):
+        category = _category(ttype)
+        if category not in ("skip", "attribute") and value.strip():
+            if value == ":" and out and out[-1].value == ":":
+                out[-1] = RustToken("other", _PATH_SEP, 0)
+            else:
+                out.append(RustToken(category, value, 0))
+    return out
+
+
+def _is_name(category: str) -> bool:
+    return category in ("name", "builtin")
 
 
 def rust_facts(code: str) -> CodeFacts:
-    tokens = _rust_tokens(code)
+    return facts_from_tokens(lex_rust(code))
+
+
+def facts_from_tokens(tokens: list[RustToken]) -> CodeFacts:
     defines: list[str] = []
     used: list[str] = []
     roots: list[str] = []
@@ -134,9 +184,11 @@ def rust_facts(code: str) -> CodeFacts:
     depth = 0
     body_depths: list[int] = []
     pending_body = False
-    for i, (ttype, value) in enumerate(tokens):
-        prev = tokens[i - 1][1] if i else ""
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else (Token, "")
+    blank = RustToken("other", "", 0)
+    for i, token in enumerate(tokens):
+        category, value = token.category, token.value
+        prev = tokens[i - 1].value if i else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else blank
         if value == "{":
             depth += 1
             if pending_body:
@@ -147,43 +199,41 @@ def rust_facts(code: str) -> CodeFacts:
                 body_depths.pop()
             depth -= 1
         top_level = not body_depths
-        if ttype in Keyword and value == "use":
-            in_use, use_root = True, None
+        if category == "keyword":
+            if value == "use":
+                in_use, use_root = True, None
+            elif value in _DEFINING and _is_name(nxt.category):
+                if value == "mod":
+                    modules.add(nxt.value)
+                elif value not in ("const", "static") and top_level:
+                    defines.append(nxt.value)
+                    pending_body = value == "trait"
+            elif value == "impl" and prev not in ("->", ":"):
+                target = _impl_target(tokens, i + 1)
+                if target and top_level:
+                    defines.append(target)
+                    pending_body = True
             continue
         if in_use and value == ";":
             in_use = False
             continue
-        if ttype in Keyword and value in _DEFINING and _is_name(nxt[0]):
-            if value == "mod":
-                modules.add(nxt[1])
-            elif value in ("const", "static") or not top_level:
-                pass
-            else:
-                defines.append(nxt[1])
-                pending_body = value == "trait"
+        if category == "magic":
+            if value == "macro_rules!" and _is_name(nxt.category):
+                defines.append(nxt.value + "!")
             continue
-        if ttype in Keyword and value == "impl" and prev != "->" and prev != ":":
-            target = _impl_target(tokens, i + 1)
-            if target and top_level:
-                defines.append(target)
-                pending_body = True
-            continue
-        if ttype in Name.Function.Magic and value == "macro_rules!" and _is_name(nxt[0]):
-            defines.append(nxt[1] + "!")
-            continue
-        if not _is_name(ttype):
+        if not _is_name(category):
             continue
         if in_use:
             if use_root is None and prev != _PATH_SEP:
                 use_root = value
                 roots.append(value)
-            elif nxt[1] != _PATH_SEP:
+            elif nxt.value != _PATH_SEP:
                 modules.add(value)  # a leaf a `use` brings in: not a crate when used as a path
-        elif nxt[1] == _PATH_SEP and prev not in (_PATH_SEP, ".") and value[:1].islower():
+        elif nxt.value == _PATH_SEP and prev not in (_PATH_SEP, ".") and value[:1].islower():
             roots.append(value)
         if value in _TOO_COMMON:
             continue
-        if value in NOTABLE_SYMBOLS or (ttype in Name.Builtin and value[:1].isupper()):
+        if value in NOTABLE_SYMBOLS or (category == "builtin" and value[:1].isupper()):
             used.append(value)
     defines = _unique(defines)
     symbols = defines + sorted(set(used) - set(defines))
@@ -192,12 +242,13 @@ def rust_facts(code: str) -> CodeFacts:
     return CodeFacts(defines=defines, symbols=symbols, crates=crates, modules=sorted(modules))
 
 
-def _impl_target(tokens, i: int) -> str | None:
+def _impl_target(tokens: list[RustToken], i: int) -> str | None:
     """The type an `impl` block is for: `impl<T> Trait for Target<T>` gives Target."""
     depth = 0
     names: list[str] = []
     while i < len(tokens):
-        ttype, value = tokens[i]
+        token = tokens[i]
+        value = token.value
         if value == "<":
             depth += 1
         elif value == ">":
@@ -206,9 +257,9 @@ def _impl_target(tokens, i: int) -> str | None:
             depth -= 2
         elif depth <= 0 and value in ("{", "where", ";"):
             break
-        elif depth <= 0 and value == "for" and ttype in Keyword:
+        elif depth <= 0 and value == "for" and token.category == "keyword":
             names = []
-        elif depth <= 0 and _is_name(ttype) and (i + 1 >= len(tokens) or tokens[i + 1][1] != _PATH_SEP):
+        elif depth <= 0 and _is_name(token.category) and (i + 1 >= len(tokens) or tokens[i + 1].value != _PATH_SEP):
             names.append(value)
         i += 1
     return names[-1] if names else None
@@ -253,9 +304,21 @@ def _toml_crates_by_line(code: str) -> list[str]:
 
 
 def code_facts(code: str, language: str) -> CodeFacts:
+    return block_facts(code, language, [])[0]
+
+
+def block_facts(code: str, language: str, spans: list[SnippetSpan]) -> tuple[CodeFacts, list[CodeFacts]]:
+    """Facts of a whole block and of each of its snippets, lexing the block once."""
     lang = language.lower()
     if lang in RUST:
-        return rust_facts(code)
+        tokens = lex_rust(code)
+        per_span = []
+        for n, span in enumerate(spans):
+            end = spans[n + 1].line_offset if n + 1 < len(spans) else float("inf")
+            per_span.append(facts_from_tokens([t for t in tokens if span.line_offset <= t.line < end]))
+        return facts_from_tokens(tokens), per_span
     if lang == "toml":
-        return CodeFacts(defines=[], symbols=[], crates=toml_crates(code), modules=[])
-    return CodeFacts(defines=[], symbols=[], crates=[], modules=[])
+        whole = CodeFacts(defines=[], symbols=[], crates=toml_crates(code), modules=[])
+        return whole, [CodeFacts(defines=[], symbols=[], crates=toml_crates(s.code), modules=[]) for s in spans]
+    empty = CodeFacts(defines=[], symbols=[], crates=[], modules=[])
+    return empty, [empty for _ in spans]

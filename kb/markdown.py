@@ -60,6 +60,11 @@ def _fence(token: Token, lines: list[str]) -> Fence:
     start, end = token.map  # type: ignore[misc]
     last = lines[end - 1].strip() if end - 1 < len(lines) else ""
     closed = end - start >= 2 and last.startswith(token.markup) and set(last) <= set(token.markup[0])
+    # An opening fence with an info string inside the code means this fence was never closed
+    # and swallowed the next one's opening line (CommonMark cannot close on "```rust").
+    if closed and any(line.startswith(token.markup) and line[len(token.markup):].strip().isidentifier()
+                      for line in token.content.split("\n")):
+        closed = False
     language = token.info.strip().split()[0].lower() if token.info.strip() else ""
     return Fence(language=language, code=token.content, line_start=start + 1, line_end=end, closed=closed)
 

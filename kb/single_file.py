@@ -42,27 +42,47 @@ def parse_document(text: str, file: str) -> tuple[list[Block], list[tuple[str, i
 
 
 def detect_pattern_level(blocks: list[Block]) -> int:
-    """The heading level whose sections carry the code: for each level, count the headings whose
-    subtree holds a code block; take the shallowest level with at least 60% of the best count,
-    ignoring a level with a single heading (a document title) when a deeper one has several."""
+    """The heading level whose sections carry the code.
+
+    For each level, count the headings whose subtree holds a code block. Levels whose headings
+    are mere containers (nothing of their own before their first sub-heading) and a lone top
+    heading (the title) cannot be the pattern level. Of the rest, take the shallowest level with
+    at least 60% of the best count, so "#### Example" under each pattern does not win.
+    """
     counts: dict[int, int] = {}
+    with_own: dict[int, int] = {}
     headings_at: dict[int, int] = {}
-    open_headings: dict[int, bool] = {}
+    open_headings: dict[int, list[bool]] = {}  # level -> [has code, has own content]
+    last_level: int | None = None
+
+    def close(level: int) -> None:
+        has_code, has_own = open_headings.pop(level)
+        counts[level] = counts.get(level, 0) + has_code
+        with_own[level] = with_own.get(level, 0) + (has_code and has_own)
+
     for block in blocks:
         if block.kind == "heading":
             for level in [lv for lv in open_headings if lv >= block.level]:
-                counts[level] = counts.get(level, 0) + open_headings.pop(level)
-            open_headings[block.level] = False
+                close(level)
+            open_headings[block.level] = [False, False]
             headings_at[block.level] = headings_at.get(block.level, 0) + 1
-        elif block.fences:
-            for level in open_headings:
-                open_headings[level] = True
-    for level, has_code in open_headings.items():
-        counts[level] = counts.get(level, 0) + has_code
+            last_level = block.level
+            continue
+        if last_level in open_headings and block.kind != "other":
+            open_headings[last_level][1] = True
+        if block.fences:
+            for state in open_headings.values():
+                state[0] = True
+    for level in list(open_headings):
+        close(level)
     if not headings_at:
         return 1
-    candidates = {lv: c for lv, c in counts.items() if c and not (headings_at[lv] == 1 and len(headings_at) > 1
-                                                                  and max(headings_at.values()) > 1)}
+    top = min(headings_at)
+    candidates = {lv: c for lv, c in counts.items() if c and with_own[lv] * 2 >= c}
+    if headings_at[top] == 1 and any(c for lv, c in candidates.items() if lv != top):
+        candidates.pop(top, None)  # a lone top heading is the document's title
+    if not candidates:
+        candidates = {lv: c for lv, c in counts.items() if c}
     if not candidates:
         # No code anywhere: the level below the title, or the only level there is.
         levels = sorted(lv for lv, n in headings_at.items() if n > 1) or sorted(headings_at)

@@ -42,27 +42,33 @@ FALLBACK = "fundamentals"
 THRESHOLD = 3
 MAX_TAGS = 4
 
-_WORD = re.compile(r"[a-z][a-z0-9_-]*")
+
+def _cue_pattern(cue: str) -> str:
+    return re.escape(cue[:-1]) + r"[a-z0-9_-]*" if cue.endswith("*") else re.escape(cue)
+
+
+# One regex per tag finds its cue words in a text in a single pass.
+_TAG_REGEX = {
+    tag: re.compile(r"(?<![a-z0-9_])(?:" + "|".join(_cue_pattern(c) for c in cues) + r")(?![a-z0-9_-])")
+    for tag, cues in VOCABULARY.items() if cues
+}
 
 
 def _matches(cue: str, word: str) -> bool:
     return word.startswith(cue[:-1]) if cue.endswith("*") else word == cue
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
 def choose_tags(*, title: str, section: str, symbols: list[str], crates: list[str], prose: str) -> list[str]:
-    weighted = [(w, 3) for w in _words(f"{title} {section}")]
-    weighted += [(w, 1) for w in _words(" ".join(symbols + crates))]
-    weighted += [(w, 1) for w in _words(prose)]
+    texts = [(f"{title} {section}".lower(), 3), (" ".join(symbols + crates).lower(), 1), (prose.lower(), 1)]
     scores: dict[str, int] = {}
-    for tag, cues in VOCABULARY.items():
-        score = 0
-        for cue in cues:
-            best = max((weight for word, weight in weighted if _matches(cue, word)), default=0)
-            score += best
+    for tag, regex in _TAG_REGEX.items():
+        best: dict[str, int] = {}
+        for text, weight in texts:
+            for word in set(regex.findall(text)):
+                for cue in VOCABULARY[tag]:
+                    if _matches(cue, word) and best.get(cue, 0) < weight:
+                        best[cue] = weight
+        score = sum(best.values())
         if score >= THRESHOLD:
             scores[tag] = score
     ranked = sorted(scores, key=lambda t: (-scores[t], t))[:MAX_TAGS]

@@ -1,0 +1,58 @@
+"""`patternkb list` and `show` over the bundled KB, as a maintainer reads them."""
+
+import json
+
+from app.cli import main
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_list_prints_every_entry(capsys):
+    status, out, _ = run(capsys, "list")
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 37 + 65
+    assert lines[11].split() == ["concurrency-async/thread-safety-patterns", "pattern", "Thread", "Safety", "Patterns"]
+
+
+def test_list_json_is_an_array_of_all_entries(capsys):
+    status, out, _ = run(capsys, "list", "--json")
+    entries = json.loads(out)
+    assert status == 0 and len(entries) == 102
+    required = {"id", "kind", "title", "section", "path", "code", "snippets", "symbols", "crates", "tags", "source"}
+    assert all(required <= set(e) for e in entries)
+    assert {e["kind"] for e in entries} == {"pattern", "checklist"}
+
+
+def test_show_json_has_the_documented_shape(capsys):
+    status, out, _ = run(capsys, "show", "concurrency-async/async-await-patterns", "--json")
+    entry = json.loads(out)
+    assert status == 0
+    assert entry["kind"] == "pattern" and entry["title"] == "Async/Await Patterns"
+    assert entry["path"] == ["Concurrency & Async", "Async/Await Patterns"]
+    assert set(entry["code"][0]) >= {"language", "code"} and entry["code"][0]["language"] == "rust"
+    assert set(entry["snippets"][0]) >= {"title", "language", "code"}
+    assert entry["source"] == {"file": "complete-rust-guide.md", "line_start": 532, "line_end": 613}
+    assert "tokio" in entry["crates"]
+
+
+def test_show_text_is_readable(capsys):
+    status, out, _ = run(capsys, "show", "concurrency-async/async-await-patterns")
+    assert status == 0
+    assert out.startswith("Async/Await Patterns\nConcurrency & Async › Async/Await Patterns\n")
+    assert "── Rate limiting with semaphore (rust, line 561)" in out
+
+
+def test_show_unknown_id_suggests(capsys):
+    status, _, err = run(capsys, "show", "async")
+    assert status == 1
+    assert err.startswith("patternkb: error: no entry 'async'")
+    assert "concurrency-async/async-await-patterns" in err and err.count("\n") == 1
+
+
+def test_show_and_list_from_a_missing_kb(capsys, tmp_path):
+    status, _, err = run(capsys, "list", "--kb", str(tmp_path / "none"))
+    assert status == 1 and "no KB here" in err and "Traceback" not in err

@@ -1,0 +1,75 @@
+"""Any CommonMark guide: pattern level detection, and random Markdown never crashes the build."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.build import build_kb
+from kb.errors import KBError
+
+FLAT = "# Title\n\nIntro.\n\n## First\n\nProse.\n\n```python\nprint(1)\n```\n\n## Second\n\n```python\nprint(2)\n```\n"
+DEEP = ("# T\n\n## Part\n\n### Pattern A\n\nText.\n\n#### Example\n\n```rust\nfn a() {}\n```\n\n"
+        "#### Notes\n\nMore.\n\n### Pattern B\n\n#### Example\n\n```rust\nfn b() {}\n```\n")
+
+
+def test_level_two_guide(write_guide):
+    kb = build_kb([write_guide(FLAT)])
+    assert kb.manifest.guides[0].pattern_level == 2
+    assert [e.id for e in kb.entries] == ["title/first", "title/second"]
+    assert kb.entries[0].path == ["Title", "First"]  # the only level above patterns makes sections
+
+
+def test_sub_headings_below_the_pattern_level_become_parts(write_guide):
+    kb = build_kb([write_guide(DEEP)])
+    assert kb.manifest.guides[0].pattern_level == 3
+    a = kb.entry("part/pattern-a")
+    assert [p.name for p in a.parts] == ["Example", "Notes"]
+    assert a.code[0].code == "fn a() {}\n"
+
+
+def test_pattern_level_override(write_guide):
+    kb = build_kb([write_guide(DEEP)], pattern_level=4)
+    assert [e.title for e in kb.entries] == ["Example", "Notes", "Example"]
+
+
+def test_code_under_sections_without_pattern_headings(write_guide):
+    patterns = "".join(f"### {name}\n\n```rust\nfn {name.lower()}() {{}}\n```\n\n" for name in "PQRS")
+    kb = build_kb([write_guide(f"# G\n\n## Only\n\n```rust\nfn x() {{}}\n```\n\n## Other\n\n{patterns}")])
+    assert [e.id for e in kb.entries] == ["only/only", "other/p", "other/q", "other/r", "other/s"]
+
+
+def test_html_in_a_guide_stays_text(write_guide):
+    kb = build_kb([write_guide("# G\n\n## S\n\n### P\n\n<script>alert(1)</script> and <img src=x>\n\n```rust\nfn a(){}\n```\n")])
+    assert "<script>alert(1)</script>" in kb.entries[0].prose
+
+
+markdown_pieces = st.sampled_from([
+    "# ", "## ", "### ", "#### ", "```", "```rust", "~~~", "- ", "1. ", "> ", "**", "`", "[a](#b)",
+    "[x](../../etc)", "\n", "\n\n", "text", "✅", "\uf8ff", "ü¶Ä", "<b>", "|a|b|\n|-|-|", "\t", "    ",
+    "// c", "# comment", "\r", "\x00", "\ufeff", "fn main() {}", "impl<T> X for Y<T> {", "}", "use a::b;",
+    "Checklist", "Table of Contents", "**Group**", "- ✅ item", "[ ]", "SUMMARY", "\\", "*", "_",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(markdown_pieces, st.text(max_size=8)), max_size=60))
+def test_random_markdown_raises_only_our_error(write_guide, pieces):
+    path = write_guide("".join(pieces))
+    try:
+        kb = build_kb([path])
+    except KBError:
+        return
+    ids = [e.id for e in kb.entries]
+    assert len(ids) == len(set(ids))
+    for entry in kb.entries:
+        if entry.kind == "pattern":
+            for index, block in enumerate(entry.code):
+                assert "".join(s.code for s in entry.snippets if s.block == index) == block.code
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200))
+def test_random_bytes_raise_only_our_error(write_guide, data):
+    try:
+        build_kb([write_guide(data)])
+    except KBError:
+        pass

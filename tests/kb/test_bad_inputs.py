@@ -1,0 +1,130 @@
+"""What maintainers feed the builder by mistake: one clear line, the right exit status."""
+
+import re
+
+import pytest
+
+from app.cli import main
+from kb.build import build_kb
+from kb.models import ID_PATTERN
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_missing_file(capsys, tmp_path):
+    status, _, err = run(capsys, "build", str(tmp_path / "nope.md"), "--out", str(tmp_path / "kb"))
+    assert status == 1
+    assert one_error_line(err) == f"patternkb: error: {tmp_path / 'nope.md'}: no such file or directory"
+
+
+def test_directory_without_markdown(capsys, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("hello")
+    status, _, err = run(capsys, "build", str(tmp_path / "docs"), "--out", str(tmp_path / "kb"))
+    assert status == 1 and "no Markdown files" in one_error_line(err)
+
+
+def test_empty_file(capsys, write_guide, tmp_path):
+    path = write_guide("  \n\n")
+    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    assert status == 1 and one_error_line(err).endswith("guide.md: the guide is empty")
+
+
+def test_binary_file(capsys, write_guide, tmp_path):
+    path = write_guide(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), name="image.md")
+    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    assert status == 1 and "binary file" in one_error_line(err)
+
+
+def test_non_utf8_names_the_line_and_accepts_encoding(capsys, write_guide, tmp_path):
+    path = write_guide("# Guide\n\n## Caf\u00e9s\n\n### R\u00e9sum\u00e9\n\n```rust\nfn a() {}\n```\n".encode("cp1252"))
+    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    line = one_error_line(err)
+    assert status == 1 and f"{path}:3:" in line and "not valid UTF-8" in line and "--encoding" in line
+    status, out, _ = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"), "--encoding", "cp1252")
+    assert status == 0 and "1 patterns" in out
+    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"), "--encoding", "klingon")
+    assert status == 1 and "unknown encoding" in one_error_line(err)
+
+
+def test_unclosed_fence_warns_and_keeps_going(capsys, write_guide, tmp_path):
+    path = write_guide(
+        "# G\n\n## One\n\n### First\n\n```rust\nfn a() {}\n\n## Two\n\n### Second\n\n```rust\nfn b() {}\n```\n")
+    status, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    assert status == 0
+    assert f"{path}:7: warning: code fence never closes" in err
+    assert "2 patterns" in out
+
+
+def test_duplicate_titles_get_unique_ids_deterministically(write_guide):
+    path = write_guide("# G\n\n## S\n\n### Same\n\n```rust\nfn a() {}\n```\n\n### Same\n\n```rust\nfn b() {}\n```\n"
+                       "\n### Same\n\n```rust\nfn c() {}\n```\n")
+    ids = [e.id for e in build_kb([path]).entries]
+    assert ids == ["s/same", "s/same-2", "s/same-3"]
+    assert [e.id for e in build_kb([path]).entries] == ids
+
+
+def test_headings_of_only_emoji_or_punctuation(write_guide):
+    path = write_guide("# 🦀\n\n## 🔥🔥\n\n### !!!\n\n```rust\nfn a() {}\n```\n\n### ✅\n\n```rust\nfn b() {}\n```\n")
+    kb = build_kb([path])
+    assert [(e.id, e.title) for e in kb.entries] == [("untitled/untitled", "!!!"), ("untitled/untitled-2", "✅")]
+    assert kb.sections[0].title == "🔥🔥"
+
+
+def test_ids_never_escape_the_kb_directory(write_guide):
+    path = write_guide("# G\n\n## ../../etc\n\n### ../../../passwd\n\n```rust\nfn a() {}\n```\n\n"
+                       "### /absolute\\path\n\n```rust\nfn b() {}\n```\n")
+    for entry in build_kb([path]).entries:
+        assert re.match(ID_PATTERN, entry.id) and ".." not in entry.id and not entry.id.startswith("/")
+    assert [e.id for e in build_kb([path]).entries] == ["etc/passwd", "etc/absolute-path"]
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["build", "--pattern-level", "9"])
+    assert info.value.code == 2
+    assert "heading level" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_traceback_flag_shows_the_rest(tmp_path):
+    from kb.errors import GuideError
+
+    with pytest.raises(GuideError):
+        main(["--traceback", "build", str(tmp_path / "nope.md"), "--out", str(tmp_path / "kb")])
+
+
+def test_failed_build_keeps_the_previous_kb(capsys, write_guide, tmp_path):
+    good = write_guide("# G\n\n## S\n\n### P\n\n```rust\nfn a() {}\n```\n")
+    assert main(["build", str(good), "--out", str(tmp_path / "kb")]) == 0
+    before = (tmp_path / "kb" / "entries.json").read_bytes()
+    bad = write_guide(b"\xff\xfe\x00binary", name="bad.md")
+    assert main(["build", str(good), str(bad), "--out", str(tmp_path / "kb")]) == 1
+    assert (tmp_path / "kb" / "entries.json").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_20_mb_guide_builds(tmp_path, bundled_guide):
+    """20 MB of guide (the bundled one, 200 times over): it must build, and the benchmark in
+    tests/perf times it; no timing is asserted here."""
+    text = bundled_guide.read_text(encoding="utf-8")
+    big = tmp_path / "big.md"
+    copies = 20_000_000 // len(text.encode()) + 1
+    big.write_text(text * copies, encoding="utf-8")
+    assert big.stat().st_size >= 20_000_000
+    kb = build_kb([big])
+    assert kb.manifest.counts.patterns == 37 * copies
+    assert len({e.id for e in kb.entries}) == len(kb.entries)

@@ -1,0 +1,77 @@
+"""A guide in mdBook layout, from the fixture in tests/fixtures/mdbook."""
+
+import pytest
+
+from kb.build import build_kb
+from kb.errors import GuideError
+
+
+@pytest.fixture
+def book(mdbook_dir):
+    return build_kb([mdbook_dir])
+
+
+def test_summary_gives_order_and_categories(book):
+    assert [s.title for s in book.sections] == ["Idioms", "Design Patterns"]
+    assert book.sections[0].summary == "Idioms are small, commonly used styles of writing Rust."
+    assert [(e.id, e.path) for e in book.entries] == [
+        ("idioms/constructors", ["Idioms", "Constructors"]),
+        ("idioms/the-default-trait", ["Idioms", "The Default Trait"]),
+        ("design-patterns/builder", ["Design Patterns", "Builder"]),
+        ("design-patterns/newtype", ["Design Patterns", "Newtype"]),
+    ]
+    assert book.manifest.guides[0].title == "Tiny Patterns"  # from book.toml
+    assert book.manifest.guides[0].layout == "mdbook"
+
+
+def test_part_names_are_normalised(book):
+    default = book.entry("idioms/the-default-trait")
+    assert [p.name for p in default.parts] == ["Description", "Example", "See also"]  # "Code Example", "See Also"
+    builder = book.entry("design-patterns/builder")
+    assert [p.name for p in builder.parts] == ["Description", "Example", "Advantages", "Disadvantages", "See also"]
+    assert builder.parts[2].markdown == "Separates methods for building from other methods."
+    assert builder.summary == "Construct an object with calls to a builder helper."
+
+
+def test_relative_links_become_links_between_entries(book):
+    assert book.entry("idioms/constructors").links == ["idioms/the-default-trait", "design-patterns/builder"]
+    assert book.entry("design-patterns/builder").links == ["idioms/constructors"]
+    assert book.entry("design-patterns/newtype").links == ["design-patterns/builder"]  # with a #fragment
+
+
+def test_code_and_sources(book):
+    builder = book.entry("design-patterns/builder")
+    assert {"Foo", "FooBuilder"} <= set(builder.defines)
+    assert builder.source.file == "tiny-book/src/patterns/builder.md"
+    assert builder.code[0].line_start == 9
+
+
+def test_missing_chapter_is_a_warning_with_its_line(book):
+    assert [str(w).split("tiny-book/", 1)[1] for w in book.manifest.warnings] == [
+        "src/SUMMARY.md:12: warning: chapter file './patterns/missing.md' not found"]
+
+
+def test_chapter_outside_the_book_is_refused(mdbook_dir):
+    summary = mdbook_dir / "src" / "SUMMARY.md"
+    summary.write_text(summary.read_text() + "  - [Secrets](../../../../etc/passwd)\n")
+    warnings = [w.message for w in build_kb([mdbook_dir]).manifest.warnings]
+    assert "'../../../../etc/passwd' is outside the book; skipped" in warnings
+
+
+def test_book_with_no_chapters(tmp_path):
+    (tmp_path / "SUMMARY.md").write_text("# Summary\n\n- [Nothing](nothing.md)\n")
+    with pytest.raises(GuideError, match="links no chapter file"):
+        build_kb([tmp_path])
+
+
+def test_several_guides_make_one_kb_with_unique_ids(mdbook_dir, bundled_guide, write_guide):
+    other = write_guide("# Other\n\n## Idioms\n\n### Constructors\n\n```rust\nfn new() {}\n```\n\n"
+                        "## More\n\n### Builders\n\n```rust\nfn b() {}\n```\n", name="other.md")
+    kb = build_kb([bundled_guide, mdbook_dir, other])
+    ids = [e.id for e in kb.entries]
+    assert len(ids) == len(set(ids))
+    assert [g.id for g in kb.manifest.guides] == ["complete-rust-guide", "tiny-book", "other"]
+    assert kb.entry("idioms/constructors").guide == "tiny-book"
+    assert kb.entry("idioms-2/constructors").guide == "other"
+    assert {e.guide for e in kb.entries} == {"complete-rust-guide", "tiny-book", "other"}
+    assert [e.order for e in kb.entries] == list(range(len(kb.entries)))
