@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def kb_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--kb", type=Path, default=BUNDLED_KB, metavar="DIR", help="KB directory")
+        p.add_argument("--index-dir", type=Path, metavar="DIR",
+                       help="index directory (default: the user cache, or $PATTERNKB_INDEX_DIR)")
 
     listing = verbs.add_parser("list", help="list the entries of a KB")
     kb_option(listing)
@@ -78,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     schema = verbs.add_parser("schema", help="export the JSON schema of the KB files")
     schema.add_argument("--out", type=Path, help="directory to write (default: resources/schema)")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if the export is stale")
+
+    index = verbs.add_parser("index", help="build the search index")
+    kb_option(index)
+    index.add_argument("--rebuild", action="store_true", help="rebuild even when the index is current")
+
+    search = verbs.add_parser("search", help="search the KB")
+    search.add_argument("query", help='words, "phrases", -word, section: kind: lang: crate: symbol: tag: guide:')
+    kb_option(search)
+    search.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits to print (default 10)")
+    search.add_argument("--kind", choices=["pattern", "snippet", "checklist"], help="only this kind")
+    search.add_argument("--order", choices=["relevance", "guide"], default="relevance")
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    check = verbs.add_parser("check", help="validate the KB and the index")
+    kb_option(check)
 
     gui = verbs.add_parser("gui", help="open the window")
     kb_option(gui)
@@ -108,7 +125,9 @@ def _run(args: argparse.Namespace) -> Exit:
     verb = args.verb or "gui"
     if verb == "gui" and not hasattr(args, "query"):
         args = build_parser().parse_args(["gui"])
-    return {"build": _build, "list": _list, "show": _show, "schema": _schema, "gui": _gui}[verb](args)
+    handlers = {"build": _build, "list": _list, "show": _show, "schema": _schema, "index": _index,
+                "search": _search, "check": _check, "gui": _gui}
+    return handlers[verb](args)
 
 
 def _build(args: argparse.Namespace) -> Exit:
@@ -177,6 +196,28 @@ def _list(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
+def _open_index(args: argparse.Namespace, *, quiet: bool = False):
+    from index.engine import PatternIndex
+
+    engine = PatternIndex.open(args.kb, args.index_dir)
+    done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
+    if done:
+        print(f"patternkb: {done}", file=sys.stderr)
+    return engine
+
+
+def _progress_bar():
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
 def _show(args: argparse.Namespace) -> Exit:
     from kb.store import load_kb
 
@@ -186,8 +227,17 @@ def _show(args: argparse.Namespace) -> Exit:
         close = [e.id for e in kb.entries if args.id.lower() in e.id][:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `patternkb list` prints every id"
         raise EntryNotFound(f"no entry {args.id!r} in {args.kb}{hint}")
+    engine = _open_index(args)
+    try:
+        related = engine.related(entry.id)
+        checklist = engine.checklist_for(entry.id) if entry.kind == "pattern" else engine.illustrated_by(entry.id)
+    finally:
+        engine.close()
     if args.json:
-        print(json.dumps(_entry_json(entry), indent=2, ensure_ascii=False))
+        data = _entry_json(entry)
+        data["related"] = related
+        data["checklist" if entry.kind == "pattern" else "illustrated_by"] = checklist
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return Exit.OK
     print(f"{entry.title}\n{' › '.join(entry.path)}")
     print(f"{entry.kind} · {entry.id} · {entry.source.file}:{entry.source.line_start}-{entry.source.line_end}")
@@ -204,6 +254,108 @@ def _show(args: argparse.Namespace) -> Exit:
             print(snippet.code.rstrip("\n"))
     else:
         print(f"\n{entry.list} › {entry.group}: {entry.text}")
+    titles = {e.id: e.title for e in kb.entries}
+    if related:
+        print("\nrelated:")
+        for link in related:
+            print(f"  {link['title']}  ({link['reason']})  {link['id']}")
+    if checklist:
+        print("\nchecklist:" if entry.kind == "pattern" else "\nillustrated by:")
+        for item in checklist:
+            print(f"  {titles.get(item, item)}  {item}")
+    return Exit.OK
+
+
+def _index(args: argparse.Namespace) -> Exit:
+    from index.engine import PatternIndex
+
+    engine = PatternIndex.open(args.kb, args.index_dir)
+    started = time.perf_counter()
+    progress = _progress_bar() if sys.stdout.isatty() else None
+    state = engine.status()
+    if state == "current" and not args.rebuild:
+        print(f"index is current at {engine.store.root}")
+        return Exit.OK
+    if state.startswith("corrupt"):
+        print(f"patternkb: index at {engine.store.root} was {state}; rebuilding", file=sys.stderr)
+    count = engine.rebuild(progress)
+    engine.close()
+    print(f"indexed {count} documents ({len(engine.kb.entries)} entries) in "
+          f"{time.perf_counter() - started:.2f} s at {engine.store.root}")
+    return Exit.OK
+
+
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _terminal_fragment(fragment: str, color: bool) -> str:
+    import html as html_module
+
+    marked = fragment.replace("<b>", _BOLD if color else "[").replace("</b>", _RESET if color else "]")
+    return html_module.unescape(marked)
+
+
+def _search(args: argparse.Namespace) -> Exit:
+    engine = _open_index(args, quiet=args.json)
+    try:
+        result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return Exit.OK
+    color = sys.stdout.isatty()
+    if result.corrected:
+        print(f"did you mean: {result.corrected}")
+    if not result.hits:
+        print(f"no results for {args.query!r}" + ("" if result.corrected else
+              "; try fewer words, or `patternkb list` to browse"))
+        return Exit.OK
+    for n, hit in enumerate(result.hits, 1):
+        title = f"{_BOLD}{hit.title}{_RESET}" if color else hit.title
+        print(f"{n:>2}. {title}  [{hit.kind}]  {hit.path}")
+        print(f"    {hit.id}")
+        print(f"    {_terminal_fragment(hit.fragment, color)}")
+    shown = len(result.hits)
+    print(f"{shown} of {result.total} hits in {result.elapsed_ms:.1f} ms")
+    return Exit.OK
+
+
+def _check(args: argparse.Namespace) -> Exit:
+    """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
+    from index.engine import PatternIndex
+    from kb.store import load_kb
+
+    problems: list[str] = []
+    kb = load_kb(args.kb)  # schema and duplicate ids: raises with file and entry
+    ids = {e.id for e in kb.entries}
+    for entry in kb.entries:
+        for target in getattr(entry, "links", []):
+            if target not in ids:
+                problems.append(f"{entry.source.file}:{entry.source.line_start}: {entry.id} links to "
+                                f"missing entry {target}")
+    engine = PatternIndex(kb, args.index_dir)
+    state = engine.status()
+    if state != "current":
+        problems.append(f"index at {engine.store.root} is {state} (run `patternkb index`)")
+    else:
+        meta = engine.meta()
+        for source, links in meta.get("related", {}).items():
+            for link in links:
+                if link["id"] not in ids or source not in ids:
+                    problems.append(f"index: related link {source} -> {link['id']} dangles")
+        if meta.get("documents") != len(list(__import__("index.documents", fromlist=["documents"]).documents(kb))):
+            problems.append("index: document count differs from the KB")
+        thin = [p.id for p in kb.patterns if len(meta.get("related", {}).get(p.id, [])) < 3]
+        if thin:
+            problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
+    engine.close()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"patternkb: check found {len(problems)} problem(s)", file=sys.stderr)
+        return Exit.PROBLEM
+    print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {engine.store.root}")
     return Exit.OK
 
 

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import ValidationError
 
 from kb import __version__
-from kb.code import block_facts, split_snippets
+from kb.code import block_facts, split_snippets, untitled_name
 from kb.drafts import DraftGuide, DraftPattern, DraftSection
 from kb.errors import GuideError
 from kb.headings import split_icon
@@ -155,7 +155,8 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
             crates.update(facts.crates)
             modules.update(facts.modules)
             for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
-                name = span.title or (span_facts.defines[0] if span_facts.defines else None)
+                name = span.title or untitled_name(span.code, fence.language) or \
+                    (span_facts.defines[0] if span_facts.defines else None)
                 if name is None:
                     name = title if len(spans) == 1 else f"{title} ({n + 1})"
                 snippets.append(Snippet(title=name, language=fence.language or "text", code=span.code,

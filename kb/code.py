@@ -93,6 +93,19 @@ def split_snippets(code: str, language: str) -> list[SnippetSpan]:
     return spans
 
 
+def untitled_name(code: str, language: str) -> str | None:
+    """A name for a unit that opens without a comment, when its code says what it is."""
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if language.lower() in RUST and all(line.startswith(("use ", "pub use ", "extern crate ", "mod ", "pub mod "))
+                                        for line in lines):
+        return "Imports"
+    if language.lower() == "toml" and lines[0].startswith("[") and lines[0].endswith("]"):
+        return lines[0]
+    return None
+
+
 @dataclass
 class CodeFacts:
     defines: list[str]

@@ -131,10 +131,19 @@ def load_kb(directory: Path) -> KnowledgeBase:
     duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if duplicates:
         raise StoreError(f"duplicate ids: {', '.join(duplicates[:5])}", file=directory / ENTRIES)
+    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=_digest(raw))
+
+
+def _digest(files: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for name in FILES:
-        digest.update(name.encode() + b"\0" + raw[name])
-    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=digest.hexdigest())
+        digest.update(name.encode() + b"\0" + files[name])
+    return digest.hexdigest()
+
+
+def fingerprint(kb: KnowledgeBase) -> str:
+    """sha256 of the KB's stored form: what an index records to know it is current."""
+    return kb.fingerprint or _digest(serialise(kb))
 
 
 def stale_files(kb: KnowledgeBase, directory: Path) -> list[str]:

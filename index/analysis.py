@@ -1,0 +1,88 @@
+"""Analyzers: English prose with stemming, and code that splits identifiers but keeps them whole."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import LowercaseFilter, StemmingAnalyzer, Token, Tokenizer
+
+# An identifier, possibly a path (HashMap::new) or a macro (println!).
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*!?|[0-9]+")
+# A run such as Arc<Mutex<T>> or &mut [u8]: kept whole when it holds more than one identifier.
+_COMPOUND = re.compile(r"[A-Za-z_][A-Za-z0-9_:<>,&']*[A-Za-z0-9_>]")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def identifier_parts(word: str) -> list[str]:
+    """`fetch_with_retry` -> fetch, with, retry; `PooledObject` -> pooled, object; `HTTPServer`
+    -> http, server. Lower case; one part when there is nothing to split."""
+    parts: list[str] = []
+    for piece in word.strip("_!").split("_"):
+        parts.extend(p.lower() for p in _CAMEL.findall(piece))
+    return parts
+
+
+class CodeTokenizer(Tokenizer):
+    """Yields each identifier whole and, after it, its parts: `HashMap::new` gives
+    hashmap::new, hashmap, new; `Arc<Mutex<T>>` gives arc<mutex<t>>, arc, mutex, t.
+    Nothing is a stop word: `for`, `dyn`, `impl`, `mut` are all kept."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        compounds = {m.start(): m for m in _COMPOUND.finditer(value) if re.search(r"[<>:,&]", m.group())}
+        for match in _IDENT.finditer(value):
+            emitted: set[str] = set()
+            pieces: list[tuple[str, int, int]] = []
+            compound = compounds.pop(match.start(), None)
+            if compound is not None and compound.group() != match.group():
+                pieces.append((compound.group(), compound.start(), compound.end()))
+            word = match.group()
+            pieces.append((word, match.start(), match.end()))
+            if "::" in word:
+                offset = match.start()
+                for segment in word.split("::"):
+                    pieces.append((segment, offset, offset + len(segment)))
+                    offset += len(segment) + 2
+            if word.endswith("!"):
+                pieces.append((word[:-1], match.start(), match.end() - 1))
+            for text, start, end in list(pieces):
+                if "::" not in text and "<" not in text:
+                    parts = identifier_parts(text)
+                    if len(parts) > 1:
+                        pieces.extend((p, start, end) for p in parts)
+            for text, start, end in pieces:
+                text = text.lower()
+                if not text or text in emitted:
+                    continue
+                emitted.add(text)
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                yield token
+
+
+def code_analyzer():
+    return CodeTokenizer() | LowercaseFilter()
+
+
+def prose_analyzer():
+    return StemmingAnalyzer()
+
+
+def title_analyzer():
+    # Titles are short: no stop words, so "Async/Await" or "vs" still count.
+    return StemmingAnalyzer(stoplist=None, minsize=1)
+
+
+def analyze(analyzer, text: str) -> list[str]:
+    return [t.text for t in analyzer(text)]

@@ -1,0 +1,90 @@
+"""The Whoosh schema, and the documents made from a KB: one per pattern, snippet and checklist item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import code_analyzer, prose_analyzer, title_analyzer
+from kb.models import ChecklistItem, KnowledgeBase, Pattern, slugify
+
+# Snippet documents sit just after their pattern in guide order.
+ORDER_STRIDE = 1000
+
+
+def make_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0),
+        title_code=TEXT(analyzer=code_analyzer()),
+        title_exact=ID(stored=True),
+        path=TEXT(stored=True, analyzer=title_analyzer()),
+        section=ID(stored=True),
+        section_title=TEXT(stored=True, analyzer=title_analyzer()),
+        prose=TEXT(stored=True, analyzer=prose_analyzer()),
+        code=TEXT(stored=True, analyzer=code_analyzer()),
+        symbols=TEXT(stored=True, analyzer=code_analyzer()),
+        crates=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True),
+        language=KEYWORD(stored=True, commas=True, lowercase=True),
+        guide=ID(stored=True),
+        parent=ID(stored=True),
+        order=NUMERIC(stored=True, sortable=True),
+        # Every word of title, prose and symbols, unstemmed: the dictionary for "did you mean".
+        spell=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
+        anchor=STORED(),
+        defines=STORED(),
+    )
+
+
+def _spell_text(*texts: str) -> str:
+    return " ".join(texts)
+
+
+def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
+    return f"{pattern_id}#{index}-{slugify(title)[:40] or 'snippet'}"
+
+
+def documents(kb: KnowledgeBase) -> Iterator[dict]:
+    section_titles = {s.id: s.title for s in kb.sections}
+    for entry in kb.entries:
+        section_title = section_titles.get(entry.section, "")
+        common = dict(section=entry.section, section_title=section_title, guide=entry.guide,
+                      tags=",".join(entry.tags))
+        if isinstance(entry, Pattern):
+            symbols = list(dict.fromkeys(entry.defines + entry.symbols))
+            # Snippet titles are the guide's own words for what the code does: searchable prose.
+            outline = "\n".join(s.title for s in entry.snippets if s.title != entry.title)
+            prose = "\n\n".join(x for x in (entry.text, " ".join(p.name for p in entry.parts), outline) if x)
+            yield dict(
+                common, id=entry.id, kind="pattern", title=entry.title, title_code=entry.title,
+                title_exact=entry.title.lower(), path=" › ".join(entry.path), prose=prose,
+                code="\n".join(b.code for b in entry.code), symbols=" ".join(symbols),
+                crates=",".join(entry.crates), language=",".join(sorted({b.language for b in entry.code})),
+                parent="", order=entry.order * ORDER_STRIDE,
+                spell=_spell_text(entry.title, entry.text, " ".join(s.title for s in entry.snippets),
+                                  " ".join(symbols), " ".join(entry.crates)),
+                anchor="",
+            )
+            for n, snippet in enumerate(entry.snippets):
+                sid = snippet_anchor(entry.id, n, snippet.title)
+                yield dict(
+                    common, id=sid, kind="snippet", title=snippet.title, title_code=snippet.title,
+                    title_exact=snippet.title.lower(), path=" › ".join([*entry.path, snippet.title]),
+                    prose=f"{snippet.title}\n\n{entry.title}", code=snippet.code,
+                    symbols=" ".join(snippet.symbols), crates=",".join(entry.crates),
+                    language=snippet.language, parent=entry.id, order=entry.order * ORDER_STRIDE + n + 1,
+                    spell="", anchor=sid.split("#", 1)[1],
+                )
+        elif isinstance(entry, ChecklistItem):
+            yield dict(
+                common, id=entry.id, kind="checklist", title=entry.title, title_code=entry.text,
+                title_exact=entry.title.lower(), path=" › ".join(entry.path),
+                prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="",
+                symbols=" ".join(entry.symbols), crates=",".join(entry.crates), language="",
+                parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
+                anchor="",
+            )

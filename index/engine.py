@@ -1,0 +1,520 @@
+"""The search engine: builds, checks and opens the index, and answers queries.
+
+One `PatternIndex` per KB. Each thread gets its own Whoosh searcher, reused across queries,
+reopened when another process publishes a new generation, and closed by `close()`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+
+from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
+from index.documents import documents, make_schema
+from index.query import KINDS, ParsedQuery, parse
+from index.related import compute_related
+from index.storage import IndexCorrupt, IndexError_, IndexStore, default_index_dir
+from kb.models import KnowledgeBase, slugify
+from kb.store import fingerprint, load_kb
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+_TITLE = title_analyzer()
+_CODE = code_analyzer()
+_PROSE = prose_analyzer()
+
+# How much a match in each field counts: titles and symbols outrank prose.
+BOOSTS = {"title": 8.0, "title_code": 5.0, "symbols": 5.0, "crates": 4.0, "section_title": 1.5,
+          "path": 1.0, "tags": 1.5, "prose": 1.5, "code": 1.0}
+_ANALYZER_OF = {"title": _TITLE, "title_code": _CODE, "symbols": _CODE, "section_title": _TITLE,
+                "path": _TITLE, "prose": _PROSE, "code": _CODE}
+# Linking a checklist item to patterns: what the code uses counts more than title words, and
+# the code itself (full of incidental words) not at all.
+_LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "section_title": 1.0,
+                "prose": 2.0, "tags": 1.0}
+_PREFIX_FIELDS = ("title", "title_code", "symbols", "code")
+_FUZZY_FIELDS = ("title", "symbols", "prose", "code")
+MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
+MAX_FUZZY = 24
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    kind: str
+    title: str
+    path: str
+    section: str
+    score: float
+    fragment: str  # HTML-escaped text with the matched terms in <b>…</b>
+    parent: str | None
+    anchor: str | None = None
+
+    def to_json(self) -> dict:
+        return dict(id=self.id, kind=self.kind, title=self.title, path=self.path, section=self.section,
+                    score=round(self.score, 4), fragment=self.fragment, parent=self.parent)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    corrected: str | None
+    total: int
+    facets: dict[str, dict[str, int]]
+    hits: list[SearchHit]
+    elapsed_ms: float = 0.0
+    terms: tuple[str, ...] = ()  # what to highlight in the entry view
+
+    def to_json(self) -> dict:
+        return dict(query=self.query, corrected=self.corrected, total=self.total, facets=self.facets,
+                    hits=[h.to_json() for h in self.hits])
+
+
+@dataclass
+class _DocTable:
+    """Per-document fields needed to rank and facet every hit, read once per searcher."""
+
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    orders: list[int] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    identifiers: list[frozenset[str]] = field(default_factory=list)
+
+
+class _ThreadSearcher:
+    def __init__(self, generation: str, path: Path):
+        self.generation = generation
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+        self.table = _DocTable()
+        size = self.searcher.doc_count_all()
+        for name in ("ids", "kinds", "sections", "orders", "titles", "identifiers"):
+            setattr(self.table, name, [None] * size)
+        for docnum, stored in self.searcher.reader().iter_docs():
+            t = self.table
+            t.ids[docnum] = stored["id"]
+            t.kinds[docnum] = stored["kind"]
+            t.sections[docnum] = stored["section"]
+            t.orders[docnum] = stored["order"]
+            t.titles[docnum] = stored["title_exact"]
+            t.identifiers[docnum] = frozenset(stored.get("defines", "").lower().split())
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+class PatternIndex:
+    def __init__(self, kb: KnowledgeBase, root: Path | None = None):
+        self.kb = kb
+        self.fingerprint = fingerprint(kb)
+        self.store = IndexStore(root or default_index_dir(self.fingerprint))
+        self._local = threading.local()
+        self._open: set[_ThreadSearcher] = set()
+        self._lock = threading.Lock()
+        self._verified: set[str] = set()
+        self._meta: dict | None = None
+        self._by_id = {e.id: e for e in kb.entries}
+
+    @classmethod
+    def open(cls, kb_dir: Path, index_dir: Path | None = None) -> "PatternIndex":
+        return cls(load_kb(kb_dir), index_dir)
+
+    # --- building -------------------------------------------------------------------------
+
+    def status(self) -> str:
+        """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises)."""
+        try:
+            generation = self.store.current(verify=True)
+        except IndexCorrupt as exc:
+            return f"corrupt: {exc.message}"
+        except IndexError_ as exc:
+            return f"corrupt: {exc.message}"
+        if generation is None:
+            return "missing"
+        if generation.meta.get("kb_fingerprint") != self.fingerprint:
+            return "stale"
+        self._verified.add(generation.path.name)
+        return "current"
+
+    def ensure(self, progress: Progress | None = None) -> str | None:
+        """Rebuild when the index is missing, stale or corrupt. Returns a line saying what was
+        done, or None when the index was already current."""
+        state = self.status()
+        if state == "current":
+            return None
+        self.rebuild(progress)
+        if state.startswith("corrupt"):
+            return f"index at {self.store.root} was {state}; rebuilt"
+        return f"index was {state}; built at {self.store.root}"
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Build a new generation and make it live atomically. Returns documents indexed."""
+        docs = list(documents(self.kb))
+        defines = _defines_by_doc(self.kb)
+        with self.store.writer_lock():
+            path = self.store.new_generation()
+            ix = whoosh_index.create_in(str(path), make_schema())
+            writer = ix.writer(limitmb=128)
+            try:
+                for n, doc in enumerate(docs, 1):
+                    writer.add_document(defines=defines.get(doc["id"], ""), **doc)
+                    if progress and (n % 50 == 0 or n == len(docs)):
+                        progress(n, len(docs))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            with ix.searcher() as searcher:
+                related, checklist, illustrates = self._related(searcher)
+            ix.close()
+            self.store.publish(path, dict(kb_fingerprint=self.fingerprint, documents=len(docs),
+                                          related=related, checklist=checklist, illustrates=illustrates))
+            self._verified.add(path.name)
+        self._meta = None
+        return len(docs)
+
+    def _related(self, searcher):
+        docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
+        pattern_filter = Term("kind", "pattern")
+        ids = {n: i for i, n in docnums.items()}
+
+        def similar(pid: str) -> list[tuple[str, float, list[str]]]:
+            docnum = docnums.get(pid)
+            if docnum is None:
+                return []
+            mine = {t for t, _ in searcher.key_terms([docnum], "code", numterms=40)}
+            mine |= {t for t, _ in searcher.key_terms([docnum], "prose", numterms=20)}
+            out: dict[str, tuple[float, list[str]]] = {}
+            for fieldname in ("code", "prose"):
+                results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
+                top = results[0].score if len(results) else 1.0
+                for hit in results:
+                    other = ids[hit.docnum]
+                    score = hit.score / top if top else 0.0
+                    if score > out.get(other, (0.0, []))[0]:
+                        out[other] = (score, [])
+            for other in out:
+                theirs = {t for t, _ in searcher.key_terms([docnums[other]], "code", numterms=40)}
+                shared = sorted(mine & theirs & _readable_terms(mine), key=lambda t: (len(t) < 4, t))
+                out[other] = (out[other][0], [t for t in shared if len(t) > 2][:3])
+            return [(o, s, t) for o, (s, t) in sorted(out.items())]
+
+        def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
+            # The item's content words (stemmed, no stop words, no advice verbs) and its code.
+            words = [w for w in text.split() if analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
+            words += [s for s in symbols if s not in words]
+            words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
+            if not words:
+                return []
+            # Two words must match when there are three or more: one shared word is chance.
+            query = Or([self._word_query(w, prefix=False, fuzzy=False, boosts=_LINK_BOOSTS) for w in words],
+                       minmatch=2 if len(words) >= 3 else 1)
+            results = searcher.search(query, limit=5, filter=pattern_filter)
+            return [(ids[hit.docnum], hit.score) for hit in results]
+
+        return compute_related(self.kb, similar, patterns_for_text)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _thread_searcher(self) -> _ThreadSearcher:
+        name = self.store.current_name()
+        current: _ThreadSearcher | None = getattr(self._local, "searcher", None)
+        if current is not None and current.generation == name:
+            return current
+        if current is not None:
+            self._retire(current)
+        if name is None:
+            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+        if name not in self._verified:
+            generation = self.store.current(verify=True)
+            if generation is None or generation.path.name != name:
+                raise IndexError_("the index changed while opening it; try again", file=self.store.root)
+            self._verified.add(name)
+        try:
+            searcher = _ThreadSearcher(name, self.store.root / name)
+        except Exception as exc:  # Whoosh raises many kinds on a damaged index
+            raise IndexCorrupt(f"cannot open the index: {exc}", file=self.store.root / name) from None
+        with self._lock:
+            self._open.add(searcher)
+        self._local.searcher = searcher
+        return searcher
+
+    def _retire(self, searcher: _ThreadSearcher) -> None:
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
+        self._local.searcher = None
+
+    def close(self) -> None:
+        """Close every thread's searcher."""
+        with self._lock:
+            open_searchers, self._open = list(self._open), set()
+        for searcher in open_searchers:
+            searcher.close()
+        self._local = threading.local()
+
+    def meta(self) -> dict:
+        if self._meta is None:
+            generation = self.store.current(verify=False)
+            if generation is None:
+                raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+            self._meta = generation.meta
+        return self._meta
+
+    def related(self, entry_id: str) -> list[dict]:
+        return list(self.meta().get("related", {}).get(entry_id, []))
+
+    def checklist_for(self, pattern_id: str) -> list[str]:
+        return list(self.meta().get("checklist", {}).get(pattern_id, []))
+
+    def illustrated_by(self, item_id: str) -> list[str]:
+        return list(self.meta().get("illustrates", {}).get(item_id, []))
+
+    # --- searching ------------------------------------------------------------------------
+
+    def _word_query(self, word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, float] = BOOSTS) -> Query:
+        clauses: list[Query] = []
+        for fieldname, analyzer in _ANALYZER_OF.items():
+            boost = boosts.get(fieldname, 0.0)
+            if not boost:
+                continue
+            tokens = analyze(analyzer, word)
+            for i, token in enumerate(dict.fromkeys(tokens)):
+                weight = boost * (1.0 if i == 0 else 0.5)
+                clauses.append(Term(fieldname, token, boost=weight))
+                if fuzzy and fieldname in _FUZZY_FIELDS and 4 <= len(token) <= MAX_FUZZY:
+                    clauses.append(FuzzyTerm(fieldname, token, boost=weight * 0.6,
+                                             maxdist=1 if len(token) <= 6 else 2, prefixlength=1))
+            if prefix and fieldname in _PREFIX_FIELDS and tokens and len(tokens[0]) >= 2:
+                clauses.append(Prefix(fieldname, analyze(_CODE, word)[0] if analyze(_CODE, word) else tokens[0],
+                                      boost=boost * 0.4))
+        lowered = word.lower().replace("-", "_")
+        clauses.append(Term("crates", lowered, boost=boosts.get("crates", 1.0)))
+        clauses.append(Term("tags", word.lower(), boost=boosts.get("tags", 1.0)))
+        return Or(clauses)
+
+    def _phrase_query(self, phrase: str) -> Query:
+        clauses: list[Query] = []
+        for fieldname in ("title", "prose", "code"):
+            tokens = analyze(_ANALYZER_OF[fieldname], phrase)
+            if len(tokens) > 1:
+                clauses.append(Phrase(fieldname, tokens, boost=BOOSTS[fieldname]))
+            elif tokens:
+                clauses.append(Term(fieldname, tokens[0], boost=BOOSTS[fieldname]))
+        return Or(clauses) if clauses else Term("id", "\x00none")
+
+    def _filter_query(self, parsed: ParsedQuery) -> Query | None:
+        parts: list[Query] = []
+        for fieldname, values in parsed.filters.items():
+            options: list[Query] = []
+            for value in values:
+                v = value.lower()
+                if fieldname == "section":
+                    options.append(Prefix("section", slugify(value) or v))
+                    options.extend(Term("section_title", t) for t in analyze(_TITLE, value))
+                elif fieldname == "symbols":
+                    options.extend(Term("symbols", t) for t in analyze(_CODE, value)[:1])
+                elif fieldname == "crates":
+                    options.append(Term("crates", v.replace("-", "_")))
+                elif fieldname == "guide":
+                    options.append(Prefix("guide", slugify(value) or v))
+                else:
+                    options.append(Term(fieldname, v))
+            parts.append(Or(options) if options else Term("id", "\x00none"))
+        return And(parts) if parts else None
+
+    def _known(self, reader, word: str, *, prefix: bool) -> bool:
+        for fieldname, analyzer in _ANALYZER_OF.items():
+            for token in analyze(analyzer, word)[:1]:
+                if reader.doc_frequency(fieldname, token):
+                    return True
+                if prefix and fieldname in _PREFIX_FIELDS:
+                    for _ in reader.expand_prefix(fieldname, token):
+                        return True
+        return reader.doc_frequency("crates", word.lower()) > 0
+
+    def search(self, text: str, *, limit: int = 20, kind: str | None = None, section: str | None = None,
+               order: str = "relevance") -> SearchResult:
+        """Ranked hits for what a user typed. Never raises on any input string."""
+        started = time.perf_counter()
+        parsed = parse(text if isinstance(text, str) else str(text))
+        parsed.words = [w[:MAX_WORD] for w in parsed.words]
+        ts = self._thread_searcher()
+        if parsed.empty:
+            return SearchResult(query=text, corrected=None, total=0, facets={"section": {}, "kind": {}}, hits=[],
+                                elapsed_ms=(time.perf_counter() - started) * 1000)
+        reader = ts.searcher.reader()
+        words = parsed.words
+        last = len(words) - 1
+        unknown = [i for i, w in enumerate(words)
+                   if not self._known(reader, w, prefix=parsed.last_is_prefix and i == last)]
+        corrected_words = list(words)
+        for i in unknown:
+            if len(words[i]) > MAX_FUZZY:
+                continue
+            suggestions = ts.searcher.suggest("spell", words[i].lower(), limit=1, maxdist=2, prefix=1)
+            if suggestions:
+                corrected_words[i] = suggestions[0]
+        corrected = " ".join(corrected_words) if corrected_words != words else None
+        search_words = corrected_words if unknown else words
+        fuzzy = bool(unknown)
+        scored, all_words = self._run(ts, parsed, search_words, fuzzy=fuzzy)
+        if not scored and not fuzzy and words:
+            fuzzy = True
+            scored, all_words = self._run(ts, parsed, search_words, fuzzy=True)
+        table = ts.table
+        phrase = " ".join(w.lower() for w in search_words)
+        single = search_words[0].lower() if len(search_words) == 1 else None
+        exact_sections = {s.id for s in self.kb.sections if s.title.lower() == phrase}
+
+        def exactness(docnum: int) -> int:
+            # A pattern's or checklist item's own title, or an identifier it defines, is an exact
+            # match. Next come the patterns of a section titled exactly so, and only then a
+            # snippet whose comment says it: "Error handling" over a Cargo.toml dependency
+            # must not outrank the patterns of the "Error Handling" section.
+            own = table.titles[docnum] == phrase or (single is not None and single in table.identifiers[docnum])
+            if own and table.kinds[docnum] != "snippet":
+                return 3
+            if table.sections[docnum] in exact_sections and table.kinds[docnum] == "pattern":
+                return 2
+            return 1 if own else 0
+
+        def rank(item: tuple[int, float]):
+            docnum, score = item
+            return (-exactness(docnum), docnum not in all_words, -score, table.orders[docnum])
+
+        ranked = sorted(scored, key=rank)
+        facets = {"section": dict(Counter(table.sections[d] for d, _ in ranked)),
+                  "kind": dict(Counter(table.kinds[d] for d, _ in ranked))}
+        if kind:
+            ranked = [(d, s) for d, s in ranked if table.kinds[d] == kind]
+        if section:
+            ranked = [(d, s) for d, s in ranked if table.sections[d] == section]
+        if order == "guide":
+            ranked.sort(key=lambda item: table.orders[item[0]])
+        terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(_CODE, w)))
+        hits = [self._hit(ts, docnum, score, search_words + parsed.phrases) for docnum, score in ranked[:max(limit, 0)]]
+        return SearchResult(query=text, corrected=corrected, total=len(ranked), facets=facets, hits=hits,
+                            elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
+
+    def _run(self, ts: _ThreadSearcher, parsed: ParsedQuery, words: list[str], *, fuzzy: bool):
+        last = len(words) - 1
+        word_queries = [self._word_query(w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
+                        for i, w in enumerate(words)]
+        required = [self._phrase_query(p) for p in parsed.phrases]
+        filter_q = self._filter_query(parsed)
+        if word_queries:
+            core: Query = Or(word_queries)
+            if required:
+                core = And([*required, core])
+        elif required:
+            core = And(required)
+        elif filter_q is not None:
+            core, filter_q = filter_q, None
+        else:
+            return [], set()
+        mask = Or([self._word_query(w, prefix=False, fuzzy=False) for w in parsed.excluded]) \
+            if parsed.excluded else None
+        results = ts.searcher.search(core, limit=None, filter=filter_q, mask=mask)
+        scored = [(hit.docnum, hit.score or 0.0) for hit in results]
+        all_words: set[int] = set()
+        if len(word_queries) > 1:
+            all_words = set(ts.searcher.docs_for_query(And(word_queries)))
+        else:
+            all_words = {d for d, _ in scored}
+        return scored, all_words
+
+    def _hit(self, ts: _ThreadSearcher, docnum: int, score: float, words: list[str]) -> SearchHit:
+        stored = ts.searcher.stored_fields(docnum)
+        fragment = _fragment(stored, words)
+        return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"], path=stored["path"],
+                         section=stored["section"], score=float(score) if math.isfinite(score) else 0.0,
+                         fragment=fragment, parent=stored.get("parent") or None,
+                         anchor=stored.get("anchor") or None)
+
+
+class _Formatter(highlight.HtmlFormatter):
+    def __init__(self):
+        super().__init__(tagname="b", between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<b>{html.escape(highlight.get_text(text, token, replace))}</b>"
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
+
+
+def _fragment(stored: dict, words: list[str]) -> str:
+    for fieldname, analyzer in (("prose", _PROSE), ("code", _CODE)):
+        text = stored.get(fieldname) or ""
+        if not text:
+            continue
+        terms = frozenset(t for w in words for t in analyze(analyzer, w))
+        if not terms:
+            continue
+        try:
+            fragment = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _Formatter(), top=1)
+        except Exception:  # a highlighter failure must never cost the user the hit
+            log.debug("highlighting %s failed", stored.get("id"), exc_info=True)
+            fragment = ""
+        if fragment and "<b>" in fragment:
+            return " ".join(fragment.split())
+    prose = stored.get("prose") or stored.get("code") or ""
+    return html.escape(" ".join(prose.split())[:160])
+
+
+# Words every checklist item uses to give advice: they say nothing about which pattern it means.
+_ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly provide prefer avoid make
+all when need needed not just follow keep consider handle set add run write design support
+appropriate possible sensible""") + ["design"])
+
+# Words in nearly all Rust code: sharing them does not make two patterns similar to a reader.
+_NOISE_TERMS = frozenset("""
+self std new get set value data unwrap clone let mut pub use impl fn string vec result ok some none
+err into from str u8 u32 u64 i32 usize bool map iter collect len as ref return match crate super
+expect to_string format println item items main test
+""".split())
+
+
+def _readable_terms(terms: set[str]) -> set[str]:
+    return {t for t in terms if t.isidentifier() and t not in _NOISE_TERMS}
+
+
+def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
+    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
+    from index.documents import snippet_anchor
+    from kb.models import Pattern
+
+    out: dict[str, str] = {}
+    for entry in kb.entries:
+        if isinstance(entry, Pattern):
+            out[entry.id] = " ".join(entry.defines)
+            defined = set(entry.defines)
+            for n, snippet in enumerate(entry.snippets):
+                out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)
+    return out
+
+
+def open_index(kb_dir: Path, index_dir: Path | None = None, *, progress: Progress | None = None
+               ) -> tuple[PatternIndex, str | None]:
+    """Load the KB and make sure its index is usable: (index, what was done or None)."""
+    engine = PatternIndex.open(kb_dir, index_dir)
+    return engine, engine.ensure(progress)
+
+
+__all__ = ["KINDS", "PatternIndex", "SearchHit", "SearchResult", "open_index"]
