@@ -193,26 +193,31 @@ class PatternIndex:
         pattern_filter = Term("kind", "pattern")
         ids = {n: i for i, n in docnums.items()}
 
+        key_terms: dict[int, set[str]] = {}
+
+        def code_terms(docnum: int) -> set[str]:
+            if docnum not in key_terms:
+                key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "code", numterms=40)}
+            return key_terms[docnum]
+
         def similar(pid: str) -> list[tuple[str, float, list[str]]]:
             docnum = docnums.get(pid)
             if docnum is None:
                 return []
-            mine = {t for t, _ in searcher.key_terms([docnum], "code", numterms=40)}
-            mine |= {t for t, _ in searcher.key_terms([docnum], "prose", numterms=20)}
-            out: dict[str, tuple[float, list[str]]] = {}
+            mine = _readable_terms(code_terms(docnum))
+            out: dict[str, float] = {}
             for fieldname in ("code", "prose"):
+                # numterms well above the default 5: on a small corpus 5 terms find little.
                 results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
                 top = results[0].score if len(results) else 1.0
                 for hit in results:
                     other = ids[hit.docnum]
-                    score = hit.score / top if top else 0.0
-                    if score > out.get(other, (0.0, []))[0]:
-                        out[other] = (score, [])
-            for other in out:
-                theirs = {t for t, _ in searcher.key_terms([docnums[other]], "code", numterms=40)}
-                shared = sorted(mine & theirs & _readable_terms(mine), key=lambda t: (len(t) < 4, t))
-                out[other] = (out[other][0], [t for t in shared if len(t) > 2][:3])
-            return [(o, s, t) for o, (s, t) in sorted(out.items())]
+                    out[other] = max(out.get(other, 0.0), hit.score / top if top else 0.0)
+            similar_to = []
+            for other, score in sorted(out.items()):
+                shared = sorted(mine & code_terms(docnums[other]), key=lambda t: (len(t) < 4, t))
+                similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
+            return similar_to
 
         def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
             # The item's content words (stemmed, no stop words, no advice verbs) and its code.

@@ -80,6 +80,8 @@ class IndexStore:
             return None
         except OSError as exc:
             raise IndexCorrupt(f"cannot read the index pointer: {exc.strerror}", file=self.pointer) from None
+        except UnicodeDecodeError:
+            raise IndexCorrupt("index pointer is garbage", file=self.pointer) from None
         if not name.startswith("gen-") or "/" in name:
             raise IndexCorrupt("index pointer is garbage", file=self.pointer)
         return name

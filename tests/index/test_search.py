@@ -1,0 +1,120 @@
+"""Searching the bundled KB as a developer would: words, identifiers, typos, syntax, hostile input."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+def first(engine, query, **kw):
+    hits = engine.search(query, **kw).hits
+    assert hits, query
+    return hits[0]
+
+
+def pattern_of(engine, hit):
+    return engine.kb.entry(hit.parent).title if hit.parent else hit.title
+
+
+def test_exact_title_is_first(bundled_index):
+    hit = first(bundled_index, "Memory Pool Pattern")
+    assert (hit.kind, hit.title) == ("pattern", "Memory Pool Pattern")
+
+
+def test_exact_identifier_is_first(bundled_index):
+    assert pattern_of(bundled_index, first(bundled_index, "PooledObject")) == "Memory Pool Pattern"
+    assert pattern_of(bundled_index, first(bundled_index, "fetch_with_retry")) == "Async/Await Patterns"
+
+
+def test_entries_matching_all_words_rank_first(bundled_index):
+    result = bundled_index.search("rate semaphore")
+    top = result.hits[0]
+    assert "semaphore" in top.title.lower() and "rate" in top.title.lower()
+
+
+def test_title_and_symbol_matches_outrank_prose(bundled_index):
+    hits = bundled_index.search("newtype", kind="pattern").hits
+    assert hits[0].title == "Newtype Pattern"
+
+
+def test_last_word_is_a_prefix(bundled_index):
+    assert "mutex" in first(bundled_index, "mute").title.lower()
+    assert pattern_of(bundled_index, first(bundled_index, "websock")) == "WebSocket Real-time Communication"
+
+
+def test_typos_are_corrected(bundled_index):
+    result = bundled_index.search("mutx thred")
+    assert result.corrected == "mutex thread"
+    assert pattern_of(bundled_index, result.hits[0]) == "Thread Safety Patterns"
+    assert bundled_index.search("mutex thread").corrected is None
+
+
+def test_quoted_phrase_and_exclusion(bundled_index):
+    phrase = bundled_index.search('"rate limiting"')
+    assert phrase.hits and all("rate limiting" in (h.fragment + h.title).lower().replace("<b>", "").replace("</b>", "")
+                               or h.kind == "pattern" for h in phrase.hits)
+    with_tokio = {h.id for h in bundled_index.search("async").hits}
+    without = bundled_index.search("async -tokio")
+    assert without.hits and {h.id for h in without.hits} != with_tokio
+    assert "concurrency-async/async-await-patterns" not in {h.id for h in without.hits}
+
+
+@pytest.mark.parametrize(("query", "check"), [
+    ("kind:checklist tokio", lambda h: h.kind == "checklist"),
+    ("kind:snippet mutex", lambda h: h.kind == "snippet"),
+    ("section:concurrency channel", lambda h: h.section == "concurrency-async"),
+    ("lang:toml tokio", lambda h: h.kind in ("pattern", "snippet")),
+    ("crate:sqlx", lambda h: True),
+    ("symbol:RwLock", lambda h: True),
+    ("tag:unsafe", lambda h: True),
+    ("guide:complete-rust-guide builder", lambda h: True),
+])
+def test_field_filters(bundled_index, query, check):
+    result = bundled_index.search(query, limit=50)
+    assert result.hits, query
+    assert all(check(h) for h in result.hits)
+
+
+def test_crate_filter_only_returns_entries_using_it(bundled_index):
+    ids = {h.parent or h.id for h in bundled_index.search("crate:sqlx", limit=100).hits}
+    for entry_id in ids:
+        assert "sqlx" in bundled_index.kb.entry(entry_id).crates
+
+
+def test_hits_carry_everything(bundled_index):
+    result = bundled_index.search("rate limiting")
+    snippet = next(h for h in result.hits if h.kind == "snippet")
+    assert snippet.parent == "concurrency-async/async-await-patterns"
+    assert "<b>" in snippet.fragment and snippet.score > 0
+    assert snippet.path.startswith("Concurrency & Async › Async/Await Patterns")
+    assert set(result.facets) == {"section", "kind"}
+    assert sum(result.facets["kind"].values()) == result.total
+
+
+def test_guide_order_toggle(bundled_index):
+    hits = bundled_index.search("error", order="guide", limit=100).hits
+    orders = [bundled_index.kb.entry(h.parent or h.id).order for h in hits]
+    assert orders == sorted(orders)
+
+
+def test_kind_argument_filters_after_facets(bundled_index):
+    result = bundled_index.search("mutex", kind="pattern")
+    assert all(h.kind == "pattern" for h in result.hits)
+    assert result.facets["kind"].get("snippet", 0) > 0  # facets still show the other kinds
+
+
+HOSTILE = ['"unbalanced', 'AND OR NOT', 'AND', '*', 'section:', 'kind:', 'a' * 10_000, '\x00\x01\x1b[31m',
+           '.*[(?<=)]+$^\\', '🦀🔥✅', '"', '-', '- -', 'kind:bogus', 'lang:', '((((', 'NOT mutex',
+           'symbol:<<<', 'crate:../../etc', '\ud800' if False else 'x\u200bz', 'title:mutex', '%s%n', '{{7*7}}']
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(bundled_index, query):
+    result = bundled_index.search(query)
+    assert result.total >= 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_any_string_is_a_query(bundled_index, text):
+    result = bundled_index.search(text, limit=5)
+    assert len(result.hits) <= 5
