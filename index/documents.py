@@ -37,6 +37,8 @@ def make_schema() -> Schema:
         spell=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
         anchor=STORED(),
         defines=STORED(),
+        # All a pattern's code, for more_like_this and key terms only (never in user queries).
+        pattern_code=TEXT(stored=True, analyzer=code_analyzer()),
     )
 
 
@@ -62,7 +64,9 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             yield dict(
                 common, id=entry.id, kind="pattern", title=entry.title, title_code=entry.title,
                 title_exact=entry.title.lower(), path=" › ".join(entry.path), prose=prose,
-                code="\n".join(b.code for b in entry.code), symbols=" ".join(symbols),
+                # The code is indexed once, in the pattern's snippet documents; indexing it here
+                # too doubled the postings every code word has to walk on a large KB.
+                code="", pattern_code="\n".join(b.code for b in entry.code), symbols=" ".join(symbols),
                 crates=",".join(entry.crates), language=",".join(sorted({b.language for b in entry.code})),
                 parent="", order=entry.order * ORDER_STRIDE,
                 spell=_spell_text(entry.title, entry.text, " ".join(s.title for s in entry.snippets),
@@ -74,7 +78,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 yield dict(
                     common, id=sid, kind="snippet", title=snippet.title, title_code=snippet.title,
                     title_exact=snippet.title.lower(), path=" › ".join([*entry.path, snippet.title]),
-                    prose=f"{snippet.title}\n\n{entry.title}", code=snippet.code,
+                    prose=f"{snippet.title}\n\n{entry.title}", code=snippet.code, pattern_code="",
                     symbols=" ".join(snippet.symbols), crates=",".join(entry.crates),
                     language=snippet.language, parent=entry.id, order=entry.order * ORDER_STRIDE + n + 1,
                     spell="", anchor=sid.split("#", 1)[1],
@@ -83,7 +87,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             yield dict(
                 common, id=entry.id, kind="checklist", title=entry.title, title_code=entry.text,
                 title_exact=entry.title.lower(), path=" › ".join(entry.path),
-                prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="",
+                prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="", pattern_code="",
                 symbols=" ".join(entry.symbols), crates=",".join(entry.crates), language="",
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",

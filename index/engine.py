@@ -45,8 +45,11 @@ _ANALYZER_OF = {"title": _TITLE, "title_code": _CODE, "symbols": _CODE, "section
 # the code itself (full of incidental words) not at all.
 _LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "section_title": 1.0,
                 "prose": 2.0, "tags": 1.0}
-_PREFIX_FIELDS = ("title", "title_code", "symbols", "code")
+_PREFIX_FIELDS = ("title", "title_code", "symbols")
 _FUZZY_FIELDS = ("title", "symbols", "prose", "code")
+# more_like_this costs about 0.1 s a pattern on a 10,000-entry index: above this many patterns,
+# related links come from explicit links, mentions, symbols and crates only.
+MLT_MAX_PATTERNS = 1500
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
 
@@ -197,16 +200,18 @@ class PatternIndex:
 
         def code_terms(docnum: int) -> set[str]:
             if docnum not in key_terms:
-                key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "code", numterms=40)}
+                key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "pattern_code", numterms=40)}
             return key_terms[docnum]
+
+        many = sum(1 for e in self.kb.entries if e.kind == "pattern") > MLT_MAX_PATTERNS
 
         def similar(pid: str) -> list[tuple[str, float, list[str]]]:
             docnum = docnums.get(pid)
-            if docnum is None:
+            if docnum is None or many:
                 return []
             mine = _readable_terms(code_terms(docnum))
             out: dict[str, float] = {}
-            for fieldname in ("code", "prose"):
+            for fieldname in ("pattern_code", "prose"):
                 # numterms well above the default 5: on a small corpus 5 terms find little.
                 results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
                 top = results[0].score if len(results) else 1.0
@@ -331,7 +336,9 @@ class PatternIndex:
                 v = value.lower()
                 if fieldname == "section":
                     options.append(Prefix("section", slugify(value) or v))
-                    options.extend(Term("section_title", t) for t in analyze(_TITLE, value))
+                    tokens = analyze(_TITLE, value)
+                    if tokens:  # every word of the value must be in the section's title
+                        options.append(And([Term("section_title", t) for t in tokens]))
                 elif fieldname == "symbols":
                     options.extend(Term("symbols", t) for t in analyze(_CODE, value)[:1])
                 elif fieldname == "crates":
@@ -377,10 +384,9 @@ class PatternIndex:
                 corrected_words[i] = suggestions[0]
         corrected = " ".join(corrected_words) if corrected_words != words else None
         search_words = corrected_words if unknown else words
-        fuzzy = bool(unknown)
-        scored, all_words = self._run(ts, parsed, search_words, fuzzy=fuzzy)
-        if not scored and not fuzzy and words:
-            fuzzy = True
+        scored, all_words = self._run(ts, parsed, search_words, fuzzy=False)
+        if not scored and words:
+            # No good hits even after spelling correction: retry with fuzzy terms.
             scored, all_words = self._run(ts, parsed, search_words, fuzzy=True)
         table = ts.table
         phrase = " ".join(w.lower() for w in search_words)
@@ -465,7 +471,7 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
 
 
 def _fragment(stored: dict, words: list[str]) -> str:
-    for fieldname, analyzer in (("prose", _PROSE), ("code", _CODE)):
+    for fieldname, analyzer in (("prose", _PROSE), ("code", _CODE), ("pattern_code", _CODE)):
         text = stored.get(fieldname) or ""
         if not text:
             continue
@@ -479,7 +485,7 @@ def _fragment(stored: dict, words: list[str]) -> str:
             fragment = ""
         if fragment and "<b>" in fragment:
             return " ".join(fragment.split())
-    prose = stored.get("prose") or stored.get("code") or ""
+    prose = stored.get("prose") or stored.get("code") or stored.get("pattern_code") or ""
     return html.escape(" ".join(prose.split())[:160])
 
 

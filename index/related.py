@@ -17,6 +17,8 @@ from kb.models import ChecklistItem, KnowledgeBase, Pattern
 
 MIN_RELATED = 3
 MAX_RELATED = 5
+# A symbol or crate that many patterns share says little, and pairing them all grows as df².
+MAX_SHARED_DF = 40
 # Used by nearly every pattern: sharing them says nothing.
 _GENERIC_SYMBOLS = {"String", "Vec", "Option", "Result", "Box", "Clone", "Debug", "Default", "Copy",
                     "Into", "From", "Error", "Display", "Send", "Sync", "PartialEq", "Eq"}
@@ -130,7 +132,7 @@ def compute_related(
         owners: dict[str, list[str]] = defaultdict(list)
         for pid, feats in features.items():
             for f in feats[getter]:
-                if 2 <= df[f] <= max(2, n // 4):
+                if 2 <= df[f] <= min(max(2, n // 4), MAX_SHARED_DF):
                     owners[f].append(pid)
         for f, ids in owners.items():
             weight = idf(df[f])
@@ -155,11 +157,16 @@ def compute_related(
     by_section: dict[str, list[Pattern]] = defaultdict(list)
     for p in patterns:
         by_section[p.section].append(p)
+    in_order = sorted(patterns, key=lambda q: q.order)
+    position = {q.id: i for i, q in enumerate(in_order)}
     for p in patterns:
         ranked = sorted(candidates[p.id], key=lambda c: (-c[0], c[1]))[:MAX_RELATED]
         picks = {other: (score, reason) for score, other, reason in ranked}
         # Too few signals: fall back on the guide's own neighbourhood.
-        for q in by_section[p.section] + sorted(patterns, key=lambda q: abs(q.order - p.order)):
+        i = position[p.id]
+        nearby = [q for d in range(1, 4) for q in (in_order[i - d] if i - d >= 0 else None,
+                                                   in_order[i + d] if i + d < len(in_order) else None) if q]
+        for q in by_section[p.section][:MIN_RELATED + 1] + nearby:
             if len(picks) >= MIN_RELATED:
                 break
             if q.id != p.id and q.id not in picks:

@@ -1,0 +1,95 @@
+"""`patternkb index`, `search`, `check` and `show --json` with an index, as a user runs them."""
+
+import json
+
+import pytest
+
+from app.cli import main
+
+
+@pytest.fixture
+def index_dir(tmp_path):
+    return str(tmp_path / "ix")
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_index_then_current(capsys, index_dir):
+    status, out, _ = run(capsys, "index", "--index-dir", index_dir)
+    assert status == 0 and out.startswith("indexed 261 documents (102 entries) in ")
+    assert out.rstrip().endswith(index_dir)
+    status, out, _ = run(capsys, "index", "--index-dir", index_dir)
+    assert status == 0 and out.startswith("index is current")
+
+
+def test_search_prints_ranked_hits(capsys, index_dir):
+    status, out, err = run(capsys, "search", "mutx thred", "--index-dir", index_dir, "--limit", "3")
+    assert status == 0
+    assert "index was missing" in err  # built on first use, said on stderr
+    lines = out.splitlines()
+    assert lines[0] == "did you mean: mutex thread"
+    assert lines[1].startswith(" 1. ") and "[Mutex]" in out or "[mutex]" in out.lower()
+    assert lines[-1].startswith("3 of ")
+
+
+def test_search_json_shape(capsys, index_dir):
+    status, out, _ = run(capsys, "search", "rate limiting", "--index-dir", index_dir, "--json", "--kind", "snippet")
+    data = json.loads(out)
+    assert status == 0 and set(data) == {"query", "corrected", "total", "facets", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) == {"id", "kind", "title", "path", "section", "score", "fragment", "parent"}
+    assert hit["kind"] == "snippet" and hit["parent"] == "concurrency-async/async-await-patterns"
+
+
+def test_search_hostile_input_from_the_command_line(capsys, index_dir):
+    for query in ['"', "AND", "*", "section:", "\x1b[2J", "a" * 10_000]:
+        status, out, err = run(capsys, "search", query, "--index-dir", index_dir)
+        assert status == 0 and "Traceback" not in err
+    assert "no results" in out
+
+
+def test_search_order_guide(capsys, index_dir):
+    status, out, _ = run(capsys, "search", "error", "--order", "guide", "--json", "--limit", "50",
+                         "--index-dir", index_dir)
+    ids = [h["id"] for h in json.loads(out)["hits"]]
+    assert status == 0 and ids
+
+
+def test_show_json_includes_related_and_checklist(capsys, index_dir):
+    status, out, _ = run(capsys, "show", "error-handling/error-design-patterns", "--json", "--index-dir", index_dir)
+    entry = json.loads(out)
+    assert status == 0
+    assert len(entry["related"]) >= 3
+    assert set(entry["related"][0]) == {"id", "title", "reason", "score"}
+    assert any("thiserror" in item for item in entry["checklist"])
+
+
+def test_check_passes_then_finds_a_stale_index(capsys, index_dir, tmp_path, mdbook_dir):
+    assert run(capsys, "index", "--index-dir", index_dir)[0] == 0
+    status, out, _ = run(capsys, "check", "--index-dir", index_dir)
+    assert status == 0 and out.startswith("ok: 102 entries")
+    other_kb = tmp_path / "kb"
+    assert main(["build", str(mdbook_dir), "--out", str(other_kb)]) == 0
+    status, _, err = run(capsys, "check", "--kb", str(other_kb), "--index-dir", index_dir)
+    assert status == 1 and "is stale" in err
+
+
+def test_check_reports_dangling_links(capsys, index_dir, tmp_path, mdbook_dir):
+    kb_dir = tmp_path / "kb"
+    assert main(["build", str(mdbook_dir), "--out", str(kb_dir)]) == 0
+    entries = json.loads((kb_dir / "entries.json").read_text())
+    entries[0]["links"].append("nowhere/at-all")
+    (kb_dir / "entries.json").write_text(json.dumps(entries))
+    assert main(["index", "--kb", str(kb_dir), "--index-dir", index_dir]) == 0
+    status, _, err = run(capsys, "check", "--kb", str(kb_dir), "--index-dir", index_dir)
+    assert status == 1 and "links to missing entry nowhere/at-all" in err
+
+
+def test_check_on_a_broken_kb(capsys, tmp_path, index_dir):
+    (tmp_path / "kb").mkdir()
+    status, _, err = run(capsys, "check", "--kb", str(tmp_path / "kb"), "--index-dir", index_dir)
+    assert status == 1 and "manifest.json is missing" in err
