@@ -360,9 +360,9 @@ def _check(args: argparse.Namespace) -> Exit:
 
 
 def _gui(args: argparse.Namespace) -> Exit:
-    print("patternkb: the window is not built yet; it would open with "
-          f"query={args.query!r} entry={args.open!r} kb={args.kb}")
-    return Exit.OK
+    from app.gui import run
+
+    return Exit(run(args.kb, args.index_dir, query=args.query, open_id=args.open, screenshot=args.screenshot))
 
 
 if __name__ == "__main__":

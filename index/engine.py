@@ -471,7 +471,10 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
 
 
 def _fragment(stored: dict, words: list[str]) -> str:
-    for fieldname, analyzer in (("prose", _PROSE), ("code", _CODE), ("pattern_code", _CODE)):
+    # A snippet's prose is only its title and its pattern's: its code says more.
+    fields = (("code", _CODE), ("prose", _PROSE)) if stored.get("kind") == "snippet" else \
+        (("prose", _PROSE), ("code", _CODE), ("pattern_code", _CODE))
+    for fieldname, analyzer in fields:
         text = stored.get(fieldname) or ""
         if not text:
             continue

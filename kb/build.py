@@ -127,7 +127,7 @@ def _validated(model, file: str, line: int, title: str, data: dict):
 def _markdown(lines: list[str], blocks: list[Block], *, code: bool) -> str:
     chunks = []
     for block in blocks:
-        if block.kind == "heading" or (block.kind == "fence" and not code):
+        if block.kind == "fence" and not code:
             continue
         chunks.append("\n".join(lines[block.line_start - 1:block.line_end]))
     return "\n\n".join(c for c in chunks if c.strip())

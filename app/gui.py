@@ -1,0 +1,122 @@
+"""Starting the window: `patternkb` / `patternkb gui [--query Q] [--open ID] [--screenshot F.png]`."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import logging
+
+from PySide6.QtCore import QSettings, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.settings import Memory
+from app.window import MainWindow
+from index.engine import PatternIndex
+from kb.errors import KBError
+from kb.store import load_kb
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_TIMEOUT_S = 60.0
+WINDOW_SIZE = (1280, 800)
+
+
+_QUIET = ("propagateSizeHints",)  # the offscreen platform's notes, not problems
+
+
+def _on_qt_message(mode: QtMsgType, context, message: str) -> None:
+    if any(q in message for q in _QUIET):
+        return
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    log.log(level, "Qt: %s", message)
+
+
+def application() -> QApplication:
+    qInstallMessageHandler(_on_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("patternkb")
+    app.setOrganizationName("patternkb")
+    return app  # type: ignore[return-value]
+
+
+def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None) -> MainWindow | None:
+    """The window over a KB, with its index checked in the background; None after telling the
+    user (in a dialog, not a traceback) why the KB cannot be opened."""
+    try:
+        kb = load_kb(kb_dir)
+    except KBError as exc:
+        QMessageBox.critical(None, "patternkb", f"The knowledge base cannot be opened.\n\n{exc}\n\n"
+                                                "Run `patternkb build` to rebuild it.")
+        return None
+    window = MainWindow(kb, PatternIndex(kb, index_dir), memory)
+    window.start_index()
+    return window
+
+
+def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
+        screenshot: Path | None = None) -> int:
+    app = application()
+    memory = None
+    if screenshot is not None:  # a fresh user's window, whatever this machine remembers
+        settings_dir = tempfile.mkdtemp(prefix="patternkb-shot-")
+        memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
+    window = open_window(kb_dir, index_dir, memory)
+    if window is None:
+        return 1
+    if screenshot is not None:
+        window.resize(*WINDOW_SIZE)
+    window.show()
+    if open_id:
+        window.auto_preview = False
+        if not window.open_entry(open_id):
+            print(f"patternkb: no entry {open_id!r}", file=sys.stderr)
+    if query:
+        window.search_box.setText(query)
+    status = {"code": 0}
+    if screenshot is not None:
+        _schedule_screenshot(app, window, screenshot, bool(query), status)
+    code = app.exec()
+    window.engine.close()
+    return status["code"] or code
+
+
+def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, wants_results: bool, status: dict) -> None:
+    started = time.monotonic()
+    timer = QTimer(window)
+
+    def ready() -> bool:
+        if not window.index_ready:
+            return False
+        if wants_results:
+            result = window.last_result
+            if result is None:
+                return False
+            if result.hits and window.entry_view.page is None:
+                return False
+        return True
+
+    def poll() -> None:
+        if ready():
+            timer.stop()
+            app.processEvents()
+            window.repaint()
+            image = window.grab()
+            if not image.save(str(path), "PNG"):
+                print(f"patternkb: cannot write {path}", file=sys.stderr)
+                status["code"] = 1
+            else:
+                print(f"saved {path} ({image.width()}×{image.height()})")
+            window.close()
+            app.quit()
+        elif time.monotonic() - started > SCREENSHOT_TIMEOUT_S:
+            timer.stop()
+            print("patternkb: the window did not finish loading in time; no screenshot", file=sys.stderr)
+            status["code"] = 1
+            app.quit()
+
+    timer.timeout.connect(poll)
+    timer.start(50)

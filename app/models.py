@@ -1,0 +1,191 @@
+"""Qt models over search results, the guide's outline and bookmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from app.roles import Role
+from index.documents import snippet_anchor
+from index.engine import SearchHit, SearchResult
+from kb.models import ChecklistItem, KnowledgeBase, Pattern
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ResultsModel(QAbstractListModel):
+    """The hits of one search; a new search swaps the whole set."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+        self.result: SearchResult | None = None
+
+    def set_result(self, result: SearchResult | None) -> None:
+        self.beginResetModel()
+        self.result = result
+        self._hits = list(result.hits) if result else []
+        self.endResetModel()
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._hits) or index.column() != 0:
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.path
+        return {
+            Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.path, Role.Fragment: hit.fragment,
+            Role.Section: hit.section, Role.Parent: hit.parent, Role.Anchor: hit.anchor, Role.Score: hit.score,
+        }.get(role)
+
+    def roleNames(self):
+        names = super().roleNames()
+        names.update({int(r): r.name.lower().encode() for r in Role})
+        return names
+
+
+@dataclass(eq=False)
+class _Node:
+    title: str
+    kind: str  # section, pattern, snippet, group, checklist
+    entry_id: str | None = None
+    anchor: str | None = None
+    parent: "_Node | None" = None
+    children: list["_Node"] = field(default_factory=list)
+    row: int = 0
+
+    def add(self, child: "_Node") -> "_Node":
+        child.parent, child.row = self, len(self.children)
+        self.children.append(child)
+        return child
+
+
+class OutlineModel(QAbstractItemModel):
+    """The guide in its own order: sections → patterns → snippets; checklist groups → items."""
+
+    def __init__(self, kb: KnowledgeBase, parent: QObject | None = None):
+        super().__init__(parent)
+        self._root = _Node("", "root")
+        sections = {}
+        for section in kb.sections:
+            label = f"{section.icon} {section.title}".strip()
+            sections[section.id] = self._root.add(_Node(label, "section"))
+        groups: dict[tuple[str, str, str], _Node] = {}
+        for entry in kb.entries:
+            parent_node = sections.get(entry.section)
+            if parent_node is None:
+                continue
+            if isinstance(entry, Pattern):
+                node = parent_node.add(_Node(entry.title, "pattern", entry.id))
+                for n, snippet in enumerate(entry.snippets):
+                    anchor = snippet_anchor(entry.id, n, snippet.title).split("#", 1)[1]
+                    node.add(_Node(snippet.title, "snippet", entry.id, anchor))
+            elif isinstance(entry, ChecklistItem):
+                key = (entry.section, entry.list, entry.group)
+                if key not in groups:
+                    groups[key] = parent_node.add(_Node(f"{entry.list} › {entry.group}", "group"))
+                groups[key].add(_Node(entry.title, "checklist", entry.id))
+
+    def _node(self, index: _Index) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+        node = self._node(parent)
+        if column != 0 or not 0 <= row < len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, 0, node.children[row])
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node = self._node(index).parent
+        if node is None or node is self._root:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return node.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return node.title
+        if role == Role.Id:
+            return node.entry_id
+        if role == Role.Kind:
+            return node.kind
+        if role == Role.Anchor:
+            return node.anchor
+        return None
+
+    def index_of(self, entry_id: str) -> QModelIndex:
+        """The tree index of an entry (a pattern or checklist item), or an invalid index."""
+        stack = list(self._root.children)
+        while stack:
+            node = stack.pop()
+            if node.entry_id == entry_id and node.kind in ("pattern", "checklist"):
+                return self.createIndex(node.row, 0, node)
+            stack.extend(node.children)
+        return QModelIndex()
+
+
+class BookmarksModel(QAbstractListModel):
+    """Starred entries, in the order they were starred."""
+
+    def __init__(self, kb: KnowledgeBase, ids: list[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self._titles = {e.id: e.title for e in kb.entries}
+        self._ids = [i for i in ids if i in self._titles]
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def contains(self, entry_id: str) -> bool:
+        return entry_id in self._ids
+
+    def toggle(self, entry_id: str) -> bool:
+        """Star or unstar; returns True when the entry is now bookmarked."""
+        if entry_id in self._ids:
+            row = self._ids.index(entry_id)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._ids.pop(row)
+            self.endRemoveRows()
+            return False
+        if entry_id not in self._titles:
+            return False
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids))
+        self._ids.append(entry_id)
+        self.endInsertRows()
+        return True
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        entry_id = self._ids[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"★ {self._titles[entry_id]}"
+        if role == Role.Id:
+            return entry_id
+        return None

@@ -1,0 +1,196 @@
+"""An entry as HTML for QTextBrowser: Markdown prose (raw HTML escaped), Pygments code with
+inline styles, snippet anchors, Copy links, search terms marked, related links at the end."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from index.documents import snippet_anchor
+from kb.models import ChecklistItem, KnowledgeBase, Pattern
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    pygments_style: str
+    text: str
+    muted: str
+    background: str
+    code_background: str
+    code_border: str
+    link: str
+    mark: str
+    badge: str
+
+
+LIGHT = Theme("light", "friendly", "#1f2328", "#656d76", "#ffffff", "#f6f8fa", "#d0d7de", "#0969da", "#fff3a3", "#eaeef2")
+DARK = Theme("dark", "github-dark", "#e6edf3", "#9198a1", "#0d1117", "#161b22", "#30363d", "#58a6ff", "#5c4b00", "#21262d")
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+    def image(renderer, tokens, idx, options, env):
+        # Images are never loaded from a guide: show the alt text instead.
+        alt = html.escape(tokens[idx].content or "image")
+        return f"<i>[{alt}]</i>"
+
+    md.add_render_rule("image", image)
+    return md
+
+
+_MD = _markdown()
+_TAG_SPLIT = re.compile(r"(<[^>]+>)")
+
+
+def _lexer(language: str):
+    try:
+        return get_lexer_by_name(language or "text", stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return TextLexer(stripnl=False, ensurenl=False)
+
+
+def highlight_code(code: str, language: str, theme: Theme, *, line_numbers: bool = False, first_line: int = 1) -> str:
+    formatter = HtmlFormatter(noclasses=True, style=theme.pygments_style, nowrap=True)
+    body = highlight(code, _lexer(language), formatter)
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if line_numbers:
+        width = len(str(first_line + len(lines)))
+        lines = [f'<span style="color:{theme.muted}">{first_line + i:>{width}} </span>{line}' for i, line in enumerate(lines)]
+    return "\n".join(lines)
+
+
+def mark_terms(fragment_html: str, terms: tuple[str, ...], theme: Theme) -> str:
+    """Wrap whole-word, case-insensitive occurrences of the terms in text (never inside tags)."""
+    words = sorted({t for t in terms if len(t) >= 3 and re.fullmatch(r"[\w]+", t)}, key=len, reverse=True)
+    if not words:
+        return fragment_html
+    pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)
+    out = []
+    for part in _TAG_SPLIT.split(fragment_html):
+        if part.startswith("<"):
+            out.append(part)
+        else:
+            out.append(pattern.sub(lambda m: f'<span style="background-color:{theme.mark}">{m.group(0)}</span>', part))
+    return "".join(out)
+
+
+@dataclass
+class EntryPage:
+    html: str
+    code: list[str]  # exactly what each Copy link puts on the clipboard, by block index
+
+
+def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) -> str:
+    block = pattern.code[index]
+    pieces = []
+    line = block.line_start + 1
+    for n, snippet in enumerate(pattern.snippets):
+        if snippet.block != index:
+            continue
+        anchor = snippet_anchor(pattern.id, n, snippet.title).split("#", 1)[1]
+        pieces.append(f'<a name="{html.escape(anchor)}"></a>'
+                      + highlight_code(snippet.code, snippet.language, theme, line_numbers=line_numbers, first_line=line))
+        line += snippet.code.count("\n")
+    code_html = "\n".join(pieces)
+    header = (f'<table width="100%" cellspacing="0" cellpadding="4" style="background-color:{theme.badge}">'
+              f'<tr><td><span style="color:{theme.muted}; font-size:small">{html.escape(block.language)}'
+              f' · line {block.line_start}</span></td>'
+              f'<td align="right"><a href="copy:{index}" style="text-decoration:none">Copy</a></td></tr></table>')
+    return (f'{header}<table width="100%" cellspacing="0" cellpadding="8" '
+            f'style="background-color:{theme.code_background}; border:1px solid {theme.code_border}">'
+            f'<tr><td><pre style="margin:0">{code_html}</pre></td></tr></table>')
+
+
+def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: list[dict], checklist: list[str],
+                 terms: tuple[str, ...] = (), theme: Theme = LIGHT, line_numbers: bool = False,
+                 bookmarked: bool = False) -> EntryPage:
+    titles = {e.id: e.title for e in kb.entries}
+    guides = {g.id: g for g in kb.manifest.guides}
+    parts = [f'<h1 style="margin-bottom:2px">{html.escape(getattr(entry, "icon", "") or "")} '
+             f'{html.escape(entry.title)}{" ★" if bookmarked else ""}</h1>',
+             f'<p style="color:{theme.muted}; margin-top:0">{html.escape(" › ".join(entry.path))}'
+             f' · <span style="background-color:{theme.badge}">&nbsp;{html.escape(entry.kind)}&nbsp;</span>'
+             + "".join(f' <span style="color:{theme.muted}">#{html.escape(t)}</span>' for t in entry.tags) + "</p>"]
+    code: list[str] = []
+    if isinstance(entry, Pattern):
+        if entry.summary:
+            parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
+        if entry.symbols or entry.crates:
+            chips = [f"<code>{html.escape(s)}</code>" for s in entry.symbols[:14]]
+            chips += [f'<a href="https://crates.io/crates/{html.escape(c)}">{html.escape(c)}</a>' for c in entry.crates]
+            parts.append(f'<p style="color:{theme.muted}">' + " · ".join(chips) + "</p>")
+        counter = iter(range(len(entry.code)))
+        env: dict = {}
+
+        def fence(renderer, tokens, idx, options, env_):
+            n = next(counter, None)
+            if n is None:
+                return ""
+            return _code_block(entry, n, theme, line_numbers)
+
+        md = _markdown()
+        md.add_render_rule("fence", fence)
+        md.add_render_rule("code_block", fence)
+        body = md.render(entry.markdown, env)
+        for n in counter:  # blocks the Markdown did not reach (never expected; never lose code)
+            body += _code_block(entry, n, theme, line_numbers)
+        code = [b.code for b in entry.code]
+        parts.append(mark_terms(body, terms, theme))
+    else:
+        parts.append(f"<p style='font-size:large'>{mark_terms(_MD.renderInline(entry.text), terms, theme)}</p>")
+        parts.append(f'<p style="color:{theme.muted}">{html.escape(entry.list)} › {html.escape(entry.group)}</p>')
+    if related:
+        parts.append("<h3>Related patterns</h3><ul>")
+        for link in related:
+            parts.append(f'<li><a href="entry:{html.escape(link["id"])}">{html.escape(link["title"])}</a>'
+                         f' <span style="color:{theme.muted}">— {html.escape(link["reason"])}</span></li>')
+        parts.append("</ul>")
+    if checklist:
+        heading = "Checklist" if isinstance(entry, Pattern) else "Illustrated by"
+        parts.append(f"<h3>{heading}</h3><ul>")
+        for item in checklist:
+            parts.append(f'<li><a href="entry:{html.escape(item)}">{html.escape(titles.get(item, item))}</a></li>')
+        parts.append("</ul>")
+    guide = guides.get(entry.guide)
+    source = f"{entry.source.file}, lines {entry.source.line_start}–{entry.source.line_end}"
+    parts.append(f'<hr><p style="color:{theme.muted}; font-size:small">From '
+                 f'{html.escape(guide.title if guide else entry.guide)} · {html.escape(source)}</p>')
+    page = (f'<html><body style="color:{theme.text}; background-color:{theme.background}">'
+            + "\n".join(parts) + "</body></html>")
+    return EntryPage(html=page, code=code)
+
+
+def render_overview(kb: KnowledgeBase, theme: Theme, *, recent: list[str], heading: str = "", hint: str = "") -> str:
+    """The empty state: what is in the KB, and where the user was last."""
+    titles = {e.id: e.title for e in kb.entries}
+    parts = []
+    if heading:
+        parts.append(f"<h3>{heading}</h3>")
+    if hint:
+        parts.append(f'<p style="color:{theme.muted}">{hint}</p>')
+    recent = [r for r in recent if r in titles][:6]
+    if recent:
+        parts.append("<h4>Recent</h4><ul>" + "".join(
+            f'<li><a href="entry:{html.escape(r)}">{html.escape(titles[r])}</a></li>' for r in recent) + "</ul>")
+    parts.append("<h4>Sections</h4>")
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for e in kb.entries:
+        counts[e.section] = counts.get(e.section, 0) + 1
+        first.setdefault(e.section, e.id)
+    for s in kb.sections:
+        parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
+                     f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
+    return f'<html><body style="color:{theme.text}">' + "\n".join(parts) + "</body></html>"

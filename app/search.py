@@ -1,0 +1,142 @@
+"""Search as you type, off the GUI thread: a debounce timer, a QRunnable per query on the global
+thread pool, and a generation number so a slow, stale answer is never shown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from index.engine import PatternIndex, SearchResult
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 150
+GUI_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    kind: str | None = None
+    section: str | None = None
+    order: str = "relevance"
+
+
+class _JobSignals(QObject):
+    finished = Signal(int, object)  # generation, SearchResult
+    failed = Signal(int, str)
+
+
+class SearchJob(QRunnable):
+    """Runs one query on a pool thread, with that thread's own Whoosh searcher (PatternIndex
+    keeps one per thread). It never touches a widget: it only emits."""
+
+    def __init__(self, engine: PatternIndex, text: str, options: SearchOptions, generation: int):
+        super().__init__()
+        self.engine, self.text, self.options, self.generation = engine, text, options, generation
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.engine.search(self.text, limit=GUI_LIMIT, kind=self.options.kind,
+                                        section=self.options.section, order=self.options.order)
+        except Exception as exc:  # reported in the status bar, never a traceback dialog
+            log.exception("search %r failed", self.text)
+            self.signals.failed.emit(self.generation, str(exc) or exc.__class__.__name__)
+        else:
+            self.signals.finished.emit(self.generation, result)
+
+
+class SearchController(QObject):
+    started = Signal(int, str)  # generation, text: a search was sent to the pool
+    results_ready = Signal(object)  # SearchResult of the newest search
+    failed = Signal(str)
+
+    def __init__(self, engine: PatternIndex | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.engine = engine
+        self.options = SearchOptions()
+        self.generation = 0
+        self._text = ""
+        self._sent: tuple[str, SearchOptions] | None = None
+        self._jobs: dict[int, SearchJob] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def set_engine(self, engine: PatternIndex) -> None:
+        self.engine = engine
+        self._sent = None
+
+    def set_text(self, text: str) -> None:
+        """Called on every keystroke: restart the timer; unchanged text runs nothing."""
+        self._text = text
+        self._timer.start()
+
+    def set_options(self, options: SearchOptions) -> None:
+        self.options = options
+        self.run_now()
+
+    def run_now(self) -> None:
+        self._timer.stop()
+        self._sent = None
+        self._on_timer_timeout()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        key = (self._text, self.options)
+        if key == self._sent or self.engine is None:
+            return
+        self._sent = key
+        self.generation += 1
+        if not self._text.strip():
+            self.results_ready.emit(None)
+            return
+        job = SearchJob(self.engine, self._text, self.options, self.generation)
+        job.signals.finished.connect(self._on_job_finished)
+        job.signals.failed.connect(self._on_job_failed)
+        self._jobs[self.generation] = job  # keep the signals object alive until it reports
+        self.started.emit(self.generation, self._text)
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(int, object)
+    def _on_job_finished(self, generation: int, result: SearchResult) -> None:
+        self._jobs.pop(generation, None)
+        if generation == self.generation:  # an older answer arriving late is dropped
+            self.results_ready.emit(result)
+
+    @Slot(int, str)
+    def _on_job_failed(self, generation: int, message: str) -> None:
+        self._jobs.pop(generation, None)
+        if generation == self.generation:
+            self.failed.emit(message)
+
+
+class _IndexSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object, str)  # PatternIndex, what was done ("" when nothing)
+    failed = Signal(str)
+
+
+class IndexJob(QRunnable):
+    """Builds or checks the index in the background; the window stays usable meanwhile."""
+
+    def __init__(self, engine: PatternIndex, *, rebuild: bool = False):
+        super().__init__()
+        self.engine, self.rebuild = engine, rebuild
+        self.signals = _IndexSignals()
+
+    def run(self) -> None:
+        try:
+            if self.rebuild:
+                count = self.engine.rebuild(self.signals.progress.emit)
+                done = f"index rebuilt: {count} documents"
+            else:
+                done = self.engine.ensure(self.signals.progress.emit) or ""
+        except Exception as exc:
+            log.exception("index build failed")
+            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+        else:
+            self.signals.finished.emit(self.engine, done)

@@ -1,0 +1,537 @@
+"""The main window: search box, results and outline on the left, the entry on the right."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QUrl, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QProgressBar, QSplitter,
+    QStackedWidget, QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
+)
+
+from app.delegate import ResultDelegate
+from app.entry_view import EntryView
+from app.models import BookmarksModel, OutlineModel, ResultsModel
+from app.render import DARK, LIGHT, THEMES, render_entry, render_overview
+from app.roles import Role
+from app.search import IndexJob, SearchController, SearchOptions
+from app.settings import Memory
+from index.engine import PatternIndex, SearchResult
+from kb.models import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+class History:
+    """Back and forward over (entry id, anchor) places."""
+
+    def __init__(self):
+        self.back: list[tuple[str, str]] = []
+        self.forward: list[tuple[str, str]] = []
+        self.current: tuple[str, str] | None = None
+
+    def visit(self, place: tuple[str, str]) -> None:
+        if self.current is not None and place != self.current:
+            self.back.append(self.current)
+            self.forward.clear()
+        self.current = place
+
+    def go_back(self) -> tuple[str, str] | None:
+        if not self.back:
+            return None
+        if self.current is not None:
+            self.forward.append(self.current)
+        self.current = self.back.pop()
+        return self.current
+
+    def go_forward(self) -> tuple[str, str] | None:
+        if not self.forward:
+            return None
+        if self.current is not None:
+            self.back.append(self.current)
+        self.current = self.forward.pop()
+        return self.current
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, kb: KnowledgeBase, engine: PatternIndex, memory: Memory | None = None):
+        super().__init__()
+        self.kb = kb
+        self.engine = engine
+        self.memory = memory or Memory()
+        self.history = History()
+        self.index_ready = False
+        self.last_result: SearchResult | None = None
+        self.current_id: str | None = None
+        self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
+        self._terms: tuple[str, ...] = ()
+        self.setWindowTitle("patternkb")
+        self._build_widgets()
+        self._build_actions()
+        self._restore()
+        self.search_controller = SearchController(None, self)
+        self.search_controller.results_ready.connect(self._on_search_results_ready)
+        self.search_controller.failed.connect(self._on_search_failed)
+        self._show_overview()
+        self.search_box.setFocus()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search patterns, code, identifiers…   (Ctrl+K)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self._on_search_box_text_changed)
+        self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
+        self.search_box.installEventFilter(self)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.section_filter = QComboBox()
+        self.section_filter.setMinimumContentsLength(14)
+        self.section_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_filter.activated.connect(self._on_filter_activated)
+        self.section_filter.activated.connect(self._on_filter_activated)
+        self._fill_filters(None)
+
+        self.correction = QLabel()
+        self.correction.setTextFormat(Qt.TextFormat.RichText)
+        self.correction.linkActivated.connect(self._on_correction_link_activated)
+        self.correction.hide()
+
+        self.results_model = ResultsModel(self)
+        self.results_view = QListView()
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(ResultDelegate(self.results_view))
+        self.results_view.setUniformItemSizes(True)
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
+        self.results_view.activated.connect(self._on_results_activated)
+
+        self.overview = QTextBrowser()
+        self.overview.setOpenLinks(False)
+        self.overview.anchorClicked.connect(self._on_overview_anchor_clicked)
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.results_view)
+        self.results_stack.addWidget(self.overview)
+
+        results_page = QWidget()
+        layout = QVBoxLayout(results_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.section_filter, 1)
+        layout.addLayout(filters)
+        layout.addWidget(self.correction)
+        layout.addWidget(self.results_stack, 1)
+
+        self.outline_model = OutlineModel(self.kb, self)
+        self.outline_view = QTreeView()
+        self.outline_view.setHeaderHidden(True)
+        self.outline_view.setModel(self.outline_model)
+        self.outline_view.activated.connect(self._on_outline_activated)
+        self.outline_view.clicked.connect(self._on_outline_activated)
+
+        self.bookmarks_model = BookmarksModel(self.kb, self.memory.bookmarks, self)
+        self.bookmarks_view = QListView()
+        self.bookmarks_view.setModel(self.bookmarks_model)
+        self.bookmarks_view.activated.connect(self._on_bookmarks_activated)
+        self.bookmarks_view.clicked.connect(self._on_bookmarks_activated)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(results_page, "Results")
+        self.tabs.addTab(self.outline_view, "Browse")
+        self.tabs.addTab(self.bookmarks_view, "Bookmarks")
+
+        self.entry_view = EntryView()
+        self.entry_view.entry_requested.connect(self._on_entry_view_entry_requested)
+        self.entry_view.message.connect(self._on_message)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.entry_view)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 880])
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 0)
+        outer.addWidget(self.search_box)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Navigation")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.back_action = QAction("◀ Back", self, shortcut=QKeySequence("Alt+Left"))
+        self.back_action.triggered.connect(self._on_back_action_triggered)
+        self.forward_action = QAction("Forward ▶", self, shortcut=QKeySequence("Alt+Right"))
+        self.forward_action.triggered.connect(self._on_forward_action_triggered)
+        self.bookmark_action = QAction("☆ Bookmark", self, shortcut=QKeySequence("Ctrl+D"), checkable=True)
+        self.bookmark_action.triggered.connect(self._on_bookmark_action_triggered)
+        self.theme_action = QAction("◐ Theme", self, shortcut=QKeySequence("Ctrl+Shift+T"))
+        self.theme_action.triggered.connect(self._on_theme_action_triggered)
+        self.guide_order_action = QAction("Guide order", self, checkable=True)
+        self.guide_order_action.setToolTip("Order results as in the guide instead of by relevance")
+        self.guide_order_action.toggled.connect(self._on_filter_activated)
+        for action in (self.back_action, self.forward_action, self.bookmark_action, self.theme_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.guide_order_action)
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.rebuild_action = file_menu.addAction("Rebuild index")
+        self.rebuild_action.triggered.connect(self._on_rebuild_action_triggered)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu("&View")
+        self.line_numbers_action = view_menu.addAction("Line numbers")
+        self.line_numbers_action.setCheckable(True)
+        self.line_numbers_action.setChecked(self.memory.line_numbers)
+        self.line_numbers_action.toggled.connect(self._on_line_numbers_action_toggled)
+        bigger = view_menu.addAction("Larger text")
+        bigger.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        bigger.triggered.connect(lambda: self.change_font_size(+1))
+        smaller = view_menu.addAction("Smaller text")
+        smaller.setShortcut(QKeySequence("Ctrl+-"))
+        smaller.triggered.connect(lambda: self.change_font_size(-1))
+        view_menu.addAction(self.theme_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.back_action)
+        go_menu.addAction(self.forward_action)
+        go_menu.addAction(self.bookmark_action)
+
+        for keys in ("Ctrl+K", "Ctrl+L", "/"):
+            QShortcut(QKeySequence(keys), self, activated=self.focus_search)
+        QApplication.instance().installEventFilter(self)
+
+    def _restore(self) -> None:
+        geometry = self.memory.bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        sizes = self.memory.bytes("window/splitter")
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+        self.font_size = self.memory.font_size or self.entry_view.font().pointSize() or 11
+        self._apply_font_size()
+        self.theme_choice = self.memory.theme
+        self._apply_theme()
+
+    # --- engine and index -----------------------------------------------------------------
+
+    def start_index(self, *, rebuild: bool = False) -> None:
+        """Check (or rebuild) the index in the background; searching waits for it."""
+        job = IndexJob(self.engine, rebuild=rebuild)
+        job.signals.progress.connect(self._on_index_progress)
+        job.signals.finished.connect(self._on_index_finished)
+        job.signals.failed.connect(self._on_index_failed)
+        self._index_job = job
+        self.rebuild_action.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.statusBar().showMessage("Checking the search index…")
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(int, int)
+    def _on_index_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.statusBar().showMessage(f"Building the search index… {done}/{total}")
+
+    @Slot(object, str)
+    def _on_index_finished(self, engine: PatternIndex, done: str) -> None:
+        self.progress.hide()
+        self.rebuild_action.setEnabled(True)
+        self.index_ready = True
+        self.search_controller.set_engine(engine)
+        self.statusBar().showMessage(done or f"{len(self.kb.entries)} entries ready", 5000)
+        if self.search_box.text().strip():
+            self.search_controller.set_text(self.search_box.text())
+            self.search_controller.run_now()
+
+    @Slot(str)
+    def _on_index_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.rebuild_action.setEnabled(True)
+        self.statusBar().showMessage(f"Search index problem: {message}")
+
+    @Slot()
+    def _on_rebuild_action_triggered(self) -> None:
+        self.start_index(rebuild=True)
+
+    # --- searching ------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    @Slot(str)
+    def _on_search_box_text_changed(self, text: str) -> None:
+        self.search_controller.set_text(text)
+
+    def _options(self) -> SearchOptions:
+        return SearchOptions(kind=self.kind_filter.currentData(), section=self.section_filter.currentData(),
+                             order="guide" if self.guide_order_action.isChecked() else "relevance")
+
+    @Slot()
+    def _on_filter_activated(self, *_args) -> None:
+        self.search_controller.set_options(self._options())
+
+    @Slot(object)
+    def _on_search_results_ready(self, result: SearchResult | None) -> None:
+        self.last_result = result
+        self.results_model.set_result(result)
+        self._fill_filters(result)
+        if result is None:
+            self.correction.hide()
+            self._terms = ()
+            self._show_overview()
+            return
+        self._terms = result.terms
+        if result.corrected:
+            self.correction.setText(f'Did you mean <a href="#">{result.corrected}</a>?')
+            self.correction.show()
+        else:
+            self.correction.hide()
+        if not result.hits:
+            hint = "Try fewer words, another spelling, or browse the guide."
+            recent = ", ".join(self.memory.recent_searches[:5])
+            if recent:
+                hint += f" Recent searches: {recent}."
+            self._show_overview(heading=f"No results for “{result.query}”", hint=hint)
+        else:
+            self.results_stack.setCurrentWidget(self.results_view)
+            self.tabs.setCurrentIndex(0)
+            if self.auto_preview:
+                self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+            else:
+                self.auto_preview = True
+        corrected = f" (showing “{result.corrected}”)" if result.corrected else ""
+        self.statusBar().showMessage(f"{result.total} results in {result.elapsed_ms:.0f} ms{corrected}")
+
+    @Slot(str)
+    def _on_search_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Search failed: {message}")
+
+    @Slot(str)
+    def _on_correction_link_activated(self, _link: str) -> None:
+        if self.last_result and self.last_result.corrected:
+            self.search_box.setText(self.last_result.corrected)
+
+    def _fill_filters(self, result: SearchResult | None) -> None:
+        facets = result.facets if result else {"section": {}, "kind": {}}
+        kind, section = self.kind_filter.currentData(), self.section_filter.currentData()
+        self.kind_filter.clear()
+        self.kind_filter.addItem(f"All kinds ({sum(facets['kind'].values())})" if result else "All kinds", None)
+        for name in ("pattern", "snippet", "checklist"):
+            self.kind_filter.addItem(f"{name.title()}s ({facets['kind'].get(name, 0)})" if result else f"{name.title()}s",
+                                     name)
+        self.section_filter.clear()
+        self.section_filter.addItem(f"All sections ({sum(facets['section'].values())})" if result else "All sections",
+                                    None)
+        for s in self.kb.sections:
+            count = facets["section"].get(s.id, 0)
+            if result is None or count or s.id == section:
+                self.section_filter.addItem(f"{s.title} ({count})" if result else s.title, s.id)
+        self.kind_filter.setCurrentIndex(max(self.kind_filter.findData(kind), 0))
+        self.section_filter.setCurrentIndex(max(self.section_filter.findData(section), 0))
+
+    def _show_overview(self, heading: str = "", hint: str = "") -> None:
+        theme = self._theme()
+        self.overview.setHtml(render_overview(self.kb, theme, recent=self.memory.recent_entries,
+                                              heading=heading or "Type to search", hint=hint or
+                                              "Words, an identifier (Arc&lt;Mutex&lt;T&gt;&gt;, fetch_with_retry), "
+                                              "\"a phrase\", -word, or filters such as kind:snippet, crate:tokio."))
+        self.results_stack.setCurrentWidget(self.overview)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self._move_selection({Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
+                                      Qt.Key.Key_PageUp: -8}[key])
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.search_box.clear()
+                return True
+        if event.type() == QEvent.Type.MouseButtonPress:
+            if event.button() == Qt.MouseButton.BackButton:
+                self.back_action.trigger()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.forward_action.trigger()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_selection(self, step: int) -> None:
+        rows = self.results_model.rowCount()
+        if not rows:
+            return
+        row = self.results_view.currentIndex().row()
+        row = min(max(row + step, 0), rows - 1) if row >= 0 else 0
+        self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+
+    @Slot()
+    def _on_search_box_return_pressed(self) -> None:
+        index = self.results_view.currentIndex()
+        if index.isValid():
+            self._on_results_activated(index)
+        self.memory.remember_search(self.search_box.text())
+
+    # --- opening entries ------------------------------------------------------------------
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_results_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.results_model.hit(current.row())
+        if hit is not None:
+            self.open_entry(hit.parent or hit.id, hit.anchor or "", record=True)
+
+    @Slot(QModelIndex)
+    def _on_results_activated(self, index: QModelIndex) -> None:
+        hit = self.results_model.hit(index.row())
+        if hit is not None:
+            self.open_entry(hit.parent or hit.id, hit.anchor or "")
+            self.entry_view.setFocus()
+
+    @Slot(QModelIndex)
+    def _on_outline_activated(self, index: QModelIndex) -> None:
+        entry_id = index.data(Role.Id)
+        if entry_id:
+            self.open_entry(entry_id, index.data(Role.Anchor) or "")
+
+    @Slot(QModelIndex)
+    def _on_bookmarks_activated(self, index: QModelIndex) -> None:
+        entry_id = index.data(Role.Id)
+        if entry_id:
+            self.open_entry(entry_id)
+
+    @Slot(QUrl)
+    def _on_overview_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "entry" and url.path():
+            self.open_entry(url.path(), url.fragment())
+
+    @Slot(str, str)
+    def _on_entry_view_entry_requested(self, entry_id: str, anchor: str) -> None:
+        self.open_entry(entry_id, anchor)
+
+    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True) -> bool:
+        entry = self.kb.entry(entry_id)
+        if entry is None:
+            self.statusBar().showMessage(f"No entry {entry_id}")
+            return False
+        if record:
+            self.history.visit((entry_id, anchor))
+        self.current_id = entry_id
+        self._render_current(anchor)
+        self.memory.remember_entry(entry_id)
+        self.bookmark_action.setChecked(self.bookmarks_model.contains(entry_id))
+        self.back_action.setEnabled(bool(self.history.back))
+        self.forward_action.setEnabled(bool(self.history.forward))
+        return True
+
+    def _render_current(self, anchor: str = "") -> None:
+        if self.current_id is None:
+            return
+        entry = self.kb.entry(self.current_id)
+        try:
+            related = self.engine.related(entry.id) if self.index_ready else []
+            checklist = (self.engine.checklist_for(entry.id) if entry.kind == "pattern"
+                         else self.engine.illustrated_by(entry.id)) if self.index_ready else []
+        except Exception as exc:  # an index problem must not stop the entry from showing
+            self.statusBar().showMessage(f"Related links unavailable: {exc}")
+            related, checklist = [], []
+        page = render_entry(entry, self.kb, related=related, checklist=checklist, terms=self._terms,
+                            theme=self._theme(), line_numbers=self.line_numbers_action.isChecked(),
+                            bookmarked=self.bookmarks_model.contains(entry.id))
+        self.entry_view.show_page(page, anchor or None)
+
+    @Slot()
+    def _on_back_action_triggered(self) -> None:
+        place = self.history.go_back()
+        if place:
+            self.open_entry(*place, record=False)
+
+    @Slot()
+    def _on_forward_action_triggered(self) -> None:
+        place = self.history.go_forward()
+        if place:
+            self.open_entry(*place, record=False)
+
+    @Slot()
+    def _on_bookmark_action_triggered(self) -> None:
+        if self.current_id is None:
+            self.bookmark_action.setChecked(False)
+            return
+        starred = self.bookmarks_model.toggle(self.current_id)
+        self.bookmark_action.setChecked(starred)
+        self.memory.bookmarks = self.bookmarks_model.ids
+        self.statusBar().showMessage("Bookmarked" if starred else "Bookmark removed", 3000)
+        self._render_current()
+
+    # --- look -----------------------------------------------------------------------------
+
+    def _system_is_dark(self) -> bool:
+        hints = QGuiApplication.styleHints()
+        scheme = getattr(hints, "colorScheme", None)
+        if scheme is not None and scheme() == Qt.ColorScheme.Dark:
+            return True
+        return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def _theme(self):
+        if self.theme_choice in THEMES:
+            return THEMES[self.theme_choice]
+        return DARK if self._system_is_dark() else LIGHT
+
+    def _apply_theme(self) -> None:
+        theme = self._theme()
+        self.entry_view.setStyleSheet(f"QTextBrowser {{ background-color: {theme.background}; color: {theme.text}; }}")
+        self._render_current()
+
+    @Slot()
+    def _on_theme_action_triggered(self) -> None:
+        order = ["system", "light", "dark"]
+        self.theme_choice = order[(order.index(self.theme_choice) + 1) % 3] if self.theme_choice in order else "light"
+        self.memory.theme = self.theme_choice
+        self._apply_theme()
+        self.statusBar().showMessage(f"Theme: {self.theme_choice}", 3000)
+
+    def change_font_size(self, step: int) -> None:
+        self.font_size = min(max(self.font_size + step, 7), 32)
+        self.memory.font_size = self.font_size
+        self._apply_font_size()
+
+    def _apply_font_size(self) -> None:
+        font = self.entry_view.font()
+        font.setPointSize(self.font_size)
+        self.entry_view.setFont(font)
+        self.entry_view.document().setDefaultFont(font)
+        self._render_current()
+
+    @Slot(bool)
+    def _on_line_numbers_action_toggled(self, checked: bool) -> None:
+        self.memory.line_numbers = checked
+        self._render_current()
+
+    @Slot(str)
+    def _on_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.memory.set_bytes("window/geometry", self.saveGeometry())
+        self.memory.set_bytes("window/splitter", self.splitter.saveState())
+        self.memory.bookmarks = self.bookmarks_model.ids
+        self.memory.sync()
+        QApplication.instance().removeEventFilter(self)
+        super().closeEvent(event)
