@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test kb index perf screenshots clean
+.PHONY: run test kb perf screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ perf: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Regenerate the README's screenshots (offscreen, a fresh user's settings).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/patternkb gui --query "error handling" --screenshot resources/screenshots/search.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/patternkb gui --query "mutx thred" --screenshot resources/screenshots/search-typo.png

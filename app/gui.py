@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import logging
+import os
 
 from PySide6.QtCore import QSettings, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -77,11 +78,32 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     if query:
         window.search_box.setText(query)
     status = {"code": 0}
+    launched = os.environ.get("PATTERNKB_PROBE_STARTUP")
+    if launched:  # benchmark hook: seconds from launch to the first painted results, then exit
+        _probe_startup(app, window, float(launched))
     if screenshot is not None:
         _schedule_screenshot(app, window, screenshot, bool(query), status)
     code = app.exec()
     window.engine.close()
     return status["code"] or code
+
+
+def _rss_mib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return float("nan")
+
+
+def _probe_startup(app: QApplication, window: MainWindow, launched: float) -> None:
+    def on_results(result) -> None:
+        if result is not None and result.hits:
+            window.results_view.repaint()
+            print(f"startup_to_results_s={time.time() - launched:.4f} rss_mib={_rss_mib():.1f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    window.search_controller.results_ready.connect(on_results)
 
 
 def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, wants_results: bool, status: dict) -> None:

@@ -19,7 +19,8 @@ from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
 from index.engine import PatternIndex, SearchResult
-from kb.models import KnowledgeBase
+from index.documents import snippet_anchor
+from kb.models import KnowledgeBase, Pattern
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,20 @@ class MainWindow(QMainWindow):
         self.entry_view.entry_requested.connect(self._on_entry_view_entry_requested)
         self.entry_view.message.connect(self._on_message)
 
+        # Where the view is, always visible, even when it opened scrolled to a snippet.
+        self.entry_header = QLabel()
+        self.entry_header.setTextFormat(Qt.TextFormat.PlainText)
+        self.entry_header.setContentsMargins(4, 2, 4, 2)
+        entry_pane = QWidget()
+        entry_layout = QVBoxLayout(entry_pane)
+        entry_layout.setContentsMargins(0, 0, 0, 0)
+        entry_layout.setSpacing(2)
+        entry_layout.addWidget(self.entry_header)
+        entry_layout.addWidget(self.entry_view, 1)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(self.entry_view)
+        self.splitter.addWidget(entry_pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 880])
 
@@ -456,6 +468,13 @@ class MainWindow(QMainWindow):
                             theme=self._theme(), line_numbers=self.line_numbers_action.isChecked(),
                             bookmarked=self.bookmarks_model.contains(entry.id))
         self.entry_view.show_page(page, anchor or None)
+        where = list(entry.path)
+        if anchor and isinstance(entry, Pattern):
+            snippet = next((sn.title for n, sn in enumerate(entry.snippets)
+                            if snippet_anchor(entry.id, n, sn.title).endswith("#" + anchor)), None)
+            if snippet:
+                where.append(snippet)
+        self.entry_header.setText(" › ".join(where))
 
     @Slot()
     def _on_back_action_triggered(self) -> None:

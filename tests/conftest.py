@@ -39,6 +39,18 @@ def bundled_kb_dir() -> Path:
     return BUNDLED_KB
 
 
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory):
+    """A real index of the bundled KB in a temporary directory, shared across the session."""
+    from index.engine import PatternIndex
+    from kb.store import load_kb
+
+    engine = PatternIndex(load_kb(BUNDLED_KB), tmp_path_factory.mktemp("index") / "ix")
+    engine.ensure()
+    yield engine
+    engine.close()
+
+
 @pytest.fixture
 def mdbook_dir(tmp_path: Path) -> Path:
     target = tmp_path / "tiny-book"

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 from index.relevance import Baseline, evaluate, load_queries
-from tests.index.conftest import bundled_index  # noqa: F401  (the shared real index)
 
 QUERIES = Path(__file__).with_name("queries.json")
 

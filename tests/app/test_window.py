@@ -1,0 +1,208 @@
+"""The window, driven through its widgets with pytest-qt on a real KB and a real index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
+from PySide6.QtGui import QGuiApplication, QImage
+
+from app.models import BookmarksModel, OutlineModel, ResultsModel
+from app.render import render_entry
+from app.search import SearchController
+from app.settings import Memory
+from app.window import MainWindow
+from kb.build import build_kb
+
+
+@pytest.fixture
+def memory(tmp_path):
+    return Memory(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, bundled_index, memory):
+    win = MainWindow(bundled_index.kb, bundled_index, memory)
+    qtbot.addWidget(win)
+    win.show()
+    win.start_index()
+    qtbot.waitUntil(lambda: win.index_ready, timeout=30_000)
+    yield win
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def search(qtbot, win, text):
+    with qtbot.waitSignal(win.search_controller.results_ready, timeout=10_000):
+        win.search_box.setText(text)
+    return win.last_result
+
+
+def test_models_pass_the_model_tester(qtmodeltester, bundled_index):
+    results = ResultsModel()
+    results.set_result(bundled_index.search("mutex"))
+    qtmodeltester.check(results)
+    qtmodeltester.check(OutlineModel(bundled_index.kb))
+    bookmarks = BookmarksModel(bundled_index.kb, [bundled_index.kb.entries[0].id])
+    qtmodeltester.check(bookmarks)
+    bookmarks.toggle(bundled_index.kb.entries[1].id)
+    qtmodeltester.check(bookmarks)
+
+
+def test_typing_shows_the_expected_first_result(qtbot, window):
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        qtbot.keyClicks(window.search_box, "PooledObject")
+    first = window.results_model.hit(0)
+    assert window.kb.entry(first.parent or first.id).title == "Memory Pool Pattern"
+    qtbot.waitUntil(lambda: window.current_id == "memory-management-patterns/memory-pool-pattern")
+    assert "PooledObject" in window.entry_view.toPlainText()
+    assert "results in" in window.statusBar().currentMessage()
+
+
+def test_a_burst_of_keystrokes_runs_one_search(qtbot, window):
+    started = []
+    window.search_controller.started.connect(lambda gen, text: started.append(text))
+    with qtbot.assertNotEmitted(window.search_controller.started, wait=60):
+        window.search_box.setText("m")  # nothing runs before the debounce interval
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        qtbot.keyClicks(window.search_box, "utex threa")
+    assert started == ["mutex threa"]
+
+
+def test_up_down_move_through_results_and_enter_opens(qtbot, window):
+    search(qtbot, window, "builder")
+    qtbot.waitUntil(lambda: window.results_view.currentIndex().row() == 0)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Down)
+    assert window.results_view.currentIndex().row() == 1
+    second = window.results_model.hit(1)
+    assert window.current_id == (second.parent or second.id)
+
+
+class _GatedEngine:
+    """Stands in for the index behind the controller: "slow" waits until released."""
+
+    def __init__(self, real):
+        self.real, self.gate = real, threading.Event()
+
+    def search(self, text, **kw):
+        if text == "slow":
+            self.gate.wait(10)
+        return self.real.search(text, **kw)
+
+
+def test_stale_results_are_never_shown(qtbot, bundled_index):
+    engine = _GatedEngine(bundled_index)
+    controller = SearchController(engine)
+    shown = []
+    controller.results_ready.connect(lambda result: shown.append(result.query))
+    controller.set_text("slow")
+    controller.run_now()
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000):
+        controller.set_text("mutex")
+        controller.run_now()
+    engine.gate.set()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    with qtbot.assertNotEmitted(controller.results_ready, wait=200):
+        pass
+    assert shown == ["mutex"]
+
+
+def test_related_link_navigates_and_back_returns(qtbot, window):
+    start = "concurrency-async/thread-safety-patterns"
+    window.open_entry(start)
+    related = window.engine.related(start)[0]["id"]
+    assert f'href="entry:{related}"' in window.entry_view.page.html
+    window.entry_view.anchorClicked.emit(QUrl(f"entry:{related}"))
+    assert window.current_id == related
+    window.back_action.trigger()
+    assert window.current_id == start
+    window.forward_action.trigger()
+    assert window.current_id == related
+
+
+def test_copy_puts_the_exact_code_on_the_clipboard(qtbot, window):
+    entry_id = "crates-modules/cargo-toml-best-practices"
+    window.open_entry(entry_id)
+    window.entry_view.anchorClicked.emit(QUrl("copy:0"))
+    assert QGuiApplication.clipboard().text() == window.kb.entry(entry_id).code[0].code
+    assert "copied code block 1" in window.statusBar().currentMessage()
+
+
+def test_opening_a_snippet_hit_scrolls_to_it(qtbot, window):
+    result = search(qtbot, window, "kind:snippet Rate limiting with semaphore")
+    hit = result.hits[0]
+    assert hit.anchor and f'name="{hit.anchor}"' in window.entry_view.page.html
+    qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() > 0)
+
+
+def test_external_links_go_out_and_other_schemes_are_refused(qtbot, window, monkeypatch):
+    opened = []
+    monkeypatch.setattr("app.entry_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString()) or True)
+    window.entry_view.anchorClicked.emit(QUrl("https://crates.io/crates/tokio"))
+    assert opened == ["https://crates.io/crates/tokio"]
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.com/x"):
+        window.entry_view.anchorClicked.emit(QUrl(url))
+        assert "refused" in window.statusBar().currentMessage()
+    assert opened == ["https://crates.io/crates/tokio"]
+
+
+def test_bookmarks_survive_a_restart(qtbot, bundled_index, tmp_path):
+    path = str(tmp_path / "settings.ini")
+    first = MainWindow(bundled_index.kb, bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
+    qtbot.addWidget(first)
+    first.open_entry("api-design-patterns/newtype-pattern")
+    first.bookmark_action.trigger()
+    first.close()
+    second = MainWindow(bundled_index.kb, bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
+    qtbot.addWidget(second)
+    assert second.bookmarks_model.ids == ["api-design-patterns/newtype-pattern"]
+    assert second.memory.recent_entries[0] == "api-design-patterns/newtype-pattern"
+
+
+def test_hostile_guide_content_is_escaped(qtbot, write_guide):
+    guide = write_guide(
+        "# G\n\n## Section\n\n### Hostile\n\n<img src=file:///etc/passwd>\n\n"
+        '<a href="javascript:alert(1)">click</a> and <script>alert(1)</script>\n\n'
+        "[js](javascript:alert(1)) ![pic](file:///etc/passwd)\n\n```rust\nfn a() {}\n```\n")
+    kb = build_kb([guide])
+    page = render_entry(kb.entries[0], kb, related=[], checklist=[])
+    lowered = page.html.lower()
+    assert "<img" not in lowered and "<script" not in lowered
+    assert 'href="javascript' not in lowered and 'src="file' not in lowered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html
+    from app.entry_view import EntryView
+    view = EntryView()
+    qtbot.addWidget(view)
+    view.show_page(page)
+    assert "<script>alert(1)</script>" in view.toPlainText()  # shown as text
+
+
+def test_font_size_and_theme_are_remembered(qtbot, window, memory):
+    size = window.font_size
+    window.change_font_size(+2)
+    assert memory.font_size == size + 2
+    window.theme_action.trigger()
+    assert memory.theme in ("light", "dark", "system")
+
+
+def test_no_hits_shows_suggestions(qtbot, window):
+    search(qtbot, window, "zzqqxx")
+    assert window.results_stack.currentWidget() is window.overview
+    assert "No results" in window.overview.toPlainText()
+
+
+@pytest.mark.slow
+def test_screenshot_command_writes_a_png_that_is_not_blank(tmp_path, bundled_index):
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--query", "mutex", "--screenshot", str(shot),
+                           "--index-dir", str(bundled_index.store.root)], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1280, 800)
+    colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 23)}
+    assert len(colours) > 20

@@ -1,0 +1,126 @@
+"""Benchmarks of the window: cold start against a bare PySide6 window, keystroke to painted
+results, the longest event-loop stall while typing, and memory. Prints JSON; asserts nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.settings import Memory
+from app.window import MainWindow
+from index.engine import PatternIndex
+from tests.perf.synthetic import synthetic_kb
+
+BARE = """
+import sys, time, os
+from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QTimer
+launched = float(os.environ["LAUNCHED"])
+app = QApplication(sys.argv)
+w = QWidget(); w.resize(1280, 800); w.show(); w.repaint()
+print(f"startup_to_results_s={time.time() - launched:.4f}", flush=True)
+"""
+
+
+def _launch(args: list[str], index_dir: str, rss: list | None = None) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PATTERNKB_INDEX_DIR=index_dir)
+    launched = time.time()
+    env["LAUNCHED"] = env["PATTERNKB_PROBE_STARTUP"] = repr(launched)
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120).stdout
+    if rss is not None and "rss_mib=" in out:
+        rss.append(float(out.split("rss_mib=")[1].split()[0]))
+    return float(out.split("startup_to_results_s=")[1].split()[0])
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def test_cold_start_ratio(bundled_index):
+    index_dir = str(bundled_index.store.root)
+    bare, ours, rss = [], [], []
+    for _ in range(5):
+        bare.append(_launch(["-c", BARE], index_dir))
+        ours.append(_launch(["-m", "app.cli", "gui", "--query", "mutex"], index_dir, rss))
+    print("\n" + json.dumps({"benchmark": "cold start to first painted results",
+                             "bare_window_s": round(statistics.median(bare), 3),
+                             "patternkb_s": round(statistics.median(ours), 3),
+                             "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+                             "rss_at_first_results_mib": round(statistics.median(rss), 1)}))
+
+
+def _typing_metrics(qtbot, engine: PatternIndex, tmp_path, queries: list[str]) -> dict:
+    memory = Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(engine.kb, engine, memory)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.start_index()
+    qtbot.waitUntil(lambda: window.index_ready, timeout=600_000)
+    rss = _rss_mib()
+    controller = window.search_controller
+    dispatch_to_paint, keystroke_to_paint = [], []
+    for query in queries:
+        clock = QElapsedTimer()
+        sent = {}
+        conn = controller.started.connect(lambda gen, text: sent.setdefault("t", clock.nsecsElapsed()))
+        clock.start()
+        with qtbot.waitSignal(controller.results_ready, timeout=60_000):
+            window.search_box.setText(query)
+        window.results_view.repaint()
+        total = clock.nsecsElapsed()
+        controller.started.disconnect(conn)
+        keystroke_to_paint.append(total / 1e6)
+        dispatch_to_paint.append((total - sent.get("t", 0)) / 1e6)
+    # The longest stall of the event loop while a 20-character query is typed, a key every 60 ms.
+    window.search_box.clear()
+    text = "mutex thread channel"[:20]
+    gaps, last = [], [time.perf_counter()]
+    heartbeat = QTimer()
+    heartbeat.setInterval(1)
+    heartbeat.timeout.connect(lambda: (gaps.append(time.perf_counter() - last[0]), last.__setitem__(0, time.perf_counter())))
+    heartbeat.start()
+    for ch in text:
+        window.search_box.insert(ch)
+        qtbot.wait(60)
+    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.query == text, timeout=60_000)
+    qtbot.wait(300)
+    heartbeat.stop()
+    QThreadPool.globalInstance().waitForDone(60_000)
+    window.close()
+    ordered = sorted(dispatch_to_paint)
+    return {"rss_in_benchmark_process_mib": round(rss, 1),
+            "dispatch_to_painted_ms": {"p50": round(statistics.median(ordered), 1),
+                                       "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1)},
+            "keystroke_to_painted_ms_with_150ms_debounce": {"p50": round(statistics.median(keystroke_to_paint), 1)},
+            "longest_stall_while_typing_ms": round(max(gaps) * 1000, 1)}
+
+
+QUERIES = ["mutex", "builder", "thread safety", "PooledObject", "mutx thred", "error handling", "websocket",
+           "Arc<Mutex<T>>", "state machine", "kind:snippet tokio", "cow", "semaphore", "arena", "newtype",
+           "fetch_with_retry", "sqlx", "actor", "lifetimes", "simd", "proptest"]
+
+
+def test_typing_bundled(qtbot, bundled_index, tmp_path):
+    print("\n" + json.dumps({"benchmark": "window, bundled KB",
+                             **_typing_metrics(qtbot, bundled_index, tmp_path, QUERIES)}))
+
+
+@pytest.mark.slow
+def test_typing_10000_entries(qtbot, tmp_path):
+    engine = PatternIndex(synthetic_kb(10_000), tmp_path / "ix")
+    print("\n" + json.dumps({"benchmark": "window, 10,000 entries",
+                             **_typing_metrics(qtbot, engine, tmp_path, QUERIES)}))
+    engine.close()
