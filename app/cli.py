@@ -27,24 +27,17 @@ class _Parser(argparse.ArgumentParser):
         return (" ".join(parts[1:]) + " ") if len(parts) > 1 else ""
 
 
-def _positive_level(value: str) -> int:
-    try:
-        level = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= level <= 6:
-        raise argparse.ArgumentTypeError("a heading level is 1 to 6")
-    return level
+def _whole_number(low: int, high: int | None = None, what: str = "a number"):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"{what} is {low} to {high}" if high else f"{what} is {low} or more")
+        return number
 
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,8 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = verbs.add_parser("build", help="parse guides into a KB directory")
     build.add_argument("guides", nargs="*", type=Path, metavar="GUIDE_OR_DIR",
                        help="Markdown guides or mdBook directories (default: the bundled guide)")
-    build.add_argument("--out", type=Path, help=f"KB directory to write (default: {BUNDLED_KB})")
-    build.add_argument("--pattern-level", type=_positive_level, metavar="N",
+    build.add_argument("--out", "--kb", dest="out", type=Path, metavar="DIR",
+                       help=f"KB directory to write (default: {BUNDLED_KB})")
+    build.add_argument("--index-dir", type=Path, metavar="DIR", help="also bring this index up to date")
+    build.add_argument("--pattern-level", type=_whole_number(1, 6, "a heading level"), metavar="N",
                        help="heading level that makes a pattern (default: detected)")
     build.add_argument("--encoding", help="encoding of the guides (default: UTF-8)")
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if the KB is stale")
@@ -88,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = verbs.add_parser("search", help="search the KB")
     search.add_argument("query", help='words, "phrases", -word, section: kind: lang: crate: symbol: tag: guide:')
     kb_option(search)
-    search.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits to print (default 10)")
+    search.add_argument("--limit", type=_whole_number(1, None, "--limit"), default=10, metavar="N", help="hits to print (default 10)")
     search.add_argument("--kind", choices=["pattern", "snippet", "checklist"], help="only this kind")
     search.add_argument("--order", choices=["relevance", "guide"], default="relevance")
     search.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -155,6 +150,12 @@ def _build(args: argparse.Namespace) -> Exit:
         return Exit.OK
     write_kb(kb, out)
     print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
+    if args.index_dir is not None:
+        from index.engine import PatternIndex
+
+        engine = PatternIndex.open(out, args.index_dir)
+        print(engine.ensure() or f"index at {args.index_dir} is current")
+        engine.close()
     return Exit.OK
 
 
@@ -308,8 +309,14 @@ def _search(args: argparse.Namespace) -> Exit:
     if result.corrected:
         print(f"did you mean: {result.corrected}")
     if not result.hits:
-        print(f"no results for {args.query!r}" + ("" if result.corrected else
-              "; try fewer words, or `patternkb list` to browse"))
+        from index.query import parse
+
+        if parse(args.query).empty:
+            print(f"nothing to search for in {args.query!r}: type words, an identifier, \"a phrase\" "
+                  "or a filter such as kind:snippet")
+        else:
+            print(f"no results for {args.query!r}" + ("" if result.corrected else
+                  "; try fewer words, or `patternkb list` to browse"))
         return Exit.OK
     for n, hit in enumerate(result.hits, 1):
         title = f"{_BOLD}{hit.title}{_RESET}" if color else hit.title
@@ -323,6 +330,7 @@ def _search(args: argparse.Namespace) -> Exit:
 
 def _check(args: argparse.Namespace) -> Exit:
     """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
+    from index.documents import documents
     from index.engine import PatternIndex
     from kb.store import load_kb
 
@@ -344,7 +352,7 @@ def _check(args: argparse.Namespace) -> Exit:
             for link in links:
                 if link["id"] not in ids or source not in ids:
                     problems.append(f"index: related link {source} -> {link['id']} dangles")
-        if meta.get("documents") != len(list(__import__("index.documents", fromlist=["documents"]).documents(kb))):
+        if meta.get("documents") != sum(1 for _ in documents(kb)):
             problems.append("index: document count differs from the KB")
         thin = [p.id for p in kb.patterns if len(meta.get("related", {}).get(p.id, [])) < 3]
         if thin:

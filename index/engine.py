@@ -22,7 +22,7 @@ from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
 from index.documents import documents, make_schema
-from index.query import KINDS, ParsedQuery, parse
+from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
 from index.related import compute_related
 from index.storage import IndexCorrupt, IndexError_, IndexStore, default_index_dir
 from kb.models import KnowledgeBase, slugify
@@ -351,6 +351,8 @@ class PatternIndex:
         return And(parts) if parts else None
 
     def _known(self, reader, word: str, *, prefix: bool) -> bool:
+        if len(word) <= 2 or not analyze(_PROSE, word) or word.lower() in PLAIN_WORDS:
+            return True  # short words and the words of a question are never "corrected"
         for fieldname, analyzer in _ANALYZER_OF.items():
             for token in analyze(analyzer, word)[:1]:
                 if reader.doc_frequency(fieldname, token):

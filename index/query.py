@@ -18,6 +18,15 @@ FILTER_FIELDS = {
 }
 KINDS = ("pattern", "snippet", "checklist")
 
+# Words of a question typed in plain English. A guide may never use them, but they are not
+# typos: "how do I share state" must not become "hot do I share state".
+PLAIN_WORDS = frozenset("""
+how what why when where which who whom whose does did doing done should would could can cannot
+between into onto about above below using use used make makes get gets got want need needs best
+way ways my your our their there here these those them they thing things good bad better some
+any many much more most other another same each every also just only very really still
+""".split())
+
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _BOOLEAN = {"AND", "OR", "NOT", "&&", "||"}
 

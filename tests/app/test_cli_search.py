@@ -49,7 +49,7 @@ def test_search_hostile_input_from_the_command_line(capsys, index_dir):
     for query in ['"', "AND", "*", "section:", "\x1b[2J", "a" * 10_000]:
         status, out, err = run(capsys, "search", query, "--index-dir", index_dir)
         assert status == 0 and "Traceback" not in err
-    assert "no results" in out
+    assert "nothing to search for" in out or "no results" in out
 
 
 def test_search_order_guide(capsys, index_dir):
