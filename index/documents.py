@@ -17,12 +17,12 @@ ORDER_STRIDE = 1000
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
         title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0),
         title_code=TEXT(analyzer=code_analyzer()),
-        title_exact=ID(stored=True),
+        title_exact=ID(stored=True, sortable=True),
         path=TEXT(stored=True, analyzer=title_analyzer()),
-        section=ID(stored=True),
+        section=ID(stored=True, sortable=True),
         section_title=TEXT(stored=True, analyzer=title_analyzer()),
         prose=TEXT(stored=True, analyzer=prose_analyzer()),
         code=TEXT(stored=True, analyzer=code_analyzer()),
@@ -36,7 +36,8 @@ def make_schema() -> Schema:
         # Every word of title, prose and symbols, unstemmed: the dictionary for "did you mean".
         spell=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
         anchor=STORED(),
-        defines=STORED(),
+        # Identifiers the entry defines, for pinning an exact identifier query first.
+        defines=KEYWORD(lowercase=True),
         # All a pattern's code, for more_like_this and key terms only (never in user queries).
         pattern_code=TEXT(stored=True, analyzer=code_analyzer()),
     )

@@ -26,7 +26,7 @@ from kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # bump when the schema changes: an older index is then stale
 META = "meta.json"
 ENV_VAR = "PATTERNKB_INDEX_DIR"
 
@@ -98,8 +98,8 @@ class IndexStore:
             raise IndexCorrupt("live index generation is missing", file=path) from None
         except (OSError, ValueError) as exc:
             raise IndexCorrupt(f"index metadata unreadable: {exc}", file=path / META) from None
-        if not isinstance(meta, dict) or meta.get("format") != INDEX_FORMAT:
-            raise IndexCorrupt("index metadata of another format", file=path / META)
+        if not isinstance(meta, dict):
+            raise IndexCorrupt("index metadata is not an object", file=path / META)
         if verify:
             expected = meta.get("files", {})
             actual = _file_digests(path)
