@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from kb import __version__
 from kb.code import block_facts, split_snippets, untitled_name
-from kb.drafts import DraftGuide, DraftPattern, DraftSection
+from kb.drafts import DraftGuide, DraftPattern
 from kb.errors import GuideError
 from kb.headings import split_icon
 from kb.markdown import Block

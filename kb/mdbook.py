@@ -13,7 +13,7 @@ from kb.drafts import DraftGuide, DraftPart, DraftPattern, DraftSection
 from kb.encoding import read_guide_text
 from kb.errors import GuideError
 from kb.headings import split_icon
-from kb.markdown import parse_blocks, plain_text
+from kb.markdown import plain_text
 from kb.single_file import parse_document
 
 # Part names as the pattern books write them, normalised to one spelling.

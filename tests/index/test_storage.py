@@ -1,6 +1,5 @@
 """Index life cycle: built where it belongs, rebuilt when stale or corrupt, swapped atomically."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from index.engine import PatternIndex
 from index.storage import ENV_VAR, IndexBusy, default_index_dir
 from kb.build import build_kb
 from kb.paths import BUNDLED_KB
-from kb.store import load_kb, write_kb
+from kb.store import load_kb
 
 
 @pytest.fixture

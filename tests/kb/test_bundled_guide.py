@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import pytest
 
 from kb.models import ID_PATTERN, ChecklistItem, Pattern
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-from kb.models import KnowledgeBase, Pattern, Section, Source
+from kb.models import KnowledgeBase, Section, Source
 from kb.paths import BUNDLED_KB
 from kb.store import load_kb
 

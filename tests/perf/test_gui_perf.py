@@ -12,7 +12,6 @@ import time
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
 
 from app.settings import Memory
 from app.window import MainWindow
