@@ -13,7 +13,7 @@ from index.engine import PatternIndex, SearchResult
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
-GUI_LIMIT = 100
+GUI_LIMIT = 50
 
 
 @dataclass(frozen=True)

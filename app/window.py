@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QUrl, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QProgressBar, QSplitter,
@@ -327,11 +327,17 @@ class MainWindow(QMainWindow):
             self.results_stack.setCurrentWidget(self.results_view)
             self.tabs.setCurrentIndex(0)
             if self.auto_preview:
-                self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+                # Paint the list first; the preview of the top hit follows in the next turn of
+                # the event loop (highlighting a long entry must not delay the results).
+                QTimer.singleShot(0, lambda r=result: self._preview_top(r))
             else:
                 self.auto_preview = True
         corrected = f" (showing “{result.corrected}”)" if result.corrected else ""
         self.statusBar().showMessage(f"{result.total} results in {result.elapsed_ms:.0f} ms{corrected}")
+
+    def _preview_top(self, result: SearchResult) -> None:
+        if self.last_result is result and self.results_model.rowCount():
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
 
     @Slot(str)
     def _on_search_failed(self, message: str) -> None:

@@ -134,7 +134,8 @@ def test_copy_puts_the_exact_code_on_the_clipboard(qtbot, window):
 def test_opening_a_snippet_hit_scrolls_to_it(qtbot, window):
     result = search(qtbot, window, "kind:snippet Rate limiting with semaphore")
     hit = result.hits[0]
-    assert hit.anchor and f'name="{hit.anchor}"' in window.entry_view.page.html
+    assert hit.anchor
+    qtbot.waitUntil(lambda: window.entry_view.page is not None and f'name="{hit.anchor}"' in window.entry_view.page.html)
     qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() > 0)
 
 
