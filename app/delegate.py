@@ -15,7 +15,6 @@ PADDING = 6
 class ResultDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         painter.save()
-        style = option.widget.style() if option.widget else None
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         if selected:
@@ -72,8 +71,6 @@ class ResultDelegate(QStyledItemDelegate):
             painter.setClipRect(clip)
             doc.documentLayout().draw(painter, context)
         painter.restore()
-        if style is not None and option.state & QStyle.StateFlag.State_HasFocus:
-            pass  # the selection colour already shows the current row
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = QFontMetrics(option.font).height()

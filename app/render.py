@@ -132,7 +132,6 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
             chips += [f'<a href="https://crates.io/crates/{html.escape(c)}">{html.escape(c)}</a>' for c in entry.crates]
             parts.append(f'<p style="color:{theme.muted}">' + " · ".join(chips) + "</p>")
         counter = iter(range(len(entry.code)))
-        env: dict = {}
 
         def fence(renderer, tokens, idx, options, env_):
             n = next(counter, None)
@@ -143,7 +142,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         md = _markdown()
         md.add_render_rule("fence", fence)
         md.add_render_rule("code_block", fence)
-        body = md.render(entry.markdown, env)
+        body = md.render(entry.markdown)
         for n in counter:  # blocks the Markdown did not reach (never expected; never lose code)
             body += _code_block(entry, n, theme, line_numbers)
         code = [b.code for b in entry.code]

@@ -21,11 +21,11 @@ from whoosh import index as whoosh_index
 from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
 
 from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
-from index.documents import documents, make_schema
+from index.documents import documents, make_schema, snippet_anchor
 from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
 from index.related import compute_related
 from index.storage import INDEX_FORMAT, IndexCorrupt, IndexError_, IndexStore, default_index_dir
-from kb.models import KnowledgeBase, slugify
+from kb.models import KnowledgeBase, Pattern, slugify
 from kb.store import fingerprint, load_kb
 
 log = logging.getLogger(__name__)
@@ -515,9 +515,6 @@ def _readable_terms(terms: set[str]) -> set[str]:
 
 def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
     """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
-    from index.documents import snippet_anchor
-    from kb.models import Pattern
-
     out: dict[str, str] = {}
     for entry in kb.entries:
         if isinstance(entry, Pattern):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,8 +19,6 @@ from kb.models import (
     Pattern, Section, Snippet, Source, slugify,
 )
 from kb.tags import choose_tags
-
-log = logging.getLogger(__name__)
 
 _MAX_SLUG = 64
 _INLINE_CODE = re.compile(r"`([^`]+)`")

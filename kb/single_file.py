@@ -153,9 +153,6 @@ class _Outline:
             elif block.level == self.level and section is None:
                 section = self._implicit_section()
                 self._pattern(index, block, section)
-        if not self.guide.patterns and not self.guide.checklist:
-            # A guide whose code sits right under its sections: each section is its own pattern.
-            pass
         self._check_tocs()
 
     def _implicit_section(self) -> DraftSection:
@@ -166,7 +163,6 @@ class _Outline:
 
     def _section(self, index: int, block: Block, body: list[Block]) -> DraftSection | None:
         icon, title = split_icon(block.text)
-        own = [b for b in body if not (b.kind == "heading")]
         first_sub = next((i for i, b in enumerate(body) if b.kind == "heading"), len(body))
         own = body[:first_sub]
         if _CONTENTS.match(title) or (own and all(b.kind == "list" for b in own if b.kind != "other")
