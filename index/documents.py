@@ -17,12 +17,12 @@ ORDER_STRIDE = 1000
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        kind=ID(stored=True, sortable=True),
+        kind=ID(stored=True),
         title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0),
         title_code=TEXT(analyzer=code_analyzer()),
-        title_exact=ID(stored=True, sortable=True),
+        title_exact=ID,
         path=TEXT(stored=True, analyzer=title_analyzer()),
-        section=ID(stored=True, sortable=True),
+        section=ID(stored=True),
         section_title=TEXT(stored=True, analyzer=title_analyzer()),
         prose=TEXT(stored=True, analyzer=prose_analyzer()),
         code=TEXT(stored=True, analyzer=code_analyzer()),
@@ -32,7 +32,7 @@ def make_schema() -> Schema:
         language=KEYWORD(stored=True, commas=True, lowercase=True),
         guide=ID(stored=True),
         parent=ID(stored=True),
-        order=NUMERIC(stored=True, sortable=True),
+        order=NUMERIC(stored=True),
         # Every word of title, prose and symbols, unstemmed: the dictionary for "did you mean".
         spell=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
         anchor=STORED(),

@@ -6,6 +6,7 @@ reopened when another process publishes a new generation, and closed by `close()
 
 from __future__ import annotations
 
+import heapq
 import html
 import logging
 import math
@@ -18,10 +19,12 @@ from pathlib import Path
 
 from whoosh import highlight
 from whoosh import index as whoosh_index
-from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+from whoosh.query import Or, Phrase, Query, Term
 
 from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
+from index.doctable import DocTable
 from index.documents import documents, make_schema, snippet_anchor
+from index.postings import Postings
 from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
 from index.related import compute_related
 from index.storage import INDEX_FORMAT, IndexCorrupt, IndexError_, IndexStore, default_index_dir
@@ -86,31 +89,13 @@ class SearchResult:
                     hits=[h.to_json() for h in self.hits])
 
 
-@dataclass
-class _DocTable:
-    """Per-document values needed to rank and facet every hit, read from Whoosh's columns
-    once per searcher (columns, not stored fields: 50,000 documents load in milliseconds)."""
-
-    kinds: list[str]
-    sections: list[str]
-    orders: list[int]
-    titles: list[str]
-
-    @classmethod
-    def read(cls, reader) -> "_DocTable":
-        def column(name):
-            return list(reader.column_reader(name))
-
-        return cls(kinds=column("kind"), sections=column("section"), orders=column("order"),
-                   titles=column("title_exact"))
-
-
 class _ThreadSearcher:
     def __init__(self, generation: str, path: Path):
         self.generation = generation
         self.index = whoosh_index.open_dir(str(path))
         self.searcher = self.index.searcher()
-        self.table = _DocTable.read(self.searcher.reader())
+        self.table = DocTable.read(path, self.searcher.reader().doc_count_all())
+        self.postings = Postings(self.searcher)
 
     def close(self) -> None:
         self.searcher.close()
@@ -179,7 +164,9 @@ class PatternIndex:
                 writer.cancel()
                 raise
             with ix.searcher() as searcher:
-                related, checklist, illustrates = self._related(searcher)
+                table = DocTable.from_reader(searcher.reader())
+                table.write(path)
+                related, checklist, illustrates = self._related(searcher, table)
             ix.close()
             self.store.publish(path, dict(kb_fingerprint=self.fingerprint, documents=len(docs),
                                           related=related, checklist=checklist, illustrates=illustrates))
@@ -187,7 +174,7 @@ class PatternIndex:
         self._meta = None
         return len(docs)
 
-    def _related(self, searcher):
+    def _related(self, searcher, table: DocTable):
         docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
         pattern_filter = Term("kind", "pattern")
         ids = {n: i for i, n in docnums.items()}
@@ -220,6 +207,9 @@ class PatternIndex:
                 similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
             return similar_to
 
+        postings = Postings(searcher)
+        kinds = table.kinds
+
         def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
             # The item's content words (stemmed, no stop words, no advice verbs) and its code.
             words = [w for w in text.split() if analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
@@ -227,11 +217,14 @@ class PatternIndex:
             words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
             if not words:
                 return []
+            per_word = [self._word_scores(postings, w, prefix=False, fuzzy=False, boosts=_LINK_BOOSTS)
+                        for w in words]
             # Two words must match when there are three or more: one shared word is chance.
-            query = Or([self._word_query(w, prefix=False, fuzzy=False, boosts=_LINK_BOOSTS) for w in words],
-                       minmatch=2 if len(words) >= 3 else 1)
-            results = searcher.search(query, limit=5, filter=pattern_filter)
-            return [(ids[hit.docnum], hit.score) for hit in results]
+            needed = 2 if len(words) >= 3 else 1
+            matched = Counter(d for scores in per_word for d in scores if kinds[d] == "pattern")
+            scored = _summed(per_word)
+            best = sorted((d for d, n in matched.items() if n >= needed), key=lambda d: (-scored[d], d))[:5]
+            return [(ids[d], scored[d]) for d in best]
 
         return compute_related(self.kb, similar, patterns_for_text)
 
@@ -293,8 +286,10 @@ class PatternIndex:
 
     # --- searching ------------------------------------------------------------------------
 
-    def _word_query(self, word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, float] = BOOSTS) -> Query:
-        clauses: list[Query] = []
+    def _word_clauses(self, word: str, *, prefix: bool, fuzzy: bool,
+                      boosts: dict[str, float] = BOOSTS) -> list[Clause]:
+        """What one typed word matches, field by field, and how much each match counts."""
+        clauses: list[Clause] = []
         for fieldname, analyzer in _ANALYZER_OF.items():
             boost = boosts.get(fieldname, 0.0)
             if not boost:
@@ -302,19 +297,35 @@ class PatternIndex:
             tokens = analyze(analyzer, word)
             for i, token in enumerate(dict.fromkeys(tokens)):
                 weight = boost * (1.0 if i == 0 else 0.5)
-                clauses.append(Term(fieldname, token, boost=weight))
+                clauses.append(Clause("term", fieldname, token, weight))
                 if fuzzy and fieldname in _FUZZY_FIELDS and 4 <= len(token) <= MAX_FUZZY:
-                    clauses.append(FuzzyTerm(fieldname, token, boost=weight * 0.6,
-                                             maxdist=1 if len(token) <= 6 else 2, prefixlength=1))
+                    clauses.append(Clause("fuzzy", fieldname, token, weight * 0.6, 1 if len(token) <= 6 else 2))
             if prefix and fieldname in _PREFIX_FIELDS and tokens and len(tokens[0]) >= 2:
-                clauses.append(Prefix(fieldname, analyze(_CODE, word)[0] if analyze(_CODE, word) else tokens[0],
-                                      boost=boost * 0.4))
-        lowered = word.lower().replace("-", "_")
-        clauses.append(Term("crates", lowered, boost=boosts.get("crates", 1.0)))
-        clauses.append(Term("tags", word.lower(), boost=boosts.get("tags", 1.0)))
-        return Or(clauses)
+                code = analyze(_CODE, word)
+                clauses.append(Clause("prefix", fieldname, code[0] if code else tokens[0], boost * 0.4))
+        clauses.append(Clause("term", "crates", word.lower().replace("-", "_"), boosts.get("crates", 1.0)))
+        clauses.append(Clause("term", "tags", word.lower(), boosts.get("tags", 1.0)))
+        return clauses
 
-    def _phrase_query(self, phrase: str) -> Query:
+    def _word_scores(self, postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
+                     boosts: dict[str, float] = BOOSTS) -> dict[int, float]:
+        """Every document matching `word`, with its score: BM25F per term, summed over the
+        fields. A prefix or a misspelling counts as the best of the terms it expands to."""
+        acc: dict[int, float] = {}
+        get = acc.get
+        for clause in self._word_clauses(word, prefix=prefix, fuzzy=fuzzy, boosts=boosts):
+            if clause.mode == "term":
+                found = postings.scores(clause.field, clause.text)
+            elif clause.mode == "prefix":
+                found = postings.best(clause.field, postings.expand(clause.field, clause.text))
+            else:
+                found = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))
+            boost = clause.boost
+            for docnum, score in zip(*found):
+                acc[docnum] = get(docnum, 0.0) + boost * score
+        return acc
+
+    def _phrase_scores(self, ts: _ThreadSearcher, phrase: str) -> dict[int, float]:
         clauses: list[Query] = []
         for fieldname in ("title", "prose", "code"):
             tokens = analyze(_ANALYZER_OF[fieldname], phrase)
@@ -322,29 +333,34 @@ class PatternIndex:
                 clauses.append(Phrase(fieldname, tokens, boost=BOOSTS[fieldname]))
             elif tokens:
                 clauses.append(Term(fieldname, tokens[0], boost=BOOSTS[fieldname]))
-        return Or(clauses) if clauses else Term("id", "\x00none")
+        if not clauses:
+            return {}
+        # Phrases need positions, which only Whoosh's matchers read: they are rare and narrow.
+        return {hit.docnum: hit.score or 0.0 for hit in ts.searcher.search(Or(clauses), limit=None)}
 
-    def _filter_query(self, parsed: ParsedQuery) -> Query | None:
-        parts: list[Query] = []
+    def _filter_docs(self, postings: Postings, parsed: ParsedQuery) -> set[int] | None:
+        """The documents every field filter of the query admits (None: no filter)."""
+        allowed: set[int] | None = None
         for fieldname, values in parsed.filters.items():
-            options: list[Query] = []
+            options: set[int] = set()
             for value in values:
                 v = value.lower()
                 if fieldname == "section":
-                    options.append(Prefix("section", slugify(value) or v))
+                    options |= postings.union("section", postings.expand("section", slugify(value) or v, limit=10_000))
                     tokens = analyze(_TITLE, value)
                     if tokens:  # every word of the value must be in the section's title
-                        options.append(And([Term("section_title", t) for t in tokens]))
+                        options |= set.intersection(*(set(postings.docs("section_title", t)) for t in tokens))
                 elif fieldname == "symbols":
-                    options.extend(Term("symbols", t) for t in analyze(_CODE, value)[:1])
+                    for token in analyze(_CODE, value)[:1]:
+                        options.update(postings.docs("symbols", token))
                 elif fieldname == "crates":
-                    options.append(Term("crates", v.replace("-", "_")))
+                    options.update(postings.docs("crates", v.replace("-", "_")))
                 elif fieldname == "guide":
-                    options.append(Prefix("guide", slugify(value) or v))
+                    options |= postings.union("guide", postings.expand("guide", slugify(value) or v, limit=10_000))
                 else:
-                    options.append(Term(fieldname, v))
-            parts.append(Or(options) if options else Term("id", "\x00none"))
-        return And(parts) if parts else None
+                    options.update(postings.docs(fieldname, v))
+            allowed = options if allowed is None else allowed & options
+        return allowed
 
     def _known(self, reader, word: str, *, prefix: bool) -> bool:
         if len(word) <= 2 or not analyze(_PROSE, word) or word.lower() in PLAIN_WORDS:
@@ -387,69 +403,98 @@ class PatternIndex:
             # No good hits even after spelling correction: retry with fuzzy terms.
             scored, all_words = self._run(ts, parsed, search_words, fuzzy=True)
         table = ts.table
-        phrase = " ".join(w.lower() for w in search_words)
-        single = search_words[0].lower() if len(search_words) == 1 else None
-        exact_sections = {s.id for s in self.kb.sections if s.title.lower() == phrase}
-        defining = set(ts.searcher.docs_for_query(Term("defines", single))) if single else set()
-
-        def exactness(docnum: int) -> int:
-            # A pattern's or checklist item's own title, or an identifier it defines, is an exact
-            # match. Next come the patterns of a section titled exactly so, and only then a
-            # snippet whose comment says it: "Error handling" over a Cargo.toml dependency
-            # must not outrank the patterns of the "Error Handling" section.
-            own = table.titles[docnum] == phrase or docnum in defining
-            if own and table.kinds[docnum] != "snippet":
-                return 3
-            if table.sections[docnum] in exact_sections and table.kinds[docnum] == "pattern":
-                return 2
-            return 1 if own else 0
-
-        def rank(item: tuple[int, float]):
-            docnum, score = item
-            return (-exactness(docnum), docnum not in all_words, -score, table.orders[docnum])
-
-        ranked = sorted(scored, key=rank)
-        facets = {"section": dict(Counter(table.sections[d] for d, _ in ranked)),
-                  "kind": dict(Counter(table.kinds[d] for d, _ in ranked))}
+        facets = {"section": dict(Counter(map(table.sections.__getitem__, scored))),
+                  "kind": dict(Counter(map(table.kinds.__getitem__, scored)))}
         if kind:
-            ranked = [(d, s) for d, s in ranked if table.kinds[d] == kind]
+            scored = {d: s for d, s in scored.items() if table.kinds[d] == kind}
         if section:
-            ranked = [(d, s) for d, s in ranked if table.sections[d] == section]
+            scored = {d: s for d, s in scored.items() if table.sections[d] == section}
+        limit = max(limit, 0)
         if order == "guide":
-            ranked.sort(key=lambda item: table.orders[item[0]])
+            top = heapq.nsmallest(limit, scored, key=table.orders.__getitem__)
+        else:
+            top = self._best(ts, scored, all_words, search_words, limit)
         terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(_CODE, w)))
         # Highlighting is the slow part of a hit: only the first `fragments` hits get one.
         marked = search_words + parsed.phrases
-        hits = [self._hit(ts, docnum, score, marked if n < fragments else [])
-                for n, (docnum, score) in enumerate(ranked[:max(limit, 0)])]
-        return SearchResult(query=text, corrected=corrected, total=len(ranked), facets=facets, hits=hits,
+        hits = [self._hit(ts, docnum, scored[docnum], marked if n < fragments else [])
+                for n, docnum in enumerate(top)]
+        return SearchResult(query=text, corrected=corrected, total=len(scored), facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
-    def _run(self, ts: _ThreadSearcher, parsed: ParsedQuery, words: list[str], *, fuzzy: bool):
+    def _best(self, ts: _ThreadSearcher, scored: dict[int, float], all_words: set[int] | None,
+              words: list[str], limit: int) -> list[int]:
+        """The first `limit` documents in relevance order: exact matches, then documents
+        matching every word, then the rest; by score within each, then by guide order."""
+        table, postings = ts.table, ts.postings
+        phrase = " ".join(w.lower() for w in words)
+        exact: dict[int, int] = {}
+        # A pattern's or checklist item's own title, or an identifier it defines, is an exact
+        # match. Next come the patterns of a section titled exactly so, and only then a snippet
+        # whose comment says it: "Error handling" over a Cargo.toml dependency must not outrank
+        # the patterns of the "Error Handling" section.
+        own = set(postings.docs("title_exact", phrase))
+        if len(words) == 1:
+            own.update(postings.docs("defines", words[0].lower()))
+        for docnum in own:
+            if docnum in scored:
+                exact[docnum] = 3 if table.kinds[docnum] != "snippet" else 1
+        for section_id in {s.id for s in self.kb.sections if s.title.lower() == phrase}:
+            for docnum in postings.docs("section", section_id):
+                if docnum in scored and table.kinds[docnum] == "pattern":
+                    exact[docnum] = max(exact.get(docnum, 0), 2)
+        orders = table.orders
+
+        def by_score(docnums, n: int) -> list[int]:
+            # The n best by score, ties in guide order: cut at the n-th best score first, so
+            # only the few documents at or above it are sorted.
+            docnums = [d for d in docnums if d not in exact]
+            if n <= 0 or not docnums:
+                return []
+            if len(docnums) > n:
+                floor = heapq.nlargest(n, map(scored.__getitem__, docnums))[-1]
+                docnums = [d for d in docnums if scored[d] >= floor]
+            return sorted(docnums, key=lambda d: (-scored[d], orders[d]))[:n]
+
+        top = sorted(exact, key=lambda d: (-exact[d], all_words is not None and d not in all_words,
+                                           -scored[d], orders[d]))[:limit]
+        if all_words is None:
+            return top + by_score(scored, limit - len(top))
+        top += by_score(all_words, limit - len(top))
+        if len(top) < limit:
+            top += by_score((d for d in scored if d not in all_words), limit - len(top))
+        return top
+
+    def _run(self, ts: _ThreadSearcher, parsed: ParsedQuery, words: list[str], *, fuzzy: bool
+             ) -> tuple[dict[int, float], set[int] | None]:
+        """(score of every matching document, the documents matching every word — None when
+        that is all of them)."""
+        postings = ts.postings
         last = len(words) - 1
-        word_queries = [self._word_query(w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
-                        for i, w in enumerate(words)]
-        required = [self._phrase_query(p) for p in parsed.phrases]
-        filter_q = self._filter_query(parsed)
-        if word_queries:
-            core: Query = Or(word_queries)
-            if required:
-                core = And([*required, core])
-        elif required:
-            core = And(required)
-        elif filter_q is not None:
-            core, filter_q = filter_q, None
+        per_word = [self._word_scores(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
+                    for i, w in enumerate(words)]
+        allowed = self._filter_docs(postings, parsed)
+        if per_word:
+            scored = per_word[0] if len(per_word) == 1 else _summed(per_word)
+        elif not parsed.phrases:
+            scored = dict.fromkeys(sorted(allowed or ()), 0.0)  # filters alone: all they admit
         else:
-            return [], set()
-        mask = Or([self._word_query(w, prefix=False, fuzzy=False) for w in parsed.excluded]) \
-            if parsed.excluded else None
-        results = ts.searcher.search(core, limit=None, filter=filter_q, mask=mask)
-        scored = [(hit.docnum, hit.score or 0.0) for hit in results]
-        all_words: set[int] = set()
-        if len(word_queries) > 1:
-            all_words = set(ts.searcher.docs_for_query(And(word_queries)))
-        else:
-            all_words = {d for d, _ in scored}
+            scored = None
+        for phrase in parsed.phrases:  # every phrase is required
+            found = self._phrase_scores(ts, phrase)
+            scored = found if scored is None else {d: s + found[d] for d, s in scored.items() if d in found}
+        scored = scored or {}
+        if allowed is not None:
+            scored = {d: s for d, s in scored.items() if d in allowed}
+        if parsed.excluded:
+            masked: set[int] = set()
+            for word in parsed.excluded:
+                masked.update(self._word_scores(postings, word, prefix=False, fuzzy=False))
+            scored = {d: s for d, s in scored.items() if d not in masked}
+        all_words = None
+        if len(per_word) > 1:
+            smallest = min(per_word, key=len)
+            all_words = {d for d in smallest if d in scored and all(d in other for other in per_word)}
         return scored, all_words
 
     def _hit(self, ts: _ThreadSearcher, docnum: int, score: float, words: list[str]) -> SearchHit:
@@ -461,6 +506,24 @@ class PatternIndex:
                          anchor=stored.get("anchor") or None)
 
 
+def _summed(maps: list[dict[int, float]]) -> dict[int, float]:
+    out = dict(maps[0])
+    get = out.get
+    for other in maps[1:]:
+        for docnum, score in other.items():
+            out[docnum] = get(docnum, 0.0) + score
+    return out
+
+
+@dataclass(frozen=True)
+class Clause:
+    mode: str  # "term", "prefix" or "fuzzy"
+    field: str
+    text: str
+    boost: float
+    maxdist: int = 1
+
+
 class _Formatter(highlight.HtmlFormatter):
     def __init__(self):
         super().__init__(tagname="b", between=" … ")
@@ -470,6 +533,7 @@ class _Formatter(highlight.HtmlFormatter):
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
+_WINDOW = 1600  # characters of a long text handed to the highlighter, around the first match
 
 
 def _fragment(stored: dict, words: list[str]) -> str:
@@ -485,6 +549,14 @@ def _fragment(stored: dict, words: list[str]) -> str:
         terms = frozenset(t for w in words for t in analyze(analyzer, w))
         if not terms:
             continue
+        # Every analyzed term is a lower-case substring of the text it came from, so a field
+        # without one cannot match; where one is, only the text around it needs analysing.
+        lowered = text.lower()
+        found = [at for at in (lowered.find(t) for t in terms) if at >= 0]
+        if not found:
+            continue
+        start = max(0, min(found) - _WINDOW // 4)
+        text = text[start:start + _WINDOW]
         try:
             fragment = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _Formatter(), top=1)
         except Exception:  # a highlighter failure must never cost the user the hit

@@ -26,7 +26,7 @@ from kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 3  # bump when the schema changes: an older index is then stale
 META = "meta.json"
 ENV_VAR = "PATTERNKB_INDEX_DIR"
 
