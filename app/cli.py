@@ -299,7 +299,8 @@ def _terminal_fragment(fragment: str, color: bool) -> str:
 def _search(args: argparse.Namespace) -> Exit:
     engine = _open_index(args, quiet=args.json)
     try:
-        result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order)
+        result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order,
+                               fragments=args.limit)
     finally:
         engine.close()
     if args.json:

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
 GUI_LIMIT = 50
+GUI_FRAGMENTS = 20  # rows beyond the first screen or two show their text's start, unmarked
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class SearchJob(QRunnable):
     def run(self) -> None:
         try:
             result = self.engine.search(self.text, limit=GUI_LIMIT, kind=self.options.kind,
-                                        section=self.options.section, order=self.options.order)
+                                        section=self.options.section, order=self.options.order,
+                                        fragments=GUI_FRAGMENTS)
         except Exception as exc:  # reported in the status bar, never a traceback dialog
             log.exception("search %r failed", self.text)
             self.signals.failed.emit(self.generation, str(exc) or exc.__class__.__name__)

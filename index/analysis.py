@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import LowercaseFilter, StemmingAnalyzer, Token, Tokenizer
+from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
 # An identifier, possibly a path (HashMap::new) or a macro (println!).
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*!?|[0-9]+")
 # A run such as Arc<Mutex<T>> or &mut [u8]: kept whole when it holds more than one identifier.
 _COMPOUND = re.compile(r"[A-Za-z_][A-Za-z0-9_:<>,&']*[A-Za-z0-9_>]")
+_JOINERS = re.compile(r"[<>:,&]")
+_PLAIN = re.compile(r"[a-z]+|[0-9]+")  # lower case, no underscore: nothing to split
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
@@ -31,14 +33,29 @@ class CodeTokenizer(Tokenizer):
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        compounds = {m.start(): m for m in _COMPOUND.finditer(value) if re.search(r"[<>:,&]", m.group())}
+        compounds = {m.start(): m for m in _COMPOUND.finditer(value) if _JOINERS.search(m.group())}
         for match in _IDENT.finditer(value):
+            word = match.group()
+            compound = compounds.pop(match.start(), None) if compounds else None
+            if compound is None and _PLAIN.fullmatch(word):
+                # Most words of code and prose (`let`, `self`, `spawn`): one token, no parts.
+                token.text = word
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = word
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
+                yield token
+                continue
             emitted: set[str] = set()
             pieces: list[tuple[str, int, int]] = []
-            compound = compounds.pop(match.start(), None)
-            if compound is not None and compound.group() != match.group():
+            if compound is not None and compound.group() != word:
                 pieces.append((compound.group(), compound.start(), compound.end()))
-            word = match.group()
             pieces.append((word, match.start(), match.end()))
             if "::" in word:
                 offset = match.start()
@@ -72,7 +89,7 @@ class CodeTokenizer(Tokenizer):
 
 
 def code_analyzer():
-    return CodeTokenizer() | LowercaseFilter()
+    return CodeTokenizer()  # it lower-cases as it splits: no filter needed after it
 
 
 def prose_analyzer():

@@ -375,8 +375,10 @@ class PatternIndex:
         return reader.doc_frequency("crates", word.lower()) > 0
 
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, section: str | None = None,
-               order: str = "relevance", fragments: int = 30) -> SearchResult:
-        """Ranked hits for what a user typed. Never raises on any input string."""
+               order: str = "relevance", fragments: int = 10) -> SearchResult:
+        """Ranked hits for what a user typed. Never raises on any input string. Only the first
+        `fragments` hits get a fragment with the matches marked (the others get the start of
+        their text): marking means analysing the text again, the slowest part of a hit."""
         started = time.perf_counter()
         parsed = parse(text if isinstance(text, str) else str(text))
         parsed.words = [w[:MAX_WORD] for w in parsed.words]
@@ -415,7 +417,6 @@ class PatternIndex:
         else:
             top = self._best(ts, scored, all_words, search_words, limit)
         terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(_CODE, w)))
-        # Highlighting is the slow part of a hit: only the first `fragments` hits get one.
         marked = search_words + parsed.phrases
         hits = [self._hit(ts, docnum, scored[docnum], marked if n < fragments else [])
                 for n, docnum in enumerate(top)]
@@ -533,7 +534,7 @@ class _Formatter(highlight.HtmlFormatter):
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
-_WINDOW = 1600  # characters of a long text handed to the highlighter, around the first match
+_WINDOW = 480  # characters of a long text handed to the highlighter, around the first match
 
 
 def _fragment(stored: dict, words: list[str]) -> str:
@@ -555,7 +556,7 @@ def _fragment(stored: dict, words: list[str]) -> str:
         found = [at for at in (lowered.find(t) for t in terms) if at >= 0]
         if not found:
             continue
-        start = max(0, min(found) - _WINDOW // 4)
+        start = max(0, min(found) - _WINDOW // 6)
         text = text[start:start + _WINDOW]
         try:
             fragment = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _Formatter(), top=1)

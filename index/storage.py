@@ -61,7 +61,8 @@ def _file_digests(directory: Path) -> dict[str, str]:
     digests = {}
     for path in sorted(directory.iterdir()):
         if path.is_file() and path.name != META and not path.name.endswith(".lock"):
-            digests[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            with open(path, "rb") as fh:  # streamed: a 200 MB segment is never all in memory
+                digests[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
     return digests
 
 
