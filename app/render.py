@@ -6,12 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
+from functools import cache
 
 from index.documents import snippet_anchor
 from kb.models import ChecklistItem, KnowledgeBase, Pattern
@@ -36,7 +31,14 @@ DARK = Theme("dark", "github-dark", "#e6edf3", "#9198a1", "#0d1117", "#161b22", 
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
-def _markdown() -> MarkdownIt:
+# markdown-it and Pygments are imported on first use, not at start: the window paints its first
+# results before it renders any entry.
+
+
+def _markdown():
+    """A fresh renderer: render_entry sets its own fence rule on it."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
     def image(renderer, tokens, idx, options, env):
@@ -48,11 +50,18 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-_MD = _markdown()
+@cache
+def _inline_markdown():
+    return _markdown()
+
+
 _TAG_SPLIT = re.compile(r"(<[^>]+>)")
 
 
 def _lexer(language: str):
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language or "text", stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -60,6 +69,9 @@ def _lexer(language: str):
 
 
 def highlight_code(code: str, language: str, theme: Theme, *, line_numbers: bool = False, first_line: int = 1) -> str:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
     formatter = HtmlFormatter(noclasses=True, style=theme.pygments_style, nowrap=True)
     body = highlight(code, _lexer(language), formatter)
     lines = body.split("\n")
@@ -148,7 +160,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         code = [b.code for b in entry.code]
         parts.append(mark_terms(body, terms, theme))
     else:
-        parts.append(f"<p style='font-size:large'>{mark_terms(_MD.renderInline(entry.text), terms, theme)}</p>")
+        parts.append(f"<p style='font-size:large'>{mark_terms(_inline_markdown().renderInline(entry.text), terms, theme)}</p>")
         parts.append(f'<p style="color:{theme.muted}">{html.escape(entry.list)} › {html.escape(entry.group)}</p>')
     if related:
         parts.append("<h3>Related patterns</h3><ul>")

@@ -449,7 +449,7 @@ class PatternIndex:
         def by_score(docnums, n: int) -> list[int]:
             # The n best by score, ties in guide order: cut at the n-th best score first, so
             # only the few documents at or above it are sorted.
-            docnums = [d for d in docnums if d not in exact]
+            docnums = [d for d in docnums if d in scored and d not in exact]  # kind/section cut `scored`
             if n <= 0 or not docnums:
                 return []
             if len(docnums) > n:

@@ -102,6 +102,14 @@ def test_kind_argument_filters_after_facets(bundled_index):
     assert result.facets["kind"].get("snippet", 0) > 0  # facets still show the other kinds
 
 
+@pytest.mark.parametrize("kind", ["pattern", "snippet", "checklist"])
+def test_kind_argument_with_several_words(bundled_index, kind):
+    # Entries matching every word rank first; the kind filter must apply to them too.
+    result = bundled_index.search("thread safety mutex", kind=kind, limit=50)
+    assert result.hits and all(h.kind == kind for h in result.hits)
+    assert result.total == len(result.hits) or len(result.hits) == 50
+
+
 HOSTILE = ['"unbalanced', 'AND OR NOT', 'AND', '*', 'section:', 'kind:', 'a' * 10_000, '\x00\x01\x1b[31m',
            '.*[(?<=)]+$^\\', '🦀🔥✅', '"', '-', '- -', 'kind:bogus', 'lang:', '((((', 'NOT mutex',
            'symbol:<<<', 'crate:../../etc', '\ud800' if False else 'x\u200bz', 'title:mutex', '%s%n', '{{7*7}}']
