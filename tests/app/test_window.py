@@ -52,6 +52,21 @@ def test_models_pass_the_model_tester(qtmodeltester, bundled_index):
     qtmodeltester.check(bookmarks)
 
 
+def test_views_asking_for_data_do_not_eat_references_to_none(qtbot, window):
+    # PySide6 6.12.0 dropped a reference to None each time a view got None back from a
+    # model's data(): a window left open painted None's count down to zero and crashed
+    # ("none_dealloc"). pyproject.toml excludes that release; this catches the next one.
+    search(qtbot, window, "mutex")
+    models = [window.results_model, window.outline_view.model(), window.bookmarks_model]
+    before = sys.getrefcount(None)
+    for model in models:
+        index = model.index(0, 0)
+        for role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.UserRole + 999):
+            for _ in range(200):
+                index.data(role)  # through Qt, as a view asks
+    assert sys.getrefcount(None) >= before - 50
+
+
 def test_typing_shows_the_expected_first_result(qtbot, window):
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
         qtbot.keyClicks(window.search_box, "PooledObject")
