@@ -67,6 +67,9 @@ class SearchController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        # Pool threads live as long as the application: each keeps its own Whoosh searcher
+        # and term cache, which a thread retired after 30 idle seconds would throw away.
+        QThreadPool.globalInstance().setExpiryTimeout(-1)
 
     def set_engine(self, engine: PatternIndex) -> None:
         self.engine = engine

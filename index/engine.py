@@ -107,8 +107,10 @@ class PatternIndex:
         self.kb = kb
         self.fingerprint = fingerprint(kb)
         self.store = IndexStore(root or default_index_dir(self.fingerprint))
-        self._local = threading.local()
-        self._open: set[_ThreadSearcher] = set()
+        # By OS thread id, not threading.local: a Qt pool thread's Python state is created and
+        # destroyed around each job, and a threading.local with it, so each search opened (and
+        # leaked) a new searcher. The id is stable for the thread's life.
+        self._searchers: dict[int, _ThreadSearcher] = {}
         self._lock = threading.Lock()
         self._verified: set[str] = set()
         self._meta: dict | None = None
@@ -232,7 +234,9 @@ class PatternIndex:
 
     def _thread_searcher(self) -> _ThreadSearcher:
         name = self.store.current_name()
-        current: _ThreadSearcher | None = getattr(self._local, "searcher", None)
+        thread = threading.get_ident()
+        with self._lock:
+            current = self._searchers.get(thread)
         if current is not None and current.generation == name:
             return current
         if current is not None:
@@ -249,23 +253,25 @@ class PatternIndex:
         except Exception as exc:  # Whoosh raises many kinds on a damaged index
             raise IndexCorrupt(f"cannot open the index: {exc}", file=self.store.root / name) from None
         with self._lock:
-            self._open.add(searcher)
-        self._local.searcher = searcher
+            self._searchers[thread] = searcher
         return searcher
 
     def _retire(self, searcher: _ThreadSearcher) -> None:
         with self._lock:
-            self._open.discard(searcher)
+            self._searchers = {t: ts for t, ts in self._searchers.items() if ts is not searcher}
         searcher.close()
-        self._local.searcher = None
+
+    def open_searchers(self) -> int:
+        """How many threads hold a searcher (for tests: it must not grow with each search)."""
+        with self._lock:
+            return len(self._searchers)
 
     def close(self) -> None:
         """Close every thread's searcher."""
         with self._lock:
-            open_searchers, self._open = list(self._open), set()
+            open_searchers, self._searchers = list(self._searchers.values()), {}
         for searcher in open_searchers:
             searcher.close()
-        self._local = threading.local()
 
     def meta(self) -> dict:
         if self._meta is None:

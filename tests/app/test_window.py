@@ -67,6 +67,13 @@ def test_views_asking_for_data_do_not_eat_references_to_none(qtbot, window):
     assert sys.getrefcount(None) >= before - 50
 
 
+def test_searches_reuse_their_threads_searchers(qtbot, window):
+    for text in ["mutex", "builder", "thread safety", "arena", "actor", "cow"]:
+        search(qtbot, window, text)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert 1 <= window.engine.open_searchers() <= QThreadPool.globalInstance().maxThreadCount()
+
+
 def test_typing_shows_the_expected_first_result(qtbot, window):
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
         qtbot.keyClicks(window.search_box, "PooledObject")
