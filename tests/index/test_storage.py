@@ -137,16 +137,16 @@ def test_searchers_are_per_thread_reused_and_closed(kb, tmp_path):
     engine = PatternIndex(kb, tmp_path / "ix")
     engine.ensure()
     engine.search("mutex")
-    mine = engine._local.searcher
+    mine = engine._thread_searcher()
     engine.search("arc")
-    assert engine._local.searcher is mine  # reused
+    assert engine._thread_searcher() is mine  # reused
     other = []
-    t = threading.Thread(target=lambda: (engine.search("tokio"), other.append(engine._local.searcher)))
+    t = threading.Thread(target=lambda: (engine.search("tokio"), other.append(engine._thread_searcher())))
     t.start()
     t.join()
-    assert other[0] is not mine and len(engine._open) == 2
+    assert other[0] is not mine and engine.open_searchers() == 2
     engine.rebuild()
     engine.search("mutex")
-    assert engine._local.searcher is not mine  # refreshed after the new generation went live
+    assert engine._thread_searcher() is not mine  # refreshed after the new generation went live
     engine.close()
-    assert not engine._open
+    assert engine.open_searchers() == 0
