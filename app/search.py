@@ -140,6 +140,9 @@ class IndexJob(QRunnable):
                 done = f"index rebuilt: {count} documents"
             else:
                 done = self.engine.ensure(self.signals.progress.emit) or ""
+            # Related links and checklist back-links (10 MB of JSON at 10,000 entries): read
+            # here, so the first entry shown does not parse them on the GUI thread.
+            self.engine.meta()
         except Exception as exc:
             log.exception("index build failed")
             self.signals.failed.emit(str(exc) or exc.__class__.__name__)

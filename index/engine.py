@@ -135,6 +135,7 @@ class PatternIndex:
         if generation.meta.get("kb_fingerprint") != self.fingerprint or generation.meta.get("format") != INDEX_FORMAT:
             return "stale"
         self._verified.add(generation.path.name)
+        self._meta = generation.meta
         return "current"
 
     def ensure(self, progress: Progress | None = None) -> str | None:
