@@ -58,6 +58,17 @@ MAX_FUZZY = 24
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One field a typed word is looked up in, and how much a match there counts."""
+
+    mode: str  # "term", "prefix" (the word is being typed) or "fuzzy" (it may be misspelt)
+    field: str
+    text: str
+    boost: float
+    maxdist: int = 1  # edits allowed, for "fuzzy"
+
+
+@dataclass(frozen=True)
 class SearchHit:
     id: str
     kind: str
@@ -521,15 +532,6 @@ def _summed(maps: list[dict[int, float]]) -> dict[int, float]:
         for docnum, score in other.items():
             out[docnum] = get(docnum, 0.0) + score
     return out
-
-
-@dataclass(frozen=True)
-class Clause:
-    mode: str  # "term", "prefix" or "fuzzy"
-    field: str
-    text: str
-    boost: float
-    maxdist: int = 1
 
 
 class _Formatter(highlight.HtmlFormatter):
