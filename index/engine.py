@@ -546,6 +546,18 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
 _WINDOW = 480  # characters of a long text handed to the highlighter, around the first match
 
 
+def _window(text: str, start: int) -> str:
+    """About _WINDOW characters of `text` from `start`, widened to whole words at both ends."""
+    if start > 0:
+        before = text.rfind(" ", 0, start)
+        start = before + 1 if before >= 0 else 0
+    end = start + _WINDOW
+    if end < len(text):
+        after = min((at for at in (text.find(" ", end), text.find("\n", end)) if at >= 0), default=len(text))
+        end = after
+    return text[start:end]
+
+
 def _fragment(stored: dict, words: list[str]) -> str:
     if not words:
         return html.escape(" ".join((stored.get("prose") or stored.get("code") or "").split())[:160])
@@ -565,8 +577,7 @@ def _fragment(stored: dict, words: list[str]) -> str:
         found = [at for at in (lowered.find(t) for t in terms) if at >= 0]
         if not found:
             continue
-        start = max(0, min(found) - _WINDOW // 6)
-        text = text[start:start + _WINDOW]
+        text = _window(text, max(0, min(found) - _WINDOW // 6))
         try:
             fragment = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _Formatter(), top=1)
         except Exception:  # a highlighter failure must never cost the user the hit
