@@ -433,7 +433,7 @@ class PatternIndex:
         if order == "guide":
             top = heapq.nsmallest(limit, scored, key=table.orders.__getitem__)
         else:
-            top = self._best(ts, scored, all_words, search_words, limit)
+            top = self._best(ts, scored, all_words, search_words or parsed.phrases, limit)
         terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(_CODE, w)))
         marked = search_words + parsed.phrases
         hits = [self._hit(ts, docnum, scored[docnum], marked if n < fragments else [])

@@ -102,6 +102,12 @@ def test_kind_argument_filters_after_facets(bundled_index):
     assert result.facets["kind"].get("snippet", 0) > 0  # facets still show the other kinds
 
 
+@pytest.mark.parametrize("query", ['"error handling"', '"error handling'])
+def test_a_quoted_section_title_puts_its_patterns_first(bundled_index, query):
+    first = bundled_index.search(query).hits[0]
+    assert first.kind == "pattern" and first.section == "error-handling"
+
+
 @pytest.mark.parametrize("kind", ["pattern", "snippet", "checklist"])
 def test_kind_argument_with_several_words(bundled_index, kind):
     # Entries matching every word rank first; the kind filter must apply to them too.
