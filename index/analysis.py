@@ -39,36 +39,10 @@ class CodeTokenizer(Tokenizer):
             compound = compounds.pop(match.start(), None) if compounds else None
             if compound is None and _PLAIN.fullmatch(word):
                 # Most words of code and prose (`let`, `self`, `spawn`): one token, no parts.
-                token.text = word
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = word
-                if positions:
-                    token.pos = pos
-                    pos += 1
-                if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
-                yield token
-                continue
+                pieces = [(word, match.start(), match.end())]
+            else:
+                pieces = _pieces(match, compound)
             emitted: set[str] = set()
-            pieces: list[tuple[str, int, int]] = []
-            if compound is not None and compound.group() != word:
-                pieces.append((compound.group(), compound.start(), compound.end()))
-            pieces.append((word, match.start(), match.end()))
-            if "::" in word:
-                offset = match.start()
-                for segment in word.split("::"):
-                    pieces.append((segment, offset, offset + len(segment)))
-                    offset += len(segment) + 2
-            if word.endswith("!"):
-                pieces.append((word[:-1], match.start(), match.end() - 1))
-            for text, start, end in list(pieces):
-                if "::" not in text and "<" not in text:
-                    parts = identifier_parts(text)
-                    if len(parts) > 1:
-                        pieces.extend((p, start, end) for p in parts)
             for text, start, end in pieces:
                 text = text.lower()
                 if not text or text in emitted:
@@ -86,6 +60,29 @@ class CodeTokenizer(Tokenizer):
                     token.startchar = start_char + start
                     token.endchar = start_char + end
                 yield token
+
+
+def _pieces(match: re.Match, compound: re.Match | None) -> list[tuple[str, int, int]]:
+    """An identifier's tokens with their spans: the compound it heads, itself, its path
+    segments, a macro's name, and the parts of each."""
+    word = match.group()
+    pieces: list[tuple[str, int, int]] = []
+    if compound is not None and compound.group() != word:
+        pieces.append((compound.group(), compound.start(), compound.end()))
+    pieces.append((word, match.start(), match.end()))
+    if "::" in word:
+        offset = match.start()
+        for segment in word.split("::"):
+            pieces.append((segment, offset, offset + len(segment)))
+            offset += len(segment) + 2
+    if word.endswith("!"):
+        pieces.append((word[:-1], match.start(), match.end() - 1))
+    for text, start, end in list(pieces):
+        if "::" not in text and "<" not in text:
+            parts = identifier_parts(text)
+            if len(parts) > 1:
+                pieces.extend((p, start, end) for p in parts)
+    return pieces
 
 
 def code_analyzer():

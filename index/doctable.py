@@ -21,9 +21,6 @@ class DocTable:
     sections: list[str]
     orders: list[int]
 
-    def __len__(self) -> int:
-        return len(self.kinds)
-
     @classmethod
     def from_reader(cls, reader) -> "DocTable":
         """From the index's stored fields (at build time, once)."""

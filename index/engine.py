@@ -101,11 +101,12 @@ class SearchResult:
 
 
 class _ThreadSearcher:
-    def __init__(self, generation: str, path: Path):
+    def __init__(self, generation: str, path: Path, table: DocTable | None = None):
         self.generation = generation
         self.index = whoosh_index.open_dir(str(path))
         self.searcher = self.index.searcher()
-        self.table = DocTable.read(path, self.searcher.reader().doc_count_all())
+        # Read-only once loaded: the threads searching one generation share it.
+        self.table = table or DocTable.read(path, self.searcher.reader().doc_count_all())
         self.postings = Postings(self.searcher)
 
     def close(self) -> None:
@@ -122,6 +123,7 @@ class PatternIndex:
         # destroyed around each job, and a threading.local with it, so each search opened (and
         # leaked) a new searcher. The id is stable for the thread's life.
         self._searchers: dict[int, _ThreadSearcher] = {}
+        self._tables: dict[str, DocTable] = {}  # the live generation's, once a thread has read it
         self._lock = threading.Lock()
         self._verified: set[str] = set()
         self._meta: dict | None = None
@@ -261,11 +263,12 @@ class PatternIndex:
                 raise IndexError_("the index changed while opening it; try again", file=self.store.root)
             self._verified.add(name)
         try:
-            searcher = _ThreadSearcher(name, self.store.root / name)
+            searcher = _ThreadSearcher(name, self.store.root / name, self._tables.get(name))
         except Exception as exc:  # Whoosh raises many kinds on a damaged index
             raise IndexCorrupt(f"cannot open the index: {exc}", file=self.store.root / name) from None
         with self._lock:
             self._searchers[thread] = searcher
+            self._tables = {name: searcher.table}
         return searcher
 
     def _retire(self, searcher: _ThreadSearcher) -> None:
