@@ -348,14 +348,14 @@ def _check(args: argparse.Namespace) -> Exit:
     if state != "current":
         problems.append(f"index at {engine.store.root} is {state} (run `patternkb index`)")
     else:
-        meta = engine.meta()
-        for source, links in meta.get("related", {}).items():
+        meta, related = engine.meta(), engine.links().get("related", {})
+        for source, links in related.items():
             for link in links:
                 if link["id"] not in ids or source not in ids:
                     problems.append(f"index: related link {source} -> {link['id']} dangles")
         if meta.get("documents") != sum(1 for _ in documents(kb)):
             problems.append("index: document count differs from the KB")
-        thin = [p.id for p in kb.patterns if len(meta.get("related", {}).get(p.id, [])) < 3]
+        thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
         if thin:
             problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
     engine.close()

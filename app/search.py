@@ -142,7 +142,7 @@ class IndexJob(QRunnable):
                 done = self.engine.ensure(self.signals.progress.emit) or ""
             # Related links and checklist back-links (10 MB of JSON at 10,000 entries): read
             # here, so the first entry shown does not parse them on the GUI thread.
-            self.engine.meta()
+            self.engine.links()
         except Exception as exc:
             log.exception("index build failed")
             self.signals.failed.emit(str(exc) or exc.__class__.__name__)

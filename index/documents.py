@@ -8,7 +8,8 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import code_analyzer, prose_analyzer, title_analyzer
-from kb.models import ChecklistItem, KnowledgeBase, Pattern, slugify
+from kb.models import ChecklistItem, KnowledgeBase, Pattern
+from kb.slugs import snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
@@ -45,10 +46,6 @@ def make_schema() -> Schema:
 
 def _spell_text(*texts: str) -> str:
     return " ".join(texts)
-
-
-def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
-    return f"{pattern_id}#{index}-{slugify(title)[:40] or 'snippet'}"
 
 
 def documents(kb: KnowledgeBase) -> Iterator[dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import json
 import logging
 import math
 import threading
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import highlight
 from whoosh import index as whoosh_index
@@ -23,13 +25,15 @@ from whoosh.query import Or, Phrase, Query, Term
 
 from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
 from index.doctable import DocTable
-from index.documents import documents, make_schema, snippet_anchor
-from index.postings import Postings
+from index.postings import Postings, summed
 from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
-from index.related import compute_related
-from index.storage import INDEX_FORMAT, IndexCorrupt, IndexError_, IndexStore, default_index_dir
-from kb.models import KnowledgeBase, Pattern, slugify
-from kb.store import fingerprint, load_kb
+from index.results import SearchHit, SearchResult
+from index.storage import INDEX_FORMAT, LINKS, IndexCorrupt, IndexError_, IndexStore, default_index_dir
+from kb.files import fingerprint_of
+from kb.slugs import slugify
+
+if TYPE_CHECKING:
+    from kb.models import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +48,8 @@ BOOSTS = {"title": 8.0, "title_code": 5.0, "symbols": 5.0, "crates": 4.0, "secti
           "path": 1.0, "tags": 1.5, "prose": 1.5, "code": 1.0}
 _ANALYZER_OF = {"title": _TITLE, "title_code": _CODE, "symbols": _CODE, "section_title": _TITLE,
                 "path": _TITLE, "prose": _PROSE, "code": _CODE}
-# Linking a checklist item to patterns: what the code uses counts more than title words, and
-# the code itself (full of incidental words) not at all.
-_LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "section_title": 1.0,
-                "prose": 2.0, "tags": 1.0}
 _PREFIX_FIELDS = ("title", "title_code", "symbols")
 _FUZZY_FIELDS = ("title", "symbols", "prose", "code")
-# more_like_this costs about 0.1 s a pattern on a 10,000-entry index: above this many patterns,
-# related links come from explicit links, mentions, symbols and crates only.
-MLT_MAX_PATTERNS = 1500
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
 
@@ -66,38 +63,6 @@ class Clause:
     text: str
     boost: float
     maxdist: int = 1  # edits allowed, for "fuzzy"
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    id: str
-    kind: str
-    title: str
-    path: str
-    section: str
-    score: float
-    fragment: str  # HTML-escaped text with the matched terms in <b>…</b>
-    parent: str | None
-    anchor: str | None = None
-
-    def to_json(self) -> dict:
-        return dict(id=self.id, kind=self.kind, title=self.title, path=self.path, section=self.section,
-                    score=round(self.score, 4), fragment=self.fragment, parent=self.parent)
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    corrected: str | None
-    total: int
-    facets: dict[str, dict[str, int]]
-    hits: list[SearchHit]
-    elapsed_ms: float = 0.0
-    terms: tuple[str, ...] = ()  # what to highlight in the entry view
-
-    def to_json(self) -> dict:
-        return dict(query=self.query, corrected=self.corrected, total=self.total, facets=self.facets,
-                    hits=[h.to_json() for h in self.hits])
 
 
 class _ThreadSearcher:
@@ -115,9 +80,21 @@ class _ThreadSearcher:
 
 
 class PatternIndex:
-    def __init__(self, kb: KnowledgeBase, root: Path | None = None):
-        self.kb = kb
-        self.fingerprint = fingerprint(kb)
+    """The index of one KB. Give it the KB, or the KB's directory: then the KB is loaded (and
+    validated, which imports pydantic: about 0.2 s) only when something needs it, because
+    searching a current index needs only the index."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, root: Path | None = None, *, kb_dir: Path | None = None):
+        if kb is None and kb_dir is None:
+            raise TypeError("PatternIndex needs a KB or a KB directory")
+        self._kb = kb
+        self.kb_dir = kb_dir
+        if kb is not None:
+            from kb.store import fingerprint  # the KB's models are loaded already
+
+            self.fingerprint = fingerprint(kb)
+        else:
+            self.fingerprint = fingerprint_of(kb_dir)  # the files' bytes: no models needed
         self.store = IndexStore(root or default_index_dir(self.fingerprint))
         # By OS thread id, not threading.local: a Qt pool thread's Python state is created and
         # destroyed around each job, and a threading.local with it, so each search opened (and
@@ -125,31 +102,61 @@ class PatternIndex:
         self._searchers: dict[int, _ThreadSearcher] = {}
         self._tables: dict[str, DocTable] = {}  # the live generation's, once a thread has read it
         self._lock = threading.Lock()
+        self._kb_lock = threading.Lock()
+        self._verify_lock = threading.Lock()  # one thread checksums a generation; others wait
         self._verified: set[str] = set()
-        self._meta: dict | None = None
-        self._by_id = {e.id: e for e in kb.entries}
+        self._links: tuple[str, dict] | None = None  # (generation name, links.json)
 
     @classmethod
     def open(cls, kb_dir: Path, index_dir: Path | None = None) -> "PatternIndex":
+        """Over the KB in `kb_dir`, loaded now: a damaged KB raises here (StoreError)."""
+        from kb.store import load_kb
+
         return cls(load_kb(kb_dir), index_dir)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The KB, loaded on first use when only its directory was given. Raises StoreError."""
+        with self._kb_lock:
+            if self._kb is None:
+                from kb.store import load_kb
+
+                self._kb = load_kb(self.kb_dir)
+                # Changed on disk since we started? Then the index is stale for it.
+                self.fingerprint = self._kb.fingerprint or self.fingerprint
+            return self._kb
+
+    @property
+    def kb_loaded(self) -> bool:
+        return self._kb is not None
 
     # --- building -------------------------------------------------------------------------
 
     def status(self) -> str:
         """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises)."""
         try:
-            generation = self.store.current(verify=True)
-        except IndexCorrupt as exc:
-            return f"corrupt: {exc.message}"
+            generation = self.store.current(verify=False)
+            if generation is not None:
+                self._verify(generation.path.name, generation)
         except IndexError_ as exc:
             return f"corrupt: {exc.message}"
         if generation is None:
             return "missing"
         if generation.meta.get("kb_fingerprint") != self.fingerprint or generation.meta.get("format") != INDEX_FORMAT:
             return "stale"
-        self._verified.add(generation.path.name)
-        self._meta = generation.meta
         return "current"
+
+    def _verify(self, name: str, generation=None) -> None:
+        """Checksum generation `name` once per process (IndexCorrupt if damaged; IndexError_
+        if it stopped being the live one meanwhile)."""
+        with self._verify_lock:
+            if name in self._verified:
+                return
+            generation = generation or self.store.current(verify=False)
+            if generation is None or generation.path.name != name:
+                raise IndexError_("the index changed while opening it; try again", file=self.store.root)
+            self.store.verify(generation)
+            self._verified.add(name)
 
     def ensure(self, progress: Progress | None = None) -> str | None:
         """Rebuild when the index is missing, stale or corrupt. Returns a line saying what was
@@ -164,85 +171,15 @@ class PatternIndex:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Build a new generation and make it live atomically. Returns documents indexed."""
-        docs = list(documents(self.kb))
-        defines = _defines_by_doc(self.kb)
+        # Imported here: the KB's models and the document builder load only when building, so
+        # a window opening on a current index never waits for them.
+        from index.builder import build_generation
+
+        kb = self.kb
         with self.store.writer_lock():
-            path = self.store.new_generation()
-            ix = whoosh_index.create_in(str(path), make_schema())
-            writer = ix.writer(limitmb=128)
-            try:
-                for n, doc in enumerate(docs, 1):
-                    writer.add_document(defines=defines.get(doc["id"], ""), **doc)
-                    if progress and (n % 50 == 0 or n == len(docs)):
-                        progress(n, len(docs))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            with ix.searcher() as searcher:
-                table = DocTable.from_reader(searcher.reader())
-                table.write(path)
-                related, checklist, illustrates = self._related(searcher, table)
-            ix.close()
-            self.store.publish(path, dict(kb_fingerprint=self.fingerprint, documents=len(docs),
-                                          related=related, checklist=checklist, illustrates=illustrates))
-            self._verified.add(path.name)
-        self._meta = None
-        return len(docs)
-
-    def _related(self, searcher, table: DocTable):
-        docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
-        pattern_filter = Term("kind", "pattern")
-        ids = {n: i for i, n in docnums.items()}
-
-        key_terms: dict[int, set[str]] = {}
-
-        def code_terms(docnum: int) -> set[str]:
-            if docnum not in key_terms:
-                key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "pattern_code", numterms=40)}
-            return key_terms[docnum]
-
-        many = sum(1 for e in self.kb.entries if e.kind == "pattern") > MLT_MAX_PATTERNS
-
-        def similar(pid: str) -> list[tuple[str, float, list[str]]]:
-            docnum = docnums.get(pid)
-            if docnum is None or many:
-                return []
-            mine = _readable_terms(code_terms(docnum))
-            out: dict[str, float] = {}
-            for fieldname in ("pattern_code", "prose"):
-                # numterms well above the default 5: on a small corpus 5 terms find little.
-                results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
-                top = results[0].score if len(results) else 1.0
-                for hit in results:
-                    other = ids[hit.docnum]
-                    out[other] = max(out.get(other, 0.0), hit.score / top if top else 0.0)
-            similar_to = []
-            for other, score in sorted(out.items()):
-                shared = sorted(mine & code_terms(docnums[other]), key=lambda t: (len(t) < 4, t))
-                similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
-            return similar_to
-
-        postings = Postings(searcher)
-        kinds = table.kinds
-
-        def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
-            # The item's content words (stemmed, no stop words, no advice verbs) and its code.
-            words = [w for w in text.split() if analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
-            words += [s for s in symbols if s not in words]
-            words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
-            if not words:
-                return []
-            per_word = [self._word_scores(postings, w, prefix=False, fuzzy=False, boosts=_LINK_BOOSTS)
-                        for w in words]
-            # Two words must match when there are three or more: one shared word is chance.
-            needed = 2 if len(words) >= 3 else 1
-            matched = Counter(d for scores in per_word for d in scores if kinds[d] == "pattern")
-            scored = _summed(per_word)
-            best = sorted((d for d, n in matched.items() if n >= needed), key=lambda d: (-scored[d], d))[:5]
-            return [(ids[d], scored[d]) for d in best]
-
-        return compute_related(self.kb, similar, patterns_for_text)
+            count, name = build_generation(self, kb, self.store, progress)
+            self._verified.add(name)
+        return count
 
     # --- reading --------------------------------------------------------------------------
 
@@ -257,11 +194,7 @@ class PatternIndex:
             self._retire(current)
         if name is None:
             raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
-        if name not in self._verified:
-            generation = self.store.current(verify=True)
-            if generation is None or generation.path.name != name:
-                raise IndexError_("the index changed while opening it; try again", file=self.store.root)
-            self._verified.add(name)
+        self._verify(name)
         try:
             searcher = _ThreadSearcher(name, self.store.root / name, self._tables.get(name))
         except Exception as exc:  # Whoosh raises many kinds on a damaged index
@@ -288,22 +221,38 @@ class PatternIndex:
         for searcher in open_searchers:
             searcher.close()
 
+    def links(self) -> dict:
+        """The live generation's related links, checklist back-links and illustrations
+        (links.json: 10 MB at 10,000 entries, so read once per generation, off the GUI thread
+        when the window asks first)."""
+        name = self.store.current_name()
+        if name is None:
+            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+        cached = self._links
+        if cached is None or cached[0] != name:
+            path = self.store.root / name / LINKS
+            try:
+                links = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
+            cached = self._links = (name, links)
+        return cached[1]
+
     def meta(self) -> dict:
-        if self._meta is None:
-            generation = self.store.current(verify=False)
-            if generation is None:
-                raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
-            self._meta = generation.meta
-        return self._meta
+        """The live generation's meta.json: format, KB fingerprint, documents, checksums."""
+        generation = self.store.current(verify=False)
+        if generation is None:
+            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+        return generation.meta
 
     def related(self, entry_id: str) -> list[dict]:
-        return list(self.meta().get("related", {}).get(entry_id, []))
+        return list(self.links().get("related", {}).get(entry_id, []))
 
     def checklist_for(self, pattern_id: str) -> list[str]:
-        return list(self.meta().get("checklist", {}).get(pattern_id, []))
+        return list(self.links().get("checklist", {}).get(pattern_id, []))
 
     def illustrated_by(self, item_id: str) -> list[str]:
-        return list(self.meta().get("illustrates", {}).get(item_id, []))
+        return list(self.links().get("illustrates", {}).get(item_id, []))
 
     # --- searching ------------------------------------------------------------------------
 
@@ -461,7 +410,7 @@ class PatternIndex:
         for docnum in own:
             if docnum in scored:
                 exact[docnum] = 3 if table.kinds[docnum] != "snippet" else 1
-        for section_id in {s.id for s in self.kb.sections if s.title.lower() == phrase}:
+        for section_id in {i for i, title in table.section_titles.items() if title.lower() == phrase}:
             for docnum in postings.docs("section", section_id):
                 if docnum in scored and table.kinds[docnum] == "pattern":
                     exact[docnum] = max(exact.get(docnum, 0), 2)
@@ -497,7 +446,7 @@ class PatternIndex:
                     for i, w in enumerate(words)]
         allowed = self._filter_docs(postings, parsed)
         if per_word:
-            scored = per_word[0] if len(per_word) == 1 else _summed(per_word)
+            scored = per_word[0] if len(per_word) == 1 else summed(per_word)
         elif not parsed.phrases:
             scored = dict.fromkeys(sorted(allowed or ()), 0.0)  # filters alone: all they admit
         else:
@@ -526,15 +475,6 @@ class PatternIndex:
                          section=stored["section"], score=float(score) if math.isfinite(score) else 0.0,
                          fragment=fragment, parent=stored.get("parent") or None,
                          anchor=stored.get("anchor") or None)
-
-
-def _summed(maps: list[dict[int, float]]) -> dict[int, float]:
-    out = dict(maps[0])
-    get = out.get
-    for other in maps[1:]:
-        for docnum, score in other.items():
-            out[docnum] = get(docnum, 0.0) + score
-    return out
 
 
 class _Formatter(highlight.HtmlFormatter):
@@ -590,35 +530,6 @@ def _fragment(stored: dict, words: list[str]) -> str:
             return " ".join(fragment.split())
     prose = stored.get("prose") or stored.get("code") or stored.get("pattern_code") or ""
     return html.escape(" ".join(prose.split())[:160])
-
-
-# Words every checklist item uses to give advice: they say nothing about which pattern it means.
-_ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly provide prefer avoid make
-all when need needed not just follow keep consider handle set add run write design support
-appropriate possible sensible""") + ["design"])
-
-# Words in nearly all Rust code: sharing them does not make two patterns similar to a reader.
-_NOISE_TERMS = frozenset("""
-self std new get set value data unwrap clone let mut pub use impl fn string vec result ok some none
-err into from str u8 u32 u64 i32 usize bool map iter collect len as ref return match crate super
-expect to_string format println item items main test
-""".split())
-
-
-def _readable_terms(terms: set[str]) -> set[str]:
-    return {t for t in terms if t.isidentifier() and t not in _NOISE_TERMS}
-
-
-def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
-    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
-    out: dict[str, str] = {}
-    for entry in kb.entries:
-        if isinstance(entry, Pattern):
-            out[entry.id] = " ".join(entry.defines)
-            defined = set(entry.defines)
-            for n, snippet in enumerate(entry.snippets):
-                out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)
-    return out
 
 
 def open_index(kb_dir: Path, index_dir: Path | None = None, *, progress: Progress | None = None

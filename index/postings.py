@@ -182,3 +182,13 @@ def _length_column(leaf, field: str) -> list[int] | None:
     lengths = [_LENGTH_OF_BYTE[b] or 1 for b in raw]
     lengths.extend([1] * (leaf.doc_count_all() - len(lengths)))
     return lengths
+
+
+def summed(maps: list[dict[int, float]]) -> dict[int, float]:
+    """Each document's scores added up over several {docnum: score} maps."""
+    out = dict(maps[0])
+    get = out.get
+    for other in maps[1:]:
+        for docnum, score in other.items():
+            out[docnum] = get(docnum, 0.0) + score
+    return out

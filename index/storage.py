@@ -4,7 +4,8 @@ pointer replaced atomically, a lock for writers, and checksums that catch corrup
     <index dir>/
         CURRENT            name of the live generation (replaced with os.replace)
         .lock              flock'd by the one writer
-        gen-<n>/           a complete Whoosh index, plus meta.json with checksums and related links
+        gen-<n>/           a complete Whoosh index, plus meta.json (checksums), links.json
+                           (related links) and doctable.json (kinds, sections, guide order)
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3  # bump when the schema changes: an older index is then stale
-META = "meta.json"
+INDEX_FORMAT = 4  # bump when the schema changes: an older index is then stale
+META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
+LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
 ENV_VAR = "PATTERNKB_INDEX_DIR"
 
 
@@ -101,13 +103,18 @@ class IndexStore:
             raise IndexCorrupt(f"index metadata unreadable: {exc}", file=path / META) from None
         if not isinstance(meta, dict):
             raise IndexCorrupt("index metadata is not an object", file=path / META)
+        generation = Generation(path=path, meta=meta)
         if verify:
-            expected = meta.get("files", {})
-            actual = _file_digests(path)
-            if actual != expected:
-                bad = sorted(set(expected) ^ set(actual) | {n for n in expected if actual.get(n) != expected[n]})
-                raise IndexCorrupt(f"index files damaged: {', '.join(bad[:3])}", file=path)
-        return Generation(path=path, meta=meta)
+            self.verify(generation)
+        return generation
+
+    def verify(self, generation: Generation) -> None:
+        """Raises IndexCorrupt unless every file of `generation` matches its checksum."""
+        expected = generation.meta.get("files", {})
+        actual = _file_digests(generation.path)
+        if actual != expected:
+            bad = sorted(set(expected) ^ set(actual) | {n for n in expected if actual.get(n) != expected[n]})
+            raise IndexCorrupt(f"index files damaged: {', '.join(bad[:3])}", file=generation.path)
 
     @contextmanager
     def writer_lock(self, wait: float = 30.0):

@@ -16,8 +16,9 @@ from kb.headings import split_icon
 from kb.markdown import Block
 from kb.models import (
     SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, Manifest, Part,
-    Pattern, Section, Snippet, Source, slugify,
+    Pattern, Section, Snippet, Source,
 )
+from kb.slugs import slugify
 from kb.tags import choose_tags
 
 _MAX_SLUG = 64

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
@@ -178,7 +176,3 @@ class KnowledgeBase:
         return [e for e in self.entries if isinstance(e, Pattern)]
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -13,14 +12,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kb.errors import StoreError
+from kb.files import ENTRIES, FILES, MANIFEST, SECTIONS, digest, read_file
 from kb.models import SCHEMA_VERSION, EntryList, KnowledgeBase, Manifest, SectionList
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-SECTIONS = "sections.json"
-ENTRIES = "entries.json"
-FILES = (MANIFEST, SECTIONS, ENTRIES)
 
 
 def _dumps(data) -> bytes:
@@ -70,17 +66,6 @@ def _swap_in(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _read(directory: Path, name: str) -> bytes:
-    try:
-        return (directory / name).read_bytes()
-    except FileNotFoundError:
-        if not directory.exists():
-            raise StoreError("no KB here (run `patternkb build`)", file=directory) from None
-        raise StoreError(f"KB incomplete: {name} is missing", file=directory) from None
-    except OSError as exc:
-        raise StoreError(f"cannot read {name}: {exc.strerror}", file=directory) from None
-
-
 def _errors(exc: ValidationError, items: list | None) -> str:
     lines = []
     for err in exc.errors()[:5]:
@@ -102,7 +87,7 @@ def _errors(exc: ValidationError, items: list | None) -> str:
 
 def load_kb(directory: Path) -> KnowledgeBase:
     directory = Path(directory)
-    raw = {name: _read(directory, name) for name in FILES}
+    raw = {name: read_file(directory, name) for name in FILES}
     parsed = {}
     for name, data in raw.items():
         try:
@@ -131,19 +116,12 @@ def load_kb(directory: Path) -> KnowledgeBase:
     duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if duplicates:
         raise StoreError(f"duplicate ids: {', '.join(duplicates[:5])}", file=directory / ENTRIES)
-    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=_digest(raw))
-
-
-def _digest(files: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name in FILES:
-        digest.update(name.encode() + b"\0" + files[name])
-    return digest.hexdigest()
+    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=digest(raw))
 
 
 def fingerprint(kb: KnowledgeBase) -> str:
     """sha256 of the KB's stored form: what an index records to know it is current."""
-    return kb.fingerprint or _digest(serialise(kb))
+    return kb.fingerprint or digest(serialise(kb))
 
 
 def stale_files(kb: KnowledgeBase, directory: Path) -> list[str]:

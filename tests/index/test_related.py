@@ -32,7 +32,7 @@ def test_related_is_deterministic(bundled_index, tmp_path):
 
     again = PatternIndex(bundled_index.kb, tmp_path / "again")
     again.ensure()
-    assert again.meta()["related"] == bundled_index.meta()["related"]
+    assert again.links()["related"] == bundled_index.links()["related"]
     again.close()
 
 

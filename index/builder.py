@@ -1,0 +1,144 @@
+"""Building a generation of the index from a KB: the Whoosh documents, the doc table, and the
+related links between patterns and checklist items (links.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from index.analysis import analyze, prose_analyzer
+from index.doctable import DocTable
+from index.documents import documents, make_schema, snippet_anchor
+from index.postings import Postings, summed
+from index.related import compute_related
+from index.storage import LINKS, IndexStore
+from kb.models import KnowledgeBase, Pattern
+
+if TYPE_CHECKING:
+    from index.engine import PatternIndex, Progress
+
+_PROSE = prose_analyzer()
+# Linking a checklist item to patterns: what the code uses counts more than title words, and
+# the code itself (full of incidental words) not at all.
+LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "section_title": 1.0,
+               "prose": 2.0, "tags": 1.0}
+# more_like_this costs about 0.1 s a pattern on a 10,000-entry index: above this many patterns,
+# related links come from explicit links, mentions, symbols and crates only.
+MLT_MAX_PATTERNS = 1500
+
+
+def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
+                     progress: Progress | None = None) -> tuple[int, str]:
+    """Index `kb` into a new generation of `store` and publish it (call with the writer lock
+    held). Returns (documents indexed, the generation's name)."""
+    docs = list(documents(kb))
+    defines = _defines_by_doc(kb)
+    path = store.new_generation()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = ix.writer(limitmb=128)
+    try:
+        for n, doc in enumerate(docs, 1):
+            writer.add_document(defines=defines.get(doc["id"], ""), **doc)
+            if progress and (n % 50 == 0 or n == len(docs)):
+                progress(n, len(docs))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    with ix.searcher() as searcher:
+        table = DocTable.from_reader(searcher.reader())
+        table.write(path)
+        related, checklist, illustrates = _related(engine, kb, searcher, table)
+    ix.close()
+    links = dict(related=related, checklist=checklist, illustrates=illustrates)
+    (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    store.publish(path, dict(kb_fingerprint=engine.fingerprint, documents=len(docs)))
+    return len(docs), path.name
+
+
+def _related(engine: PatternIndex, kb: KnowledgeBase, searcher, table: DocTable):
+    docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
+    pattern_filter = Term("kind", "pattern")
+    ids = {n: i for i, n in docnums.items()}
+
+    key_terms: dict[int, set[str]] = {}
+
+    def code_terms(docnum: int) -> set[str]:
+        if docnum not in key_terms:
+            key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "pattern_code", numterms=40)}
+        return key_terms[docnum]
+
+    many = sum(1 for e in kb.entries if e.kind == "pattern") > MLT_MAX_PATTERNS
+
+    def similar(pid: str) -> list[tuple[str, float, list[str]]]:
+        docnum = docnums.get(pid)
+        if docnum is None or many:
+            return []
+        mine = _readable_terms(code_terms(docnum))
+        out: dict[str, float] = {}
+        for fieldname in ("pattern_code", "prose"):
+            # numterms well above the default 5: on a small corpus 5 terms find little.
+            results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
+            top = results[0].score if len(results) else 1.0
+            for hit in results:
+                other = ids[hit.docnum]
+                out[other] = max(out.get(other, 0.0), hit.score / top if top else 0.0)
+        similar_to = []
+        for other, score in sorted(out.items()):
+            shared = sorted(mine & code_terms(docnums[other]), key=lambda t: (len(t) < 4, t))
+            similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
+        return similar_to
+
+    postings = Postings(searcher)
+    kinds = table.kinds
+
+    def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
+        # The item's content words (stemmed, no stop words, no advice verbs) and its code.
+        words = [w for w in text.split() if analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
+        words += [s for s in symbols if s not in words]
+        words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
+        if not words:
+            return []
+        per_word = [engine._word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS)
+                    for w in words]
+        # Two words must match when there are three or more: one shared word is chance.
+        needed = 2 if len(words) >= 3 else 1
+        matched = Counter(d for scores in per_word for d in scores if kinds[d] == "pattern")
+        scored = summed(per_word)
+        best = sorted((d for d, n in matched.items() if n >= needed), key=lambda d: (-scored[d], d))[:5]
+        return [(ids[d], scored[d]) for d in best]
+
+    return compute_related(kb, similar, patterns_for_text)
+
+
+# Words every checklist item uses to give advice: they say nothing about which pattern it means.
+_ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly provide prefer avoid make
+all when need needed not just follow keep consider handle set add run write design support
+appropriate possible sensible""") + ["design"])
+
+# Words in nearly all Rust code: sharing them does not make two patterns similar to a reader.
+_NOISE_TERMS = frozenset("""
+self std new get set value data unwrap clone let mut pub use impl fn string vec result ok some none
+err into from str u8 u32 u64 i32 usize bool map iter collect len as ref return match crate super
+expect to_string format println item items main test
+""".split())
+
+
+def _readable_terms(terms: set[str]) -> set[str]:
+    return {t for t in terms if t.isidentifier() and t not in _NOISE_TERMS}
+
+
+def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
+    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
+    out: dict[str, str] = {}
+    for entry in kb.entries:
+        if isinstance(entry, Pattern):
+            out[entry.id] = " ".join(entry.defines)
+            defined = set(entry.defines)
+            for n, snippet in enumerate(entry.snippets):
+                out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)
+    return out

@@ -1,0 +1,17 @@
+"""Slugs: the ASCII ids and anchors made from titles (no models needed to make or read them)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
+    """The id of a pattern's index-th snippet: `<pattern id>#<index>-<slug of its title>`."""
+    return f"{pattern_id}#{index}-{slugify(title)[:40] or 'snippet'}"
