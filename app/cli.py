@@ -369,9 +369,14 @@ def _check(args: argparse.Namespace) -> Exit:
 
 
 def _gui(args: argparse.Namespace) -> Exit:
+    from app import first_search
+
+    # Forked here, before Qt is imported: see app/first_search.py.
+    first = first_search.start(args.kb, args.index_dir, args.query) if args.query and not args.open else None
     from app.gui import run
 
-    return Exit(run(args.kb, args.index_dir, query=args.query, open_id=args.open, screenshot=args.screenshot))
+    return Exit(run(args.kb, args.index_dir, query=args.query, open_id=args.open, screenshot=args.screenshot,
+                    first_search=first))
 
 
 if __name__ == "__main__":

@@ -10,18 +10,19 @@ from pathlib import Path
 import logging
 import os
 
-from PySide6.QtCore import QSettings, QtMsgType, QTimer, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, QThreadPool, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
 
+from app.first_search import FirstSearch
 from app.settings import Memory
-from app.window import MainWindow
-from index.engine import PatternIndex
+from app.window import MainWindow, kb_unusable_box
 from kb.errors import KBError
-from kb.store import load_kb
+from kb.files import check_present
 
 log = logging.getLogger(__name__)
 
 SCREENSHOT_TIMEOUT_S = 60.0
+SHUTDOWN_WAIT_MS = 5000
 WINDOW_SIZE = (1280, 800)
 
 
@@ -44,28 +45,43 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None) -> MainWindow | None:
+def engine_opener(kb_dir: Path, index_dir: Path | None):
+    """What the window's background job calls to get its engine (Whoosh is imported there, off
+    the GUI thread; the KB loads later still)."""
+    def open_engine():
+        from index.engine import PatternIndex
+
+        return PatternIndex(kb_dir=kb_dir, root=index_dir)
+
+    return open_engine
+
+
+def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None, *,
+                first_search: FirstSearch | None = None) -> MainWindow | None:
     """The window over a KB, with its index checked in the background; None after telling the
-    user (in a dialog, not a traceback) why the KB cannot be opened."""
+    user (in a dialog, not a traceback) why the KB cannot be opened. A KB that is there but
+    does not validate is reported the same way, by the window, once its background job finds out."""
     try:
-        kb = load_kb(kb_dir)
+        check_present(kb_dir)
     except KBError as exc:
-        QMessageBox.critical(None, "patternkb", f"The knowledge base cannot be opened.\n\n{exc}\n\n"
-                                                "Run `patternkb build` to rebuild it.")
+        kb_unusable_box(str(exc)).exec()
         return None
-    window = MainWindow(kb, PatternIndex(kb, index_dir), memory)
-    window.start_index()
+    window = MainWindow(engine_opener(kb_dir, index_dir), memory, first_search=first_search)
+    if first_search is None:
+        window.start_index()
+    else:  # after the first results paint: the engine's imports would hold up that paint
+        window.search_controller.first_search_done.connect(lambda: QTimer.singleShot(0, window.start_index))
     return window
 
 
 def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
-        screenshot: Path | None = None) -> int:
+        screenshot: Path | None = None, first_search: FirstSearch | None = None) -> int:
     app = application()
     memory = None
     if screenshot is not None:  # a fresh user's window, whatever this machine remembers
         settings_dir = tempfile.mkdtemp(prefix="patternkb-shot-")
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
-    window = open_window(kb_dir, index_dir, memory)
+    window = open_window(kb_dir, index_dir, memory, first_search=first_search)
     if window is None:
         return 1
     if screenshot is not None:
@@ -77,6 +93,7 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
             print(f"patternkb: no entry {open_id!r}", file=sys.stderr)
     if query:
         window.search_box.setText(query)
+        window.search_controller.run_now()  # typed by nobody: nothing to wait for
     status = {"code": 0}
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")
     if launched:  # benchmark hook: seconds from launch to the first painted results, then exit
@@ -84,7 +101,13 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     if screenshot is not None:
         _schedule_screenshot(app, window, screenshot, bool(query), status)
     code = app.exec()
-    window.engine.close()
+    # Jobs still running (a search, the KB loading) report to objects about to be deleted:
+    # let them finish first. A rebuild that takes longer is abandoned; its unpublished
+    # generation is never read.
+    QThreadPool.globalInstance().clear()
+    QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+    if window.engine is not None:
+        window.engine.close()
     return status["code"] or code
 
 

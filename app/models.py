@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.roles import Role
-from index.documents import snippet_anchor
-from index.engine import SearchHit, SearchResult
-from kb.models import ChecklistItem, KnowledgeBase, Pattern
+from index.results import SearchHit, SearchResult
+from kb.slugs import snippet_anchor
+
+if TYPE_CHECKING:
+    from kb.models import KnowledgeBase
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -70,11 +73,22 @@ class _Node:
 
 
 class OutlineModel(QAbstractItemModel):
-    """The guide in its own order: sections → patterns → snippets; checklist groups → items."""
+    """The guide in its own order: sections → patterns → snippets; checklist groups → items.
+    Empty until it has a KB (the window loads the KB after it first paints)."""
 
-    def __init__(self, kb: KnowledgeBase, parent: QObject | None = None):
+    def __init__(self, kb: KnowledgeBase | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._root = _Node("", "root")
+        if kb is not None:
+            self._fill(kb)
+
+    def set_kb(self, kb: KnowledgeBase) -> None:
+        self.beginResetModel()
+        self._root = _Node("", "root")
+        self._fill(kb)
+        self.endResetModel()
+
+    def _fill(self, kb: KnowledgeBase) -> None:
         sections = {}
         for section in kb.sections:
             label = f"{section.icon} {section.title}".strip()
@@ -84,12 +98,12 @@ class OutlineModel(QAbstractItemModel):
             parent_node = sections.get(entry.section)
             if parent_node is None:
                 continue
-            if isinstance(entry, Pattern):
+            if entry.kind == "pattern":
                 node = parent_node.add(_Node(entry.title, "pattern", entry.id))
                 for n, snippet in enumerate(entry.snippets):
                     anchor = snippet_anchor(entry.id, n, snippet.title).split("#", 1)[1]
                     node.add(_Node(snippet.title, "snippet", entry.id, anchor))
-            elif isinstance(entry, ChecklistItem):
+            elif entry.kind == "checklist":
                 key = (entry.section, entry.list, entry.group)
                 if key not in groups:
                     groups[key] = parent_node.add(_Node(f"{entry.list} › {entry.group}", "group"))
@@ -148,12 +162,24 @@ class OutlineModel(QAbstractItemModel):
 
 
 class BookmarksModel(QAbstractListModel):
-    """Starred entries, in the order they were starred."""
+    """Starred entries, in the order they were starred. Until it has a KB, it keeps the ids it
+    was given and shows them as they are."""
 
-    def __init__(self, kb: KnowledgeBase, ids: list[str], parent: QObject | None = None):
+    def __init__(self, kb: KnowledgeBase | None, ids: list[str], parent: QObject | None = None):
         super().__init__(parent)
+        self._titles: dict[str, str] | None = None
+        self._ids = list(ids)
+        if kb is not None:
+            self._set_titles(kb)
+
+    def set_kb(self, kb: KnowledgeBase) -> None:
+        self.beginResetModel()
+        self._set_titles(kb)
+        self.endResetModel()
+
+    def _set_titles(self, kb: KnowledgeBase) -> None:
         self._titles = {e.id: e.title for e in kb.entries}
-        self._ids = [i for i in ids if i in self._titles]
+        self._ids = [i for i in self._ids if i in self._titles]  # entries gone from the guide
 
     @property
     def ids(self) -> list[str]:
@@ -170,7 +196,7 @@ class BookmarksModel(QAbstractListModel):
             self._ids.pop(row)
             self.endRemoveRows()
             return False
-        if entry_id not in self._titles:
+        if self._titles is None or entry_id not in self._titles:
             return False
         self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids))
         self._ids.append(entry_id)
@@ -185,7 +211,7 @@ class BookmarksModel(QAbstractListModel):
             return None
         entry_id = self._ids[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"★ {self._titles[entry_id]}"
+            return f"★ {self._titles[entry_id] if self._titles else entry_id}"
         if role == Role.Id:
             return entry_id
         return None

@@ -7,9 +7,12 @@ import html
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from index.documents import snippet_anchor
-from kb.models import ChecklistItem, KnowledgeBase, Pattern
+from kb.slugs import snippet_anchor
+
+if TYPE_CHECKING:
+    from kb.models import ChecklistItem, KnowledgeBase, Pattern
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
              f' · <span style="background-color:{theme.badge}">&nbsp;{html.escape(entry.kind)}&nbsp;</span>'
              + "".join(f' <span style="color:{theme.muted}">#{html.escape(t)}</span>' for t in entry.tags) + "</p>"]
     code: list[str] = []
-    if isinstance(entry, Pattern):
+    if entry.kind == "pattern":
         if entry.summary:
             parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
         if entry.symbols or entry.crates:
@@ -169,7 +172,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
                          f' <span style="color:{theme.muted}">— {html.escape(link["reason"])}</span></li>')
         parts.append("</ul>")
     if checklist:
-        heading = "Checklist" if isinstance(entry, Pattern) else "Illustrated by"
+        heading = "Checklist" if entry.kind == "pattern" else "Illustrated by"
         parts.append(f"<h3>{heading}</h3><ul>")
         for item in checklist:
             parts.append(f'<li><a href="entry:{html.escape(item)}">{html.escape(titles.get(item, item))}</a></li>')
@@ -183,9 +186,11 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
     return EntryPage(html=page, code=code)
 
 
-def render_overview(kb: KnowledgeBase, theme: Theme, *, recent: list[str], heading: str = "", hint: str = "") -> str:
-    """The empty state: what is in the KB, and where the user was last."""
-    titles = {e.id: e.title for e in kb.entries}
+def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str], heading: str = "",
+                    hint: str = "") -> str:
+    """The empty state: what is in the KB, and where the user was last (just the heading and the
+    hint while the KB is still loading)."""
+    titles = {e.id: e.title for e in kb.entries} if kb is not None else {}
     parts = []
     if heading:
         parts.append(f"<h3>{heading}</h3>")
@@ -195,13 +200,14 @@ def render_overview(kb: KnowledgeBase, theme: Theme, *, recent: list[str], headi
     if recent:
         parts.append("<h4>Recent</h4><ul>" + "".join(
             f'<li><a href="entry:{html.escape(r)}">{html.escape(titles[r])}</a></li>' for r in recent) + "</ul>")
-    parts.append("<h4>Sections</h4>")
-    counts: dict[str, int] = {}
-    first: dict[str, str] = {}
-    for e in kb.entries:
-        counts[e.section] = counts.get(e.section, 0) + 1
-        first.setdefault(e.section, e.id)
-    for s in kb.sections:
-        parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
-                     f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
+    if kb is not None:
+        parts.append("<h4>Sections</h4>")
+        counts: dict[str, int] = {}
+        first: dict[str, str] = {}
+        for e in kb.entries:
+            counts[e.section] = counts.get(e.section, 0) + 1
+            first.setdefault(e.section, e.id)
+        for s in kb.sections:
+            parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
+                         f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
     return f'<html><body style="color:{theme.text}">' + "\n".join(parts) + "</body></html>"

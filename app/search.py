@@ -4,17 +4,21 @@ thread pool, and a generation number so a slow, stale answer is never shown."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from index.engine import PatternIndex, SearchResult
+from app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
+from index.results import SearchResult
+
+if TYPE_CHECKING:
+    from index.engine import PatternIndex
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
-GUI_LIMIT = 50
-GUI_FRAGMENTS = 20  # rows beyond the first screen or two show their text's start, unmarked
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,29 @@ class SearchJob(QRunnable):
             self.signals.finished.emit(self.generation, result)
 
 
+class FirstSearchJob(QRunnable):
+    """Waits, on a pool thread, for the answer of the search forked at start (None: none)."""
+
+    def __init__(self, first: FirstSearch, generation: int):
+        super().__init__()
+        self.first, self.generation = first, generation
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        self.signals.finished.emit(self.generation, self.first.result())
+
+
 class SearchController(QObject):
     started = Signal(int, str)  # generation, text: a search was sent to the pool
     results_ready = Signal(object)  # SearchResult of the newest search
     failed = Signal(str)
+    first_search_done = Signal()  # the search forked at start has answered (or has not)
 
-    def __init__(self, engine: PatternIndex | None = None, parent: QObject | None = None):
+    def __init__(self, engine: PatternIndex | None = None, parent: QObject | None = None, *,
+                 first_search: FirstSearch | None = None):
         super().__init__(parent)
         self.engine = engine
+        self._first = first_search
         self.options = SearchOptions()
         self.generation = 0
         self._text = ""
@@ -71,9 +90,14 @@ class SearchController(QObject):
         # and term cache, which a thread retired after 30 idle seconds would throw away.
         QThreadPool.globalInstance().setExpiryTimeout(-1)
 
-    def set_engine(self, engine: PatternIndex) -> None:
+    def set_engine(self, engine: PatternIndex, *, again: bool = False) -> None:
+        """Search with `engine` from now on. The text typed so far runs now unless it already has
+        its answer; with `again` (the index was rebuilt) it runs in any case."""
         self.engine = engine
-        self._sent = None
+        if again:
+            self._sent = None
+        if self._text.strip() and not self._timer.isActive():
+            self._on_timer_timeout()
 
     def set_text(self, text: str) -> None:
         """Called on every keystroke: restart the timer; unchanged text runs nothing."""
@@ -92,15 +116,22 @@ class SearchController(QObject):
     @Slot()
     def _on_timer_timeout(self) -> None:
         key = (self._text, self.options)
-        if key == self._sent or self.engine is None:
+        first = self._first
+        answered_at_start = first is not None and self._text == first.query and self.options == SearchOptions()
+        if key == self._sent or (self.engine is None and not answered_at_start):
             return
         self._sent = key
         self.generation += 1
         if not self._text.strip():
             self.results_ready.emit(None)
             return
-        job = SearchJob(self.engine, self._text, self.options, self.generation)
-        job.signals.finished.connect(self._on_job_finished)
+        if answered_at_start:
+            self._first = None
+            job = FirstSearchJob(first, self.generation)
+            job.signals.finished.connect(self._on_first_search_finished)
+        else:
+            job = SearchJob(self.engine, self._text, self.options, self.generation)
+            job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(self._on_job_failed)
         self._jobs[self.generation] = job  # keep the signals object alive until it reports
         self.started.emit(self.generation, self._text)
@@ -112,6 +143,18 @@ class SearchController(QObject):
         if generation == self.generation:  # an older answer arriving late is dropped
             self.results_ready.emit(result)
 
+    @Slot(int, object)
+    def _on_first_search_finished(self, generation: int, result: SearchResult | None) -> None:
+        self._jobs.pop(generation, None)
+        if generation == self.generation:
+            if result is not None:
+                self.results_ready.emit(result)
+            else:  # no answer from the child: the engine answers once it is there
+                self._sent = None
+                if self.engine is not None:
+                    self.run_now()
+        self.first_search_done.emit()
+
     @Slot(int, str)
     def _on_job_failed(self, generation: int, message: str) -> None:
         self._jobs.pop(generation, None)
@@ -120,31 +163,38 @@ class SearchController(QObject):
 
 
 class _IndexSignals(QObject):
+    searchable = Signal(object)  # PatternIndex: its index is current, searches can start
     progress = Signal(int, int)
     finished = Signal(object, str)  # PatternIndex, what was done ("" when nothing)
     failed = Signal(str)
 
 
 class IndexJob(QRunnable):
-    """Builds or checks the index in the background; the window stays usable meanwhile."""
+    """Opens the search engine, checks (or builds) its index and loads the KB, in the background:
+    the window paints first and stays usable meanwhile. A current index is announced before the
+    KB loads, so searching starts as early as it can."""
 
-    def __init__(self, engine: PatternIndex, *, rebuild: bool = False):
+    def __init__(self, open_engine: Callable[[], PatternIndex], *, rebuild: bool = False):
         super().__init__()
-        self.engine, self.rebuild = engine, rebuild
+        self.open_engine, self.rebuild = open_engine, rebuild
         self.signals = _IndexSignals()
 
     def run(self) -> None:
         try:
+            engine = self.open_engine()
             if self.rebuild:
-                count = self.engine.rebuild(self.signals.progress.emit)
+                count = engine.rebuild(self.signals.progress.emit)
                 done = f"index rebuilt: {count} documents"
             else:
-                done = self.engine.ensure(self.signals.progress.emit) or ""
+                if engine.status() == "current":
+                    self.signals.searchable.emit(engine)
+                done = engine.ensure(self.signals.progress.emit) or ""
+            engine.kb  # noqa: B018 - loads and validates the KB now, off the GUI thread
             # Related links and checklist back-links (10 MB of JSON at 10,000 entries): read
             # here, so the first entry shown does not parse them on the GUI thread.
-            self.engine.links()
+            engine.links()
         except Exception as exc:
             log.exception("index build failed")
             self.signals.failed.emit(str(exc) or exc.__class__.__name__)
         else:
-            self.signals.finished.emit(self.engine, done)
+            self.signals.finished.emit(engine, done)

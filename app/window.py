@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QProgressBar, QSplitter,
+    QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar, QSplitter,
     QStackedWidget, QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
 from app.delegate import ResultDelegate
 from app.entry_view import EntryView
+from app.first_search import FirstSearch
 from app.models import BookmarksModel, OutlineModel, ResultsModel
 from app.render import DARK, LIGHT, THEMES, render_entry, render_overview
 from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
-from index.engine import PatternIndex, SearchResult
-from index.documents import snippet_anchor
-from kb.models import KnowledgeBase, Pattern
+from index.results import SearchResult
+from kb.slugs import snippet_anchor
+
+if TYPE_CHECKING:
+    from index.engine import PatternIndex
+    from kb.models import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +62,23 @@ class History:
         return self.current
 
 
+def kb_unusable_box(message: str, parent: QWidget | None = None) -> QMessageBox:
+    return QMessageBox(QMessageBox.Icon.Critical, "patternkb", f"The knowledge base cannot be opened.\n\n{message}"
+                       "\n\nRun `patternkb build` to rebuild it.", parent=parent)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, kb: KnowledgeBase, engine: PatternIndex, memory: Memory | None = None):
+    """The window. It paints with Qt alone: `open_engine` (which imports Whoosh) runs in the
+    background index job, and the KB (pydantic) loads there too, so `engine` and `kb` are None
+    until the job reports them."""
+
+    def __init__(self, open_engine: Callable[[], PatternIndex], memory: Memory | None = None, *,
+                 first_search: FirstSearch | None = None):
         super().__init__()
-        self.kb = kb
-        self.engine = engine
+        self._open_engine = open_engine
+        self.engine: PatternIndex | None = None
+        self.kb: KnowledgeBase | None = None
+        self._pending: tuple[str, str] | None = None  # an entry asked for before the KB loaded
         self.memory = memory or Memory()
         self.history = History()
         self.index_ready = False
@@ -72,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._restore()
-        self.search_controller = SearchController(None, self)
+        self.search_controller = SearchController(None, self, first_search=first_search)
         self.search_controller.results_ready.connect(self._on_search_results_ready)
         self.search_controller.failed.connect(self._on_search_failed)
         self._show_overview()
@@ -128,14 +146,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.correction)
         layout.addWidget(self.results_stack, 1)
 
-        self.outline_model = OutlineModel(self.kb, self)
+        self.outline_model = OutlineModel(None, self)
         self.outline_view = QTreeView()
         self.outline_view.setHeaderHidden(True)
         self.outline_view.setModel(self.outline_model)
         self.outline_view.activated.connect(self._on_outline_activated)
         self.outline_view.clicked.connect(self._on_outline_activated)
 
-        self.bookmarks_model = BookmarksModel(self.kb, self.memory.bookmarks, self)
+        self.bookmarks_model = BookmarksModel(None, self.memory.bookmarks, self)
         self.bookmarks_view = QListView()
         self.bookmarks_view.setModel(self.bookmarks_model)
         self.bookmarks_view.activated.connect(self._on_bookmarks_activated)
@@ -244,8 +262,10 @@ class MainWindow(QMainWindow):
     # --- engine and index -----------------------------------------------------------------
 
     def start_index(self, *, rebuild: bool = False) -> None:
-        """Check (or rebuild) the index in the background; searching waits for it."""
-        job = IndexJob(self.engine, rebuild=rebuild)
+        """Open the engine, check (or rebuild) the index and load the KB, in the background."""
+        engine = self.engine
+        job = IndexJob((lambda: engine) if engine is not None else self._open_engine, rebuild=rebuild)
+        job.signals.searchable.connect(self._on_index_searchable)
         job.signals.progress.connect(self._on_index_progress)
         job.signals.finished.connect(self._on_index_finished)
         job.signals.failed.connect(self._on_index_failed)
@@ -255,6 +275,18 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.statusBar().showMessage("Checking the search index…")
         QThreadPool.globalInstance().start(job)
+
+    @Slot(object)
+    def _on_index_searchable(self, engine: PatternIndex) -> None:
+        self._use_engine(engine)
+
+    def _use_engine(self, engine: PatternIndex, *, again: bool = False) -> None:
+        """Search with `engine` from now on (`again`: the index was rebuilt, so the results shown
+        came from the one it replaced)."""
+        if self.search_controller.engine is engine and not again:
+            return
+        self.engine = engine
+        self.search_controller.set_engine(engine, again=again)
 
     @Slot(int, int)
     def _on_index_progress(self, done: int, total: int) -> None:
@@ -267,16 +299,30 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.rebuild_action.setEnabled(True)
         self.index_ready = True
-        self.search_controller.set_engine(engine)
+        self._use_engine(engine, again=bool(done))  # done: a new generation was built
+        if self.kb is None:
+            self._set_kb(engine.kb)
         self.statusBar().showMessage(done or f"{len(self.kb.entries)} entries ready", 5000)
-        if self.search_box.text().strip():
-            self.search_controller.set_text(self.search_box.text())
-            self.search_controller.run_now()
+
+    def _set_kb(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.outline_model.set_kb(kb)
+        self.bookmarks_model.set_kb(kb)
+        self._fill_filters(self.last_result)
+        if self.results_stack.currentWidget() is self.overview:
+            self._show_overview(*self._overview_text)
+        if self._pending is not None:
+            entry_id, anchor = self._pending
+            self._pending = None
+            self.open_entry(entry_id, anchor)
 
     @Slot(str)
     def _on_index_failed(self, message: str) -> None:
         self.progress.hide()
         self.rebuild_action.setEnabled(True)
+        if self.kb is None and (self.engine is None or not self.engine.kb_loaded):
+            # Without a KB there is nothing to show: say why, in a dialog, not a traceback.
+            kb_unusable_box(message, self).open()
         self.statusBar().showMessage(f"Search index problem: {message}")
 
     @Slot()
@@ -359,7 +405,7 @@ class MainWindow(QMainWindow):
         self.section_filter.clear()
         self.section_filter.addItem(f"All sections ({sum(facets['section'].values())})" if result else "All sections",
                                     None)
-        for s in self.kb.sections:
+        for s in self.kb.sections if self.kb is not None else ():  # none until the KB loads
             count = facets["section"].get(s.id, 0)
             if result is None or count or s.id == section:
                 self.section_filter.addItem(f"{s.title} ({count})" if result else s.title, s.id)
@@ -367,6 +413,7 @@ class MainWindow(QMainWindow):
         self.section_filter.setCurrentIndex(max(self.section_filter.findData(section), 0))
 
     def _show_overview(self, heading: str = "", hint: str = "") -> None:
+        self._overview_text = (heading, hint)
         theme = self._theme()
         self.overview.setHtml(render_overview(self.kb, theme, recent=self.memory.recent_entries,
                                               heading=heading or "Type to search", hint=hint or
@@ -445,6 +492,11 @@ class MainWindow(QMainWindow):
         self.open_entry(entry_id, anchor)
 
     def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True) -> bool:
+        """Show an entry; False (and a status bar message) when the KB has no such entry. Asked
+        before the KB has loaded, the entry opens when it has."""
+        if self.kb is None:
+            self._pending = (entry_id, anchor)
+            return True
         entry = self.kb.entry(entry_id)
         if entry is None:
             self.statusBar().showMessage(f"No entry {entry_id}")
@@ -460,7 +512,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _render_current(self, anchor: str = "") -> None:
-        if self.current_id is None:
+        if self.current_id is None or self.kb is None:
             return
         entry = self.kb.entry(self.current_id)
         try:
@@ -475,7 +527,7 @@ class MainWindow(QMainWindow):
                             bookmarked=self.bookmarks_model.contains(entry.id))
         self.entry_view.show_page(page, anchor or None)
         where = list(entry.path)
-        if anchor and isinstance(entry, Pattern):
+        if anchor and entry.kind == "pattern":
             snippet = next((sn.title for n, sn in enumerate(entry.snippets)
                             if snippet_anchor(entry.id, n, sn.title).endswith("#" + anchor)), None)
             if snippet:

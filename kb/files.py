@@ -25,6 +25,17 @@ def read_file(directory: Path, name: str) -> bytes:
         raise StoreError(f"cannot read {name}: {exc.strerror}", file=directory) from None
 
 
+def check_present(directory: Path) -> None:
+    """Raises StoreError, as reading would, when a file of the KB is missing or unreadable."""
+    directory = Path(directory)
+    for name in FILES:
+        try:
+            with open(directory / name, "rb"):
+                pass
+        except OSError:
+            read_file(directory, name)  # the same error, with the same words
+
+
 def read_files(directory: Path) -> dict[str, bytes]:
     directory = Path(directory)
     return {name: read_file(directory, name) for name in FILES}

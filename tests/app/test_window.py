@@ -26,7 +26,7 @@ def memory(tmp_path):
 
 @pytest.fixture
 def window(qtbot, bundled_index, memory):
-    win = MainWindow(bundled_index.kb, bundled_index, memory)
+    win = MainWindow(lambda: bundled_index, memory)
     qtbot.addWidget(win)
     win.show()
     win.start_index()
@@ -174,12 +174,14 @@ def test_external_links_go_out_and_other_schemes_are_refused(qtbot, window, monk
 
 def test_bookmarks_survive_a_restart(qtbot, bundled_index, tmp_path):
     path = str(tmp_path / "settings.ini")
-    first = MainWindow(bundled_index.kb, bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
+    first = MainWindow(lambda: bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
     qtbot.addWidget(first)
+    first.start_index()
+    qtbot.waitUntil(lambda: first.kb is not None, timeout=30_000)
     first.open_entry("api-design-patterns/newtype-pattern")
     first.bookmark_action.trigger()
     first.close()
-    second = MainWindow(bundled_index.kb, bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
+    second = MainWindow(lambda: bundled_index, Memory(QSettings(path, QSettings.Format.IniFormat)))
     qtbot.addWidget(second)
     assert second.bookmarks_model.ids == ["api-design-patterns/newtype-pattern"]
     assert second.memory.recent_entries[0] == "api-design-patterns/newtype-pattern"

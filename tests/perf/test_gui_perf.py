@@ -62,7 +62,7 @@ def test_cold_start_ratio(bundled_index):
 
 def _typing_metrics(qtbot, engine: PatternIndex, tmp_path, queries: list[str]) -> dict:
     memory = Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(engine.kb, engine, memory)
+    window = MainWindow(lambda: engine, memory)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

@@ -1,0 +1,128 @@
+"""Starting the window: it paints with Qt alone, the KB and the engine load in the background,
+and a query given at start is answered by a search forked before Qt was imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QMessageBox
+
+from app import first_search
+from app.first_search import GUI_FRAGMENTS, GUI_LIMIT
+from app.gui import open_window
+from app.settings import Memory
+from kb.paths import BUNDLED_KB
+
+HEAVY = ("pydantic", "whoosh", "index.engine", "kb.models", "markdown_it", "pygments")
+
+
+@pytest.fixture
+def memory(tmp_path):
+    return Memory(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def index_dir(bundled_index):
+    return bundled_index.store.root
+
+
+@pytest.fixture(autouse=True)
+def _pool_drained():
+    yield
+    QThreadPool.globalInstance().waitForDone(30_000)
+
+
+def test_the_window_module_imports_neither_the_models_nor_whoosh():
+    # What the window needs before its first paint: Qt and our own light modules. The rest
+    # loads in the background, and a regression here costs every start a few tenths of a second.
+    code = "import sys, json, app.cli, app.gui; print(json.dumps([m for m in %r if m in sys.modules]))" % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), check=True).stdout
+    assert json.loads(out) == []
+
+
+def test_the_forked_search_answers_as_the_engine_does(bundled_index, index_dir):
+    started = first_search.start(BUNDLED_KB, index_dir, "arc mutex")
+    assert started is not None
+    result = started.result()
+    expected = bundled_index.search("arc mutex", limit=GUI_LIMIT, fragments=GUI_FRAGMENTS)
+    assert result is not None
+    assert [(h.id, h.fragment) for h in result.hits] == [(h.id, h.fragment) for h in expected.hits]
+    assert (result.total, result.facets, result.terms) == (expected.total, expected.facets, expected.terms)
+    assert started.result() is None  # read once
+
+
+def test_the_forked_search_gives_nothing_for_an_index_it_cannot_trust(tmp_path, bundled_index, index_dir):
+    stale_kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KB, stale_kb)
+    with open(stale_kb / "entries.json", "a", encoding="utf-8") as fh:
+        fh.write("\n")  # another KB now: its index must be rebuilt before anyone searches it
+    assert first_search.start(stale_kb, index_dir, "mutex").result() is None
+    assert first_search.start(BUNDLED_KB, tmp_path / "no-index", "mutex").result() is None
+
+
+def test_the_forked_search_can_be_switched_off(monkeypatch, index_dir):
+    monkeypatch.setenv(first_search.ENV_OFF, "1")
+    assert first_search.start(BUNDLED_KB, index_dir, "mutex") is None
+
+
+def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir):
+    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
+    window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=30_000) as first:
+        window.search_box.setText("mutex")
+        window.search_controller.run_now()
+    # Answered without the engine: it is only opened after the first results.
+    assert first.args[0].hits and window.engine is None
+    qtbot.waitUntil(lambda: window.index_ready and window.kb is not None, timeout=30_000)
+    assert window.results_model.rowCount() == len(first.args[0].hits)
+    qtbot.waitUntil(lambda: window.entry_view.page is not None, timeout=10_000)  # the top hit, shown once the KB is in
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000) as second:
+        window.search_box.setText("mutex guard")
+    assert second.args[0].query == "mutex guard" and second.args[0].hits
+    window.engine.close()
+
+
+def test_without_an_answer_from_the_fork_the_engine_answers(qtbot, memory, tmp_path):
+    index_dir = tmp_path / "fresh-index"  # nothing built yet: the child finds no index
+    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
+    window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=120_000) as answered:
+        window.search_box.setText("mutex")
+        window.search_controller.run_now()
+    assert answered.args[0].hits and window.index_ready
+    window.engine.close()
+
+
+def test_an_entry_asked_for_before_the_kb_loads_opens_when_it_has(qtbot, memory, index_dir):
+    window = open_window(BUNDLED_KB, index_dir, memory)
+    qtbot.addWidget(window)
+    assert window.kb is None
+    assert window.open_entry("api-design-patterns/newtype-pattern")
+    qtbot.waitUntil(lambda: window.current_id == "api-design-patterns/newtype-pattern", timeout=30_000)
+    assert "Newtype" in window.entry_view.toPlainText()
+    qtbot.waitUntil(lambda: window.index_ready, timeout=30_000)
+    window.engine.close()
+
+
+def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_path):
+    broken = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KB, broken)
+    (broken / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    window = open_window(broken, tmp_path / "ix", memory)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=30_000)
+    box = window.findChild(QMessageBox)
+    assert "cannot be opened" in box.text() and "entries.json" in box.text()
+    assert window.kb is None
+    box.close()
