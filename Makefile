@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test kb perf screenshots clean
+.PHONY: run test kb perf screenshots clean bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,13 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(STAMP)
 
+# Our modules' bytecode, written now: where PYTHONDONTWRITEBYTECODE is set, each start would
+# otherwise compile them again (about 10 ms of a 0.2 s start).
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q app index kb
+
 # Install, build the KB if it is missing, then open the window.
-run: $(STAMP)
+run: $(STAMP) bytecode
 	@test -f resources/kb/manifest.json || $(BIN)/patternkb build
 	$(BIN)/patternkb gui
 
@@ -32,7 +37,7 @@ kb: $(STAMP)
 	$(BIN)/patternkb build
 	$(BIN)/patternkb schema
 
-perf: $(TEST_STAMP)
+perf: $(TEST_STAMP) bytecode
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/perf -s -p no:randomly -o addopts=""
 
 clean:

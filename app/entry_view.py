@@ -3,7 +3,7 @@ http(s) links to the system browser and refuses every other scheme."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import QTextBrowser
 
@@ -16,6 +16,7 @@ class EntryView(QTextBrowser):
     entry_requested = Signal(str, str)  # entry id, anchor
     message = Signal(str)  # for the status bar
     copied = Signal(int)  # block index
+    history_requested = Signal(int)  # -1 back, +1 forward: the mouse's back and forward buttons
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -34,6 +35,15 @@ class EntryView(QTextBrowser):
             self.scrollToAnchor(anchor)
         else:
             self.verticalScrollBar().setValue(0)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # An override, not an event filter: only mouse presses come through Python.
+        step = {Qt.MouseButton.BackButton: -1, Qt.MouseButton.ForwardButton: 1}.get(event.button())
+        if step:
+            self.history_requested.emit(step)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
 
     def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt's name
         # Nothing is ever loaded from a guide's content: no local files, no network.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar, QSplitter,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar, QSplitter,
     QStackedWidget, QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.entry_view = EntryView()
         self.entry_view.entry_requested.connect(self._on_entry_view_entry_requested)
         self.entry_view.message.connect(self._on_message)
+        self.entry_view.history_requested.connect(self._on_entry_view_history_requested)
 
         # Where the view is, always visible, even when it opened scrolled to a snippet.
         self.entry_header = QLabel()
@@ -243,7 +244,6 @@ class MainWindow(QMainWindow):
 
         for keys in ("Ctrl+K", "Ctrl+L", "/"):
             QShortcut(QKeySequence(keys), self, activated=self.focus_search)
-        QApplication.instance().installEventFilter(self)
 
     def _restore(self) -> None:
         geometry = self.memory.bytes("window/geometry")
@@ -431,13 +431,6 @@ class MainWindow(QMainWindow):
             if key == Qt.Key.Key_Escape:
                 self.search_box.clear()
                 return True
-        if event.type() == QEvent.Type.MouseButtonPress:
-            if event.button() == Qt.MouseButton.BackButton:
-                self.back_action.trigger()
-                return True
-            if event.button() == Qt.MouseButton.ForwardButton:
-                self.forward_action.trigger()
-                return True
         return super().eventFilter(watched, event)
 
     def _move_selection(self, step: int) -> None:
@@ -546,6 +539,10 @@ class MainWindow(QMainWindow):
         if place:
             self.open_entry(*place, record=False)
 
+    @Slot(int)
+    def _on_entry_view_history_requested(self, step: int) -> None:
+        (self.back_action if step < 0 else self.forward_action).trigger()
+
     @Slot()
     def _on_bookmark_action_triggered(self) -> None:
         if self.current_id is None:
@@ -610,5 +607,4 @@ class MainWindow(QMainWindow):
         self.memory.set_bytes("window/splitter", self.splitter.saveState())
         self.memory.bookmarks = self.bookmarks_model.ids
         self.memory.sync()
-        QApplication.instance().removeEventFilter(self)
         super().closeEvent(event)

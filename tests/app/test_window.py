@@ -143,6 +143,11 @@ def test_related_link_navigates_and_back_returns(qtbot, window):
     assert window.current_id == start
     window.forward_action.trigger()
     assert window.current_id == related
+    # The mouse's back and forward buttons, over the entry.
+    qtbot.mouseClick(window.entry_view.viewport(), Qt.MouseButton.BackButton)
+    assert window.current_id == start
+    qtbot.mouseClick(window.entry_view.viewport(), Qt.MouseButton.ForwardButton)
+    assert window.current_id == related
 
 
 def test_copy_puts_the_exact_code_on_the_clipboard(qtbot, window):

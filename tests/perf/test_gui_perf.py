@@ -29,8 +29,8 @@ print(f"startup_to_results_s={time.time() - launched:.4f}", flush=True)
 """
 
 
-def _launch(args: list[str], index_dir: str, rss: list | None = None) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PATTERNKB_INDEX_DIR=index_dir)
+def _launch(args: list[str], index_dir: str, rss: list | None = None, **extra_env: str) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PATTERNKB_INDEX_DIR=index_dir, **extra_env)
     launched = time.time()
     env["LAUNCHED"] = env["PATTERNKB_PROBE_STARTUP"] = repr(launched)
     out = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120).stdout
@@ -49,14 +49,17 @@ def _rss_mib() -> float:
 
 def test_cold_start_ratio(bundled_index):
     index_dir = str(bundled_index.store.root)
-    bare, ours, rss = [], [], []
-    for _ in range(5):
+    bare, ours, in_process, rss = [], [], [], []
+    gui = ["-m", "app.cli", "gui", "--query", "mutex"]
+    for _ in range(7):
         bare.append(_launch(["-c", BARE], index_dir))
-        ours.append(_launch(["-m", "app.cli", "gui", "--query", "mutex"], index_dir, rss))
+        ours.append(_launch(gui, index_dir, rss))
+        in_process.append(_launch(gui, index_dir, PATTERNKB_NO_FIRST_SEARCH="1"))  # no fork: for comparison
     print("\n" + json.dumps({"benchmark": "cold start to first painted results",
                              "bare_window_s": round(statistics.median(bare), 3),
                              "patternkb_s": round(statistics.median(ours), 3),
                              "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+                             "without_first_search_fork_s": round(statistics.median(in_process), 3),
                              "rss_at_first_results_mib": round(statistics.median(rss), 1)}))
 
 
