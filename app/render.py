@@ -87,7 +87,8 @@ def highlight_code(code: str, language: str, theme: Theme, *, line_numbers: bool
 
 
 def mark_terms(fragment_html: str, terms: tuple[str, ...], theme: Theme) -> str:
-    """Wrap whole-word, case-insensitive occurrences of the terms in text (never inside tags)."""
+    """Mark, case-insensitively, the words of the text (never inside tags) that start with a
+    term: a word still being typed ("mute") and plurals ("objects") match, as in the search."""
     words = sorted({t for t in terms if len(t) >= 3 and re.fullmatch(r"[\w]+", t)}, key=len, reverse=True)
     if not words:
         return fragment_html

@@ -486,7 +486,8 @@ class _Formatter(highlight.HtmlFormatter):
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=160, surround=50)
-_WINDOW = 480  # characters of a long text handed to the highlighter, around the first match
+_WINDOW = 480  # characters of a long text handed to the highlighter, around a match
+_TRIES = 3  # places in one field tried before the next field
 
 
 def _window(text: str, start: int) -> str:
@@ -515,19 +516,20 @@ def _fragment(stored: dict, words: list[str]) -> str:
         if not terms:
             continue
         # Every analyzed term is a lower-case substring of the text it came from, so a field
-        # without one cannot match; where one is, only the text around it needs analysing.
+        # without one cannot match; where one is, only the text around it needs analysing. A
+        # substring can be part of a longer word ("object" in "objects") that the analyzer
+        # does not match, so try a few places, the longest (most telling) term's first.
         lowered = text.lower()
-        found = [at for at in (lowered.find(t) for t in terms) if at >= 0]
-        if not found:
-            continue
-        text = _window(text, max(0, min(found) - _WINDOW // 6))
-        try:
-            fragment = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _Formatter(), top=1)
-        except Exception:  # a highlighter failure must never cost the user the hit
-            log.debug("highlighting %s failed", stored.get("id"), exc_info=True)
-            fragment = ""
-        if fragment and "<b>" in fragment:
-            return " ".join(fragment.split())
+        found = sorted(((len(t), at) for t in terms if (at := lowered.find(t)) >= 0), key=lambda x: (-x[0], x[1]))
+        for at in list(dict.fromkeys(at for _, at in found))[:_TRIES]:
+            try:
+                fragment = highlight.highlight(_window(text, max(0, at - _WINDOW // 6)), terms, analyzer,
+                                               _FRAGMENTER, _Formatter(), top=1)
+            except Exception:  # a highlighter failure must never cost the user the hit
+                log.debug("highlighting %s failed", stored.get("id"), exc_info=True)
+                fragment = ""
+            if fragment and "<b>" in fragment:
+                return " ".join(fragment.split())
     prose = stored.get("prose") or stored.get("code") or stored.get("pattern_code") or ""
     return html.escape(" ".join(prose.split())[:160])
 

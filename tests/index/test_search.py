@@ -132,3 +132,11 @@ def test_hostile_queries_never_raise(bundled_index, query):
 def test_any_string_is_a_query(bundled_index, text):
     result = bundled_index.search(text, limit=5)
     assert len(result.hits) <= 5
+
+
+def test_a_fragment_marks_the_identifier_even_after_a_longer_word_containing_a_part_of_it(bundled_index):
+    # "object" (a part of PooledObject) first occurs inside "objects", which the code analyzer
+    # does not match: the fragment must still find and mark PooledObject itself.
+    hit = bundled_index.search("PooledObject", limit=1).hits[0]
+    assert hit.id == "memory-management-patterns/memory-pool-pattern"
+    assert "<b>PooledObject</b>" in hit.fragment
