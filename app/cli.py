@@ -197,10 +197,12 @@ def _list(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-def _open_index(args: argparse.Namespace, *, quiet: bool = False):
+def _open_index(args: argparse.Namespace, *, quiet: bool = False, kb=None):
     from index.engine import PatternIndex
 
-    engine = PatternIndex.open(args.kb, args.index_dir)
+    # Without a KB in hand, the KB loads (and validates) only if the index must be rebuilt:
+    # searching a current index needs only the index.
+    engine = PatternIndex(kb, args.index_dir) if kb is not None else PatternIndex(kb_dir=args.kb, root=args.index_dir)
     done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
     if done:
         print(f"patternkb: {done}", file=sys.stderr)
@@ -228,7 +230,7 @@ def _show(args: argparse.Namespace) -> Exit:
         close = [e.id for e in kb.entries if args.id.lower() in e.id][:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `patternkb list` prints every id"
         raise EntryNotFound(f"no entry {args.id!r} in {args.kb}{hint}")
-    engine = _open_index(args)
+    engine = _open_index(args, kb=kb)
     try:
         related = engine.related(entry.id)
         checklist = engine.checklist_for(entry.id) if entry.kind == "pattern" else engine.illustrated_by(entry.id)
