@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
 from index.results import SearchResult
+from kb.errors import StoreError
 
 if TYPE_CHECKING:
     from index.engine import PatternIndex
@@ -166,7 +167,7 @@ class _IndexSignals(QObject):
     searchable = Signal(object)  # PatternIndex: its index is current, searches can start
     progress = Signal(int, int)
     finished = Signal(object, str)  # PatternIndex, what was done ("" when nothing)
-    failed = Signal(str)
+    failed = Signal(str, bool)  # message, whether the KB itself cannot be read
 
 
 class IndexJob(QRunnable):
@@ -195,6 +196,6 @@ class IndexJob(QRunnable):
             engine.links()
         except Exception as exc:
             log.exception("index build failed")
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+            self.signals.failed.emit(str(exc) or exc.__class__.__name__, isinstance(exc, StoreError))
         else:
             self.signals.finished.emit(engine, done)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QThreadPool, QTimer, QUrl, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar, QSplitter,
@@ -17,7 +18,7 @@ from app.delegate import ResultDelegate
 from app.entry_view import EntryView
 from app.first_search import FirstSearch
 from app.models import BookmarksModel, OutlineModel, ResultsModel
-from app.render import DARK, LIGHT, THEMES, render_entry, render_overview
+from app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview
 from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
@@ -62,6 +63,27 @@ class History:
         return self.current
 
 
+class _RenderSignals(QObject):
+    finished = Signal(int, object)  # generation, (EntryPage or None, entry, anchor)
+
+
+class _RenderJob(QRunnable):
+    """Makes an entry's HTML on a pool thread; it never touches a widget."""
+
+    def __init__(self, generation: int, render: Callable[[], EntryPage], entry, anchor: str):
+        super().__init__()
+        self.generation, self.render, self.entry, self.anchor = generation, render, entry, anchor
+        self.signals = _RenderSignals()
+
+    def run(self) -> None:
+        try:
+            page = self.render()
+        except Exception:  # reported in the status bar, never a traceback dialog
+            log.exception("rendering %s failed", self.entry.id)
+            page = None
+        self.signals.finished.emit(self.generation, (page, self.entry, self.anchor))
+
+
 def kb_unusable_box(message: str, parent: QWidget | None = None) -> QMessageBox:
     return QMessageBox(QMessageBox.Icon.Critical, "patternkb", f"The knowledge base cannot be opened.\n\n{message}"
                        "\n\nRun `patternkb build` to rebuild it.", parent=parent)
@@ -79,6 +101,7 @@ class MainWindow(QMainWindow):
         self.engine: PatternIndex | None = None
         self.kb: KnowledgeBase | None = None
         self._pending: tuple[str, str] | None = None  # an entry asked for before the KB loaded
+        self._render_generation = 0  # the newest entry asked for: older renderings are dropped
         self.memory = memory or Memory()
         self.history = History()
         self.index_ready = False
@@ -316,11 +339,11 @@ class MainWindow(QMainWindow):
             self._pending = None
             self.open_entry(entry_id, anchor)
 
-    @Slot(str)
-    def _on_index_failed(self, message: str) -> None:
+    @Slot(str, bool)
+    def _on_index_failed(self, message: str, kb_unreadable: bool) -> None:
         self.progress.hide()
         self.rebuild_action.setEnabled(True)
-        if self.kb is None and (self.engine is None or not self.engine.kb_loaded):
+        if kb_unreadable and self.kb is None:
             # Without a KB there is nothing to show: say why, in a dialog, not a traceback.
             kb_unusable_box(message, self).open()
         self.statusBar().showMessage(f"Search index problem: {message}")
@@ -453,8 +476,8 @@ class MainWindow(QMainWindow):
     @Slot(QModelIndex, QModelIndex)
     def _on_results_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.results_model.hit(current.row())
-        if hit is not None:
-            self.open_entry(hit.parent or hit.id, hit.anchor or "", record=True)
+        if hit is not None:  # the top hit's preview, or Up/Down in the results: never a stall
+            self.open_entry(hit.parent or hit.id, hit.anchor or "", record=True, background=True)
 
     @Slot(QModelIndex)
     def _on_results_activated(self, index: QModelIndex) -> None:
@@ -484,7 +507,7 @@ class MainWindow(QMainWindow):
     def _on_entry_view_entry_requested(self, entry_id: str, anchor: str) -> None:
         self.open_entry(entry_id, anchor)
 
-    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True) -> bool:
+    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False) -> bool:
         """Show an entry; False (and a status bar message) when the KB has no such entry. Asked
         before the KB has loaded, the entry opens when it has."""
         if self.kb is None:
@@ -497,14 +520,17 @@ class MainWindow(QMainWindow):
         if record:
             self.history.visit((entry_id, anchor))
         self.current_id = entry_id
-        self._render_current(anchor)
+        self._render_current(anchor, background=background)
         self.memory.remember_entry(entry_id)
         self.bookmark_action.setChecked(self.bookmarks_model.contains(entry_id))
         self.back_action.setEnabled(bool(self.history.back))
         self.forward_action.setEnabled(bool(self.history.forward))
         return True
 
-    def _render_current(self, anchor: str = "") -> None:
+    def _render_current(self, anchor: str = "", *, background: bool = False) -> None:
+        """Show the current entry. With `background`, the HTML (Markdown and Pygments: 20 ms and
+        more for a long pattern) is made on a pool thread, so browsing results with the keys or
+        the preview of the top hit while typing never holds up the event loop."""
         if self.current_id is None or self.kb is None:
             return
         entry = self.kb.entry(self.current_id)
@@ -515,9 +541,28 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # an index problem must not stop the entry from showing
             self.statusBar().showMessage(f"Related links unavailable: {exc}")
             related, checklist = [], []
-        page = render_entry(entry, self.kb, related=related, checklist=checklist, terms=self._terms,
-                            theme=self._theme(), line_numbers=self.line_numbers_action.isChecked(),
-                            bookmarked=self.bookmarks_model.contains(entry.id))
+        self._render_generation += 1
+        render = partial(render_entry, entry, self.kb, related=related, checklist=checklist, terms=self._terms,
+                         theme=self._theme(), line_numbers=self.line_numbers_action.isChecked(),
+                         bookmarked=self.bookmarks_model.contains(entry.id))
+        if not background:
+            self._show_page(self._render_generation, render(), entry, anchor)
+            return
+        job = _RenderJob(self._render_generation, render, entry, anchor)
+        job.signals.finished.connect(self._on_render_job_finished)
+        self._render_job = job  # keep its signals object alive until it reports
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(int, object)
+    def _on_render_job_finished(self, generation: int, done: tuple) -> None:
+        self._show_page(generation, *done)
+
+    def _show_page(self, generation: int, page: EntryPage | None, entry, anchor: str) -> None:
+        if generation != self._render_generation:
+            return  # another entry was asked for meanwhile
+        if page is None:
+            self.statusBar().showMessage(f"Cannot show {entry.id}")
+            return
         self.entry_view.show_page(page, anchor or None)
         where = list(entry.path)
         if anchor and entry.kind == "pattern":

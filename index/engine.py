@@ -126,10 +126,6 @@ class PatternIndex:
                 self.fingerprint = self._kb.fingerprint or self.fingerprint
             return self._kb
 
-    @property
-    def kb_loaded(self) -> bool:
-        return self._kb is not None
-
     # --- building -------------------------------------------------------------------------
 
     def status(self) -> str:

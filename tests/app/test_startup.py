@@ -72,18 +72,24 @@ def test_the_forked_search_can_be_switched_off(monkeypatch, index_dir):
     assert first_search.start(BUNDLED_KB, index_dir, "mutex") is None
 
 
-def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir):
-    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
+def _start_with_query(qtbot, memory, index_dir, query: str):
+    """As `patternkb gui --query` starts: fork the first search, then open the window."""
+    started = first_search.start(BUNDLED_KB, index_dir, query)
     window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.search_controller.results_ready, timeout=30_000) as first:
-        window.search_box.setText("mutex")
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=120_000) as answered:
+        window.search_box.setText(query)
         window.search_controller.run_now()
+    return window, answered.args[0]
+
+
+def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir):
+    window, first = _start_with_query(qtbot, memory, index_dir, "mutex")
     # Answered without the engine: it is only opened after the first results.
-    assert first.args[0].hits and window.engine is None
+    assert first.hits and window.engine is None
     qtbot.waitUntil(lambda: window.index_ready and window.kb is not None, timeout=30_000)
-    assert window.results_model.rowCount() == len(first.args[0].hits)
+    assert window.results_model.rowCount() == len(first.hits)
     qtbot.waitUntil(lambda: window.entry_view.page is not None, timeout=10_000)  # the top hit, shown once the KB is in
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000) as second:
         window.search_box.setText("mutex guard")
@@ -92,15 +98,9 @@ def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qt
 
 
 def test_without_an_answer_from_the_fork_the_engine_answers(qtbot, memory, tmp_path):
-    index_dir = tmp_path / "fresh-index"  # nothing built yet: the child finds no index
-    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
-    window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.search_controller.results_ready, timeout=120_000) as answered:
-        window.search_box.setText("mutex")
-        window.search_controller.run_now()
-    assert answered.args[0].hits and window.index_ready
+    # Nothing built yet: the child finds no index, the window builds it and then searches.
+    window, answered = _start_with_query(qtbot, memory, tmp_path / "fresh-index", "mutex")
+    assert answered.hits and window.index_ready
     window.engine.close()
 
 

@@ -71,7 +71,9 @@ def test_searches_reuse_their_threads_searchers(qtbot, window):
     for text in ["mutex", "builder", "thread safety", "arena", "actor", "cow"]:
         search(qtbot, window, text)
     QThreadPool.globalInstance().waitForDone(10_000)
-    assert 1 <= window.engine.open_searchers() <= QThreadPool.globalInstance().maxThreadCount()
+    # One per pool thread at most, plus the test thread's when other tests searched on it
+    # (the engine is shared across the session); never one per search.
+    assert 1 <= window.engine.open_searchers() <= QThreadPool.globalInstance().maxThreadCount() + 1
 
 
 def test_typing_shows_the_expected_first_result(qtbot, window):
@@ -80,7 +82,7 @@ def test_typing_shows_the_expected_first_result(qtbot, window):
     first = window.results_model.hit(0)
     assert window.kb.entry(first.parent or first.id).title == "Memory Pool Pattern"
     qtbot.waitUntil(lambda: window.current_id == "memory-management-patterns/memory-pool-pattern")
-    assert "PooledObject" in window.entry_view.toPlainText()
+    qtbot.waitUntil(lambda: "PooledObject" in window.entry_view.toPlainText())  # rendered on a pool thread
     assert "results in" in window.statusBar().currentMessage()
 
 
