@@ -186,9 +186,10 @@ class IndexJob(QRunnable):
             if self.rebuild:
                 count = engine.rebuild(self.signals.progress.emit)
                 done = f"index rebuilt: {count} documents"
+            elif engine.status() == "current":
+                self.signals.searchable.emit(engine)
+                done = ""
             else:
-                if engine.status() == "current":
-                    self.signals.searchable.emit(engine)
                 done = engine.ensure(self.signals.progress.emit) or ""
             engine.kb  # noqa: B018 - loads and validates the KB now, off the GUI thread
             # Related links and checklist back-links (10 MB of JSON at 10,000 entries): read

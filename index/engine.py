@@ -131,7 +131,7 @@ class PatternIndex:
     def status(self) -> str:
         """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises)."""
         try:
-            generation = self.store.current(verify=False)
+            generation = self.store.current()
             if generation is not None:
                 self._verify(generation.path.name, generation)
         except IndexError_ as exc:
@@ -148,7 +148,7 @@ class PatternIndex:
         with self._verify_lock:
             if name in self._verified:
                 return
-            generation = generation or self.store.current(verify=False)
+            generation = generation or self.store.current()
             if generation is None or generation.path.name != name:
                 raise IndexError_("the index changed while opening it; try again", file=self.store.root)
             self.store.verify(generation)
@@ -236,7 +236,7 @@ class PatternIndex:
 
     def meta(self) -> dict:
         """The live generation's meta.json: format, KB fingerprint, documents, checksums."""
-        generation = self.store.current(verify=False)
+        generation = self.store.current()
         if generation is None:
             raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
         return generation.meta

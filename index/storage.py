@@ -89,8 +89,9 @@ class IndexStore:
             raise IndexCorrupt("index pointer is garbage", file=self.pointer)
         return name
 
-    def current(self, *, verify: bool = True) -> Generation | None:
-        """The live generation, or None when there is none yet. Raises IndexCorrupt."""
+    def current(self) -> Generation | None:
+        """The live generation, unchecked (see `verify`), or None when there is none yet. Raises
+        IndexCorrupt when its metadata cannot be read."""
         name = self.current_name()
         if name is None:
             return None
@@ -103,10 +104,7 @@ class IndexStore:
             raise IndexCorrupt(f"index metadata unreadable: {exc}", file=path / META) from None
         if not isinstance(meta, dict):
             raise IndexCorrupt("index metadata is not an object", file=path / META)
-        generation = Generation(path=path, meta=meta)
-        if verify:
-            self.verify(generation)
-        return generation
+        return Generation(path=path, meta=meta)
 
     def verify(self, generation: Generation) -> None:
         """Raises IndexCorrupt unless every file of `generation` matches its checksum."""
