@@ -35,10 +35,25 @@ class FirstSearch:
     def __init__(self, query: str, pid: int, fd: int):
         self.query, self._pid, self._fd = query, pid, fd
         self._done = False
+        self._status: int | None = None  # the child's wait status, once it has exited
+
+    def ready(self) -> bool:
+        """Whether the child has exited, so that `result()` returns at once. A child still
+        writing an answer larger than the pipe holds exits only once it is read: not ready."""
+        if self._done or self._status is not None:
+            return not self._done
+        try:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid == 0:
+            return False
+        self._status = status
+        return True
 
     def result(self) -> SearchResult | None:
         """The child's answer, or None when it has none. Blocks until the child exits; call it
-        once, off the GUI thread."""
+        once, off the GUI thread unless `ready()`."""
         if self._done:
             return None
         self._done = True
@@ -48,7 +63,7 @@ class FirstSearch:
                 while chunk := pipe.read(1 << 16):
                     chunks.append(chunk)
         finally:
-            _, status = os.waitpid(self._pid, 0)
+            status = self._status if self._status is not None else os.waitpid(self._pid, 0)[1]
         if not chunks or os.waitstatus_to_exitcode(status) != 0:
             return None
         try:

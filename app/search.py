@@ -71,7 +71,6 @@ class SearchController(QObject):
     started = Signal(int, str)  # generation, text: a search was sent to the pool
     results_ready = Signal(object)  # SearchResult of the newest search
     failed = Signal(str)
-    first_search_done = Signal()  # the search forked at start has answered (or has not)
 
     def __init__(self, engine: PatternIndex | None = None, parent: QObject | None = None, *,
                  first_search: FirstSearch | None = None):
@@ -128,6 +127,10 @@ class SearchController(QObject):
             return
         if answered_at_start:
             self._first = None
+            if first.ready():  # answered already (the window is not shown yet): no thread hop
+                self.started.emit(self.generation, self._text)
+                self._on_first_search_finished(self.generation, first.result())
+                return
             job = FirstSearchJob(first, self.generation)
             job.signals.finished.connect(self._on_first_search_finished)
         else:
@@ -154,7 +157,6 @@ class SearchController(QObject):
                 self._sent = None
                 if self.engine is not None:
                     self.run_now()
-        self.first_search_done.emit()
 
     @Slot(int, str)
     def _on_job_failed(self, generation: int, message: str) -> None:

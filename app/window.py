@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FIRST_FRAME_WAIT_MS = 250  # background work waits this long at most for the first paint
+
 
 class History:
     """Back and forward over (entry id, anchor) places."""
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         self.current_id: str | None = None
         self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
         self._terms: tuple[str, ...] = ()
+        self._after_first_frame: list[Callable[[], None]] | None = []  # None once painted
         self.setWindowTitle("patternkb")
         self._build_widgets()
         self._build_actions()
@@ -215,6 +218,9 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.search_box)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        central.installEventFilter(self)  # until its first paint: see when_painted()
+        # A window never painted (not shown, or minimized) runs that work all the same, later.
+        QTimer.singleShot(FIRST_FRAME_WAIT_MS, self._on_first_frame_painted)
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
@@ -396,9 +402,9 @@ class MainWindow(QMainWindow):
             self.results_stack.setCurrentWidget(self.results_view)
             self.tabs.setCurrentIndex(0)
             if self.auto_preview:
-                # Paint the list first; the preview of the top hit follows in the next turn of
-                # the event loop (highlighting a long entry must not delay the results).
-                QTimer.singleShot(0, lambda r=result: self._preview_top(r))
+                # Paint the list first; the preview of the top hit follows (highlighting a long
+                # entry must not delay the results).
+                self.when_painted(lambda r=result: self._preview_top(r))
             else:
                 self.auto_preview = True
         corrected = f" (showing “{result.corrected}”)" if result.corrected else ""
@@ -444,7 +450,26 @@ class MainWindow(QMainWindow):
                                               "\"a phrase\", -word, or filters such as kind:snippet, crate:tokio."))
         self.results_stack.setCurrentWidget(self.overview)
 
+    def when_painted(self, work: Callable[[], None]) -> None:
+        """Run `work` once the window's first frame is painted (at once if it is). Background
+        jobs started earlier would take turns on the interpreter with that paint and delay it."""
+        if self._after_first_frame is None:
+            QTimer.singleShot(0, work)
+        else:
+            self._after_first_frame.append(work)
+
+    def _on_first_frame_painted(self) -> None:
+        if self._after_first_frame is None:
+            return
+        self.centralWidget().removeEventFilter(self)
+        waiting, self._after_first_frame = self._after_first_frame, None
+        for work in waiting:
+            work()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.centralWidget() and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._on_first_frame_painted)  # runs once this paint is done
+            return False
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 from app import first_search
@@ -94,6 +94,57 @@ def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qt
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000) as second:
         window.search_box.setText("mutex guard")
     assert second.args[0].query == "mutex guard" and second.args[0].hits
+    window.engine.close()
+
+
+def test_an_answer_already_in_when_the_window_opens_is_in_its_first_frame(qtbot, memory, index_dir):
+    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
+    qtbot.waitUntil(started.ready, timeout=60_000)
+    window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
+    qtbot.addWidget(window)
+    window.search_box.setText("mutex")
+    window.search_controller.run_now()
+    # Taken on the spot, with no thread in between: the list has it before the window shows.
+    assert window.results_model.rowCount() > 0 and window.last_result.query == "mutex"
+    window.show()
+    qtbot.waitUntil(lambda: window.index_ready, timeout=30_000)
+    window.engine.close()
+
+
+class _Paints(QObject):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_background_work_waits_for_the_first_frame(qtbot, memory, index_dir, monkeypatch):
+    monkeypatch.setattr("app.window.FIRST_FRAME_WAIT_MS", 600_000)  # no fallback on a slow machine
+    window = open_window(BUNDLED_KB, index_dir, memory)
+    qtbot.addWidget(window)
+    paints = _Paints()
+    window.centralWidget().installEventFilter(paints)
+    seen_at_start = []
+    window.when_painted(lambda: seen_at_start.append(paints.count))
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen_at_start), timeout=10_000)
+    assert seen_at_start[0] >= 1  # the index job (Whoosh's imports) would have held that paint up
+    after = []
+    window.when_painted(lambda: after.append(True))  # later requests run at once
+    qtbot.waitUntil(lambda: bool(after), timeout=10_000)
+    qtbot.waitUntil(lambda: window.index_ready, timeout=30_000)
+    window.engine.close()
+
+
+def test_a_window_never_shown_still_loads(qtbot, memory, index_dir):
+    window = open_window(BUNDLED_KB, index_dir, memory)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.index_ready and window.kb is not None, timeout=30_000)
+    assert not window.isVisible()
     window.engine.close()
 
 
