@@ -3,7 +3,6 @@ know it is current, computed without loading (or validating) the KB."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from kb.errors import StoreError
@@ -43,6 +42,8 @@ def read_files(directory: Path) -> dict[str, bytes]:
 
 def digest(files: dict[str, bytes]) -> str:
     """sha256 over the files' names and bytes, in a fixed order."""
+    import hashlib  # here: the window checks the files are there before its first paint, hashing later
+
     sha = hashlib.sha256()
     for name in FILES:
         sha.update(name.encode() + b"\0" + files[name])
