@@ -57,7 +57,7 @@ def engine_opener(kb_dir: Path, index_dir: Path | None):
 
 
 def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None, *,
-                first_search: FirstSearch | None = None) -> MainWindow | None:
+                first_search: FirstSearch | None = None, engine_first: bool = False) -> MainWindow | None:
     """The window over a KB, with its index checked in the background; None after telling the
     user (in a dialog, not a traceback) why the KB cannot be opened. A KB that is there but
     does not validate is reported the same way, by the window, once its background job finds out."""
@@ -67,7 +67,10 @@ def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = No
         kb_unusable_box(str(exc)).exec()
         return None
     window = MainWindow(engine_opener(kb_dir, index_dir), memory, first_search=first_search)
-    window.when_painted(window.start_index)  # the engine's imports would hold up the first frame
+    if engine_first:  # a query waits for the engine: open it at once
+        window.start_index()
+    else:  # the engine's imports would hold up the first frame
+        window.when_painted(window.start_index)
     return window
 
 
@@ -78,7 +81,8 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     if screenshot is not None:  # a fresh user's window, whatever this machine remembers
         settings_dir = tempfile.mkdtemp(prefix="patternkb-shot-")
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
-    window = open_window(kb_dir, index_dir, memory, first_search=first_search)
+    window = open_window(kb_dir, index_dir, memory, first_search=first_search,
+                         engine_first=bool(query) and first_search is None)
     if window is None:
         return 1
     if screenshot is not None:
