@@ -40,15 +40,16 @@ class FirstSearch:
     def ready(self) -> bool:
         """Whether the child has exited, so that `result()` returns at once. A child still
         writing an answer larger than the pipe holds exits only once it is read: not ready."""
-        if self._done or self._status is not None:
-            return not self._done
-        try:
-            pid, status = os.waitpid(self._pid, os.WNOHANG)
-        except ChildProcessError:
+        if self._done:
             return False
-        if pid == 0:
-            return False
-        self._status = status
+        if self._status is None:
+            try:
+                pid, status = os.waitpid(self._pid, os.WNOHANG)
+            except ChildProcessError:
+                return False
+            if pid == 0:
+                return False
+            self._status = status
         return True
 
     def result(self) -> SearchResult | None:
