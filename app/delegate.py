@@ -1,79 +1,159 @@
-"""Paints one search hit: title, kind badge, breadcrumb, and the fragment with matches marked."""
+"""Paints one search hit: title, kind badge, breadcrumb, and the fragment with matches marked.
+
+The list paints the window's first frame, and PySide6 builds the `Qt` namespace's 1,100 enum
+members (15 ms) the first time anything needs one. Setting a pen or making a brush from a colour
+does: PySide6 tries their overloads against `Qt.PenStyle`, `Qt.GlobalColor` and the like. So a
+row's text is a small rich-text document with its colours in the HTML, the badge is filled
+with a brush taken from a palette, and text is elided here, since `QFontMetrics.elidedText`
+takes only a `Qt.TextElideMode`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from functools import cache
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout, QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTextDocument,
+)
 from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.roles import Role
+from app.roles import DISPLAY, Role
 
 BADGE_COLORS = {"pattern": "#2da44e", "snippet": "#8250df", "checklist": "#bf8700"}
+OTHER_BADGE_COLOR = "#6e7781"
 PADDING = 6
+ELLIPSIS = "…"
+LAID_OUT_ROWS = 256  # documents kept for rows painted again (scrolling, selection, hover)
+
+
+def elide(metrics: QFontMetrics, text: str, width: float, *, middle: bool = False) -> str:
+    """`text` cut to `width` pixels with an ellipsis at its end (or in its middle), as
+    `QFontMetrics.elidedText` does."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+
+    def cut(keep: int) -> str:
+        if not middle:
+            return text[:keep] + ELLIPSIS
+        head = (keep + 1) // 2
+        return text[:head] + ELLIPSIS + text[len(text) - (keep - head):]
+
+    low, high = 0, len(text) - 1  # the most characters kept that still fit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if metrics.horizontalAdvance(cut(mid)) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return cut(low) if low or metrics.horizontalAdvance(ELLIPSIS) <= width else ""
+
+
+@cache
+def solid_brush(color: str) -> QBrush:
+    """A brush of one colour, taken from a palette: `QBrush(QColor)` would need the `Qt`
+    namespace (see the module's docstring)."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(color))
+    return palette.brush(QPalette.ColorRole.Window)
+
+
+def _fill(painter: QPainter, rect: QRectF, brush: QBrush, radius: float = 0) -> None:
+    shape = QPainterPath()
+    shape.addRoundedRect(rect, radius, radius)
+    painter.fillPath(shape, brush)  # fillRect would need the `Qt` namespace, like setBrush
+
+
+def _css_color(color: QColor) -> str:
+    return color.name(QColor.NameFormat.HexArgb)
+
+
+def _document(html: str, font: QFont, width: float) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setTextWidth(width)
+    doc.setHtml(html)
+    return doc
+
+
+def _draw(painter: QPainter, doc: QTextDocument, left: float, top: float, height: float) -> None:
+    """Draw `doc` with its top left corner at (left, top), cut at `height`."""
+    painter.save()
+    painter.translate(left, top)
+    clip = QRectF(0, 0, doc.size().width(), height)
+    painter.setClipRect(clip)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = clip
+    doc.documentLayout().draw(painter, context)
+    painter.restore()
 
 
 class ResultDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: dict[tuple, QTextDocument] = {}  # laid-out row text, by all that shapes it
+        self._badges: dict[tuple, QTextDocument] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        painter.save()
         # Asked of the view, not read from option.state: reading that builds QStyle's 600 Python
         # enum members, 6 ms of the first paint, for one bit the selection model has.
         view = self.parent()
         selected = isinstance(view, QAbstractItemView) and view.selectionModel().isSelected(index)
         palette = option.palette
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = QColor(text_color)
-        muted.setAlphaF(0.65)
-        rect = option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2)
+            _fill(painter, QRectF(option.rect), palette.brush(QPalette.ColorRole.Highlight))
+        rect = QRectF(option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2))
         base = QFont(option.font)
-        bold = QFont(base)
-        bold.setBold(True)
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF() * 0.85, 7.0))
-        line = QFontMetrics(base).height()
+        badge_font = QFont(small)
+        badge_font.setBold(True)
         small_line = QFontMetrics(small).height()
 
         kind = index.data(Role.Kind) or ""
-        badge_font = QFont(small)
-        badge_font.setBold(True)
         badge_width = QFontMetrics(badge_font).horizontalAdvance(kind) + 10
         badge = QRectF(rect.right() - badge_width, rect.top() + 2, badge_width, small_line)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(BADGE_COLORS.get(kind, "#6e7781")))
-        painter.drawRoundedRect(badge, 4, 4)
-        painter.setFont(badge_font)
-        painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, kind)
+        _fill(painter, badge, solid_brush(BADGE_COLORS.get(kind, OTHER_BADGE_COLOR)), 4)
+        _draw(painter, self._badge(kind, badge_font), badge.left() + 5, badge.top(), small_line)
 
-        painter.setFont(bold)
-        painter.setPen(text_color)
-        title_rect = rect.adjusted(0, 0, -badge_width - 6, 0)
-        title = QFontMetrics(bold).elidedText(index.data(Qt.ItemDataRole.DisplayRole) or "", Qt.TextElideMode.ElideRight,
-                                               title_rect.width())
-        painter.drawText(title_rect.adjusted(0, 0, 0, -(rect.height() - line)), Qt.AlignmentFlag.AlignLeft, title)
-
-        painter.setFont(small)
-        painter.setPen(muted)
-        path = QFontMetrics(small).elidedText(index.data(Role.Path) or "", Qt.TextElideMode.ElideMiddle, rect.width())
-        painter.drawText(rect.adjusted(0, line, 0, 0), Qt.AlignmentFlag.AlignLeft, path)
-
-        fragment = index.data(Role.Fragment) or ""
-        if fragment:
-            doc = QTextDocument()
-            doc.setDefaultFont(small)
-            doc.setDocumentMargin(0)
-            doc.setTextWidth(rect.width())
-            color = text_color.name()
-            doc.setHtml(f'<div style="color:{color}">{fragment}</div>')
-            painter.translate(rect.left(), rect.top() + line + small_line + 2)
-            clip = QRectF(0, 0, rect.width(), small_line * 2 + 1)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            painter.setClipRect(clip)
-            doc.documentLayout().draw(painter, context)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text, muted = palette.color(text_role), palette.color(text_role)  # copies
+        muted.setAlphaF(0.65)
+        row = self._row(index.data(DISPLAY) or "", index.data(Role.Path) or "", index.data(Role.Fragment) or "",
+                        _css_color(text), _css_color(muted), base, small, rect.width(), rect.width() - badge_width - 6)
+        _draw(painter, row, rect.left(), rect.top(), rect.height())
         painter.restore()
+
+    def _badge(self, kind: str, font: QFont) -> QTextDocument:
+        key = (kind, font.key())
+        if key not in self._badges:
+            self._badges[key] = _document(f'<span style="color:#ffffff">{escape(kind)}</span>', font, -1)
+        return self._badges[key]
+
+    def _row(self, title: str, path: str, fragment: str, text: str, muted: str, base: QFont, small: QFont,
+             width: float, title_width: float) -> QTextDocument:
+        """The row's three parts, one under the other: the title in bold, cut to leave room for
+        the badge; the breadcrumb, muted and cut in its middle; two lines of the fragment."""
+        key = (title, path, fragment, text, muted, base.key(), width, title_width)
+        doc = self._rows.get(key)
+        if doc is not None:
+            return doc
+        bold = QFont(base)
+        bold.setBold(True)
+        size = f"{base.pointSizeF()}pt" if base.pointSizeF() > 0 else f"{base.pixelSize()}px"
+        html = (f'<div style="color:{text}">'
+                f'<div style="font-weight:bold; font-size:{size}; white-space:pre">'
+                f'{escape(elide(QFontMetrics(bold), title, title_width))}</div>'
+                f'<div style="color:{muted}; white-space:pre">'
+                f'{escape(elide(QFontMetrics(small), path, width, middle=True))}</div>'
+                f'<div style="margin-top:2px">{fragment}</div></div>')
+        if len(self._rows) >= LAID_OUT_ROWS:
+            self._rows.clear()
+        doc = self._rows[key] = _document(html, small, width)
+        return doc
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = QFontMetrics(option.font).height()

@@ -3,7 +3,8 @@ http(s) links to the system browser and refuses every other scheme."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6 import QtCore  # QtCore.Qt, looked up only when used: see app/roles.py
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import QTextBrowser
 
@@ -38,7 +39,7 @@ class EntryView(QTextBrowser):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # An override, not an event filter: only mouse presses come through Python.
-        step = {Qt.MouseButton.BackButton: -1, Qt.MouseButton.ForwardButton: 1}.get(event.button())
+        step = {QtCore.Qt.MouseButton.BackButton: -1, QtCore.Qt.MouseButton.ForwardButton: 1}.get(event.button())
         if step:
             self.history_requested.emit(step)
             event.accept()

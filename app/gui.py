@@ -10,9 +10,10 @@ from pathlib import Path
 import logging
 import os
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QSettings, QThreadPool, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from app.delegate import ResultDelegate
 from app.first_search import FirstSearch
 from app.settings import Memory
 from app.window import MainWindow, kb_unusable_box
@@ -120,29 +121,44 @@ def _rss_mib() -> float:
         return float("nan")
 
 
-class _FirstResultsPaint(QObject):
-    """Benchmark hook: prints the seconds from `launched` to the end of the first paint of the
-    results list that shows hits (and the RSS then), and quits."""
+class _FirstResultsProbe(ResultDelegate):
+    """Benchmark hook, as the results' delegate: prints the seconds from `launched` to the end
+    of the first paint of a hit (and the RSS then, and which of PySide6's lazily built types
+    were built by then), and quits. A delegate, not an event filter on the list's viewport:
+    `viewport()` would make PySide6 build about 65 widget types (10 ms) to find the type of a
+    widget it has no Python object for, which the window itself never asks for."""
 
     def __init__(self, app: QApplication, window: MainWindow, launched: float):
-        super().__init__(window)
-        self.app, self.window, self.launched = app, window, launched
-        window.results_view.viewport().installEventFilter(self)
+        super().__init__(window.results_view)
+        self.app, self.launched = app, launched
+        self.built: list[str] | None = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and self.window.results_model.rowCount():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._report)  # runs once this paint has finished
-        return False
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if self.built is None:
+            self.built = _built_qt_types()
+            QTimer.singleShot(0, self._report)  # runs once this paint of the list has finished
 
     def _report(self) -> None:
         print(f"startup_to_results_s={time.time() - self.launched:.4f} rss_mib={_rss_mib():.1f} "
-              f"cpu_s={time.process_time():.4f}", flush=True)
+              f"cpu_s={time.process_time():.4f} qt_types={','.join(self.built or ())}", flush=True)
         self.app.quit()
 
 
+def _built_qt_types() -> list[str]:
+    """The Qt classes and namespaces PySide6 has built Python types for so far (it builds one,
+    with all its enums, the first time it is used)."""
+    import PySide6.QtCore
+    import PySide6.QtGui
+    import PySide6.QtWidgets
+
+    return sorted(name for module in (PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets)
+                  for name, value in list(vars(module).items()) if isinstance(value, type))
+
+
 def _probe_startup(app: QApplication, window: MainWindow, launched: float) -> None:
-    window._startup_probe = _FirstResultsPaint(app, window, launched)
+    window._startup_probe = probe = _FirstResultsProbe(app, window, launched)
+    window.results_view.setItemDelegate(probe)
 
 
 def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, wants_results: bool, status: dict) -> None:

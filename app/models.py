@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex
 
-from app.roles import Role
+from app.roles import DISPLAY, TOOL_TIP, Role
 from index.results import SearchHit, SearchResult
 from kb.slugs import snippet_anchor
 
@@ -37,13 +37,13 @@ class ResultsModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._hits) or index.column() != 0:
             return None
         hit = self._hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return hit.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOL_TIP:
             return hit.path
         return {
             Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.path, Role.Fragment: hit.fragment,
@@ -134,13 +134,13 @@ class OutlineModel(QAbstractItemModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 1
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = DISPLAY):
         if not index.isValid():
             return None
         node = self._node(index)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return node.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOL_TIP:
             return node.title
         if role == Role.Id:
             return node.entry_id
@@ -206,11 +206,11 @@ class BookmarksModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         entry_id = self._ids[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return f"★ {self._titles[entry_id] if self._titles else entry_id}"
         if role == Role.Id:
             return entry_id

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6 import QtCore  # QtCore.Qt, looked up only after the first frame: see app/roles.py
+from PySide6.QtCore import QModelIndex, QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar, QSplitter,
-    QStackedWidget, QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QProgressBar, QSplitter, QStackedWidget,
+    QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
 from app.delegate import ResultDelegate
@@ -26,6 +27,8 @@ from index.results import SearchResult
 from kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from index.engine import PatternIndex
     from kb.models import KnowledgeBase
 
@@ -65,6 +68,29 @@ class History:
         return self.current
 
 
+class SearchBox(QLineEdit):
+    """The search box: Up, Down, Page Up and Page Down move through the results without leaving
+    it, Esc clears it. An override, not an event filter: only key presses come through Python."""
+
+    moved = Signal(int)  # rows to move the selection by
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        step = _selection_steps().get(event.key())
+        if step:
+            self.moved.emit(step)
+        elif event.key() == QtCore.Qt.Key.Key_Escape:
+            self.clear()
+        else:
+            super().keyPressEvent(event)
+
+
+@cache
+def _selection_steps() -> dict[int, int]:
+    # Built on the first key press, not at import: see app/roles.py on the `Qt` namespace.
+    key = QtCore.Qt.Key
+    return {key.Key_Down: 1, key.Key_Up: -1, key.Key_PageDown: 8, key.Key_PageUp: -8}
+
+
 class _RenderSignals(QObject):
     finished = Signal(int, object)  # generation, (EntryPage or None, entry, anchor)
 
@@ -86,7 +112,25 @@ class _RenderJob(QRunnable):
         self.signals.finished.emit(self.generation, (page, self.entry, self.anchor))
 
 
+class _Central(QWidget):
+    """The window's central widget, which reports its first paint. An override, not an event
+    filter: a filter gets each event as a QEvent, and PySide6 builds the Python types of all 50
+    of QEvent's subclasses (several ms of the first frame) to find the one it is."""
+
+    def __init__(self, on_first_paint: Callable[[], None]):
+        super().__init__()
+        self._on_first_paint: Callable[[], None] | None = on_first_paint
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._on_first_paint is not None:
+            report, self._on_first_paint = self._on_first_paint, None
+            report()
+
+
 def kb_unusable_box(message: str, parent: QWidget | None = None) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox  # rarely needed: not at start
+
     return QMessageBox(QMessageBox.Icon.Critical, "patternkb", f"The knowledge base cannot be opened.\n\n{message}"
                        "\n\nRun `patternkb build` to rebuild it.", parent=parent)
 
@@ -125,12 +169,12 @@ class MainWindow(QMainWindow):
     # --- construction ---------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.search_box = QLineEdit()
+        self.search_box = SearchBox()
         self.search_box.setPlaceholderText("Search patterns, code, identifiers…   (Ctrl+K)")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
-        self.search_box.installEventFilter(self)
+        self.search_box.moved.connect(self._on_search_box_moved)
 
         self.kind_filter = QComboBox()
         self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -141,8 +185,7 @@ class MainWindow(QMainWindow):
         self.section_filter.activated.connect(self._on_filter_activated)
         self._fill_filters(None)
 
-        self.correction = QLabel()
-        self.correction.setTextFormat(Qt.TextFormat.RichText)
+        self.correction = QLabel()  # rich text: see _finish_widgets()
         self.correction.linkActivated.connect(self._on_correction_link_activated)
         self.correction.hide()
 
@@ -151,7 +194,6 @@ class MainWindow(QMainWindow):
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(ResultDelegate(self.results_view))
         self.results_view.setUniformItemSizes(True)
-        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
         self.results_view.activated.connect(self._on_results_activated)
 
@@ -196,8 +238,7 @@ class MainWindow(QMainWindow):
         self.entry_view.history_requested.connect(self._on_entry_view_history_requested)
 
         # Where the view is, always visible, even when it opened scrolled to a snippet.
-        self.entry_header = QLabel()
-        self.entry_header.setTextFormat(Qt.TextFormat.PlainText)
+        self.entry_header = QLabel()  # plain text: see _finish_widgets()
         self.entry_header.setContentsMargins(4, 2, 4, 2)
         entry_pane = QWidget()
         entry_layout = QVBoxLayout(entry_pane)
@@ -206,38 +247,58 @@ class MainWindow(QMainWindow):
         entry_layout.addWidget(self.entry_header)
         entry_layout.addWidget(self.entry_view, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(entry_pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 880])
 
-        central = QWidget()
+        central = _Central(self._on_central_painted)
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 0)
         outer.addWidget(self.search_box)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        central.installEventFilter(self)  # until its first paint: see when_painted()
         # A window never painted (not shown, or minimized) runs that work all the same, later.
         QTimer.singleShot(FIRST_FRAME_WAIT_MS, self._on_first_frame_painted)
+        self.when_painted(self._finish_widgets)
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
 
+    def _finish_widgets(self) -> None:
+        """What the first frame does without: each of these settings takes a member of the `Qt`
+        namespace, and PySide6 builds all 1,100 of them (15 ms) on first use (app/roles.py)."""
+        self.correction.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.entry_header.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        # The first frame has none to show: the delegate's rows are narrower than the list.
+        self.results_view.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
+            hints.colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
+            if self.theme_choice not in THEMES and self._system_is_dark() != self._palette_is_dark():
+                self._apply_theme()  # the palette alone said otherwise at start
+
+    def _action(self, text: str, *keys: str, checkable: bool = False) -> QAction:
+        action = QAction(text, self, checkable=checkable)
+        # setShortcuts, not setShortcut or shortcut=: PySide6 resolves those overloads with the
+        # `Qt` namespace's key enums, which the first frame does without (app/roles.py).
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        return action
+
     def _build_actions(self) -> None:
         toolbar = QToolBar("Navigation")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.back_action = QAction("◀ Back", self, shortcut=QKeySequence("Alt+Left"))
+        self.back_action = self._action("◀ Back", "Alt+Left")
         self.back_action.triggered.connect(self._on_back_action_triggered)
-        self.forward_action = QAction("Forward ▶", self, shortcut=QKeySequence("Alt+Right"))
+        self.forward_action = self._action("Forward ▶", "Alt+Right")
         self.forward_action.triggered.connect(self._on_forward_action_triggered)
-        self.bookmark_action = QAction("☆ Bookmark", self, shortcut=QKeySequence("Ctrl+D"), checkable=True)
+        self.bookmark_action = self._action("☆ Bookmark", "Ctrl+D", checkable=True)
         self.bookmark_action.triggered.connect(self._on_bookmark_action_triggered)
-        self.theme_action = QAction("◐ Theme", self, shortcut=QKeySequence("Ctrl+Shift+T"))
+        self.theme_action = self._action("◐ Theme", "Ctrl+Shift+T")
         self.theme_action.triggered.connect(self._on_theme_action_triggered)
         self.guide_order_action = QAction("Guide order", self, checkable=True)
         self.guide_order_action.setToolTip("Order results as in the guide instead of by relevance")
@@ -252,7 +313,7 @@ class MainWindow(QMainWindow):
         self.rebuild_action.triggered.connect(self._on_rebuild_action_triggered)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu("&View")
         self.line_numbers_action = view_menu.addAction("Line numbers")
@@ -263,7 +324,7 @@ class MainWindow(QMainWindow):
         bigger.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
         bigger.triggered.connect(lambda: self.change_font_size(+1))
         smaller = view_menu.addAction("Smaller text")
-        smaller.setShortcut(QKeySequence("Ctrl+-"))
+        smaller.setShortcuts([QKeySequence("Ctrl+-")])
         smaller.triggered.connect(lambda: self.change_font_size(-1))
         view_menu.addAction(self.theme_action)
         go_menu = self.menuBar().addMenu("&Go")
@@ -461,27 +522,18 @@ class MainWindow(QMainWindow):
     def _on_first_frame_painted(self) -> None:
         if self._after_first_frame is None:
             return
-        self.centralWidget().removeEventFilter(self)
         waiting, self._after_first_frame = self._after_first_frame, None
         for work in waiting:
             work()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.centralWidget() and event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self._on_first_frame_painted)  # runs once this paint is done
-            return False
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._move_selection({Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
-                                      Qt.Key.Key_PageUp: -8}[key])
-                return True
-            if key == Qt.Key.Key_Escape:
-                self.search_box.clear()
-                return True
-        return super().eventFilter(watched, event)
+    def _on_central_painted(self) -> None:
+        # The central widget is painted first, its children after it in the same pass: a timer
+        # set now fires once the pass is done, and one set by that timer after any timer a
+        # child set during the pass (the startup benchmark's, for one).
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._on_first_frame_painted))
 
-    def _move_selection(self, step: int) -> None:
+    @Slot(int)
+    def _on_search_box_moved(self, step: int) -> None:
         rows = self.results_model.rowCount()
         if not rows:
             return
@@ -626,12 +678,18 @@ class MainWindow(QMainWindow):
 
     # --- look -----------------------------------------------------------------------------
 
-    def _system_is_dark(self) -> bool:
-        hints = QGuiApplication.styleHints()
-        scheme = getattr(hints, "colorScheme", None)
-        if scheme is not None and scheme() == Qt.ColorScheme.Dark:
-            return True
+    @staticmethod
+    def _palette_is_dark() -> bool:
         return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def _system_is_dark(self) -> bool:
+        """The system's colour scheme (Qt 6.5+) or, failing that, its palette. Before the first
+        frame, the palette alone: the scheme is a `Qt` enum member (see _finish_widgets)."""
+        if self._after_first_frame is None:
+            scheme = getattr(QGuiApplication.styleHints(), "colorScheme", None)
+            if scheme is not None and scheme() == QtCore.Qt.ColorScheme.Dark:
+                return True
+        return self._palette_is_dark()
 
     def _theme(self):
         if self.theme_choice in THEMES:
@@ -642,6 +700,13 @@ class MainWindow(QMainWindow):
         theme = self._theme()
         self.entry_view.setStyleSheet(f"QTextBrowser {{ background-color: {theme.background}; color: {theme.text}; }}")
         self._render_current()
+        if self.results_stack.currentWidget() is self.overview:
+            self._show_overview(*self._overview_text)
+
+    @Slot()
+    def _on_style_hints_color_scheme_changed(self) -> None:
+        if self.theme_choice not in THEMES:  # following the system
+            self._apply_theme()
 
     @Slot()
     def _on_theme_action_triggered(self) -> None:

@@ -47,6 +47,35 @@ def test_the_window_module_imports_neither_the_models_nor_whoosh():
     assert json.loads(out) == []
 
 
+# Started with a query whose answer is in, as `patternkb gui --query` usually is; the startup
+# benchmark's hook prints which of PySide6's lazily built Python types exist at the first paint
+# of a hit. The loop waits for the forked child, before Qt is imported: no event loop to wait in.
+FIRST_FRAME = """
+import sys, time
+from pathlib import Path
+from app import first_search
+from kb.paths import BUNDLED_KB
+first = first_search.start(BUNDLED_KB, Path(sys.argv[1]), "mutex")
+while not first.ready():
+    time.sleep(0.01)
+from app.gui import run
+sys.exit(run(BUNDLED_KB, Path(sys.argv[1]), query="mutex", first_search=first))
+"""
+
+
+def test_the_first_frame_needs_neither_the_qt_namespace_nor_type_discovery(index_dir):
+    # Each of these costs the first frame time for nothing it shows: `Qt` (1,100 enum members,
+    # 15 ms), QStyle (600), and the Python types of every QEvent or QWidget subclass, which
+    # PySide6 builds to find the type of an event given to a filter, or of a widget it has no
+    # Python object for (a list's viewport()).
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PATTERNKB_PROBE_STARTUP="0")
+    out = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(index_dir)], capture_output=True, text=True,
+                         timeout=120, env=env, check=True).stdout
+    built = set(out.split("qt_types=")[1].split()[0].split(","))
+    assert {"QListView", "QStyledItemDelegate", "QPainter"} <= built  # the probe saw the list paint
+    assert not built & {"Qt", "QStyle", "QGraphicsSceneEvent", "QWizard"}
+
+
 def test_the_forked_search_answers_as_the_engine_does(bundled_index, index_dir):
     started = first_search.start(BUNDLED_KB, index_dir, "arc mutex")
     assert started is not None

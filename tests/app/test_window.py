@@ -9,8 +9,10 @@ import threading
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QImage
 
+from app import roles
+from app.delegate import elide
 from app.models import BookmarksModel, OutlineModel, ResultsModel
 from app.render import render_entry
 from app.search import SearchController
@@ -50,6 +52,25 @@ def test_models_pass_the_model_tester(qtmodeltester, bundled_index):
     qtmodeltester.check(bookmarks)
     bookmarks.toggle(bundled_index.kb.entries[1].id)
     qtmodeltester.check(bookmarks)
+
+
+def test_roles_written_as_numbers_are_qts():
+    assert (roles.DISPLAY, roles.TOOL_TIP) == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+    assert min(roles.Role) == Qt.ItemDataRole.UserRole + 1
+
+
+@pytest.mark.parametrize("middle", [False, True])
+def test_elided_text_fits_and_keeps_its_ends(qapp, middle):
+    metrics = QFontMetrics(QFont())
+    text = "Concurrency & Async › Thread Safety Patterns › Shared state with Mutex"
+    assert elide(metrics, text, 10_000, middle=middle) == text
+    for width in (120, 300):
+        cut = elide(metrics, text, width, middle=middle)
+        assert metrics.horizontalAdvance(cut) <= width and cut.count("…") == 1
+        head, tail = cut.split("…")
+        assert text.startswith(head) and text.endswith(tail) and bool(tail) == middle
+        mode = Qt.TextElideMode.ElideMiddle if middle else Qt.TextElideMode.ElideRight
+        assert abs(len(cut) - len(metrics.elidedText(text, mode, width))) <= 2  # as much as Qt keeps
 
 
 def test_views_asking_for_data_do_not_eat_references_to_none(qtbot, window):
@@ -103,6 +124,13 @@ def test_up_down_move_through_results_and_enter_opens(qtbot, window):
     assert window.results_view.currentIndex().row() == 1
     second = window.results_model.hit(1)
     assert window.current_id == (second.parent or second.id)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_PageDown)
+    assert window.results_view.currentIndex().row() == min(9, window.results_model.rowCount() - 1)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Up)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_PageUp)
+    assert window.results_view.currentIndex().row() == 0
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == ""
 
 
 class _GatedEngine:
