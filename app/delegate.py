@@ -77,11 +77,11 @@ def _document(html: str, font: QFont, width: float) -> QTextDocument:
     return doc
 
 
-def _draw(painter: QPainter, doc: QTextDocument, left: float, top: float, height: float) -> None:
-    """Draw `doc` with its top left corner at (left, top), cut at `height`."""
+def _draw(painter: QPainter, doc: QTextDocument, left: float, top: float, width: float, height: float) -> None:
+    """Draw `doc` with its top left corner at (left, top), cut to width × height."""
     painter.save()
     painter.translate(left, top)
-    clip = QRectF(0, 0, doc.size().width(), height)
+    clip = QRectF(0, 0, width, height)
     painter.setClipRect(clip)
     context = QAbstractTextDocumentLayout.PaintContext()
     context.clip = clip
@@ -89,11 +89,36 @@ def _draw(painter: QPainter, doc: QTextDocument, left: float, top: float, height
     painter.restore()
 
 
+class _Fonts:
+    """A row's fonts and their metrics, made once for the list's font."""
+
+    def __init__(self, base: QFont):
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(base.pointSizeF() * 0.85, 7.0))
+        self.badge = QFont(self.small)
+        self.badge.setBold(True)
+        bold = QFont(base)
+        bold.setBold(True)
+        self.bold_metrics, self.small_metrics = QFontMetrics(bold), QFontMetrics(self.small)
+        self.badge_metrics = QFontMetrics(self.badge)
+        self.line, self.small_line = QFontMetrics(base).height(), self.small_metrics.height()
+        # The title's size, in a document whose default font is the small one.
+        self.title_size = f"{base.pointSizeF()}pt" if base.pointSizeF() > 0 else f"{base.pixelSize()}px"
+        self.row_height = self.line + self.small_line * 3 + PADDING + 4
+
+
 class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._fonts: dict[str, _Fonts] = {}
         self._rows: dict[tuple, QTextDocument] = {}  # laid-out row text, by all that shapes it
         self._badges: dict[tuple, QTextDocument] = {}
+
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        key = font.key()
+        if key not in self._fonts:
+            self._fonts[key] = _Fonts(font)
+        return self._fonts[key]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         # Asked of the view, not read from option.state: reading that builds QStyle's 600 Python
@@ -101,63 +126,51 @@ class ResultDelegate(QStyledItemDelegate):
         view = self.parent()
         selected = isinstance(view, QAbstractItemView) and view.selectionModel().isSelected(index)
         palette = option.palette
+        fonts = self._fonts_for(option.font)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
             _fill(painter, QRectF(option.rect), palette.brush(QPalette.ColorRole.Highlight))
         rect = QRectF(option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2))
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(max(base.pointSizeF() * 0.85, 7.0))
-        badge_font = QFont(small)
-        badge_font.setBold(True)
-        small_line = QFontMetrics(small).height()
 
         kind = index.data(Role.Kind) or ""
-        badge_width = QFontMetrics(badge_font).horizontalAdvance(kind) + 10
-        badge = QRectF(rect.right() - badge_width, rect.top() + 2, badge_width, small_line)
+        text_width = fonts.badge_metrics.horizontalAdvance(kind)
+        badge = QRectF(rect.right() - text_width - 10, rect.top() + 2, text_width + 10, fonts.small_line)
         _fill(painter, badge, solid_brush(BADGE_COLORS.get(kind, OTHER_BADGE_COLOR)), 4)
-        _draw(painter, self._badge(kind, badge_font), badge.left() + 5, badge.top(), small_line)
+        _draw(painter, self._badge(kind, fonts), badge.left() + 5, badge.top(), text_width + 1, fonts.small_line)
 
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         text, muted = palette.color(text_role), palette.color(text_role)  # copies
         muted.setAlphaF(0.65)
         row = self._row(index.data(DISPLAY) or "", index.data(Role.Path) or "", index.data(Role.Fragment) or "",
-                        _css_color(text), _css_color(muted), base, small, rect.width(), rect.width() - badge_width - 6)
-        _draw(painter, row, rect.left(), rect.top(), rect.height())
+                        _css_color(text), _css_color(muted), fonts, rect.width(), rect.width() - badge.width() - 6)
+        _draw(painter, row, rect.left(), rect.top(), rect.width(), rect.height())
         painter.restore()
 
-    def _badge(self, kind: str, font: QFont) -> QTextDocument:
-        key = (kind, font.key())
+    def _badge(self, kind: str, fonts: _Fonts) -> QTextDocument:
+        key = (kind, id(fonts))
         if key not in self._badges:
-            self._badges[key] = _document(f'<span style="color:#ffffff">{escape(kind)}</span>', font, -1)
+            self._badges[key] = _document(f'<span style="color:#ffffff">{escape(kind)}</span>', fonts.badge, -1)
         return self._badges[key]
 
-    def _row(self, title: str, path: str, fragment: str, text: str, muted: str, base: QFont, small: QFont,
+    def _row(self, title: str, path: str, fragment: str, text: str, muted: str, fonts: _Fonts,
              width: float, title_width: float) -> QTextDocument:
         """The row's three parts, one under the other: the title in bold, cut to leave room for
         the badge; the breadcrumb, muted and cut in its middle; two lines of the fragment."""
-        key = (title, path, fragment, text, muted, base.key(), width, title_width)
+        key = (title, path, fragment, text, muted, id(fonts), width, title_width)
         doc = self._rows.get(key)
         if doc is not None:
             return doc
-        bold = QFont(base)
-        bold.setBold(True)
-        size = f"{base.pointSizeF()}pt" if base.pointSizeF() > 0 else f"{base.pixelSize()}px"
         html = (f'<div style="color:{text}">'
-                f'<div style="font-weight:bold; font-size:{size}; white-space:pre">'
-                f'{escape(elide(QFontMetrics(bold), title, title_width))}</div>'
+                f'<div style="font-weight:bold; font-size:{fonts.title_size}; white-space:pre">'
+                f'{escape(elide(fonts.bold_metrics, title, title_width))}</div>'
                 f'<div style="color:{muted}; white-space:pre">'
-                f'{escape(elide(QFontMetrics(small), path, width, middle=True))}</div>'
+                f'{escape(elide(fonts.small_metrics, path, width, middle=True))}</div>'
                 f'<div style="margin-top:2px">{fragment}</div></div>')
         if len(self._rows) >= LAID_OUT_ROWS:
             self._rows.clear()
-        doc = self._rows[key] = _document(html, small, width)
+        doc = self._rows[key] = _document(html, fonts.small, width)
         return doc
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        base = QFontMetrics(option.font).height()
-        small = QFont(option.font)
-        small.setPointSizeF(max(option.font.pointSizeF() * 0.85, 7.0))
-        small_line = QFontMetrics(small).height()
-        return QSize(200, base + small_line * 3 + PADDING + 4)
+        return QSize(200, self._fonts_for(option.font).row_height)

@@ -3,12 +3,17 @@ http(s) links to the system browser and refuses every other scheme."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore  # QtCore.Qt, looked up only when used: see app/roles.py
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import QTextBrowser
 
 from app.render import EntryPage
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
 
 EXTERNAL_SCHEMES = ("http", "https")
 
@@ -58,7 +63,7 @@ class EntryView(QTextBrowser):
         self.message.emit(f"copied code block {index + 1} ({self.page.code[index].count(chr(10))} lines)")
         return True
 
-    @Slot(QUrl)
+    @Slot("QUrl")  # by name: the type is built when a link is first clicked, not at start
     def _on_view_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()
         if scheme == "copy":

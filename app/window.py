@@ -8,7 +8,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore  # QtCore.Qt, looked up only after the first frame: see app/roles.py
-from PySide6.QtCore import QModelIndex, QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QModelIndex, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMainWindow, QProgressBar, QSplitter, QStackedWidget,
@@ -27,6 +27,7 @@ from index.results import SearchResult
 from kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QMessageBox
 
     from index.engine import PatternIndex
@@ -575,7 +576,7 @@ class MainWindow(QMainWindow):
         if entry_id:
             self.open_entry(entry_id)
 
-    @Slot(QUrl)
+    @Slot("QUrl")  # by name: the type is built when a link is first clicked, not at start
     def _on_overview_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == "entry" and url.path():
             self.open_entry(url.path(), url.fragment())
