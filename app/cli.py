@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -399,6 +400,17 @@ def _check(args: argparse.Namespace) -> Exit:
 
 
 def _gui(args: argparse.Namespace) -> Exit:
+    # Starting makes some hundred thousand objects (Qt's types, our modules) that live as long
+    # as the window: the cyclic collector would walk them again and again before the first
+    # frame, for nothing. The window freezes them and turns it back on once it is painted.
+    gc.disable()
+    try:
+        return _start_gui(args)
+    finally:
+        gc.enable()
+
+
+def _start_gui(args: argparse.Namespace) -> Exit:
     from app import first_search
 
     # Forked here, before Qt is imported: see app/first_search.py.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import time
@@ -86,6 +87,7 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
                          engine_first=bool(query) and first_search is None)
     if window is None:
         return 1
+    window.when_painted(_collect_from_now_on)
     if screenshot is not None:
         window.resize(*WINDOW_SIZE)
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")
@@ -111,6 +113,14 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     if window.engine is not None:
         window.engine.close()
     return status["code"] or code
+
+
+def _collect_from_now_on() -> None:
+    """Once the window is painted: what exists now lives as long as the process, so the cyclic
+    collector (switched off while starting, see app/cli.py) leaves it alone from now on, which
+    also keeps its pauses short while the user types."""
+    gc.freeze()
+    gc.enable()
 
 
 def _rss_mib() -> float:

@@ -3,6 +3,7 @@ and a query given at start is answered by a search forked before Qt was imported
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -206,3 +207,17 @@ def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_
     assert "cannot be opened" in box.text() and "entries.json" in box.text()
     assert window.kb is None
     box.close()
+
+
+def test_the_collector_is_off_while_starting_and_on_once_painted(qapp, index_dir, tmp_path):
+    # What `patternkb gui` does (app/cli.py switches the collector off first), run to its end
+    # by the screenshot, which waits for the first frame, the index and the entry.
+    from app.gui import run
+
+    gc.disable()
+    try:
+        assert run(BUNDLED_KB, index_dir, query="mutex", screenshot=tmp_path / "shot.png") == 0
+        assert gc.isenabled() and gc.get_freeze_count() > 10_000  # the start's objects, frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
