@@ -128,9 +128,9 @@ class ResultDelegate(QStyledItemDelegate):
         palette = option.palette
         fonts = self._fonts_for(option.font)
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
             _fill(painter, QRectF(option.rect), palette.brush(QPalette.ColorRole.Highlight))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)  # the badge's corners, not the row's edges
         rect = QRectF(option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2))
 
         kind = index.data(Role.Kind) or ""

@@ -87,7 +87,8 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
                          engine_first=bool(query) and first_search is None)
     if window is None:
         return 1
-    window.when_painted(_collect_from_now_on)
+    if not gc.isenabled():  # switched off by app/cli.py while starting
+        window.when_painted(_collect_from_now_on)
     if screenshot is not None:
         window.resize(*WINDOW_SIZE)
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")

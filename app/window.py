@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from functools import cache, partial
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self.current_id: str | None = None
         self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
         self._terms: tuple[str, ...] = ()
+        self._overview_text = ("", "")  # the overview's heading and hint, shown again on a theme change
         self._after_first_frame: list[Callable[[], None]] | None = []  # None once painted
         self.setWindowTitle("patternkb")
         self._build_widgets()
@@ -274,7 +276,8 @@ class MainWindow(QMainWindow):
         namespace, and PySide6 builds all 1,100 of them (15 ms) on first use (app/roles.py)."""
         self.correction.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.entry_header.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-        # The first frame has none to show: the delegate's rows are narrower than the list.
+        # The first frame has none to show unless the list is narrower than a row's size hint
+        # (200 px): rows are elided to the list's width, never scrolled sideways.
         self.results_view.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
@@ -450,7 +453,7 @@ class MainWindow(QMainWindow):
             return
         self._terms = result.terms
         if result.corrected:
-            self.correction.setText(f'Did you mean <a href="#">{result.corrected}</a>?')
+            self.correction.setText(f'Did you mean <a href="#">{html.escape(result.corrected)}</a>?')
             self.correction.show()
         else:
             self.correction.hide()
@@ -685,7 +688,9 @@ class MainWindow(QMainWindow):
 
     def _system_is_dark(self) -> bool:
         """The system's colour scheme (Qt 6.5+) or, failing that, its palette. Before the first
-        frame, the palette alone: the scheme is a `Qt` enum member (see _finish_widgets)."""
+        frame, the palette alone: the scheme is a `Qt` enum member (see _finish_widgets). Where
+        the two disagree (Windows in dark mode with PySide6 6.6's light windowsvista style), the
+        first frame is light and the entry pane turns dark just after it."""
         if self._after_first_frame is None:
             scheme = getattr(QGuiApplication.styleHints(), "colorScheme", None)
             if scheme is not None and scheme() == QtCore.Qt.ColorScheme.Dark:

@@ -50,6 +50,8 @@ def test_the_window_module_imports_neither_the_models_nor_whoosh():
 # Started with a query whose answer is in, as `patternkb gui --query` usually is; the startup
 # benchmark's hook prints which of PySide6's lazily built Python types exist at the first paint
 # of a hit. The loop waits for the forked child, before Qt is imported: no event loop to wait in.
+# The fallback for a window never painted is switched off: on a slow machine it would run the
+# work that waits for the first frame before that frame.
 FIRST_FRAME = """
 import sys, time
 from pathlib import Path
@@ -58,6 +60,8 @@ from kb.paths import BUNDLED_KB
 first = first_search.start(BUNDLED_KB, Path(sys.argv[1]), "mutex")
 while not first.ready():
     time.sleep(0.01)
+import app.window
+app.window.FIRST_FRAME_WAIT_MS = 600_000
 from app.gui import run
 sys.exit(run(BUNDLED_KB, Path(sys.argv[1]), query="mutex", first_search=first))
 """
@@ -69,6 +73,7 @@ def test_the_first_frame_needs_neither_the_qt_namespace_nor_type_discovery(index
     # PySide6 builds to find the type of an event given to a filter, or of a widget it has no
     # Python object for (a list's viewport()).
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PATTERNKB_PROBE_STARTUP="0")
+    env.pop(first_search.ENV_OFF, None)
     out = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(index_dir)], capture_output=True, text=True,
                          timeout=120, env=env, check=True).stdout
     built = set(out.split("qt_types=")[1].split()[0].split(","))
@@ -210,26 +215,24 @@ def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_
 
 COLLECTOR = """
 import gc, json, sys
-from pathlib import Path
-import app.gui
-from kb.paths import BUNDLED_KB
-gc.disable()  # as app.cli does when the window starts
+import app.cli, app.gui
 painted = []
 class Probe(app.gui.MainWindow):
     def _on_first_frame_painted(self):
         painted.append([gc.isenabled(), gc.get_freeze_count()])  # before the window's own work
         super()._on_first_frame_painted()
 app.gui.MainWindow = Probe
-code = app.gui.run(BUNDLED_KB, Path(sys.argv[1]), query="mutex", screenshot=Path(sys.argv[2]))
+code = app.cli.main(["gui", "--query", "mutex", "--index-dir", sys.argv[1], "--screenshot", sys.argv[2]])
 print(json.dumps([code, painted, gc.isenabled(), gc.get_freeze_count()]))
 """
 
 
 def test_the_collector_is_off_while_starting_and_on_once_painted(index_dir, tmp_path):
-    # Run to its end by the screenshot, which waits for the first frame, the index and the entry.
+    # `patternkb gui`, run to its end by the screenshot, which waits for the first frame, the
+    # index and the entry. (Qt is imported before the command runs here: no forked search.)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{first_search.ENV_OFF: "1"})
     out = subprocess.run([sys.executable, "-c", COLLECTOR, str(index_dir), str(tmp_path / "shot.png")],
-                         capture_output=True, text=True, timeout=120, check=True,
-                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen")).stdout
+                         capture_output=True, text=True, timeout=120, check=True, env=env).stdout
     code, painted, enabled, frozen = json.loads(out.splitlines()[-1])
     assert code == 0 and painted[0] == [False, 0]  # (called again by the fallback timer, which finds it done)
     assert enabled and frozen > 10_000  # the start's objects, left alone from now on

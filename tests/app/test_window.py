@@ -73,6 +73,12 @@ def test_elided_text_fits_and_keeps_its_ends(qapp, middle):
         assert abs(len(cut) - len(metrics.elidedText(text, mode, width))) <= 2  # as much as Qt keeps
 
 
+def test_settings_left_for_after_the_first_frame_are_made(qtbot, window):
+    qtbot.waitUntil(lambda: window.results_view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    assert window.correction.textFormat() == Qt.TextFormat.RichText
+    assert window.entry_header.textFormat() == Qt.TextFormat.PlainText
+
+
 def test_views_asking_for_data_do_not_eat_references_to_none(qtbot, window):
     # PySide6 6.12.0 dropped a reference to None each time a view got None back from a
     # model's data(): a window left open painted None's count down to zero and crashed
