@@ -396,7 +396,10 @@ class MainWindow(QMainWindow):
         self._use_engine(engine, again=bool(done))  # done: a new generation was built
         if self.kb is None:
             self._set_kb(engine.kb)
-        self.statusBar().showMessage(done or f"{len(self.kb.entries)} entries ready", 5000)
+        if done or self.last_result is None:
+            self.statusBar().showMessage(done or f"{len(self.kb.entries)} entries ready", 5000)
+        else:  # the results shown came in while the index was checked: their count again
+            self._show_result_count(self.last_result)
 
     def _set_kb(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -472,6 +475,9 @@ class MainWindow(QMainWindow):
                 self.when_painted(lambda r=result: self._preview_top(r))
             else:
                 self.auto_preview = True
+        self._show_result_count(result)
+
+    def _show_result_count(self, result: SearchResult) -> None:
         corrected = f" (showing “{result.corrected}”)" if result.corrected else ""
         self.statusBar().showMessage(f"{result.total} results in {result.elapsed_ms:.0f} ms{corrected}")
 

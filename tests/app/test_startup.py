@@ -118,13 +118,22 @@ def _start_with_query(qtbot, memory, index_dir, query: str):
     return window, answered.args[0]
 
 
-def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir):
-    window, first = _start_with_query(qtbot, memory, index_dir, "mutex")
-    # Answered without the engine: it is only opened after the first results.
+def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir, monkeypatch):
+    monkeypatch.setattr("app.window.FIRST_FRAME_WAIT_MS", 600_000)  # the engine opens after a paint, not a timer
+    started = first_search.start(BUNDLED_KB, index_dir, "mutex")
+    window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=120_000) as answered:
+        window.search_box.setText("mutex")
+        window.search_controller.run_now()
+    first = answered.args[0]
+    # Answered without the engine, which opens once the window is painted.
     assert first.hits and window.engine is None
+    window.show()
     qtbot.waitUntil(lambda: window.index_ready and window.kb is not None, timeout=30_000)
     assert window.results_model.rowCount() == len(first.hits)
     qtbot.waitUntil(lambda: window.entry_view.page is not None, timeout=10_000)  # the top hit, shown once the KB is in
+    assert window.statusBar().currentMessage().startswith(f"{first.total} results in")  # not "entries ready"
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000) as second:
         window.search_box.setText("mutex guard")
     assert second.args[0].query == "mutex guard" and second.args[0].hits
