@@ -238,7 +238,9 @@ print(json.dumps([code, painted, gc.isenabled(), gc.get_freeze_count()]))
 
 def test_the_collector_is_off_while_starting_and_on_once_painted(index_dir, tmp_path):
     # `patternkb gui`, run to its end by the screenshot, which waits for the first frame, the
-    # index and the entry. (Qt is imported before the command runs here: no forked search.)
+    # index and the entry. (Qt is imported before the command runs here: no forked search.) In
+    # a subprocess: run() ends with the application quitting, and in the test process every
+    # event loop after that would return at once (qtbot.wait(1500) took 0 s).
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{first_search.ENV_OFF: "1"})
     out = subprocess.run([sys.executable, "-c", COLLECTOR, str(index_dir), str(tmp_path / "shot.png")],
                          capture_output=True, text=True, timeout=120, check=True, env=env).stdout
