@@ -212,3 +212,31 @@ def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str]
             parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
                          f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
     return f'<html><body style="color:{theme.text}">' + "\n".join(parts) + "</body></html>"
+
+
+WELCOME_KEYS = [
+    ("Ctrl+K, Ctrl+L, /", "search"), ("↑ ↓, Page Up/Down", "move through the results"),
+    ("Enter", "open the selected result"), ("Esc", "clear the search"),
+    ("Alt+← / Alt+→", "back, forward"), ("Ctrl+D", "bookmark the entry"),
+    ("Ctrl+= / Ctrl+-", "text size"), ("Ctrl+Shift+T", "theme: system, light, dark"),
+]
+WELCOME_SYNTAX = [
+    ("arc mutex", "all words first, then any"), ("Arc<Mutex<T>>, fetch_with_retry", "identifiers, split and whole"),
+    ('"error handling"', "a phrase"), ("-async", "without a word"),
+    ("kind:snippet crate:tokio", "filters: kind section lang crate symbol tag guide"),
+]
+
+
+def render_welcome(kb: KnowledgeBase, theme: Theme) -> str:
+    """The entry pane before any entry is open: what the KB holds, the keys, the query syntax."""
+    c = kb.manifest.counts
+    guides = ", ".join(f"<i>{html.escape(g.title)}</i>" for g in kb.manifest.guides)
+    rows = "".join(f'<tr><td style="padding-right:16px"><code>{html.escape(k)}</code></td>'
+                   f'<td style="color:{theme.muted}">{html.escape(v)}</td></tr>'
+                   for table in (WELCOME_KEYS, WELCOME_SYNTAX) for k, v in table)
+    return (f'<html><body style="color:{theme.text}"><h2>patternkb</h2>'
+            f'<p>{guides}: {c.patterns} patterns in {c.sections} sections, {c.snippets} named snippets, '
+            f'{c.checklist_items} checklist items.</p>'
+            f'<p style="color:{theme.muted}">Type to search; the top hit opens here.</p>'
+            f'<h4>Keys and search syntax</h4><table cellspacing="0" cellpadding="2">{rows}</table>'
+            "</body></html>")

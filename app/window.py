@@ -20,7 +20,7 @@ from app.delegate import ResultDelegate
 from app.entry_view import EntryView
 from app.first_search import FirstSearch
 from app.models import BookmarksModel, OutlineModel, ResultsModel
-from app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview
+from app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview, render_welcome
 from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
@@ -300,6 +300,8 @@ class MainWindow(QMainWindow):
         self.back_action.triggered.connect(self._on_back_action_triggered)
         self.forward_action = self._action("Forward ▶", "Alt+Right")
         self.forward_action.triggered.connect(self._on_forward_action_triggered)
+        self.back_action.setEnabled(False)  # no history yet
+        self.forward_action.setEnabled(False)
         self.bookmark_action = self._action("☆ Bookmark", "Ctrl+D", checkable=True)
         self.bookmark_action.triggered.connect(self._on_bookmark_action_triggered)
         self.theme_action = self._action("◐ Theme", "Ctrl+Shift+T")
@@ -412,6 +414,8 @@ class MainWindow(QMainWindow):
             entry_id, anchor = self._pending
             self._pending = None
             self.open_entry(entry_id, anchor)
+        else:
+            self._render_current()  # the welcome page
 
     @Slot(str, bool)
     def _on_index_failed(self, message: str, kb_unreadable: bool) -> None:
@@ -618,7 +622,10 @@ class MainWindow(QMainWindow):
         """Show the current entry. With `background`, the HTML (Markdown and Pygments: 20 ms and
         more for a long pattern) is made on a pool thread, so browsing results with the keys or
         the preview of the top hit while typing never holds up the event loop."""
-        if self.current_id is None or self.kb is None:
+        if self.kb is None:
+            return
+        if self.current_id is None:  # nothing opened yet: what the KB holds and how to search it
+            self.entry_view.setHtml(render_welcome(self.kb, self._theme()))
             return
         entry = self.kb.entry(self.current_id)
         try:

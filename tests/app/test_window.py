@@ -254,6 +254,14 @@ def test_font_size_and_theme_are_remembered(qtbot, window, memory):
     assert memory.theme in ("light", "dark", "system")
 
 
+def test_before_any_entry_the_entry_pane_says_what_the_kb_holds_and_how_to_search(window):
+    counts = window.kb.manifest.counts
+    text = window.entry_view.toPlainText()
+    assert window.current_id is None and f"{counts.patterns} patterns in {counts.sections} sections" in text
+    assert "Ctrl+K" in text and "kind:snippet" in text
+    assert not window.back_action.isEnabled() and not window.forward_action.isEnabled()  # no history yet
+
+
 def test_no_hits_shows_suggestions(qtbot, window):
     search(qtbot, window, "zzqqxx")
     assert window.results_stack.currentWidget() is window.overview
