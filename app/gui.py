@@ -59,14 +59,19 @@ def engine_opener(kb_dir: Path, index_dir: Path | None):
 
 
 def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None, *,
-                first_search: FirstSearch | None = None, engine_first: bool = False) -> MainWindow | None:
+                first_search: FirstSearch | None = None, engine_first: bool = False,
+                dialogs: bool = True) -> MainWindow | None:
     """The window over a KB, with its index checked in the background; None after telling the
-    user (in a dialog, not a traceback) why the KB cannot be opened. A KB that is there but
-    does not validate is reported the same way, by the window, once its background job finds out."""
+    user (in a dialog, not a traceback; on stderr without `dialogs`) why the KB cannot be
+    opened. A KB that is there but does not validate is reported by the window, once its
+    background job finds out."""
     try:
         check_present(kb_dir)
     except KBError as exc:
-        kb_unusable_box(str(exc)).exec()
+        if dialogs:
+            kb_unusable_box(str(exc)).exec()
+        else:
+            print(f"patternkb: error: {exc}", file=sys.stderr)
         return None
     window = MainWindow(engine_opener(kb_dir, index_dir), memory, first_search=first_search)
     if engine_first:  # a query waits for the engine: open it at once
@@ -84,7 +89,8 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
         settings_dir = tempfile.mkdtemp(prefix="patternkb-shot-")
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
     window = open_window(kb_dir, index_dir, memory, first_search=first_search,
-                         engine_first=bool(query) and first_search is None)
+                         engine_first=bool(query) and first_search is None,
+                         dialogs=screenshot is None)  # a screenshot is taken by a script: no one to click OK
     if window is None:
         return 1
     if not gc.isenabled():  # switched off by app/cli.py while starting
@@ -172,6 +178,16 @@ def _probe_startup(app: QApplication, window: MainWindow, launched: float) -> No
     window.results_view.setItemDelegate(probe)
 
 
+def _dialog_shown(window: MainWindow) -> str:
+    """The text of a message box the window shows (the KB did not validate), or ""."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = window.findChild(QMessageBox)
+    if box is None or not box.isVisible():
+        return ""
+    return " ".join(part if part.endswith(".") else part + "." for part in box.text().split("\n\n"))
+
+
 def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, wants_results: bool, status: dict) -> None:
     started = time.monotonic()
     timer = QTimer(window)
@@ -188,7 +204,13 @@ def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, want
         return True
 
     def poll() -> None:
-        if ready():
+        problem = _dialog_shown(window)
+        if problem:  # a script is waiting, not a user: say it and stop
+            timer.stop()
+            print(f"patternkb: error: {problem}", file=sys.stderr)
+            status["code"] = 1
+            app.quit()
+        elif ready():
             timer.stop()
             app.processEvents()
             window.repaint()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
 from index.results import SearchResult
-from kb.errors import StoreError
+from kb.errors import KBError, StoreError
 
 if TYPE_CHECKING:
     from index.engine import PatternIndex
@@ -198,7 +198,10 @@ class IndexJob(QRunnable):
             # here, so the first entry shown does not parse them on the GUI thread.
             engine.links()
         except Exception as exc:
-            log.exception("index build failed")
+            if isinstance(exc, KBError):  # bad input, told to the user by the window: no traceback
+                log.info("index job: %s", exc)
+            else:
+                log.exception("index build failed")
             self.signals.failed.emit(str(exc) or exc.__class__.__name__, isinstance(exc, StoreError))
         else:
             self.signals.finished.emit(engine, done)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from app.search import SearchController
 from app.settings import Memory
 from app.window import MainWindow
 from kb.build import build_kb
+from kb.paths import BUNDLED_KB
 
 
 @pytest.fixture
@@ -280,3 +282,19 @@ def test_screenshot_command_writes_a_png_that_is_not_blank(tmp_path, bundled_ind
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 23)}
     assert len(colours) > 20
+
+
+def test_screenshot_of_a_kb_that_cannot_be_opened_fails_with_the_reason(tmp_path):
+    # A script takes screenshots: a dialog would wait for a click that never comes.
+    broken = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KB, broken)
+    (broken / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for kb, reason in ((tmp_path / "missing", "no KB here"), (broken, "entries.json: entry \"x\"")):
+        proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--kb", str(kb), "--screenshot",
+                               str(tmp_path / "shot.png"), "--index-dir", str(tmp_path / "ix")],
+                              capture_output=True, text=True, timeout=120, env=env)
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("patternkb:")]
+        assert proc.returncode == 1 and len(errors) == 1 and reason in errors[0], proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert not (tmp_path / "shot.png").exists()
