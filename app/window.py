@@ -398,10 +398,12 @@ class MainWindow(QMainWindow):
         self._use_engine(engine, again=bool(done))  # done: a new generation was built
         if self.kb is None:
             self._set_kb(engine.kb)
-        if done or self.last_result is None:
-            self.statusBar().showMessage(done or f"{len(self.kb.entries)} entries ready", 5000)
-        else:  # the results shown came in while the index was checked: their count again
+        if done:
+            self.statusBar().showMessage(done, 5000)
+        elif self.last_result is not None:  # came in while the index was checked: their count again
             self._show_result_count(self.last_result)
+        else:
+            self.statusBar().showMessage(f"{len(self.kb.entries)} entries ready", 5000)
 
     def _set_kb(self, kb: KnowledgeBase) -> None:
         self.kb = kb
