@@ -4,7 +4,9 @@ related links between patterns and checklist items (links.json)."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
@@ -20,6 +22,8 @@ from kb.models import KnowledgeBase, Pattern
 
 if TYPE_CHECKING:
     from index.engine import PatternIndex, Progress
+
+log = logging.getLogger(__name__)
 
 _PROSE = prose_analyzer()
 # Linking a checklist item to patterns: what the code uses counts more than title words, and
@@ -38,6 +42,20 @@ def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
     docs = list(documents(kb))
     defines = _defines_by_doc(kb)
     path = store.new_generation()
+    try:
+        _write_generation(engine, kb, path, docs, defines, progress)
+        store.publish(path, dict(kb_fingerprint=engine.fingerprint, documents=len(docs)))
+    except BaseException as exc:
+        # A failed build must not keep the space it took: on a full disk, the next try needs it.
+        store.discard(path)
+        if isinstance(exc, OSError):
+            raise store.write_error(exc) from None
+        raise
+    return len(docs), path.name
+
+
+def _write_generation(engine: PatternIndex, kb: KnowledgeBase, path: Path, docs: list[dict],
+                      defines: dict[str, str], progress: Progress | None) -> None:
     ix = whoosh_index.create_in(str(path), make_schema())
     writer = ix.writer(limitmb=128)
     try:
@@ -47,7 +65,10 @@ def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
                 progress(n, len(docs))
         writer.commit()
     except BaseException:
-        writer.cancel()
+        try:
+            writer.cancel()
+        except Exception:  # its own failure (the same full disk) must not hide the first error
+            log.debug("cancelling the index writer failed", exc_info=True)
         raise
     with ix.searcher() as searcher:
         table = DocTable.from_reader(searcher.reader())
@@ -56,8 +77,6 @@ def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
     (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    store.publish(path, dict(kb_fingerprint=engine.fingerprint, documents=len(docs)))
-    return len(docs), path.name
 
 
 def _related(engine: PatternIndex, kb: KnowledgeBase, searcher, table: DocTable):

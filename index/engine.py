@@ -28,7 +28,8 @@ from index.doctable import DocTable
 from index.postings import Postings, summed
 from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
 from index.results import SearchHit, SearchResult
-from index.storage import INDEX_FORMAT, LINKS, IndexCorrupt, IndexError_, IndexStore, default_index_dir
+from index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
+                           default_index_dir)
 from kb.files import fingerprint_of
 from kb.slugs import slugify
 
@@ -66,17 +67,20 @@ class Clause:
 
 
 class _ThreadSearcher:
-    def __init__(self, generation: str, path: Path, table: DocTable | None = None):
-        self.generation = generation
-        self.index = whoosh_index.open_dir(str(path))
+    def __init__(self, hold: GenerationHold, table: DocTable | None = None):
+        # The hold keeps writers from collecting the generation while this searcher is open.
+        self.hold = hold
+        self.generation = hold.name
+        self.index = whoosh_index.open_dir(str(hold.path))
         self.searcher = self.index.searcher()
         # Read-only once loaded: the threads searching one generation share it.
-        self.table = table or DocTable.read(path, self.searcher.reader().doc_count_all())
+        self.table = table or DocTable.read(hold.path, self.searcher.reader().doc_count_all())
         self.postings = Postings(self.searcher)
 
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
+        self.hold.release()
 
 
 class PatternIndex:
@@ -131,28 +135,24 @@ class PatternIndex:
     def status(self) -> str:
         """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises)."""
         try:
-            generation = self.store.current()
-            if generation is not None:
-                self._verify(generation.path.name, generation)
+            hold = self.store.hold_current()
+            if hold is None:
+                return "missing"
+            with hold:
+                self._verify(hold)
         except IndexError_ as exc:
             return f"corrupt: {exc.message}"
-        if generation is None:
-            return "missing"
-        if generation.meta.get("kb_fingerprint") != self.fingerprint or generation.meta.get("format") != INDEX_FORMAT:
+        if hold.meta.get("kb_fingerprint") != self.fingerprint or hold.meta.get("format") != INDEX_FORMAT:
             return "stale"
         return "current"
 
-    def _verify(self, name: str, generation=None) -> None:
-        """Checksum generation `name` once per process (IndexCorrupt if damaged; IndexError_
-        if it stopped being the live one meanwhile)."""
+    def _verify(self, hold: GenerationHold) -> None:
+        """Checksum a held generation once per process (IndexCorrupt if damaged)."""
         with self._verify_lock:
-            if name in self._verified:
+            if hold.name in self._verified:
                 return
-            generation = generation or self.store.current()
-            if generation is None or generation.path.name != name:
-                raise IndexError_("the index changed while opening it; try again", file=self.store.root)
-            self.store.verify(generation)
-            self._verified.add(name)
+            self.store.verify(hold)
+            self._verified.add(hold.name)
 
     def ensure(self, progress: Progress | None = None) -> str | None:
         """Rebuild when the index is missing, stale or corrupt. Returns a line saying what was
@@ -172,6 +172,10 @@ class PatternIndex:
         from index.builder import build_generation
 
         kb = self.kb
+        with self._lock:
+            mine = self._searchers.get(threading.get_ident())
+        if mine is not None:
+            self._retire(mine)  # about to be stale: let the collector take its generation
         with self.store.writer_lock():
             count, name = build_generation(self, kb, self.store, progress)
             self._verified.add(name)
@@ -188,16 +192,27 @@ class PatternIndex:
             return current
         if current is not None:
             self._retire(current)
-        if name is None:
-            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
-        self._verify(name)
-        try:
-            searcher = _ThreadSearcher(name, self.store.root / name, self._tables.get(name))
-        except Exception as exc:  # Whoosh raises many kinds on a damaged index
-            raise IndexCorrupt(f"cannot open the index: {exc}", file=self.store.root / name) from None
+        for _ in range(3):
+            hold = self.store.hold_current()
+            if hold is None:
+                raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+            try:
+                self._verify(hold)
+                searcher = _ThreadSearcher(hold, self._tables.get(hold.name))
+                break
+            except IndexError_:
+                hold.release()
+                raise
+            except Exception as exc:  # Whoosh raises many kinds on a damaged index
+                hold.release()
+                if hold.fd is None and not hold.path.is_dir():
+                    continue  # an unlocked (old or read-only) generation, collected meanwhile
+                raise IndexCorrupt(f"cannot open the index: {exc}", file=hold.path) from None
+        else:
+            raise IndexError_("the index kept changing while opening it; try again", file=self.store.root)
         with self._lock:
             self._searchers[thread] = searcher
-            self._tables = {name: searcher.table}
+            self._tables = {searcher.generation: searcher.table}
         return searcher
 
     def _retire(self, searcher: _ThreadSearcher) -> None:
@@ -222,17 +237,20 @@ class PatternIndex:
         (links.json: 10 MB at 10,000 entries, so read once per generation, off the GUI thread
         when the window asks first)."""
         name = self.store.current_name()
-        if name is None:
-            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
         cached = self._links
-        if cached is None or cached[0] != name:
-            path = self.store.root / name / LINKS
+        if cached is not None and cached[0] == name:
+            return cached[1]
+        hold = self.store.hold_current()
+        if hold is None:
+            raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
+        with hold:
+            path = hold.path / LINKS
             try:
                 links = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
-            cached = self._links = (name, links)
-        return cached[1]
+        self._links = (hold.name, links)
+        return links
 
     def meta(self) -> dict:
         """The live generation's meta.json: format, KB fingerprint, documents, checksums."""

@@ -1,24 +1,29 @@
 """Where the index lives and how it is swapped: generations under one directory, a CURRENT
-pointer replaced atomically, a lock for writers, and checksums that catch corruption.
+pointer replaced atomically, a lock for writers, locks readers hold on the generation they
+use, and checksums that catch corruption.
 
     <index dir>/
+        .patternkb-index   marker: this folder is ours to write in (nothing else is)
         CURRENT            name of the live generation (replaced with os.replace)
         .lock              flock'd by the one writer
         gen-<n>/           a complete Whoosh index, plus meta.json (checksums), links.json
-                           (related links) and doctable.json (kinds, sections, guide order)
+                           (related links), doctable.json (kinds, sections, guide order) and
+                           .reader.lock, which every reader of the generation holds shared
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -30,7 +35,13 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 4  # bump when the schema changes: an older index is then stale
 META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
 LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
+MARKER = ".patternkb-index"
+READER_LOCK = ".reader.lock"
 ENV_VAR = "PATTERNKB_INDEX_DIR"
+# What an index folder written before the marker existed holds: such a folder is ours too.
+_LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\..*|gen-.*")
+_TRASH = ".trash-"
+_GENERATION = re.compile(r"gen-\d+")
 
 
 class IndexError_(KBError):
@@ -45,6 +56,10 @@ class IndexCorrupt(IndexError_):
     """Files of the live generation do not match their checksums or cannot be read."""
 
 
+class GenerationGone(IndexError_):
+    """The generation a reader was about to open was collected: read CURRENT again."""
+
+
 def default_index_dir(kb_fingerprint: str) -> Path:
     """The user's cache directory, one index per KB fingerprint (several KBs never collide)."""
     override = os.environ.get(ENV_VAR)
@@ -57,6 +72,27 @@ def default_index_dir(kb_fingerprint: str) -> Path:
 class Generation:
     path: Path
     meta: dict
+
+
+@dataclass
+class GenerationHold:
+    """A generation a reader uses: no writer deletes it until `release()` (or process exit)."""
+
+    name: str
+    path: Path
+    meta: dict
+    fd: int | None = field(default=None, repr=False)  # None: unlocked (a read-only legacy generation)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the flock
+            self.fd = None
+
+    def __enter__(self) -> "GenerationHold":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 def _file_digests(directory: Path) -> dict[str, str]:
@@ -76,6 +112,10 @@ class IndexStore:
     def pointer(self) -> Path:
         return self.root / "CURRENT"
 
+    def write_error(self, exc: OSError) -> IndexError_:
+        """One line for a write that failed (full disk, read-only folder, file size limit)."""
+        return IndexError_(f"cannot write the index: {exc.strerror or exc}", file=self.root)
+
     def current_name(self) -> str | None:
         try:
             name = self.pointer.read_text(encoding="utf-8").strip()
@@ -85,40 +125,121 @@ class IndexStore:
             raise IndexCorrupt(f"cannot read the index pointer: {exc.strerror}", file=self.pointer) from None
         except UnicodeDecodeError:
             raise IndexCorrupt("index pointer is garbage", file=self.pointer) from None
-        if not name.startswith("gen-") or "/" in name:
+        if not _GENERATION.fullmatch(name):
             raise IndexCorrupt("index pointer is garbage", file=self.pointer)
         return name
 
     def current(self) -> Generation | None:
         """The live generation, unchecked (see `verify`), or None when there is none yet. Raises
         IndexCorrupt when its metadata cannot be read."""
-        name = self.current_name()
-        if name is None:
+        hold = self.hold_current()
+        if hold is None:
             return None
+        hold.release()
+        return Generation(path=hold.path, meta=hold.meta)
+
+    def hold_current(self, tries: int = 10) -> GenerationHold | None:
+        """Hold the live generation (release it, or use it as a context manager), or None when
+        there is no index yet. A generation collected between reading CURRENT and locking it is
+        retried from CURRENT: a publish never fails a reader."""
+        for _ in range(tries):
+            name = self.current_name()
+            if name is None:
+                return None
+            try:
+                return self.hold(name)
+            except GenerationGone:
+                if self.current_name() == name:  # no publish in between: it is just missing
+                    raise IndexCorrupt("live index generation is missing", file=self.root / name) from None
+        raise IndexError_("the index kept changing while opening it; try again", file=self.root)
+
+    def hold(self, name: str) -> GenerationHold:
+        """Lock generation `name` shared, then check it is still the one on disk. Needs no write
+        access: the lock file is opened read-only (flock works on any descriptor), and a
+        generation without one (built before reader locks existed) is read unlocked."""
         path = self.root / name
+        fd = None
+        try:
+            fd = os.open(path / READER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        except (FileNotFoundError, NotADirectoryError):
+            if not path.is_dir():
+                raise GenerationGone("generation was collected", file=path) from None
+        except OSError as exc:
+            log.debug("reading %s unlocked: %s", path, exc)
+        if fd is not None:
+            try:
+                # Blocks only while a collector holds it exclusively: the instant of a rename.
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                held, there = os.fstat(fd), os.stat(path / READER_LOCK)
+                if (held.st_ino, held.st_dev) != (there.st_ino, there.st_dev):
+                    raise FileNotFoundError(errno.ENOENT, "replaced")
+            except OSError:
+                os.close(fd)
+                raise GenerationGone("generation was collected", file=path) from None
         try:
             meta = json.loads((path / META).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise IndexCorrupt("live index generation is missing", file=path) from None
+            if fd is not None:
+                os.close(fd)
+            if not path.is_dir():
+                raise GenerationGone("generation was collected", file=path) from None
+            raise IndexCorrupt("index metadata is missing", file=path / META) from None
         except (OSError, ValueError) as exc:
+            if fd is not None:
+                os.close(fd)
             raise IndexCorrupt(f"index metadata unreadable: {exc}", file=path / META) from None
         if not isinstance(meta, dict):
+            if fd is not None:
+                os.close(fd)
             raise IndexCorrupt("index metadata is not an object", file=path / META)
-        return Generation(path=path, meta=meta)
+        return GenerationHold(name=name, path=path, meta=meta, fd=fd)
 
-    def verify(self, generation: Generation) -> None:
+    def verify(self, generation: Generation | GenerationHold) -> None:
         """Raises IndexCorrupt unless every file of `generation` matches its checksum."""
         expected = generation.meta.get("files", {})
-        actual = _file_digests(generation.path)
+        try:
+            actual = _file_digests(generation.path)
+        except OSError as exc:
+            raise IndexCorrupt(f"index files unreadable: {exc.strerror or exc}", file=generation.path) from None
         if actual != expected:
             bad = sorted(set(expected) ^ set(actual) | {n for n in expected if actual.get(n) != expected[n]})
             raise IndexCorrupt(f"index files damaged: {', '.join(bad[:3])}", file=generation.path)
 
+    # --- writing (every OSError becomes one line naming the folder) ------------------------
+
+    def claim(self) -> None:
+        """Make sure the root is ours to write in: it holds our marker, is empty or new (then
+        it gets the marker), or holds only what an index of ours ever held. Anything else is
+        refused, and nothing in it is touched."""
+        root = self.root
+        try:
+            if not root.exists():
+                root.mkdir(parents=True, exist_ok=True)
+            elif not root.is_dir():
+                raise IndexError_("not a folder: the index needs a folder of its own", file=root)
+            names = os.listdir(root)
+            if MARKER in names:
+                return
+            foreign = sorted(n for n in names if not _LEGACY.fullmatch(n))
+            if foreign:
+                more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+                raise IndexError_(f"not a patternkb index folder (it holds {foreign[0]!r}{more}); "
+                                  "refusing to write there: name an empty or new folder", file=root)
+            (root / MARKER).write_text("patternkb index: this folder is rewritten by patternkb\n",
+                                       encoding="utf-8")
+        except OSError as exc:
+            raise self.write_error(exc) from None
+
     @contextmanager
     def writer_lock(self, wait: float = 30.0):
-        """Hold the writers' lock; a second writer waits up to `wait` seconds, then IndexBusy."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as fh:
+        """Hold the writers' lock; a second writer waits up to `wait` seconds, then IndexBusy.
+        Garbage (generations of killed builds, ones no reader holds any more) is collected."""
+        self.claim()
+        try:
+            fh = open(self.root / ".lock", "a+")
+        except OSError as exc:
+            raise self.write_error(exc) from None
+        with fh:
             deadline = time.monotonic() + wait
             while True:
                 try:
@@ -130,31 +251,82 @@ class IndexStore:
                                         "has finished", file=self.root) from None
                     time.sleep(0.05)
             try:
+                self.collect()
                 yield
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def new_generation(self) -> Path:
-        """A fresh directory to build into (call with the writer lock held)."""
+        """A fresh directory to build into, with its reader lock (call with the writer lock held)."""
         numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
         path = self.root / f"gen-{max(numbers, default=0) + 1}"
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir(parents=True)
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+            (path / READER_LOCK).touch()
+        except OSError as exc:
+            raise self.write_error(exc) from None
         return path
+
+    def discard(self, generation: Path) -> None:
+        """Remove a generation whose build failed, unless it went live (never raises)."""
+        try:
+            if self.current_name() == generation.name:
+                return
+        except IndexError_:
+            pass
+        shutil.rmtree(generation, ignore_errors=True)
 
     def publish(self, generation: Path, meta: dict) -> None:
         """Seal a finished generation and make it live with one atomic rename."""
-        meta = dict(meta, format=INDEX_FORMAT, files=_file_digests(generation))
-        (generation / META).write_text(json.dumps(meta, sort_keys=True, indent=1), encoding="utf-8")
         tmp = self.root / f".CURRENT.{os.getpid()}"
-        tmp.write_text(generation.name, encoding="utf-8")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.pointer)
-        self._collect(keep=generation.name)
+        try:
+            meta = dict(meta, format=INDEX_FORMAT, files=_file_digests(generation))
+            (generation / META).write_text(json.dumps(meta, sort_keys=True, indent=1), encoding="utf-8")
+            tmp.write_text(generation.name, encoding="utf-8")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.pointer)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise self.write_error(exc) from None
+        self.collect()
 
-    def _collect(self, keep: str) -> None:
-        # Old generations may still be open in a reader of this process; POSIX lets us unlink them.
-        for path in self.root.glob("gen-*"):
-            if path.name != keep:
-                shutil.rmtree(path, ignore_errors=True)
+    def collect(self) -> None:
+        """Remove every generation that is not live and that no reader holds: old ones, and
+        the partial ones of killed builds (call with the writer lock held; never raises)."""
+        try:
+            live = self.current_name()
+            names = os.listdir(self.root)
+        except (IndexError_, OSError):
+            return  # a damaged pointer: keep everything until a build replaces it
+        for name in names:
+            path = self.root / name
+            if name.startswith(_TRASH):
+                shutil.rmtree(path, ignore_errors=True)  # a collector was killed mid-delete
+            elif name.startswith(".CURRENT."):
+                path.unlink(missing_ok=True)  # a publisher was killed before its rename
+            elif _GENERATION.fullmatch(name) and name != live:
+                self._collect_one(path)
+
+    def _collect_one(self, path: Path) -> None:
+        try:
+            fd = os.open(path / READER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            fd = None  # no lock file: a build killed before it made one, or an old generation
+        try:
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # a reader uses it: the next writer tries again
+            # Renamed while locked: a reader that locks it after us finds its path gone.
+            trash = self.root / f"{_TRASH}{path.name}.{os.getpid()}"
+            os.rename(path, trash)
+        except OSError as exc:
+            log.debug("cannot collect %s: %s", path, exc)
+            return
+        finally:
+            if fd is not None:
+                os.close(fd)
+        shutil.rmtree(trash, ignore_errors=True)
