@@ -29,5 +29,9 @@ class StoreError(KBError):
     """A KB directory that is missing, unreadable or invalid."""
 
 
+class ForeignFolder(StoreError):
+    """A folder to write in holds files patternkb did not write: it is refused and left as it is."""
+
+
 class EntryNotFound(KBError):
     """No entry has the id asked for."""

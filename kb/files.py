@@ -1,8 +1,17 @@
-"""The files of a KB directory, and the fingerprint of their bytes: what an index records to
-know it is current, computed without loading (or validating) the KB."""
+"""The files of a KB directory, read as one snapshot of its live generation, and the fingerprint
+of their bytes: what an index records to know it is current, computed without loading (or
+validating) the KB.
+
+A KB directory holds a marker file, a pointer file CURRENT naming the live generation, and
+generation folders `kb-<16 hex>` that are never changed once published (kb/publish.py writes
+them). A folder holding the three files directly is the flat layout of earlier versions: it
+reads as before.
+"""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 from kb.errors import StoreError
@@ -12,32 +21,98 @@ SECTIONS = "sections.json"
 ENTRIES = "entries.json"
 FILES = (MANIFEST, SECTIONS, ENTRIES)
 
+MARKER = ".patternkb-kb"
+POINTER = "CURRENT"
+GENERATION = re.compile(r"kb-[0-9a-f]{16}")
+
+# A reader that finds a file gone lost a race with a writer that collected its generation:
+# it starts again from CURRENT. Several publishes in a row are needed to make it lose twice.
+_ATTEMPTS = 8
+# A generation can vanish while CURRENT still names it only while a writer replaces a damaged
+# generation by a good one of the same name (two renames, microseconds apart): wait that out.
+_SAME_NAME_WAITS = (0.005, 0.02, 0.08)
+
+
+def live_dir(directory: Path) -> Path:
+    """The folder that holds the KB's files now: the generation CURRENT names, or `directory`
+    itself when it has no CURRENT (the flat layout, or a generation or staging folder)."""
+    directory = Path(directory)
+    try:
+        raw = (directory / POINTER).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return directory
+    except OSError as exc:
+        raise StoreError(f"cannot read {POINTER}: {exc.strerror}", file=directory) from None
+    name = raw.decode("ascii", "replace").strip()
+    if not GENERATION.fullmatch(name):
+        # A pointer is read only by name, never joined unchecked: it cannot lead outside the KB.
+        raise StoreError(f"{POINTER} does not name a KB generation: rebuild with `patternkb build`",
+                         file=directory)
+    return directory / name
+
+
+def _missing(directory: Path, live: Path, name: str) -> StoreError:
+    if not directory.exists():
+        return StoreError("no KB here (run `patternkb build`)", file=directory)
+    if live == directory and (directory / MARKER).exists():
+        return StoreError("no KB here yet: its first build did not finish (run `patternkb build`)",
+                          file=directory)
+    where = name if live == directory else f"{live.name}/{name}"
+    return StoreError(f"KB incomplete: {where} is missing", file=directory)
+
+
+def _snapshot(directory: Path, read: bool) -> tuple[Path, dict[str, bytes]]:
+    """The live folder and its files' bytes (b"" for each when only opening them): all from one
+    generation, even when writers publish and collect meanwhile."""
+    directory = Path(directory)
+    waits = list(_SAME_NAME_WAITS)
+    for attempt in range(_ATTEMPTS):
+        live = live_dir(directory)
+        files: dict[str, bytes] = {}
+        try:
+            for name in FILES:
+                if read:
+                    files[name] = (live / name).read_bytes()
+                else:
+                    with open(live / name, "rb"):
+                        files[name] = b""
+            return live, files
+        except (FileNotFoundError, NotADirectoryError):
+            last_try = attempt == _ATTEMPTS - 1
+            now = live_dir(directory)
+            if not last_try and now != live:
+                continue  # a writer published meanwhile: read the new generation whole
+            if not last_try and now != directory and waits:
+                time.sleep(waits.pop(0))
+                continue
+            raise _missing(directory, live, next(n for n in FILES if n not in files)) from None
+        except IsADirectoryError:
+            name = next(n for n in FILES if n not in files)
+            raise StoreError(f"cannot read {name}: it is a directory", file=live) from None
+        except OSError as exc:
+            name = next(n for n in FILES if n not in files)
+            raise StoreError(f"cannot read {name}: {exc.strerror}", file=live) from None
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def read_snapshot(directory: Path) -> tuple[Path, dict[str, bytes]]:
+    """The live folder and the bytes of its three files, all from one generation. Raises StoreError."""
+    return _snapshot(directory, read=True)
+
+
+def read_files(directory: Path) -> dict[str, bytes]:
+    """The bytes of the KB's three files, all from one generation. Raises StoreError."""
+    return _snapshot(directory, read=True)[1]
+
 
 def read_file(directory: Path, name: str) -> bytes:
-    try:
-        return (directory / name).read_bytes()
-    except FileNotFoundError:
-        if not directory.exists():
-            raise StoreError("no KB here (run `patternkb build`)", file=directory) from None
-        raise StoreError(f"KB incomplete: {name} is missing", file=directory) from None
-    except OSError as exc:
-        raise StoreError(f"cannot read {name}: {exc.strerror}", file=directory) from None
+    """One file of the live generation. Two calls may see two generations: use read_files."""
+    return read_files(directory)[name]
 
 
 def check_present(directory: Path) -> None:
     """Raises StoreError, as reading would, when a file of the KB is missing or unreadable."""
-    directory = Path(directory)
-    for name in FILES:
-        try:
-            with open(directory / name, "rb"):
-                pass
-        except OSError:
-            read_file(directory, name)  # the same error, with the same words
-
-
-def read_files(directory: Path) -> dict[str, bytes]:
-    directory = Path(directory)
-    return {name: read_file(directory, name) for name in FILES}
+    _snapshot(directory, read=False)
 
 
 def digest(files: dict[str, bytes]) -> str:
@@ -48,6 +123,11 @@ def digest(files: dict[str, bytes]) -> str:
     for name in FILES:
         sha.update(name.encode() + b"\0" + files[name])
     return sha.hexdigest()
+
+
+def generation_name(fingerprint: str) -> str:
+    """The folder a KB with this fingerprint is published in: the same KB, the same name."""
+    return f"kb-{fingerprint[:16]}"
 
 
 def fingerprint_of(directory: Path) -> str:

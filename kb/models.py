@@ -7,7 +7,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_SHA256 = r"^[0-9a-f]{64}$"
 
 # Ids are slugs joined by "/", so an id can never name a path outside the KB directory.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$"
@@ -129,7 +131,7 @@ class GuideInfo(_Strict):
     title: str
     file: str = Field(description="the guide's file or directory name")
     layout: Literal["single-file", "mdbook"]
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sha256: str = Field(pattern=_SHA256)
     pattern_level: int = Field(ge=1, le=6)
     repaired_runs: int = Field(ge=0)
 
@@ -153,12 +155,21 @@ class BuildWarning(_Strict):
         return f"{where}: warning: {self.message}"
 
 
+class Checksums(_Strict):
+    """sha256 of the other two files as written: a reader knows they belong to this manifest."""
+
+    sections: str = Field(pattern=_SHA256, description="sha256 of sections.json")
+    entries: str = Field(pattern=_SHA256, description="sha256 of entries.json")
+
+
 class Manifest(_Strict):
     schema_version: int
     builder_version: str
     guides: list[GuideInfo]
     counts: Counts
     warnings: list[BuildWarning]
+    sha256: Checksums | None = Field(
+        default=None, description="set when the KB is written (a KB read without it is refused)")
 
 
 @dataclass

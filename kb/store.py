@@ -1,69 +1,57 @@
-"""The KB directory: deterministic JSON files, written atomically and read back validated."""
+"""The KB directory: deterministic JSON files, published atomically (kb/publish.py) and read
+back as one snapshot, validated down to its counts, checksums and ids."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
+from collections import Counter
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from kb.errors import StoreError
-from kb.files import ENTRIES, FILES, MANIFEST, SECTIONS, digest, read_file
-from kb.models import SCHEMA_VERSION, EntryList, KnowledgeBase, Manifest, SectionList
+from kb.files import (
+    ENTRIES, FILES, MANIFEST, SECTIONS, digest, generation_name, read_snapshot,
+)
+from kb.models import (
+    SCHEMA_VERSION, Checksums, ChecklistItem, EntryList, KnowledgeBase, Manifest, Pattern, SectionList,
+)
+from kb.publish import publish
 
 log = logging.getLogger(__name__)
 
+__all__ = ["FILES", "fingerprint", "load_kb", "serialise", "stale_files", "write_kb"]
 
 
 def _dumps(data) -> bytes:
     return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def serialise(kb: KnowledgeBase) -> dict[str, bytes]:
-    """The KB as file name -> bytes: sorted keys, entries in guide order, so builds diff cleanly."""
-    return {
-        MANIFEST: _dumps(kb.manifest.model_dump(mode="json")),
-        SECTIONS: _dumps([s.model_dump(mode="json") for s in kb.sections]),
-        ENTRIES: _dumps([e.model_dump(mode="json") for e in kb.entries]),
-    }
+    """The KB as file name -> bytes: sorted keys, entries in guide order, so builds diff cleanly.
+    The manifest records the checksums of the other two files."""
+    sections = _dumps([s.model_dump(mode="json") for s in kb.sections])
+    entries = _dumps([e.model_dump(mode="json") for e in kb.entries])
+    manifest = kb.manifest.model_copy(
+        update={"sha256": Checksums(sections=_sha256(sections), entries=_sha256(entries))})
+    return {MANIFEST: _dumps(manifest.model_dump(mode="json")), SECTIONS: sections, ENTRIES: entries}
 
 
-def write_kb(kb: KnowledgeBase, out: Path) -> None:
-    """Write the KB to `out`, atomically: a failure at any point leaves the previous KB as it was."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp's 0700 would make the KB private to its builder
-        for name, data in serialise(kb).items():
-            with open(staging / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        load_kb(staging)  # what we swap in must read back valid
-        _swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def write_kb(kb: KnowledgeBase, out: Path) -> Path:
+    """Publish the KB in folder `out` (created if missing) and return its generation folder.
 
-
-def _swap_in(staging: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    retired.rmdir()
-    os.replace(out, retired)  # a directory cannot be renamed over a non-empty one: two renames
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(retired, out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    Atomic: until the pointer is replaced readers see the previous KB, after it the new one;
+    a failure or a kill at any point leaves the previous KB loadable. Refuses (StoreError, and
+    nothing changed) a file, or a folder holding files patternkb did not write; an OSError
+    while writing becomes a StoreError naming the path."""
+    files = serialise(kb)
+    return publish(files, generation_name(digest(files)), Path(out), load_kb)
 
 
 def _errors(exc: ValidationError, items: list | None) -> str:
@@ -86,37 +74,86 @@ def _errors(exc: ValidationError, items: list | None) -> str:
 
 
 def load_kb(directory: Path) -> KnowledgeBase:
-    directory = Path(directory)
-    raw = {name: read_file(directory, name) for name in FILES}
+    """The KB in `directory`, from one generation, validated. Raises StoreError naming the file."""
+    live, raw = read_snapshot(Path(directory))
     parsed = {}
     for name, data in raw.items():
         try:
             parsed[name] = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             line = getattr(exc, "lineno", None)
-            raise StoreError(f"not valid JSON: {exc}", file=directory / name, line=line) from None
+            raise StoreError(f"not valid JSON: {exc}", file=live / name, line=line) from None
     try:
         manifest = Manifest.model_validate(parsed[MANIFEST])
     except ValidationError as exc:
-        raise StoreError(_errors(exc, None), file=directory / MANIFEST) from None
+        raise StoreError(_errors(exc, None), file=live / MANIFEST) from None
     if manifest.schema_version != SCHEMA_VERSION:
         raise StoreError(f"schema version {manifest.schema_version}, this patternkb reads {SCHEMA_VERSION}: "
-                         "rebuild with `patternkb build`", file=directory / MANIFEST)
+                         "rebuild with `patternkb build`", file=live / MANIFEST)
     try:
         sections = SectionList.validate_json(raw[SECTIONS])
     except ValidationError as exc:
         raise StoreError(_errors(exc, parsed[SECTIONS] if isinstance(parsed[SECTIONS], list) else None),
-                         file=directory / SECTIONS) from None
+                         file=live / SECTIONS) from None
     try:
         entries = EntryList.validate_json(raw[ENTRIES])
     except ValidationError as exc:
         raise StoreError(_errors(exc, parsed[ENTRIES] if isinstance(parsed[ENTRIES], list) else None),
-                         file=directory / ENTRIES) from None
-    ids = [e.id for e in entries] + [s.id for s in sections]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+                         file=live / ENTRIES) from None
+    kb = KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=digest(raw))
+    _check_consistent(kb, raw, live)
+    return kb
+
+
+def _check_consistent(kb: KnowledgeBase, raw: dict[str, bytes], live: Path) -> None:
+    """What the models alone cannot see: the files agree with each other and with the manifest.
+    The most specific finding comes first; the checksums catch any other change."""
+    patterns = [e for e in kb.entries if isinstance(e, Pattern)]
+    counts = kb.manifest.counts
+    found = [
+        (SECTIONS, "sections", counts.sections, sum(1 for s in kb.sections if s.role == "content")),
+        (ENTRIES, "patterns", counts.patterns, len(patterns)),
+        (ENTRIES, "code blocks", counts.code_blocks, sum(len(p.code) for p in patterns)),
+        (ENTRIES, "snippets", counts.snippets, sum(len(p.snippets) for p in patterns)),
+        (ENTRIES, "checklist items", counts.checklist_items,
+         sum(1 for e in kb.entries if isinstance(e, ChecklistItem))),
+    ]
+    for name, what, said, held in found:
+        if said != held:
+            raise StoreError(f"manifest says {said} {what}, the file holds {held}", file=live / name)
+
+    seen = Counter(s.id for s in kb.sections)
+    seen.update(e.id for e in kb.entries)
+    duplicates = sorted(i for i, n in seen.items() if n > 1)
     if duplicates:
-        raise StoreError(f"duplicate ids: {', '.join(duplicates[:5])}", file=directory / ENTRIES)
-    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries, fingerprint=digest(raw))
+        in_entries = not set(duplicates).isdisjoint(e.id for e in kb.entries)
+        raise StoreError(f"duplicate ids: {', '.join(duplicates[:5])}", file=live / (ENTRIES if in_entries else SECTIONS))
+
+    guides = {g.id for g in kb.manifest.guides}
+    section_ids = {s.id for s in kb.sections}
+    entry_ids = {e.id for e in kb.entries}
+    for section in kb.sections:
+        if section.guide not in guides:
+            raise StoreError(f'section "{section.id}": guide {section.guide} is not in {MANIFEST}',
+                             file=live / SECTIONS)
+    for entry in kb.entries:
+        if entry.guide not in guides:
+            raise StoreError(f'entry "{entry.id}": guide {entry.guide} is not in {MANIFEST}', file=live / ENTRIES)
+        if entry.section not in section_ids:
+            raise StoreError(f'entry "{entry.id}": section {entry.section} is not in {SECTIONS}',
+                             file=live / ENTRIES)
+        for link in entry.links if isinstance(entry, Pattern) else ():
+            if link not in entry_ids:
+                raise StoreError(f'entry "{entry.id}": links to missing entry {link}', file=live / ENTRIES)
+
+    recorded = kb.manifest.sha256
+    if recorded is None:
+        raise StoreError(f"records no checksums of {SECTIONS} and {ENTRIES}: rebuild with `patternkb build`",
+                         file=live / MANIFEST)
+    for name, expected in ((SECTIONS, recorded.sections), (ENTRIES, recorded.entries)):
+        if _sha256(raw[name]) != expected:
+            raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
+                             "rebuild with `patternkb build`", file=live / name)
 
 
 def fingerprint(kb: KnowledgeBase) -> str:
@@ -125,13 +162,11 @@ def fingerprint(kb: KnowledgeBase) -> str:
 
 
 def stale_files(kb: KnowledgeBase, directory: Path) -> list[str]:
-    """Names of the files in `directory` that differ from what `kb` would write (all if absent)."""
-    stale = []
-    for name, data in serialise(kb).items():
-        try:
-            current = (directory / name).read_bytes()
-        except OSError:
-            current = None
-        if current != data:
-            stale.append(name)
-    return stale
+    """Names of the files of the live KB in `directory` that differ from what `kb` would write
+    (all if there is none)."""
+    try:
+        current = read_snapshot(Path(directory))[1]
+    except StoreError:
+        current = {}
+    return [name for name, data in serialise(kb).items() if current.get(name) != data]
+

@@ -1,6 +1,7 @@
 """The KB directory: byte-identical rebuilds, atomic swaps, staleness and schema checks."""
 
 import json
+import os
 
 import pytest
 
@@ -8,16 +9,20 @@ from app.cli import main
 from kb import store
 from kb.build import build_kb
 from kb.errors import StoreError
+from kb.files import live_dir
 from kb.schema import schema_files
 from kb.paths import SCHEMA_DIR
 
 
 def test_two_builds_give_identical_bytes(tmp_path, bundled_guide):
-    store.write_kb(build_kb([bundled_guide]), tmp_path / "a")
-    store.write_kb(build_kb([bundled_guide]), tmp_path / "b")
+    a = store.write_kb(build_kb([bundled_guide]), tmp_path / "a")
+    b = store.write_kb(build_kb([bundled_guide]), tmp_path / "b")
+    assert a.name == b.name  # the generation is named by its content
     for name in store.FILES:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["counts"]["patterns"] == 37
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+    assert sorted(os.listdir(a)) == sorted(store.FILES)
+    assert (tmp_path / "a" / "CURRENT").read_bytes() == (tmp_path / "b" / "CURRENT").read_bytes()
+    assert json.loads((a / "manifest.json").read_text())["counts"]["patterns"] == 37
 
 
 def test_written_kb_reads_back_the_same(tmp_path, built_kb):
@@ -30,7 +35,7 @@ def test_written_kb_reads_back_the_same(tmp_path, built_kb):
 def test_failed_build_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_dir):
     out = tmp_path / "store" / "kb"
     store.write_kb(built_kb, out)
-    before = {n: (out / n).read_bytes() for n in store.FILES}
+    before = {n: (live_dir(out) / n).read_bytes() for n in store.FILES}
     real_dumps = store._dumps
     calls = []
 
@@ -43,33 +48,37 @@ def test_failed_build_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_
     monkeypatch.setattr(store, "_dumps", failing_dumps)
     with pytest.raises(OSError):
         store.write_kb(build_kb([mdbook_dir]), out)
-    assert {n: (out / n).read_bytes() for n in store.FILES} == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["kb"]  # no staging left behind
+    assert {n: (live_dir(out) / n).read_bytes() for n in store.FILES} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["kb"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
 
 
 def test_failed_swap_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_dir):
+    from kb import publish
+
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)
-    before = (out / "entries.json").read_bytes()
-    real_replace = store.os.replace
+    before = (live_dir(out) / "entries.json").read_bytes()
+    real_replace = publish.os.replace
 
     def replace(src, dst):
-        if str(src).count(".kb.new-"):
-            raise OSError("interrupted")
+        if str(dst).endswith("CURRENT"):
+            raise OSError(28, "No space left on device", str(src))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(store.os, "replace", replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(publish.os, "replace", replace)
+    with pytest.raises(StoreError, match="No space left on device"):
         store.write_kb(build_kb([mdbook_dir]), out)
-    assert (out / "entries.json").read_bytes() == before
+    assert (live_dir(out) / "entries.json").read_bytes() == before
+    assert store.load_kb(out).entries == built_kb.entries
 
 
 def test_invalid_kb_reports_entry_and_field(tmp_path, built_kb):
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)
-    entries = json.loads((out / "entries.json").read_text())
+    entries = json.loads((live_dir(out) / "entries.json").read_text())
     entries[3]["tags"] = []
-    (out / "entries.json").write_text(json.dumps(entries))
+    (live_dir(out) / "entries.json").write_text(json.dumps(entries))
     with pytest.raises(StoreError) as info:
         store.load_kb(out)
     message = str(info.value)
@@ -95,7 +104,7 @@ def test_build_check_detects_a_stale_kb(tmp_path, bundled_guide, capsys):
     out = tmp_path / "kb"
     assert main(["build", str(bundled_guide), "--out", str(out)]) == 0
     assert main(["build", str(bundled_guide), "--out", str(out), "--check"]) == 0
-    manifest = out / "manifest.json"
+    manifest = live_dir(out) / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"patterns": 37', '"patterns": 36'))
     assert main(["build", str(bundled_guide), "--out", str(out), "--check"]) == 1
     assert "stale" in capsys.readouterr().err
