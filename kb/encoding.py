@@ -1,8 +1,12 @@
-"""Reading guide files: binary and encoding checks, and repair of Mac Roman mojibake."""
+"""Reading guide files: containment in the guide's root, regular files only, binary and encoding
+checks, printable names, and repair of Mac Roman mojibake."""
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +67,11 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     return _SUSPICIOUS_RUN.sub(fix, text), repaired
 
 
+class EmptyGuide(GuideError):
+    """A file with nothing but whitespace: an error for a guide named on its own, a warning for
+    one chapter of a book or one file of a folder."""
+
+
 @dataclass(frozen=True)
 class GuideText:
     text: str
@@ -70,35 +79,128 @@ class GuideText:
     repaired_runs: int
 
 
+def printable(name: str | os.PathLike[str]) -> str:
+    """A file name as valid UTF-8 text: bytes the file system held that are not UTF-8 (carried
+    by Python as lone surrogates) become U+FFFD, so the KB's JSON and a strict stdout accept it."""
+    name = os.fspath(name)
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that surrogateescape did not make
+        raw = name.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def resolve_inside(path: Path, root: Path) -> Path | None:
+    """The file `path` names, with every symlink followed, if it lies under `root` (resolved the
+    same way); None when it lies outside or cannot be resolved (a symlink loop).
+
+    Every file a guide is read from passes here before it is opened, so a symlink (a chapter,
+    SUMMARY.md, src/ itself, a file in a folder of guides) cannot bring outside text into the KB.
+    """
+    try:
+        real, real_root = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
+        return None
+    return real if real.is_relative_to(real_root) else None
+
+
+def check_encoding(encoding: str | None) -> str:
+    """The codec to decode guides with; a GuideError when the name is unknown or names a codec
+    that does not turn bytes into text (rot13, base64, zlib...)."""
+    if not encoding:
+        return "utf-8-sig"
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        raise GuideError(f"unknown encoding {printable(encoding)!r} (--encoding)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise GuideError(f"{printable(encoding)!r} is not a text encoding (--encoding); "
+                         "try utf-8, cp1252 or latin-1") from None
+    return info.name
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking, so a FIFO named by mistake is refused
+    instead of waiting forever for a writer; the type is checked on the open file itself."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise GuideError("no such file", file=printable(path)) from None
+    except IsADirectoryError:
+        raise GuideError("is a directory, expected a Markdown file", file=printable(path)) from None
+    except OSError as exc:
+        raise GuideError(f"cannot read: {exc.strerror}", file=printable(path)) from None
+    except ValueError:  # a NUL in the path
+        raise GuideError("the path holds a NUL byte", file=printable(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise GuideError(f"is {_kind(mode)}, not a Markdown file", file=printable(path))
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise GuideError(f"cannot read: {exc.strerror}", file=printable(path)) from None
+
+
+def _one_byte_ascii(codec: str) -> bool:
+    """Whether the codec writes ASCII one byte a character: then a NUL byte in the file means
+    binary. (UTF-16 and UTF-32 text is full of NUL bytes; for them the decoded text is checked.)"""
+    encode = codecs.lookup(codec).encode
+    try:
+        return len(encode("ab")[0]) - len(encode("a")[0]) == 1
+    except (UnicodeError, ValueError):
+        return False
+
+
 def read_guide_text(path: Path, encoding: str | None = None) -> GuideText:
     """Read a Markdown file as text, refusing binary and undecodable files with a clear error."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise GuideError("no such file", file=path) from None
-    except IsADirectoryError:
-        raise GuideError("is a directory, expected a Markdown file", file=path) from None
-    except OSError as exc:
-        raise GuideError(f"cannot read: {exc.strerror}", file=path) from None
+    codec = check_encoding(encoding)
+    raw = read_regular_file(path)
+    where = printable(path)
     if not raw.strip():
-        raise GuideError("the guide is empty", file=path)
-    if b"\x00" in raw:
+        raise EmptyGuide("the guide is empty", file=where)
+    if _one_byte_ascii(codec) and b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise GuideError("binary file (NUL byte), not a Markdown guide", file=path, line=line)
-    codec = encoding or "utf-8-sig"
+        raise GuideError("binary file (NUL byte), not a Markdown guide", file=where, line=line)
     try:
         text = raw.decode(codec)
-    except LookupError:
-        raise GuideError(f"unknown encoding {encoding!r}", file=path) from None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = "" if encoding else "; pass --encoding (for example --encoding cp1252)"
         raise GuideError(
             f"not valid {encoding or 'UTF-8'}: byte 0x{raw[exc.start]:02x} at offset {exc.start}{hint}",
-            file=path,
+            file=where,
             line=line,
         ) from None
+    except (UnicodeError, ValueError) as exc:  # codecs such as punycode and undefined fail as a whole
+        reason = " ".join(str(exc).split())
+        raise GuideError(f"cannot be read as {printable(encoding or codec)}: {reason}", file=where) from None
+    if not text.strip():  # a byte-order mark alone, or whitespace in a wide encoding
+        raise EmptyGuide("the guide is empty", file=where)
+    _check_text(text, where)
     # Normalise line ends so markdown-it's line numbers are the file's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, repaired = repair_mojibake(text)
     return GuideText(text=text, raw=raw, repaired_runs=repaired)
+
+
+def _check_text(text: str, where: str) -> None:
+    """Decoded text must be text: no NUL (binary read through a wide codec) and no lone surrogate
+    (which codecs like unicode_escape can produce and no UTF-8 output can hold)."""
+    if "\x00" in text:
+        raise GuideError("binary file (NUL character), not a Markdown guide", file=where,
+                         line=text[: text.index("\x00")].count("\n") + 1)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise GuideError("decodes to a lone surrogate, which is not text; check --encoding", file=where,
+                         line=text[: exc.start].count("\n") + 1) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from kb.drafts import DraftGuide, DraftPart, DraftPattern, DraftSection
-from kb.encoding import read_guide_text
+from kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
 from kb.errors import GuideError
 from kb.headings import split_icon
 from kb.markdown import plain_text
@@ -105,50 +106,79 @@ def _until_close(tokens, i):
         yield token
 
 
-def _book_toml_title(root: Path) -> str | None:
-    try:
-        book = tomllib.loads((root / "book.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+def _book_toml_title(root: Path, display: str, warnings: list[tuple[str, int | None, str]]) -> str | None:
+    path = root / "book.toml"
+    if not path.is_file():
         return None
+    if resolve_inside(path, root) is None:
+        warnings.append((f"{display}/book.toml", None, "leads outside the book (a symlink); not read"))
+        return None
+    try:
+        book = tomllib.loads(read_regular_file(path).decode("utf-8"))
+    except (GuideError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # the title is a nicety: SUMMARY.md or the folder's name stands in
     title = book.get("book", {}).get("title")
     return title if isinstance(title, str) and title.strip() else None
+
+
+def _chapter_path(href: str) -> str | None:
+    """A SUMMARY.md link as a path under src/, or None when its words alone leave the book."""
+    rel = posixpath.normpath(href)
+    if posixpath.isabs(rel) or rel == ".." or rel.startswith("../"):
+        return None
+    return rel
 
 
 def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide:
     summary_path = find_summary(root)
     if summary_path is None:
         raise GuideError("no SUMMARY.md: not an mdBook directory", file=display)
+    rel_summary = summary_path.relative_to(root).as_posix()
+    summary_where = f"{display}/{rel_summary}"
+    if resolve_inside(summary_path, root) is None:
+        # Without its SUMMARY.md the book has no chapter to read: one clear error.
+        raise GuideError("leads outside the book (it, or src/, is a symlink); nothing read", file=summary_where)
     src = summary_path.parent
+    src_label = src.relative_to(root).as_posix()
     summary = read_guide_text(summary_path, encoding)
     book_title, chapters = _chapters(summary.text)
     digest = hashlib.sha256()
     digest.update(summary.raw)
-    rel_summary = summary_path.relative_to(root).as_posix()
-    guide = DraftGuide(title=book_title or _book_toml_title(root) or root.name, file=root.name, layout="mdbook", pattern_level=1,
+    name = printable(root.name or root.resolve().name)
+    warnings: list[tuple[str, int | None, str]] = []
+    title = book_title or _book_toml_title(root, display, warnings) or name
+    guide = DraftGuide(title=title, file=name, layout="mdbook", pattern_level=1,
                        sections=[], patterns=[], checklist=[], texts={}, repaired_runs=summary.repaired_runs,
-                       sha256="", warnings=[])
+                       sha256="", warnings=warnings)
     sections: dict[str, DraftSection] = {}
     for chapter in chapters:
         if chapter.file is None:
             continue
-        path = (src / chapter.file).resolve()
-        try:
-            path.relative_to(src.resolve())
-        except ValueError:
-            guide.warnings.append((f"{display}/{rel_summary}", chapter.line,
-                                   f"{chapter.file!r} is outside the book; skipped"))
+        rel = _chapter_path(chapter.file)
+        if rel is None:
+            guide.warnings.append((summary_where, chapter.line, f"{chapter.file!r} is outside the book; skipped"))
             continue
-        rel = path.relative_to(src.resolve()).as_posix()
-        file_label = f"{root.name}/{(src.relative_to(root) / rel).as_posix()}".replace("/./", "/")
+        path = src / rel
+        if resolve_inside(path, root) is None:
+            guide.warnings.append((summary_where, chapter.line,
+                                   f"{chapter.file!r} leads outside the book (a symlink); skipped"))
+            continue
         if not path.is_file():
-            guide.warnings.append((f"{display}/{rel_summary}", chapter.line, f"chapter file {chapter.file!r} not found"))
+            problem = "is not a regular file" if path.exists() else "not found"
+            guide.warnings.append((summary_where, chapter.line, f"chapter file {chapter.file!r} {problem}"))
             continue
-        text = read_guide_text(path, encoding)
+        in_book = posixpath.normpath(f"{src_label}/{rel}")
+        file_label = printable(f"{name}/{in_book}")
+        try:
+            text = read_guide_text(path, encoding)
+        except EmptyGuide:
+            guide.warnings.append((summary_where, chapter.line, f"chapter file {chapter.file!r} is empty; skipped"))
+            continue
         digest.update(rel.encode() + b"\0" + text.raw)
         guide.repaired_runs += text.repaired_runs
         guide.texts[file_label] = text.text.split("\n")
-        blocks, warnings = parse_document(text.text, f"{display}/{rel}")
-        guide.warnings.extend(warnings)
+        blocks, chapter_warnings = parse_document(text.text, printable(f"{display}/{in_book}"))
+        guide.warnings.extend(chapter_warnings)
         category = chapter.trail[0] if chapter.trail else (chapter.category or guide.title)
         if chapter.has_children and not chapter.trail:
             # A chapter with sub-chapters is a category; its own page introduces it.
@@ -178,6 +208,6 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide
             file=file_label, line_start=title_block.line_start if title_block else 1,
             line_end=max(len(guide.texts[file_label]) - 1, 1), blocks=body, parts=parts, key=file_label))
     if not guide.patterns:
-        raise GuideError("SUMMARY.md links no chapter file that exists", file=f"{display}/{rel_summary}")
+        raise GuideError("SUMMARY.md links no chapter file that exists inside the book", file=summary_where)
     guide.sha256 = digest.hexdigest()
     return guide

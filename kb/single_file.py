@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
-from kb.encoding import read_guide_text
+from kb.encoding import printable, read_guide_text
 from kb.errors import GuideError
 from kb.headings import bold_label, github_anchor, split_icon
 from kb.markdown import Block, parse_blocks
@@ -94,12 +94,12 @@ def detect_pattern_level(blocks: list[Block]) -> int:
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
                      display: str) -> DraftGuide:
     guide_text = read_guide_text(path, encoding)
-    file = path.name
+    file = printable(path.name)
     blocks, warnings = parse_document(guide_text.text, display)
     level = pattern_level or detect_pattern_level(blocks)
     if not any(b.kind == "heading" for b in blocks) and not any(b.fences for b in blocks):
         raise GuideError("no headings and no code: nothing to make entries from", file=display)
-    guide = DraftGuide(title=path.stem, file=file, layout="single-file", pattern_level=level,
+    guide = DraftGuide(title=printable(path.stem), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: guide_text.text.split("\n")},
                        repaired_runs=guide_text.repaired_runs,
                        sha256=hashlib.sha256(guide_text.raw).hexdigest(), warnings=warnings)
