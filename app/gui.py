@@ -1,4 +1,5 @@
-"""Starting the window: `patternkb` / `patternkb gui [--query Q] [--open ID] [--screenshot F.png]`."""
+"""Starting the window: `patternkb` / `patternkb gui [--query Q] [--open ID] [--screenshot F.png]`,
+or handing the request to the window already open (app/instance.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.delegate import ResultDelegate
 from app.first_search import FirstSearch
+from app.instance import InstanceServer, hand_over
+from app.requests import WindowRequest
 from app.settings import Memory
 from app.window import MainWindow, kb_unusable_box
 from kb.errors import KBError
@@ -82,7 +85,15 @@ def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = No
 
 
 def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
-        screenshot: Path | None = None, first_search: FirstSearch | None = None) -> int:
+        screenshot: Path | None = None, first_search: FirstSearch | None = None, new_window: bool = False,
+        keys: list[str] | tuple[str, ...] = ()) -> int:
+    """Open the window, or (unless `new_window` or `screenshot`) hand the request to the window
+    already open on this KB and return 0 at once. A search forked at start (`first_search`) is
+    then left to finish alone: its child exits on its own (a closed pipe ends its write) and,
+    once this process has exited, is reaped by init. Better, call `hand_over` before forking."""
+    request = WindowRequest(query=query or "", open_id=open_id, keys=list(keys))
+    if screenshot is None and not new_window and hand_over(request, kb_dir):
+        return 0
     app = application()
     memory = None
     if screenshot is not None:  # a fresh user's window, whatever this machine remembers
@@ -100,18 +111,21 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")
     if launched:  # benchmark hook: seconds from launch to the first painted results, then exit
         _probe_startup(app, window, float(launched))
-    if query:  # before show(): an answer already there is in the first frame, not the second
-        window.search_box.setText(query)
-        window.search_controller.run_now()  # typed by nobody: nothing to wait for
+    # The search before show(): an answer already there is in the first frame, not the second.
+    window.ask(WindowRequest(query=request.query, keys=request.keys))
     window.show()
-    if open_id:
-        window.auto_preview = False
-        if not window.open_entry(open_id):
-            print(f"patternkb: no entry {open_id!r}", file=sys.stderr)
+    if open_id and not window.ask(WindowRequest(open_id=open_id)):
+        print(f"patternkb: no entry {open_id!r}", file=sys.stderr)
     status = {"code": 0}
+    server = None
     if screenshot is not None:
         _schedule_screenshot(app, window, screenshot, bool(query), status)
+    else:  # after the first frame: listening imports QtNetwork
+        server = InstanceServer(window.handle_request, window)
+        window.when_painted(lambda: server.listen(kb_dir))
     code = app.exec()
+    if server is not None:
+        server.close()
     # Jobs still running (a search, the KB loading) report to objects about to be deleted:
     # let them finish first. A rebuild that takes longer is abandoned; its unpublished
     # generation is never read.
@@ -205,6 +219,8 @@ def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, want
 
     def poll() -> None:
         problem = _dialog_shown(window)
+        if not problem and window.index_problem and not window.index_ready:  # nothing more will come
+            problem = f"the search index cannot be used: {window.index_problem}"
         if problem:  # a script is waiting, not a user: say it and stop
             timer.stop()
             print(f"patternkb: error: {problem}", file=sys.stderr)

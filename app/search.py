@@ -198,7 +198,9 @@ class IndexJob(QRunnable):
             # here, so the first entry shown does not parse them on the GUI thread.
             engine.links()
         except Exception as exc:
-            if isinstance(exc, KBError):  # bad input, told to the user by the window: no traceback
+            # Bad input or a folder that cannot be used (read-only, not a folder): the window
+            # tells the user, so no traceback.
+            if isinstance(exc, (KBError, OSError)):
                 log.info("index job: %s", exc)
             else:
                 log.exception("index build failed")

@@ -1,15 +1,66 @@
-"""What the window remembers between runs, in QSettings."""
+"""What the window remembers between runs, in QSettings, merged safely across processes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QLockFile, QSettings
+
+log = logging.getLogger(__name__)
 
 MAX_RECENT = 20
+LOCK_TIMEOUT_MS = 5000  # a change takes about a millisecond: only a hung process holds it longer
 
 
 class Memory:
+    """Settings that any number of windows (and `--new-window` ones) share. Every change is a
+    merge: under a lock file beside the settings, read what is saved now, change that, save.
+    Nothing is ever written from a copy kept in memory, so one process never overwrites what
+    another saved meanwhile (a bookmark list written on close did exactly that)."""
+
     def __init__(self, settings: QSettings | None = None):
         self.qsettings = settings if settings is not None else QSettings("patternkb", "patternkb")
+        self._lock_path = _lock_path(self.qsettings)
+
+    # --- the merge ------------------------------------------------------------------------
+
+    @contextmanager
+    def _merging(self) -> Iterator[None]:
+        """Hold the lock with the latest saved settings read in; what changes inside is saved
+        before the lock is released."""
+        Path(self._lock_path).parent.mkdir(parents=True, exist_ok=True)
+        lock = QLockFile(self._lock_path)
+        locked = lock.tryLock(LOCK_TIMEOUT_MS)
+        if not locked:  # better a change saved without the lock than one lost
+            log.warning("settings: %s is held by another process (error %s); saving without it",
+                        self._lock_path, lock.error())
+        try:
+            self.qsettings.sync()  # reads what other processes saved
+            yield
+            before = _mtime_ns(self.qsettings.fileName())
+            self.qsettings.sync()
+            _advance_mtime(self.qsettings.fileName(), before)
+        finally:
+            if locked:
+                lock.unlock()
+
+    def _change(self, key: str, change: Callable[[list[str]], list[str]]) -> None:
+        with self._merging():
+            self.qsettings.setValue(key, change(self._list(key)))
+
+    def _set(self, key: str, value) -> None:
+        with self._merging():
+            self.qsettings.setValue(key, value)
+
+    def _fresh(self, key: str) -> list[str]:
+        self.qsettings.sync()
+        return self._list(key)
 
     def _list(self, key: str) -> list[str]:
         value = self.qsettings.value(key, [])
@@ -18,38 +69,44 @@ class Memory:
         return [str(v) for v in value or []]
 
     def _remember(self, key: str, item: str) -> None:
-        items = [i for i in self._list(key) if i != item]
-        self.qsettings.setValue(key, ([item] + items)[:MAX_RECENT])
+        self._change(key, lambda items: ([item] + [i for i in items if i != item])[:MAX_RECENT])
+
+    # --- lists ----------------------------------------------------------------------------
 
     @property
     def bookmarks(self) -> list[str]:
-        return self._list("bookmarks")
+        """The bookmarks saved now, whichever process saved them."""
+        return self._fresh("bookmarks")
 
-    @bookmarks.setter
-    def bookmarks(self, ids: list[str]) -> None:
-        self.qsettings.setValue("bookmarks", list(ids))
+    def add_bookmark(self, entry_id: str) -> None:
+        self._change("bookmarks", lambda ids: ids if entry_id in ids else ids + [entry_id])
+
+    def remove_bookmark(self, entry_id: str) -> None:
+        self._change("bookmarks", lambda ids: [i for i in ids if i != entry_id])
 
     @property
     def recent_entries(self) -> list[str]:
-        return self._list("recent/entries")
+        return self._fresh("recent/entries")
 
     def remember_entry(self, entry_id: str) -> None:
         self._remember("recent/entries", entry_id)
 
     @property
     def recent_searches(self) -> list[str]:
-        return self._list("recent/searches")
+        return self._fresh("recent/searches")
 
     def remember_search(self, text: str) -> None:
         if text.strip():
             self._remember("recent/searches", text.strip())
+
+    # --- single values (merged too: a write outside the lock could undo a merge) ---------
 
     def bytes(self, key: str) -> QByteArray | None:
         value = self.qsettings.value(key)
         return value if isinstance(value, QByteArray) else None
 
     def set_bytes(self, key: str, value: QByteArray) -> None:
-        self.qsettings.setValue(key, value)
+        self._set(key, value)
 
     @property
     def theme(self) -> str:
@@ -57,7 +114,7 @@ class Memory:
 
     @theme.setter
     def theme(self, value: str) -> None:
-        self.qsettings.setValue("view/theme", value)
+        self._set("view/theme", value)
 
     @property
     def font_size(self) -> int:
@@ -68,7 +125,7 @@ class Memory:
 
     @font_size.setter
     def font_size(self, value: int) -> None:
-        self.qsettings.setValue("view/font_size", int(value))
+        self._set("view/font_size", int(value))
 
     @property
     def line_numbers(self) -> bool:
@@ -76,7 +133,40 @@ class Memory:
 
     @line_numbers.setter
     def line_numbers(self, value: bool) -> None:
-        self.qsettings.setValue("view/line_numbers", "true" if value else "false")
+        self._set("view/line_numbers", "true" if value else "false")
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+def _lock_path(settings: QSettings) -> str:
+    """Beside the settings file; for settings kept elsewhere (the Windows registry), in the
+    temporary folder under a name made from where they are. Not Qt's own `<file>.lock`, which
+    `sync()` takes itself while we hold ours."""
+    name = settings.fileName()
+    if os.name != "nt" or settings.format() != QSettings.Format.NativeFormat:  # a file
+        return name + ".merge-lock"
+    return str(Path(tempfile.gettempdir()) / f"patternkb-settings-{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock")
+
+
+def _mtime_ns(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _advance_mtime(path: str, before: int | None) -> None:
+    """QSettings re-reads its file only when the size or the modification time (in whole
+    milliseconds) changed since it last read it: two saves of the same size within a
+    millisecond would look unchanged, and the next merge would start from the older one. Each
+    save under the lock therefore leaves a time at least a millisecond after the one before."""
+    if before is None:
+        return
+    now = _mtime_ns(path)
+    floor = (before // 1_000_000 + 1) * 1_000_000
+    if now is not None and now < floor:
+        try:
+            os.utime(path, ns=(floor, floor))
+        except OSError:
+            log.debug("settings: cannot set the time of %s", path, exc_info=True)

@@ -21,6 +21,7 @@ from app.entry_view import EntryView
 from app.first_search import FirstSearch
 from app.models import BookmarksModel, OutlineModel, ResultsModel
 from app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview, render_welcome
+from app.requests import WindowRequest
 from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
@@ -149,10 +150,12 @@ class MainWindow(QMainWindow):
         self.engine: PatternIndex | None = None
         self.kb: KnowledgeBase | None = None
         self._pending: tuple[str, str] | None = None  # an entry asked for before the KB loaded
+        self._pending_keys: WindowRequest | None = None  # a search whose keys wait for the KB's guides
         self._render_generation = 0  # the newest entry asked for: older renderings are dropped
         self.memory = memory or Memory()
         self.history = History()
         self.index_ready = False
+        self.index_problem: str | None = None  # why the last index job failed, until the next
         self.last_result: SearchResult | None = None
         self.current_id: str | None = None
         self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
@@ -370,6 +373,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.statusBar().showMessage("Checking the search index…")
+        self.index_problem = None
         QThreadPool.globalInstance().start(job)
 
     @Slot(object)
@@ -412,6 +416,10 @@ class MainWindow(QMainWindow):
         self._fill_filters(self.last_result)
         if self.results_stack.currentWidget() is self.overview:
             self._show_overview(*self._overview_text)
+        waiting, self._pending_keys = self._pending_keys, None
+        if waiting is not None and self.search_box.text() == waiting.search_text(()):  # not retyped since
+            self.search_box.setText(waiting.search_text(self._guide_ids()))
+            self.search_controller.run_now()
         if self._pending is not None:
             entry_id, anchor = self._pending
             self._pending = None
@@ -423,6 +431,7 @@ class MainWindow(QMainWindow):
     def _on_index_failed(self, message: str, kb_unreadable: bool) -> None:
         self.progress.hide()
         self.rebuild_action.setEnabled(True)
+        self.index_problem = message
         if kb_unreadable and self.kb is None:
             # Without a KB there is nothing to show: say why, in a dialog, not a traceback.
             kb_unusable_box(message, self).open()
@@ -431,6 +440,33 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_rebuild_action_triggered(self) -> None:
         self.start_index(rebuild=True)
+
+    # --- what is asked at start or by another process ----------------------------------
+
+    def ask(self, request: WindowRequest) -> bool:
+        """Run the request's search, then open its entry (False: the KB has no such entry). Keys
+        that name guides narrow the search once the KB, and so its guides, are known."""
+        if request.query or request.keys:
+            self._pending_keys = request if request.keys and self.kb is None else None
+            self.search_box.setText(request.search_text(self._guide_ids()))
+            self.search_controller.run_now()  # typed by nobody: nothing to wait for
+        if request.open_id:
+            self.auto_preview = False  # the entry asked for, not the top hit
+            return self.open_entry(request.open_id)
+        return True
+
+    def handle_request(self, request: WindowRequest) -> None:
+        """A request another `patternkb` handed over (app/instance.py): come to the front, then
+        do it. (A window manager that prevents focus stealing may only mark the window urgent.)"""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.ask(request)
+
+    def _guide_ids(self) -> list[str]:
+        return [g.id for g in self.kb.manifest.guides] if self.kb is not None else []
 
     # --- searching ------------------------------------------------------------------------
 
@@ -691,7 +727,11 @@ class MainWindow(QMainWindow):
             return
         starred = self.bookmarks_model.toggle(self.current_id)
         self.bookmark_action.setChecked(starred)
-        self.memory.bookmarks = self.bookmarks_model.ids
+        # This one change, merged into what is saved: other windows may have changed the rest.
+        if starred:
+            self.memory.add_bookmark(self.current_id)
+        else:
+            self.memory.remove_bookmark(self.current_id)
         self.statusBar().showMessage("Bookmarked" if starred else "Bookmark removed", 3000)
         self._render_current()
 
@@ -761,6 +801,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.memory.set_bytes("window/geometry", self.saveGeometry())
         self.memory.set_bytes("window/splitter", self.splitter.saveState())
-        self.memory.bookmarks = self.bookmarks_model.ids
         self.memory.sync()
         super().closeEvent(event)

@@ -17,6 +17,7 @@ from app import first_search
 from app.first_search import GUI_FRAGMENTS, GUI_LIMIT
 from app.gui import open_window
 from app.settings import Memory
+from kb.files import live_dir
 from kb.paths import BUNDLED_KB
 
 HEAVY = ("pydantic", "whoosh", "index.engine", "kb.models", "markdown_it", "pygments")
@@ -95,7 +96,7 @@ def test_the_forked_search_answers_as_the_engine_does(bundled_index, index_dir):
 def test_the_forked_search_gives_nothing_for_an_index_it_cannot_trust(tmp_path, bundled_index, index_dir):
     stale_kb = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, stale_kb)
-    with open(stale_kb / "entries.json", "a", encoding="utf-8") as fh:
+    with open(live_dir(stale_kb) / "entries.json", "a", encoding="utf-8") as fh:
         fh.write("\n")  # another KB now: its index must be rebuilt before anyone searches it
     assert first_search.start(stale_kb, index_dir, "mutex").result() is None
     assert first_search.start(BUNDLED_KB, tmp_path / "no-index", "mutex").result() is None
@@ -212,7 +213,7 @@ def test_an_entry_asked_for_before_the_kb_loads_opens_when_it_has(qtbot, memory,
 def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_path):
     broken = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, broken)
-    (broken / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    (live_dir(broken) / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
     window = open_window(broken, tmp_path / "ix", memory)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=30_000)

@@ -20,6 +20,7 @@ from app.search import SearchController
 from app.settings import Memory
 from app.window import MainWindow
 from kb.build import build_kb
+from kb.files import live_dir
 from kb.paths import BUNDLED_KB
 
 
@@ -288,7 +289,7 @@ def test_screenshot_of_a_kb_that_cannot_be_opened_fails_with_the_reason(tmp_path
     # A script takes screenshots: a dialog would wait for a click that never comes.
     broken = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, broken)
-    (broken / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    (live_dir(broken) / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for kb, reason in ((tmp_path / "missing", "no KB here"), (broken, "entries.json: entry \"x\"")):
         proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--kb", str(kb), "--screenshot",
