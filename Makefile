@@ -24,8 +24,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q app index kb
 
-# Install, build the KB if it is missing, then open the window.
+# Install, check the system can open the window (a display, Qt's X11 libraries: it prints the
+# install command when one is missing), build the KB if it is missing, then open the window.
 run: $(STAMP) bytecode
+	@$(BIN)/python -m app.platform_check
 	@test -f resources/kb/manifest.json || $(BIN)/patternkb build
 	$(BIN)/patternkb gui
 
