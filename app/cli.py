@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
+import os
 import sys
 import time
 from enum import IntEnum
 from pathlib import Path
 
+from app.cli_output import error, one_line, os_error_message, print_json, tolerant_streams
 from kb.errors import EntryNotFound, KBError
+
+
+class BadQuery(KBError):
+    """A search filter that names nothing the KB has."""
 
 
 class Exit(IntEnum):
@@ -21,7 +26,7 @@ class Exit(IntEnum):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line and exit 2, like every other usage error
-        self.exit(Exit.USAGE, f"patternkb: error: {message} (see `patternkb {self._verb()}--help`)\n")
+        self.exit(Exit.USAGE, f"patternkb: error: {one_line(message)} (see `patternkb {self._verb()}--help`)\n")
 
     def _verb(self) -> str:
         parts = self.prog.split()
@@ -85,7 +90,9 @@ def _index_options(p: argparse.ArgumentParser) -> None:
 
 
 def _search_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", help='words, "phrases", -word, section: kind: lang: crate: symbol: tag: guide:')
+    p.add_argument("query", help='words, "phrases", -word, section: kind: lang: crate: symbol: tag: guide: '
+                   "(the words may be several arguments; -word excludes a word, and a query of "
+                   "exclusions alone lists every entry but those, in guide order)")
     _kb_options(p)
     p.add_argument("--limit", type=_whole_number(1, None, "--limit"), default=10, metavar="N",
                    help="hits to print (default 10)")
@@ -127,22 +134,62 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run one command; every error the user can act on is one line on stderr and exit 1 (bad
+    input, a folder that cannot be written) or 2 (usage)."""
+    tolerant_streams()
+    argv = sys.argv[1:] if argv is None else list(argv)
     # Only the parser of the verb given (bare `patternkb` opens the window); any other first
     # word gets them all, for --help and for the error that lists them.
-    parser = build_parser((argv[0] if argv[0] in VERBS else None) if argv else "gui")
-    args = parser.parse_args(argv)
+    head = 1 if argv[:1] == ["--traceback"] else 0
+    verb = argv[head] if len(argv) > head and argv[head] in VERBS else None
+    parser = build_parser(verb if argv else "gui")
+    if verb == "search":
+        argv = [*argv[:head + 1], *_search_words_last(argv[head + 1:], parser)]
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed
+        return exc.code if isinstance(exc.code, int) else Exit.USAGE
     try:
         return int(_run(args))
     except KBError as exc:
         if args.traceback:
             raise
-        print(f"patternkb: error: {exc}", file=sys.stderr)
+        error(str(exc))
         return Exit.PROBLEM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return Exit.OK
+    except OSError as exc:  # a read-only folder, a full disk, a file where a folder must be
+        if args.traceback:
+            raise
+        error(os_error_message(exc))
+        return Exit.PROBLEM
+
+
+def _search_words_last(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`search`'s arguments with every word of the query joined into one, after `--`: argparse
+    would take `-mutex` for an option, and `search arc mutex` for two queries."""
+    search = parser._subparsers._group_actions[0].choices["search"]  # noqa: SLF001 (argparse has no public way)
+    takes_value = [o for a in search._actions if a.nargs != 0 for o in a.option_strings]  # noqa: SLF001
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif not arg.startswith("--"):
+            words.append(arg)  # a word, "-word" or "-"
+        else:
+            options.append(arg)
+            # An option that takes a value (or a prefix argparse expands to one) keeps the next
+            # argument, even one that starts with "-".
+            if "=" not in arg and any(o.startswith(arg) for o in takes_value):
+                options.extend([value for value in [next(rest, None)] if value is not None])
+    if "-h" in words:  # the one short option
+        words.remove("-h")
+        options.append("-h")
+    return options + (["--", " ".join(words)] if words else [])
 
 
 def _run(args: argparse.Namespace) -> Exit:
@@ -164,8 +211,6 @@ def _build(args: argparse.Namespace) -> Exit:
     started = time.perf_counter()
     kb = build_kb(guides, pattern_level=args.pattern_level, encoding=args.encoding)
     elapsed = time.perf_counter() - started
-    for warning in kb.manifest.warnings:
-        print(warning, file=sys.stderr)
     c = kb.manifest.counts
     summary = (f"{c.sections} sections, {c.patterns} patterns, {c.code_blocks} code blocks, "
                f"{c.snippets} snippets, {c.checklist_items} checklist items, "
@@ -173,9 +218,10 @@ def _build(args: argparse.Namespace) -> Exit:
     if args.check:
         stale = stale_files(kb, out)
         if stale:
-            print(f"patternkb: {out} is stale ({', '.join(stale)} differ); run `patternkb build`", file=sys.stderr)
+            error(f"{out} is stale ({', '.join(stale)} differ); run `patternkb build`")
             return Exit.PROBLEM
         print(f"{out} is up to date: {summary}")
+        _print_warnings(kb.manifest.warnings)
         return Exit.OK
     write_kb(kb, out)
     print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
@@ -183,9 +229,19 @@ def _build(args: argparse.Namespace) -> Exit:
         from index.engine import PatternIndex
 
         engine = PatternIndex.open(out, args.index_dir)
-        print(engine.ensure() or f"index at {args.index_dir} is current")
-        engine.close()
+        try:
+            print(engine.ensure() or f"index at {args.index_dir} is current")
+        finally:
+            engine.close()
+    _print_warnings(kb.manifest.warnings)
     return Exit.OK
+
+
+def _print_warnings(warnings: list) -> None:
+    # Only once the command has succeeded: a failed command's stderr is its one error line (the
+    # KB's manifest keeps the warnings either way).
+    for warning in warnings:
+        print(one_line(str(warning)), file=sys.stderr)
 
 
 def _schema(args: argparse.Namespace) -> Exit:
@@ -197,16 +253,37 @@ def _schema(args: argparse.Namespace) -> Exit:
     if args.check:
         stale = [n for n, data in files.items() if not (out / n).is_file() or (out / n).read_bytes() != data]
         if stale:
-            print(f"patternkb: schema in {out} is stale ({', '.join(stale)}); run `patternkb schema`",
-                  file=sys.stderr)
+            error(f"schema in {out} is stale ({', '.join(stale)}); run `patternkb schema`")
             return Exit.PROBLEM
         print(f"{out} is up to date")
         return Exit.OK
+    _refuse_foreign_schema_folder(out, set(files))
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        (out / name).write_bytes(data)
+        # Each file whole or not at all: a full disk must not leave a truncated schema.
+        staged = out / f".{name}.tmp"
+        try:
+            staged.write_bytes(data)
+            os.replace(staged, out / name)
+        finally:
+            staged.unlink(missing_ok=True)
     print(f"wrote {len(files)} schema files to {out}")
     return Exit.OK
+
+
+def _refuse_foreign_schema_folder(out: Path, names: set[str]) -> None:
+    """Write only into a new or empty folder, or one that holds nothing but the schema files."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not out.is_dir():
+        raise KBError("is not a folder; refusing to write the schema files over it "
+                      "(choose an empty or new folder)", file=out)
+    ours = names | {f".{n}.tmp" for n in names}
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    if foreign:
+        raise KBError(f"holds files that are not patternkb's schema ({', '.join(foreign[:3])}"
+                      f"{', …' if len(foreign) > 3 else ''}); refusing to write into it "
+                      "(choose an empty or new folder)", file=out)
 
 
 def _entry_json(entry) -> dict:
@@ -218,7 +295,7 @@ def _list(args: argparse.Namespace) -> Exit:
 
     kb = load_kb(args.kb)
     if args.json:
-        print(json.dumps([_entry_json(e) for e in kb.entries], indent=2, ensure_ascii=False))
+        print_json([_entry_json(e) for e in kb.entries])
         return Exit.OK
     width = max((len(e.id) for e in kb.entries), default=0)
     for entry in kb.entries:
@@ -253,12 +330,14 @@ def _progress_bar():
 def _show(args: argparse.Namespace) -> Exit:
     from kb.store import load_kb
 
+    from index.query import excerpt
+
     kb = load_kb(args.kb)
     entry = kb.entry(args.id)
     if entry is None:
         close = [e.id for e in kb.entries if args.id.lower() in e.id][:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `patternkb list` prints every id"
-        raise EntryNotFound(f"no entry {args.id!r} in {args.kb}{hint}")
+        raise EntryNotFound(f"no entry {excerpt(args.id)!r} in {args.kb}{hint}")
     engine = _open_index(args, kb=kb)
     try:
         related = engine.related(entry.id)
@@ -269,7 +348,7 @@ def _show(args: argparse.Namespace) -> Exit:
         data = _entry_json(entry)
         data["related"] = related
         data["checklist" if entry.kind == "pattern" else "illustrated_by"] = checklist
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print_json(data)
         return Exit.OK
     print(f"{entry.title}\n{' › '.join(entry.path)}")
     print(f"{entry.kind} · {entry.id} · {entry.source.file}:{entry.source.line_start}-{entry.source.line_end}")
@@ -304,14 +383,16 @@ def _index(args: argparse.Namespace) -> Exit:
     engine = PatternIndex.open(args.kb, args.index_dir)
     started = time.perf_counter()
     progress = _progress_bar() if sys.stdout.isatty() else None
-    state = engine.status()
-    if state == "current" and not args.rebuild:
-        print(f"index is current at {engine.store.root}")
-        return Exit.OK
-    if state.startswith("corrupt"):
-        print(f"patternkb: index at {engine.store.root} was {state}; rebuilding", file=sys.stderr)
-    count = engine.rebuild(progress)
-    engine.close()
+    try:
+        state = engine.status()
+        if state == "current" and not args.rebuild:
+            print(f"index is current at {engine.store.root}")
+            return Exit.OK
+        count = engine.rebuild(progress)
+    finally:
+        engine.close()
+    if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
+        print(f"patternkb: index at {engine.store.root} was {state}; rebuilt it", file=sys.stderr)
     print(f"indexed {count} documents ({len(engine.kb.entries)} entries) in "
           f"{time.perf_counter() - started:.2f} s at {engine.store.root}")
     return Exit.OK
@@ -328,26 +409,29 @@ def _terminal_fragment(fragment: str, color: bool) -> str:
 
 
 def _search(args: argparse.Namespace) -> Exit:
+    from index.query import excerpt, parse
+
     engine = _open_index(args, quiet=args.json)
     try:
         result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order,
                                fragments=args.limit)
+        unknown = [] if result.hits else _unknown_filter_values(engine, args.query)
     finally:
         engine.close()
+    if unknown:
+        raise BadQuery("; ".join(unknown))
     if args.json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print_json(result.to_json())
         return Exit.OK
     color = sys.stdout.isatty()
     if result.corrected:
         print(f"did you mean: {result.corrected}")
     if not result.hits:
-        from index.query import parse
-
         if parse(args.query).empty:
-            print(f"nothing to search for in {args.query!r}: type words, an identifier, \"a phrase\" "
-                  "or a filter such as kind:snippet")
+            print(f"nothing to search for in {excerpt(args.query)!r}: type words, an identifier, "
+                  "\"a phrase\" or a filter such as kind:snippet")
         else:
-            print(f"no results for {args.query!r}" + ("" if result.corrected else
+            print(f"no results for {excerpt(args.query)!r}" + ("" if result.corrected else
                   "; try fewer words, or `patternkb list` to browse"))
         return Exit.OK
     for n, hit in enumerate(result.hits, 1):
@@ -360,9 +444,24 @@ def _search(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
+def _unknown_filter_values(engine, query: str) -> list[str]:
+    """For a search that found nothing: each filter value that alone matches nothing, with what
+    the KB has instead (the engine decides what matches, so this agrees with the search)."""
+    from index.query import filter_text, filter_values, parse, unknown_value_message
+
+    messages, known = [], None
+    for fieldname, values in parse(query).filters.items():
+        for value in dict.fromkeys(values):
+            alone = filter_text(fieldname, value)
+            if alone is None or engine.search(alone, limit=1, fragments=0).total:
+                continue
+            known = known or filter_values(engine.kb)
+            messages.append(unknown_value_message(fieldname, value, known[fieldname]))
+    return messages
+
+
 def _check(args: argparse.Namespace) -> Exit:
     """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
-    from index.documents import documents
     from index.engine import PatternIndex
     from kb.store import load_kb
 
@@ -375,28 +474,39 @@ def _check(args: argparse.Namespace) -> Exit:
                 problems.append(f"{entry.source.file}:{entry.source.line_start}: {entry.id} links to "
                                 f"missing entry {target}")
     engine = PatternIndex(kb, args.index_dir)
-    state = engine.status()
-    if state != "current":
-        problems.append(f"index at {engine.store.root} is {state} (run `patternkb index`)")
-    else:
-        meta, related = engine.meta(), engine.links().get("related", {})
-        for source, links in related.items():
-            for link in links:
-                if link["id"] not in ids or source not in ids:
-                    problems.append(f"index: related link {source} -> {link['id']} dangles")
-        if meta.get("documents") != sum(1 for _ in documents(kb)):
-            problems.append("index: document count differs from the KB")
-        thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
-        if thin:
-            problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
-    engine.close()
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    try:
+        problems += _index_problems(engine, kb, ids)
+    finally:
+        engine.close()
     if problems:
-        print(f"patternkb: check found {len(problems)} problem(s)", file=sys.stderr)
+        # The report on stdout, one problem a line; stderr gets the one error line.
+        for problem in problems:
+            print(one_line(problem))
+        more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+        error(f"check found {len(problems)} problem(s): {problems[0]}{more}")
         return Exit.PROBLEM
     print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {engine.store.root}")
     return Exit.OK
+
+
+def _index_problems(engine, kb, ids: set[str]) -> list[str]:
+    from index.documents import documents
+
+    state = engine.status()
+    if state != "current":
+        return [f"index at {engine.store.root} is {state} (run `patternkb index`)"]
+    problems = []
+    meta, related = engine.meta(), engine.links().get("related", {})
+    for source, links in related.items():
+        for link in links:
+            if link["id"] not in ids or source not in ids:
+                problems.append(f"index: related link {source} -> {link['id']} dangles")
+    if meta.get("documents") != sum(1 for _ in documents(kb)):
+        problems.append("index: document count differs from the KB")
+    thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
+    if thin:
+        problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
+    return problems
 
 
 def _gui(args: argparse.Namespace) -> Exit:

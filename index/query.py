@@ -1,6 +1,7 @@
 """The search box's syntax: words, "quoted phrases", -excluded words and field:value filters.
 
-Parsing never fails: whatever a user types becomes some (possibly empty) query.
+Parsing never fails: whatever a user types becomes some (possibly empty) query. A query of
+exclusions alone (`-mutex`) means every entry except those, in guide order.
 """
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.models import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -69,8 +74,16 @@ def parse(text: str) -> ParsedQuery:
         if not name_key and value.endswith(":") and value[:-1].lower() in FILTER_FIELDS:
             continue  # "section:" with nothing after it yet
         if name_key:
-            if value:
+            if not value:
+                continue
+            if not negate:
                 query.filters.setdefault(FILTER_FIELDS[name_key], []).append(value)
+            elif FILTER_FIELDS[name_key] == "kind" and value.lower() in KINDS:
+                # Kinds are a fixed set: "not this kind" is "one of the others".
+                others = [k for k in KINDS if k != value.lower()]
+                query.filters.setdefault("kind", []).extend(others)
+            else:
+                query.excluded.append(value)  # -crate:tokio: without the entries that mention it
             continue
         if not value or value in _BOOLEAN or not any(ch.isalnum() for ch in value):
             continue
@@ -81,6 +94,53 @@ def parse(text: str) -> ParsedQuery:
         else:
             query.words.append(value)
     query.words = query.words[:MAX_WORDS]
+    if query.excluded and query.empty:
+        # Exclusions alone: start from every entry (every kind), so the search subtracts from
+        # all of them rather than from nothing.
+        query.filters["kind"] = list(KINDS)
     query.last_is_prefix = bool(query.words) and bool(raw) and not raw[-1].isspace() \
         and raw.rstrip().endswith(query.words[-1])
     return query
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """What a message quotes of a query a user typed: one line, at most `limit` characters."""
+    line = " ".join(clean(text[: limit * 4]).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def filter_values(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """What each filter field can name in `kb`, as a user would type it."""
+    from kb.models import Pattern
+
+    patterns = [e for e in kb.entries if isinstance(e, Pattern)]
+    languages = {b.language for p in patterns for b in p.code} | {s.language for p in patterns for s in p.snippets}
+    return {
+        "kind": list(KINDS),
+        "section": [s.id for s in kb.sections],
+        "guide": [g.id for g in kb.manifest.guides],
+        "language": sorted(lang for lang in languages if lang),
+        "crates": sorted({c for e in kb.entries for c in e.crates}),
+        "symbols": sorted({s for e in kb.entries for s in e.symbols}),
+        "tags": sorted({t for e in kb.entries for t in e.tags}),
+    }
+
+
+_FIELD_NAMES = {canonical: name for name, canonical in reversed(FILTER_FIELDS.items())}
+
+
+def filter_text(fieldname: str, value: str) -> str | None:
+    """The query text of the filter `fieldname`:`value` alone (None if the syntax cannot say it)."""
+    if '"' in value:
+        return None
+    name = _FIELD_NAMES[fieldname]
+    return f'{name}:"{value}"' if any(ch.isspace() for ch in value) else f"{name}:{value}"
+
+
+def unknown_value_message(fieldname: str, value: str, known: list[str], shown: int = 12) -> str:
+    """One line: the filter value matches nothing, and what the KB has instead."""
+    name = _FIELD_NAMES[fieldname]
+    if not known:
+        return f"{name}:{excerpt(value, 40)} matches nothing: this KB has no {name} values"
+    listed = ", ".join(known[:shown]) + (f", … ({len(known)} in all)" if len(known) > shown else "")
+    return f"{name}:{excerpt(value, 40)} matches nothing; {name} is one of {listed}"

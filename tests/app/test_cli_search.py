@@ -1,5 +1,6 @@
 """`patternkb index`, `search`, `check` and `show --json` with an index, as a user runs them."""
 
+import hashlib
 import json
 
 import pytest
@@ -74,19 +75,27 @@ def test_check_passes_then_finds_a_stale_index(capsys, index_dir, tmp_path, mdbo
     assert status == 0 and out.startswith("ok: 102 entries")
     other_kb = tmp_path / "kb"
     assert main(["build", str(mdbook_dir), "--out", str(other_kb)]) == 0
-    status, _, err = run(capsys, "check", "--kb", str(other_kb), "--index-dir", index_dir)
-    assert status == 1 and "is stale" in err
+    capsys.readouterr()
+    status, out, err = run(capsys, "check", "--kb", str(other_kb), "--index-dir", index_dir)
+    assert status == 1 and "is stale" in out  # the report
+    assert err.startswith("patternkb: error: check found 1 problem(s): index at ") and err.count("\n") == 1
 
 
 def test_check_reports_dangling_links(capsys, index_dir, tmp_path, mdbook_dir):
     kb_dir = tmp_path / "kb"
     assert main(["build", str(mdbook_dir), "--out", str(kb_dir)]) == 0
-    entries = json.loads((kb_dir / "entries.json").read_text())
+    # Edit the live generation as a hand would, checksum included, so only the link is wrong.
+    live = kb_dir / (kb_dir / "CURRENT").read_text().strip()
+    entries = json.loads((live / "entries.json").read_text())
     entries[0]["links"].append("nowhere/at-all")
-    (kb_dir / "entries.json").write_text(json.dumps(entries))
-    assert main(["index", "--kb", str(kb_dir), "--index-dir", index_dir]) == 0
+    data = (json.dumps(entries, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    (live / "entries.json").write_bytes(data)
+    manifest = json.loads((live / "manifest.json").read_text())
+    manifest["sha256"]["entries"] = hashlib.sha256(data).hexdigest()
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
     status, _, err = run(capsys, "check", "--kb", str(kb_dir), "--index-dir", index_dir)
-    assert status == 1 and "links to missing entry nowhere/at-all" in err
+    assert status == 1 and "links to missing entry nowhere/at-all" in err and err.count("\n") == 1
 
 
 def test_check_on_a_broken_kb(capsys, tmp_path, index_dir):
