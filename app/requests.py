@@ -127,11 +127,17 @@ def _patternkb(url: str, rest: str) -> WindowRequest:
     if parts.netloc == "search" and parts.path in ("", "/"):
         values = parse_qs(parts.query, keep_blank_values=True).get("q")
         if values is None:
-            raise ValueError(f"{url}: a search URL needs a query: patternkb://search?q=WORDS")
+            raise ValueError(f"{_shown(url)}: a search URL needs a query: patternkb://search?q=WORDS")
         return WindowRequest(query=values[0].strip())
     if parts.netloc == "entry":
         entry_id = unquote(parts.path.strip("/"))
         if not entry_id or parts.query:
-            raise ValueError(f"{url}: an entry URL is patternkb://entry/ID, with the entry's id")
+            raise ValueError(f"{_shown(url)}: an entry URL is patternkb://entry/ID, with the entry's id")
         return WindowRequest(open_id=entry_id)
-    raise ValueError(f"{url}: not a patternkb URL: use patternkb://search?q=WORDS or patternkb://entry/ID")
+    raise ValueError(f"{_shown(url)}: not a patternkb URL: use patternkb://search?q=WORDS or patternkb://entry/ID")
+
+
+def _shown(url: str, limit: int = 80) -> str:
+    """`url` as an error message names it: on one line, and cut when long."""
+    url = url.replace("\n", " ").replace("\r", " ")
+    return url if len(url) <= limit else url[:limit - 1] + "…"

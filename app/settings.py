@@ -6,16 +6,22 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: QLockFile instead
+    fcntl = None  # type: ignore[assignment]
 
 from PySide6.QtCore import QByteArray, QLockFile, QSettings
 
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 20
-LOCK_TIMEOUT_MS = 5000  # a change takes about a millisecond: only a hung process holds it longer
+LOCK_TIMEOUT_MS = 5000  # a change takes milliseconds: only a hung process holds it longer
 
 
 class Memory:
@@ -34,21 +40,12 @@ class Memory:
     def _merging(self) -> Iterator[None]:
         """Hold the lock with the latest saved settings read in; what changes inside is saved
         before the lock is released."""
-        Path(self._lock_path).parent.mkdir(parents=True, exist_ok=True)
-        lock = QLockFile(self._lock_path)
-        locked = lock.tryLock(LOCK_TIMEOUT_MS)
-        if not locked:  # better a change saved without the lock than one lost
-            log.warning("settings: %s is held by another process (error %s); saving without it",
-                        self._lock_path, lock.error())
-        try:
+        with _locked(self._lock_path):
             self.qsettings.sync()  # reads what other processes saved
             yield
             before = _mtime_ns(self.qsettings.fileName())
             self.qsettings.sync()
             _advance_mtime(self.qsettings.fileName(), before)
-        finally:
-            if locked:
-                lock.unlock()
 
     def _change(self, key: str, change: Callable[[list[str]], list[str]]) -> None:
         with self._merging():
@@ -147,6 +144,51 @@ def _lock_path(settings: QSettings) -> str:
     if os.name != "nt" or settings.format() != QSettings.Format.NativeFormat:  # a file
         return name + ".merge-lock"
     return str(Path(tempfile.gettempdir()) / f"patternkb-settings-{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock")
+
+
+@contextmanager
+def _locked(path: str) -> Iterator[None]:
+    """Hold the lock file at `path`, waiting LOCK_TIMEOUT_MS at most: better a change saved
+    without it than one lost. An flock where there is one: the kernel drops it with a process
+    that dies, and taking it writes nothing (QLockFile syncs its file to disk, a few ms each)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        lock = QLockFile(path)
+        held = lock.tryLock(LOCK_TIMEOUT_MS)
+        if not held:
+            log.warning("settings: %s is held by another process; saving without it", path)
+        try:
+            yield
+        finally:
+            if held:
+                lock.unlock()
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        log.warning("settings: cannot lock %s (%s); saving without the lock", path, exc)
+        yield
+        return
+    try:
+        if not _flock(fd):
+            log.warning("settings: %s is held by another process; saving without it", path)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _flock(fd: int) -> bool:
+    deadline = time.monotonic() + LOCK_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(pause)  # the holder needs a few ms: no wake-up from the kernel to wait on
+            pause = min(pause * 2, 0.02)
 
 
 def _mtime_ns(path: str) -> int | None:
