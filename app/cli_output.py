@@ -1,4 +1,5 @@
-"""How the command line prints: one line for every error, and output that never fails to encode."""
+"""How the command line ends: its exit statuses, one line for every error, and output that
+never fails to encode."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import os
 import re
 import sys
+from enum import IntEnum
 
 # Lone surrogates are what os.fsdecode and sys.argv make of bytes that are not UTF-8
 # (surrogateescape): no UTF-8 encoder accepts them.
@@ -15,6 +17,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters would break the one line (newline, carriage return) or drive the terminal.
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
 _WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+class Exit(IntEnum):
+    OK = 0
+    PROBLEM = 1  # bad input, a stale KB or index, an entry that is not there, a folder not writable
+    USAGE = 2
 
 
 def tolerant_streams() -> None:

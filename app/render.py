@@ -88,17 +88,27 @@ def highlight_code(code: str, language: str, theme: Theme, *, line_numbers: bool
 
 def mark_terms(fragment_html: str, terms: tuple[str, ...], theme: Theme) -> str:
     """Mark, case-insensitively, the words of the text (never inside tags) that start with a
-    term: a word still being typed ("mute") and plurals ("objects") match, as in the search."""
+    term: a word still being typed ("mute") and plurals ("objects") match, as in the search.
+
+    Only text is marked, never a tag or a character reference: each text node is matched as
+    the reader sees it (`&quot;` is one character, not the word "quot") and escaped again."""
     words = sorted({t for t in terms if len(t) >= 3 and re.fullmatch(r"[\w]+", t)}, key=len, reverse=True)
     if not words:
         return fragment_html
     pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)
     out = []
     for part in _TAG_SPLIT.split(fragment_html):
-        if part.startswith("<"):
-            out.append(part)
-        else:
-            out.append(pattern.sub(lambda m: f'<span style="background-color:{theme.mark}">{m.group(0)}</span>', part))
+        text = html.unescape(part) if not part.startswith("<") else ""
+        if not pattern.search(text):
+            out.append(part)  # a tag, or text with nothing to mark: as it was
+            continue
+        pieces, at = [], 0
+        for match in pattern.finditer(text):
+            pieces.append(html.escape(text[at:match.start()], quote=False))
+            pieces.append(f'<span style="background-color:{theme.mark}">{html.escape(match.group(0), quote=False)}</span>')
+            at = match.end()
+        pieces.append(html.escape(text[at:], quote=False))
+        out.append("".join(pieces))
     return "".join(out)
 
 

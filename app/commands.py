@@ -1,0 +1,331 @@
+"""The command line's verbs but `gui`: each calls the functions the window calls, and prints."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from app.cli_output import Exit, error, one_line, print_json
+from kb.errors import EntryNotFound, KBError
+
+
+class BadQuery(KBError):
+    """A search filter that names nothing the KB has."""
+
+
+def _build(args: argparse.Namespace) -> Exit:
+    from kb.build import build_kb
+    from kb.paths import BUNDLED_GUIDE, BUNDLED_KB
+    from kb.store import stale_files, write_kb
+
+    guides = args.guides or [BUNDLED_GUIDE]
+    out: Path = args.out or BUNDLED_KB
+    started = time.perf_counter()
+    kb = build_kb(guides, pattern_level=args.pattern_level, encoding=args.encoding)
+    elapsed = time.perf_counter() - started
+    c = kb.manifest.counts
+    summary = (f"{c.sections} sections, {c.patterns} patterns, {c.code_blocks} code blocks, "
+               f"{c.snippets} snippets, {c.checklist_items} checklist items, "
+               f"{c.repaired_runs} mojibake runs repaired, {len(kb.manifest.warnings)} warnings")
+    if args.check:
+        stale = stale_files(kb, out)
+        if stale:
+            error(f"{out} is stale ({', '.join(stale)} differ); run `patternkb build`")
+            return Exit.PROBLEM
+        print(f"{out} is up to date: {summary}")
+        _print_warnings(kb.manifest.warnings)
+        return Exit.OK
+    write_kb(kb, out)
+    print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
+    if args.index_dir is not None:
+        from index.engine import PatternIndex
+
+        engine = PatternIndex.open(out, args.index_dir)
+        try:
+            print(engine.ensure() or f"index at {args.index_dir} is current")
+        finally:
+            engine.close()
+    _print_warnings(kb.manifest.warnings)
+    return Exit.OK
+
+
+def _print_warnings(warnings: list) -> None:
+    # Only once the command has succeeded: a failed command's stderr is its one error line (the
+    # KB's manifest keeps the warnings either way).
+    for warning in warnings:
+        print(one_line(str(warning)), file=sys.stderr)
+
+
+def _schema(args: argparse.Namespace) -> Exit:
+    from kb.paths import SCHEMA_DIR
+    from kb.schema import schema_files
+
+    out: Path = args.out or SCHEMA_DIR
+    files = schema_files()
+    if args.check:
+        stale = [n for n, data in files.items() if not (out / n).is_file() or (out / n).read_bytes() != data]
+        if stale:
+            error(f"schema in {out} is stale ({', '.join(stale)}); run `patternkb schema`")
+            return Exit.PROBLEM
+        print(f"{out} is up to date")
+        return Exit.OK
+    _refuse_foreign_schema_folder(out, set(files))
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        # Each file whole or not at all: a full disk must not leave a truncated schema.
+        staged = out / f".{name}.tmp"
+        try:
+            staged.write_bytes(data)
+            os.replace(staged, out / name)
+        finally:
+            staged.unlink(missing_ok=True)
+    print(f"wrote {len(files)} schema files to {out}")
+    return Exit.OK
+
+
+def _refuse_foreign_schema_folder(out: Path, names: set[str]) -> None:
+    """Write only into a new or empty folder, or one that holds nothing but the schema files."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not out.is_dir():
+        raise KBError("is not a folder; refusing to write the schema files over it "
+                      "(choose an empty or new folder)", file=out)
+    ours = names | {f".{n}.tmp" for n in names}
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    if foreign:
+        raise KBError(f"holds files that are not patternkb's schema ({', '.join(foreign[:3])}"
+                      f"{', …' if len(foreign) > 3 else ''}); refusing to write into it "
+                      "(choose an empty or new folder)", file=out)
+
+
+def _entry_json(entry) -> dict:
+    return entry.model_dump(mode="json")
+
+
+def _list(args: argparse.Namespace) -> Exit:
+    from kb.store import load_kb
+
+    kb = load_kb(args.kb)
+    if args.json:
+        print_json([_entry_json(e) for e in kb.entries])
+        return Exit.OK
+    width = max((len(e.id) for e in kb.entries), default=0)
+    for entry in kb.entries:
+        print(f"{entry.id:<{width}}  {entry.kind:<9}  {entry.title}")
+    return Exit.OK
+
+
+def _open_index(args: argparse.Namespace, *, quiet: bool = False, kb=None):
+    from index.engine import PatternIndex
+
+    # Without a KB in hand, the KB loads (and validates) only if the index must be rebuilt:
+    # searching a current index needs only the index.
+    engine = PatternIndex(kb, args.index_dir) if kb is not None else PatternIndex(kb_dir=args.kb, root=args.index_dir)
+    done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
+    if done:
+        print(f"patternkb: {done}", file=sys.stderr)
+    return engine
+
+
+def _progress_bar():
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _show(args: argparse.Namespace) -> Exit:
+    from kb.store import load_kb
+
+    from index.query import excerpt
+
+    kb = load_kb(args.kb)
+    entry = kb.entry(args.id)
+    if entry is None:
+        close = [e.id for e in kb.entries if args.id.lower() in e.id][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `patternkb list` prints every id"
+        raise EntryNotFound(f"no entry {excerpt(args.id)!r} in {args.kb}{hint}")
+    engine = _open_index(args, kb=kb)
+    try:
+        related = engine.related(entry.id)
+        checklist = engine.checklist_for(entry.id) if entry.kind == "pattern" else engine.illustrated_by(entry.id)
+    finally:
+        engine.close()
+    if args.json:
+        data = _entry_json(entry)
+        data["related"] = related
+        data["checklist" if entry.kind == "pattern" else "illustrated_by"] = checklist
+        print_json(data)
+        return Exit.OK
+    print(f"{entry.title}\n{' › '.join(entry.path)}")
+    print(f"{entry.kind} · {entry.id} · {entry.source.file}:{entry.source.line_start}-{entry.source.line_end}")
+    print(f"tags: {', '.join(entry.tags)}")
+    if entry.symbols:
+        print(f"symbols: {', '.join(entry.symbols)}")
+    if entry.crates:
+        print(f"crates: {', '.join(entry.crates)}")
+    if entry.kind == "pattern":
+        if entry.summary:
+            print(f"\n{entry.summary}")
+        for snippet in entry.snippets:
+            print(f"\n── {snippet.title} ({snippet.language}, line {snippet.line_start})")
+            print(snippet.code.rstrip("\n"))
+    else:
+        print(f"\n{entry.list} › {entry.group}: {entry.text}")
+    titles = {e.id: e.title for e in kb.entries}
+    if related:
+        print("\nrelated:")
+        for link in related:
+            print(f"  {link['title']}  ({link['reason']})  {link['id']}")
+    if checklist:
+        print("\nchecklist:" if entry.kind == "pattern" else "\nillustrated by:")
+        for item in checklist:
+            print(f"  {titles.get(item, item)}  {item}")
+    return Exit.OK
+
+
+def _index(args: argparse.Namespace) -> Exit:
+    from index.engine import PatternIndex
+
+    engine = PatternIndex.open(args.kb, args.index_dir)
+    started = time.perf_counter()
+    progress = _progress_bar() if sys.stdout.isatty() else None
+    try:
+        state = engine.status()
+        if state == "current" and not args.rebuild:
+            print(f"index is current at {engine.store.root}")
+            return Exit.OK
+        count = engine.rebuild(progress)
+    finally:
+        engine.close()
+    if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
+        print(f"patternkb: index at {engine.store.root} was {state}; rebuilt it", file=sys.stderr)
+    print(f"indexed {count} documents ({len(engine.kb.entries)} entries) in "
+          f"{time.perf_counter() - started:.2f} s at {engine.store.root}")
+    return Exit.OK
+
+
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _terminal_fragment(fragment: str, color: bool) -> str:
+    import html as html_module
+
+    marked = fragment.replace("<b>", _BOLD if color else "[").replace("</b>", _RESET if color else "]")
+    return html_module.unescape(marked)
+
+
+def _search(args: argparse.Namespace) -> Exit:
+    from index.query import excerpt, parse
+
+    engine = _open_index(args, quiet=args.json)
+    try:
+        result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order,
+                               fragments=args.limit)
+        unknown = [] if result.hits else _unknown_filter_values(engine, args.query)
+    finally:
+        engine.close()
+    if unknown:
+        raise BadQuery("; ".join(unknown))
+    if args.json:
+        print_json(result.to_json())
+        return Exit.OK
+    color = sys.stdout.isatty()
+    if result.corrected:
+        print(f"did you mean: {result.corrected}")
+    if not result.hits:
+        if parse(args.query).empty:
+            print(f"nothing to search for in {excerpt(args.query)!r}: type words, an identifier, "
+                  "\"a phrase\" or a filter such as kind:snippet")
+        else:
+            print(f"no results for {excerpt(args.query)!r}" + ("" if result.corrected else
+                  "; try fewer words, or `patternkb list` to browse"))
+        return Exit.OK
+    for n, hit in enumerate(result.hits, 1):
+        title = f"{_BOLD}{hit.title}{_RESET}" if color else hit.title
+        print(f"{n:>2}. {title}  [{hit.kind}]  {hit.path}")
+        print(f"    {hit.id}")
+        print(f"    {_terminal_fragment(hit.fragment, color)}")
+    shown = len(result.hits)
+    print(f"{shown} of {result.total} hits in {result.elapsed_ms:.1f} ms")
+    return Exit.OK
+
+
+def _unknown_filter_values(engine, query: str) -> list[str]:
+    """For a search that found nothing: each filter value that alone matches nothing, with what
+    the KB has instead (the engine decides what matches, so this agrees with the search)."""
+    from index.query import filter_text, filter_values, parse, unknown_value_message
+
+    messages, known = [], None
+    for fieldname, values in parse(query).filters.items():
+        for value in dict.fromkeys(values):
+            alone = filter_text(fieldname, value)
+            if alone is None or engine.search(alone, limit=1, fragments=0).total:
+                continue
+            known = known or filter_values(engine.kb)
+            messages.append(unknown_value_message(fieldname, value, known[fieldname]))
+    return messages
+
+
+def _check(args: argparse.Namespace) -> Exit:
+    """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
+    from index.engine import PatternIndex
+    from kb.store import load_kb
+
+    problems: list[str] = []
+    kb = load_kb(args.kb)  # schema and duplicate ids: raises with file and entry
+    ids = {e.id for e in kb.entries}
+    for entry in kb.entries:
+        for target in getattr(entry, "links", []):
+            if target not in ids:
+                problems.append(f"{entry.source.file}:{entry.source.line_start}: {entry.id} links to "
+                                f"missing entry {target}")
+    engine = PatternIndex(kb, args.index_dir)
+    try:
+        problems += _index_problems(engine, kb, ids)
+    finally:
+        engine.close()
+    if problems:
+        # The report on stdout, one problem a line; stderr gets the one error line.
+        for problem in problems:
+            print(one_line(problem))
+        more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+        error(f"check found {len(problems)} problem(s): {problems[0]}{more}")
+        return Exit.PROBLEM
+    print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {engine.store.root}")
+    return Exit.OK
+
+
+def _index_problems(engine, kb, ids: set[str]) -> list[str]:
+    from index.documents import documents
+
+    state = engine.status()
+    if state != "current":
+        return [f"index at {engine.store.root} is {state} (run `patternkb index`)"]
+    problems = []
+    meta, related = engine.meta(), engine.links().get("related", {})
+    for source, links in related.items():
+        for link in links:
+            if link["id"] not in ids or source not in ids:
+                problems.append(f"index: related link {source} -> {link['id']} dangles")
+    if meta.get("documents") != sum(1 for _ in documents(kb)):
+        problems.append("index: document count differs from the KB")
+    thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
+    if thin:
+        problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
+    return problems
+
+
+def run(verb: str, args: argparse.Namespace) -> Exit:
+    """Run one of the verbs but `gui`; errors propagate to the command line's one boundary."""
+    handlers = {"build": _build, "list": _list, "show": _show, "schema": _schema, "index": _index,
+                "search": _search, "check": _check}
+    return handlers[verb](args)
