@@ -144,26 +144,27 @@ class InstanceServer:
     def listen(self, kb_dir: Path) -> bool:
         """Listen for the window over `kb_dir`; False (and a log line) when another live window
         listens there already (`--new-window`) or the socket cannot be made."""
-        from PySide6.QtNetwork import QAbstractSocket, QLocalServer
+        from PySide6.QtNetwork import QLocalServer
 
         try:
             self.name = server_name(kb_dir)
         except OSError as exc:
             log.warning("%s", exc)
             return False
+        # Asked first, not left to listen() failing: with UserAccessOption, Qt makes the socket
+        # elsewhere and renames it into place, over a live window's socket as over a dead one's.
+        if _answers(self.name):
+            log.info("another window takes the requests on %s: this one does not", self.name)
+            return False
+        if os.path.exists(self.name):
+            log.info("taking over %s, left by a window that has gone", self.name)
+            QLocalServer.removeServer(self.name)
         server = QLocalServer(self._parent)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            if server.serverError() != QAbstractSocket.SocketError.AddressInUseError or _answers(self.name):
-                log.info("not taking requests from other processes: %s: %s", self.name, server.errorString())
-                server.deleteLater()
-                return False
-            log.info("taking over %s, left by a window that has gone", self.name)
-            QLocalServer.removeServer(self.name)
-            if not server.listen(self.name):
-                log.warning("cannot listen on %s: %s", self.name, server.errorString())
-                server.deleteLater()
-                return False
+            log.warning("cannot listen on %s: %s", self.name, server.errorString())
+            server.deleteLater()
+            return False
         server.newConnection.connect(self._on_server_new_connection)
         self.server = server
         return True
