@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 MARKER_DATA = {"patternkb": "kb", "layout": 2}
 STAGING_PREFIX = ".staging-"
 STAGING_MARKER = ".patternkb-staging"
-POINTER_TMP_PREFIX = ".CURRENT.tmp-"
+TMP_PREFIX = ".patternkb-tmp-"
 
 
 def _refuse(path: Path, why: str) -> ForeignFolder:
@@ -73,7 +73,10 @@ def _claim(directory: Path) -> bool:
     Called with the lock held, so two first builds into one new folder agree."""
     if is_ours(directory):
         return False
-    names = {p.name for p in directory.iterdir()}
+    # A writer killed while writing the marker leaves its temporary file, or the marker unfinished:
+    # both are our names, and the folder still counts as empty (or as the flat KB it was).
+    names = {p.name for p in directory.iterdir()
+             if p.name != MARKER and not (p.name.startswith(TMP_PREFIX) and p.is_file())}
     if not names:
         return False
     if _is_flat_kb(names, directory):
@@ -103,7 +106,7 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def _replace_file(directory: Path, name: str, data: bytes) -> None:
     """Replace directory/name by one os.replace of a fsynced temporary file."""
-    tmp = directory / f"{POINTER_TMP_PREFIX}{secrets.token_hex(6)}"
+    tmp = directory / f"{TMP_PREFIX}{secrets.token_hex(6)}"
     try:
         _write_new(tmp, data)
         os.replace(tmp, directory / name)
@@ -139,7 +142,7 @@ def collect(directory: Path, *, keep: set[str] | None) -> list[str]:
         if name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
             if not (entry / STAGING_MARKER).exists() and any(entry.iterdir()):
                 continue  # not ours after all: someone else's folder with a name like ours
-        elif name.startswith(POINTER_TMP_PREFIX) and entry.is_file():
+        elif name.startswith(TMP_PREFIX) and entry.is_file():
             pass
         elif keep is not None and GENERATION.fullmatch(name) and name not in keep:
             pass
