@@ -90,8 +90,12 @@ def _in_other_process(qtbot, code: str, *args: str) -> subprocess.CompletedProce
 def _raw_client(data: bytes) -> socket.socket:
     """A client that sends `data` as is (connecting needs no event loop: the kernel queues it)."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.connect(server_name(BUNDLED_KB))
-    client.sendall(data)
+    try:
+        client.connect(server_name(BUNDLED_KB))
+        client.sendall(data)
+    except OSError:
+        client.close()
+        raise
     return client
 
 
@@ -126,24 +130,20 @@ def test_no_window_no_hand_over(qtbot):
 ])
 def test_invalid_data_is_logged_and_ignored(qtbot, caplog, window, server, data, says):
     before = window.search_box.text()
-    with caplog.at_level(logging.WARNING, logger="app.instance"):
-        client = _raw_client(data)
+    with caplog.at_level(logging.WARNING, logger="app.instance"), _raw_client(data) as client:
         qtbot.waitUntil(lambda: any(says in r.getMessage() for r in caplog.records))
-    client.settimeout(10)
-    assert client.recv(16) == b""  # no "ok": the client knows it was not taken
-    client.close()
+        client.settimeout(10)
+        assert client.recv(16) == b""  # no "ok": the client knows it was not taken
     assert window.search_box.text() == before
     test_a_query_handed_over_runs_in_the_running_window(qtbot, window, server)  # still serving
 
 
 def test_a_client_that_never_finishes_its_line_is_dropped(qtbot, caplog, monkeypatch, window, server):
     monkeypatch.setattr(instance, "READ_TIMEOUT_MS", 100)
-    with caplog.at_level(logging.WARNING, logger="app.instance"):
-        client = _raw_client(b'{"version": 1, "query": "x"')
+    with caplog.at_level(logging.WARNING, logger="app.instance"), _raw_client(b'{"version": 1, "query": "x"') as client:
         qtbot.waitUntil(lambda: any("no complete line" in r.getMessage() for r in caplog.records))
-    client.settimeout(10)
-    assert client.recv(16) == b""
-    client.close()
+        client.settimeout(10)
+        assert client.recv(16) == b""
 
 
 def test_a_socket_left_by_a_crashed_window_is_taken_over(qtbot, window):
