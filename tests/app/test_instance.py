@@ -3,6 +3,7 @@ a local socket (a real QLocalServer in this process, real clients in other proce
 
 from __future__ import annotations
 
+import configparser
 import logging
 import os
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
@@ -180,3 +182,12 @@ def test_a_screenshot_with_an_index_that_cannot_be_made_fails_at_once_saying_why
     assert len(proc.stderr.splitlines()) == 1 and "/dev/null" in proc.stderr, proc.stderr
     assert proc.stderr.startswith("patternkb: error: the search index cannot be used")
     assert not shot.exists()
+
+
+def test_the_desktop_entry_declares_the_url_schemes_it_hands_over():
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # keys are case-sensitive
+    entry.read(Path(__file__).parents[2] / "resources" / "desktop" / "patternkb.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Exec"] == "patternkb %u" and desktop["Type"] == "Application"
+    assert {f"x-scheme-handler/{s}" for s in ("patternkb", "dash", "dash-plugin")} <= set(desktop["MimeType"].split(";"))
