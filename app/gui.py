@@ -31,7 +31,7 @@ SHUTDOWN_WAIT_MS = 5000
 WINDOW_SIZE = (1280, 800)
 
 
-_QUIET = ("propagateSizeHints",)  # the offscreen platform's notes, not problems
+_QUIET = ("propagateSizeHints", "support raise()")  # the offscreen platform's notes, not problems
 
 
 def _on_qt_message(mode: QtMsgType, context, message: str) -> None:
