@@ -3,11 +3,13 @@ generation: foreign folders, non-folders, full disks, size limits, read-only fol
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import resource
 import signal
 import subprocess
+import threading
 
 import pytest
 
@@ -201,3 +203,38 @@ def test_an_index_that_needs_writing_in_a_read_only_folder_fails_at_once(kb_dir,
     proc = cli("search", "mutex", "--kb", str(kb_dir), "--index-dir", str(root), prefix=as_nobody, timeout=30)
     line = _one_line_error(proc)
     assert line.endswith(f"{root}: cannot write the index: Permission denied"), line
+
+
+def _blocked_lock_waiters() -> int:
+    with open("/proc/locks") as fh:
+        return sum("->" in line for line in fh)
+
+
+def test_a_reader_that_locked_a_generation_being_collected_moves_to_the_new_one(kb, tmp_path):
+    """The collector's instant, made long: it holds a generation exclusively, publishes, renames
+    it away; the reader that was waiting for it reads CURRENT again instead of failing."""
+    if not os.path.exists("/proc/locks"):
+        pytest.skip("no /proc/locks to see the reader wait")
+    root = tmp_path / "ix"
+    writer, reader = PatternIndex(kb, root), PatternIndex(kb, root)
+    writer.ensure()
+    old = (root / "CURRENT").read_text()
+    collector = os.open(root / old / READER_LOCK, os.O_RDONLY)
+    fcntl.flock(collector, fcntl.LOCK_EX)
+    waiting_before = _blocked_lock_waiters()
+    found = []
+    thread = threading.Thread(target=lambda: found.append(reader.search("mutex")))
+    thread.start()
+    for _ in range(2000):  # bounded: until the reader waits on the lock
+        if _blocked_lock_waiters() > waiting_before or not thread.is_alive():
+            break
+        thread.join(0.005)
+    assert thread.is_alive(), "the reader did not wait for the generation's lock"
+    writer.rebuild()  # publishes; the collector skips the generation we hold
+    os.rename(root / old, root / ".trash-by-test")
+    os.close(collector)
+    thread.join(30)
+    assert found and found[0].hits
+    assert reader._thread_searcher().generation == (root / "CURRENT").read_text() != old
+    reader.close()
+    writer.close()

@@ -59,13 +59,13 @@ def test_searches_racing_rebuilds_never_fail(kb_dir, tmp_path):
     stop = tmp_path / "stop"
     loops = start_search_loops(2, kb_dir, root, stop, minimum=20)
     try:
-        for _ in range(3):
+        for _ in range(5):  # with the collector of old, 2 to 4 of ~2,000 searches failed
             done = subprocess.run(rebuild_command(kb_dir, root), capture_output=True, text=True, timeout=120)
             assert done.returncode == 0, done.stderr
     finally:
         stop.touch()
     searches, failed, lines = finish_search_loops(loops)
-    assert searches >= 40 and failed == 0, lines[:5]
+    assert searches >= 60 and failed == 0, lines[:5]
     # the searchers let go of every old generation: the next writer removes them all
     assert cli("index", "--rebuild", "--kb", str(kb_dir), "--index-dir", str(root)).returncode == 0
     assert leftovers(root) == []
