@@ -7,7 +7,7 @@ import gc
 import sys
 from pathlib import Path
 
-from app.cli_output import Exit, error, one_line, os_error_message, tolerant_streams
+from app.cli_output import Exit, end_notes, error, one_line, os_error_message, tolerant_streams
 from kb.errors import KBError
 
 
@@ -133,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     if verb == "search":
         argv = [*argv[:head + 1], *_search_words_last(argv[head + 1:], parser)]
     args = parser.parse_args(argv)  # a usage error: one line, and SystemExit(2)
+    status = Exit.PROBLEM
     try:
-        return int(_run(args))
+        status = int(_run(args))
+        return status
     except KBError as exc:
         if args.traceback:
             raise
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         error(os_error_message(exc))
         return Exit.PROBLEM
+    finally:
+        end_notes(show=status == Exit.OK)
 
 
 def _search_words_last(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:

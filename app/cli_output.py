@@ -47,6 +47,22 @@ def error(message: str) -> None:
     print(f"patternkb: error: {one_line(message)}", file=sys.stderr)
 
 
+# What a command says on stderr besides its result (a guide's warnings, an index built on first
+# use), held until it ends: a command that fails prints its one error line and nothing else.
+_notes: list[str] = []
+
+
+def note(line: str) -> None:
+    _notes.append(one_line(line))
+
+
+def end_notes(*, show: bool) -> None:
+    lines = _notes[:]
+    _notes.clear()
+    for line in lines if show else ():
+        print(line, file=sys.stderr)
+
+
 def os_error_message(exc: OSError) -> str:
     """`path: reason` for an OSError, as the rest of the project words its errors; a full disk or
     a read-only file system says it could not write."""
@@ -72,5 +88,4 @@ def print_json(data) -> None:
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=True)
     print(text)
     if replaced:
-        print(f"patternkb: note: {replaced} undecodable character(s) replaced with U+FFFD in the JSON",
-              file=sys.stderr)
+        note(f"patternkb: note: {replaced} undecodable character(s) replaced with U+FFFD in the JSON")

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.cli_output import Exit, error, one_line, print_json
+from app.cli_output import Exit, error, note, one_line, print_json
 from kb.errors import EntryNotFound, KBError
 
 
@@ -36,7 +36,7 @@ def _build(args: argparse.Namespace) -> Exit:
             error(f"{out} is stale ({', '.join(stale)} differ); run `patternkb build`")
             return Exit.PROBLEM
         print(f"{out} is up to date: {summary}")
-        _print_warnings(kb.manifest.warnings)
+        _warnings(kb.manifest.warnings)
         return Exit.OK
     write_kb(kb, out)
     print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
@@ -48,15 +48,14 @@ def _build(args: argparse.Namespace) -> Exit:
             print(engine.ensure() or f"index at {args.index_dir} is current")
         finally:
             engine.close()
-    _print_warnings(kb.manifest.warnings)
+    _warnings(kb.manifest.warnings)
     return Exit.OK
 
 
-def _print_warnings(warnings: list) -> None:
-    # Only once the command has succeeded: a failed command's stderr is its one error line (the
-    # KB's manifest keeps the warnings either way).
+def _warnings(warnings: list) -> None:
+    # Shown only if the command succeeds (see note); the KB's manifest keeps them either way.
     for warning in warnings:
-        print(one_line(str(warning)), file=sys.stderr)
+        note(str(warning))
 
 
 def _schema(args: argparse.Namespace) -> Exit:
@@ -124,9 +123,13 @@ def _open_index(args: argparse.Namespace, *, quiet: bool = False, kb=None):
     # Without a KB in hand, the KB loads (and validates) only if the index must be rebuilt:
     # searching a current index needs only the index.
     engine = PatternIndex(kb, args.index_dir) if kb is not None else PatternIndex(kb_dir=args.kb, root=args.index_dir)
-    done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
+    try:
+        done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
+    except BaseException:
+        engine.close()
+        raise
     if done:
-        print(f"patternkb: {done}", file=sys.stderr)
+        note(f"patternkb: {done}")
     return engine
 
 
@@ -207,7 +210,7 @@ def _index(args: argparse.Namespace) -> Exit:
     finally:
         engine.close()
     if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
-        print(f"patternkb: index at {engine.store.root} was {state}; rebuilt it", file=sys.stderr)
+        note(f"patternkb: index at {engine.store.root} was {state}; rebuilt it")
     print(f"indexed {count} documents ({len(engine.kb.entries)} entries) in "
           f"{time.perf_counter() - started:.2f} s at {engine.store.root}")
     return Exit.OK
@@ -262,14 +265,18 @@ def _search(args: argparse.Namespace) -> Exit:
 def _unknown_filter_values(engine, query: str) -> list[str]:
     """For a search that found nothing: each filter value that alone matches nothing, with what
     the KB has instead (the engine decides what matches, so this agrees with the search)."""
-    from index.query import filter_text, filter_values, parse, unknown_value_message
+    from index.query import KINDS, filter_text, filter_values, parse, unknown_value_message
 
     messages, known = [], None
     for fieldname, values in parse(query).filters.items():
         for value in dict.fromkeys(values):
-            alone = filter_text(fieldname, value)
-            if alone is None or engine.search(alone, limit=1, fragments=0).total:
-                continue
+            if fieldname == "kind":  # a fixed set: a KB with no checklist has no unknown kind
+                if value.lower() in KINDS:
+                    continue
+            else:
+                alone = filter_text(fieldname, value)
+                if alone is None or engine.search(alone, limit=1, fragments=0).total:
+                    continue
             known = known or filter_values(engine.kb)
             messages.append(unknown_value_message(fieldname, value, known[fieldname]))
     return messages
