@@ -28,7 +28,7 @@ bytecode: $(STAMP)
 # install command when one is missing), build the KB if it is missing, then open the window.
 run: $(STAMP) bytecode
 	@$(BIN)/python -m app.platform_check
-	@test -f resources/kb/manifest.json || $(BIN)/patternkb build
+	@test -f resources/kb/CURRENT || $(BIN)/patternkb build
 	$(BIN)/patternkb gui
 
 # Install with test extras and run the whole suite headless.
