@@ -161,9 +161,19 @@ def test_a_failed_build_prints_only_its_error(capsys, tmp_path, mdbook_dir):
     assert status == 1 and one_error_line(err) and "warning" not in err
 
 
-def test_an_error_naming_a_control_character_stays_one_line(capsys, ix):
+def test_an_error_naming_a_control_character_stays_one_line(capsys, ix, tmp_path):
     status, _, err = run(capsys, "show", "no\nsuch\rentry\x1b[2J", "--index-dir", ix)
     assert status == 1 and one_error_line(err) and "\x1b" not in err
+    status, _, err = run(capsys, "list", "--kb", str(tmp_path / "a\nb\x1b[2J"))
+    assert status == 1 and one_error_line(err) and "a\\x0ab\\x1b[2J" in err
+
+
+def test_a_failed_search_prints_only_its_error_not_what_it_did_first(capsys, tmp_path):
+    """The index is built on first use (a note on stderr when the search succeeds)."""
+    status, _, err = run(capsys, "search", "kind:bogus", "--index-dir", str(tmp_path / "ix"))
+    assert status == 1 and one_error_line(err) and "kind:bogus" in err
+    status, _, err = run(capsys, "search", "mutex", "--index-dir", str(tmp_path / "ix2"))
+    assert status == 0 and err.startswith("patternkb: index was missing")
 
 
 @pytest.fixture
