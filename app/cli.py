@@ -89,9 +89,14 @@ def _search_options(p: argparse.ArgumentParser) -> None:
 
 
 def _gui_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", nargs="?", metavar="QUERY_OR_URL",
+                   help="a search, or a URL an editor sends: patternkb://search?q=…, patternkb://entry/ID, "
+                        "dash-plugin://keys=…&query=…, dash://…")
     _kb_options(p)
     p.add_argument("--query", help="start with this search")
     p.add_argument("--open", metavar="ID", help="start with this entry open")
+    p.add_argument("--new-window", action="store_true",
+                   help="open a window of its own, even when one is open already on this KB")
     p.add_argument("--screenshot", type=Path, metavar="FILE.png",
                    help="save a screenshot once results and entry are painted, then exit")
 
@@ -128,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     # Only the parser of the verb given (bare `patternkb` opens the window); any other first
     # word gets them all, for --help and for the error that lists them.
     head = 1 if argv[:1] == ["--traceback"] else 0
+    if len(argv) > head and argv[head] not in VERBS and not argv[head].startswith("-"):
+        argv.insert(head, "gui")  # `patternkb QUERY_OR_URL`, as editors and desktop files call it
     verb = argv[head] if len(argv) > head and argv[head] in VERBS else None
     parser = build_parser(verb if argv else "gui")
     if verb == "search":
@@ -203,14 +210,34 @@ def _gui(args: argparse.Namespace) -> Exit:
 
 
 def _start_gui(args: argparse.Namespace) -> Exit:
+    from app.requests import WindowRequest, parse_target
+
+    try:  # a URL an editor sends, or Zeal's "keys:query", in the argument or in --query
+        asked = parse_target(args.target or args.query or "")
+    except ValueError as exc:
+        error(str(exc))
+        return Exit.USAGE
+    request = WindowRequest(query=asked.query, open_id=args.open or asked.open_id, keys=asked.keys)
+    if not args.new_window and args.screenshot is None:
+        from app.instance import hand_over
+
+        if hand_over(request, args.kb):  # the window open on this KB runs it: nothing to start
+            return Exit.OK
+    from app.platform_check import window_problem
+
+    problem = window_problem()
+    if problem:
+        error(problem)
+        return Exit.USAGE
     from app import first_search
 
-    # Forked here, before Qt is imported: see app/first_search.py.
-    first = first_search.start(args.kb, args.index_dir, args.query) if args.query and not args.open else None
+    # Forked here, before Qt is imported: see app/first_search.py. Keys wait for the KB's guides.
+    wants_first = request.query and not request.open_id and not request.keys
+    first = first_search.start(args.kb, args.index_dir, request.query) if wants_first else None
     from app.gui import run
 
-    return Exit(run(args.kb, args.index_dir, query=args.query, open_id=args.open, screenshot=args.screenshot,
-                    first_search=first))
+    return Exit(run(args.kb, args.index_dir, query=request.query or None, open_id=request.open_id,
+                    screenshot=args.screenshot, first_search=first, new_window=True, keys=request.keys))
 
 
 if __name__ == "__main__":

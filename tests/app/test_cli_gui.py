@@ -1,0 +1,92 @@
+"""The `gui` verb as editors and desktop files call it: `patternkb QUERY_OR_URL` hands the request
+to the window already open on the KB; no display and bad URLs are one line and exit 2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+
+from app.instance import InstanceServer
+from app.settings import Memory
+from app.window import MainWindow
+from kb.paths import BUNDLED_KB
+
+PATTERNKB = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+ENTRY = "api-design-patterns/newtype-pattern"
+
+
+@pytest.fixture(autouse=True)
+def runtime_dir(monkeypatch):
+    folder = tempfile.mkdtemp(prefix="pkb-")  # short: a socket path has ~100 bytes at most
+    monkeypatch.setenv("XDG_RUNTIME_DIR", folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def serving_window(qtbot, bundled_index, tmp_path):
+    win = MainWindow(lambda: bundled_index, Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(win)
+    win.show()
+    win.start_index()
+    qtbot.waitUntil(lambda: win.kb is not None, timeout=30_000)
+    server = InstanceServer(win.handle_request, win)
+    assert server.listen(BUNDLED_KB)
+    yield win
+    server.close()
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def _command(qtbot, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`patternkb ARGS` in another process while this one's event loop serves the window."""
+    proc = subprocess.Popen([*PATTERNKB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env or dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    try:
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
+    finally:
+        proc.kill()
+    out, err = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize(("target", "typed"), [
+    ("arc mutex", "arc mutex"),
+    ("patternkb://search?q=arc%20mutex", "arc mutex"),
+    ("dash-plugin://keys=rust&query=arc%20mutex", "arc mutex"),  # "rust" names no guide: dropped
+])
+def test_a_bare_target_is_handed_to_the_open_window(qtbot, serving_window, target, typed):
+    done = _command(qtbot, target)
+    assert (done.returncode, done.stderr) == (0, "")
+    qtbot.waitUntil(lambda: serving_window.search_box.text() == typed)
+
+
+def test_gui_query_as_zeal_sends_it_is_handed_over_with_its_guide(qtbot, serving_window):
+    guide = serving_window.kb.manifest.guides[0].id
+    done = _command(qtbot, "gui", "--query", f"{guide}:spawn")
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: serving_window.search_box.text() == f"guide:{guide} spawn")
+
+
+def test_an_entry_url_opens_the_entry_in_the_open_window(qtbot, serving_window):
+    done = _command(qtbot, f"patternkb://entry/{ENTRY}")
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: serving_window.current_id == ENTRY)
+
+
+def test_a_malformed_url_is_a_usage_error_of_one_line(qtbot):
+    done = _command(qtbot, "patternkb://nowhere")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("patternkb: error: patternkb://nowhere")
+
+
+def test_no_display_is_one_line_naming_offscreen_and_exit_2(qtbot):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = _command(qtbot, "arc", "--new-window", env=env)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "QT_QPA_PLATFORM=offscreen" in done.stderr
