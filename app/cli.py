@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     # word gets them all, for --help and for the error that lists them.
     head = 1 if argv[:1] == ["--traceback"] else 0
     if len(argv) > head and argv[head] not in VERBS and not argv[head].startswith("-"):
+        _refuse_misspelt_verb(argv[head:])
         argv.insert(head, "gui")  # `patternkb QUERY_OR_URL`, as editors and desktop files call it
     verb = argv[head] if len(argv) > head and argv[head] in VERBS else None
     parser = build_parser(verb if argv else "gui")
@@ -160,6 +161,19 @@ def main(argv: list[str] | None = None) -> int:
         return Exit.PROBLEM
     finally:
         end_notes(show=status == Exit.OK)
+
+
+def _refuse_misspelt_verb(words: list[str]) -> None:
+    """`patternkb serch x` is a verb mistyped, not a query for the window: a usage error (exit 2)
+    when the first word is a letter or two away from a verb (but not a verb with more after it,
+    as "builder" is). `patternkb gui serch` searches it."""
+    import difflib
+
+    close = difflib.get_close_matches(words[0], VERBS, n=1, cutoff=0.75)
+    if close and not words[0].lower().startswith(close[0]):  # "builder", "lists": queries
+        sys.stderr.write(f"patternkb: error: {one_line(words[0])!r} is not a verb: did you mean `{close[0]}`? "
+                         f"(to search for it, `patternkb gui {one_line(words[0])}`)\n")
+        raise SystemExit(Exit.USAGE)
 
 
 def _search_words_last(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -219,9 +233,9 @@ def _start_gui(args: argparse.Namespace) -> Exit:
         return Exit.USAGE
     request = WindowRequest(query=asked.query, open_id=args.open or asked.open_id, keys=asked.keys)
     if not args.new_window and args.screenshot is None:
-        from app.instance import hand_over
+        from app.instance import hand_over_or_claim
 
-        if hand_over(request, args.kb):  # the window open on this KB runs it: nothing to start
+        if hand_over_or_claim(request, args.kb):  # the window open on this KB runs it
             return Exit.OK
     from app.platform_check import window_problem
 

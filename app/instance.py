@@ -10,6 +10,10 @@ Modelled on Zeal's `ApplicationSingleton` and qutebrowser's `misc/ipc.py`:
   `ok` and then acts on it. A line that does not come within READ_TIMEOUT_MS, is too long or is
   not a valid request is logged and dropped, and the window carries on.
 - A socket file left by a window that crashed (nothing answers on it) is removed and taken over.
+- Two commands started at the same moment must not both open a window: the one that will open
+  it first claims the KB's socket name (an flock on `<socket>.lock`, held for the life of the
+  process and released by the kernel if it dies); the other waits for that window to listen and
+  hands over to it.
 
 The client half needs no Qt on Linux and macOS (a plain Unix socket, which is what QLocalServer
 listens on there): the command line can hand over before it imports Qt or forks its first search
@@ -24,6 +28,7 @@ import os
 import socket
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -39,6 +44,8 @@ log = logging.getLogger(__name__)
 
 HANDOVER_TIMEOUT_MS = 2000  # per step (connect, send, answer): a window that takes longer is hung
 READ_TIMEOUT_MS = 2000  # a client has this long to send its whole line
+STARTING_WAIT_S = 15.0  # how long a second command waits for a window that is still starting
+_claims: dict[str, int] = {}  # socket name -> descriptor of the lock this process holds on it
 ACK = b"ok\n"
 
 
@@ -94,6 +101,44 @@ def hand_over(request: WindowRequest, kb_dir: Path, timeout_ms: int = HANDOVER_T
             log.debug("hand-over to %s: %s", name, exc)
             return False
     return answer == ACK
+
+
+def claim(kb_dir: Path) -> bool:
+    """Make this process the one whose window takes the requests for `kb_dir`: True when it
+    is (or already was), False while another process is (a window open, or starting)."""
+    if os.name == "nt":
+        return True  # a second pipe server fails to listen instead
+    import fcntl
+
+    try:
+        name = server_name(kb_dir)
+        if name in _claims:
+            return True
+        fd = os.open(f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        log.warning("cannot claim the window for %s: %s", kb_dir, exc)
+        return True  # no shared window then, but a window all the same
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _claims[name] = fd  # kept open: the lock lasts as long as this process
+    return True
+
+
+def hand_over_or_claim(request: WindowRequest, kb_dir: Path, wait_s: float = STARTING_WAIT_S) -> bool:
+    """True when the window on `kb_dir` took `request`; False when this process is to open the
+    window (it has claimed it, or the one that claimed it never answered within `wait_s`)."""
+    deadline = time.monotonic() + wait_s
+    while not hand_over(request, kb_dir):
+        if claim(kb_dir):
+            return False
+        if time.monotonic() > deadline:
+            log.warning("the window claimed for %s does not answer: opening another", kb_dir)
+            return False
+        time.sleep(0.05)  # a window is starting: it listens once its first frame is painted
+    return True
 
 
 def _hand_over_qt(name: str, line: bytes, timeout_ms: int) -> bool:
@@ -153,7 +198,7 @@ class InstanceServer:
             return False
         # Asked first, not left to listen() failing: with UserAccessOption, Qt makes the socket
         # elsewhere and renames it into place, over a live window's socket as over a dead one's.
-        if _answers(self.name):
+        if not claim(kb_dir) or _answers(self.name):
             log.info("another window takes the requests on %s: this one does not", self.name)
             return False
         if os.path.exists(self.name):

@@ -72,6 +72,24 @@ def _platforms(env: Mapping[str, str]) -> list[str]:
     return ["xcb"]
 
 
+def installed_platforms() -> set[str] | None:
+    """The platform plugins the installed PySide6 ships ("xcb", "offscreen", ...), or None when
+    Qt may find others (QT_PLUGIN_PATH, QT_QPA_PLATFORM_PLUGIN_PATH) or PySide6 is not found."""
+    import importlib.util  # here: only the check on Linux pays for it
+
+    if os.environ.get("QT_PLUGIN_PATH") or os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH"):
+        return None
+    spec = importlib.util.find_spec("PySide6")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(spec.submodule_search_locations[0], "Qt", "plugins", "platforms")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    return {name[4:].split(".", 1)[0] for name in names if name.startswith("libq")}
+
+
 def _missing(table: tuple[tuple[str, str, str], ...], find_library: Callable[[str], bool]) -> list[tuple[str, str, str]]:
     return [row for row in table if not find_library(row[0])]
 
@@ -98,6 +116,11 @@ def window_problem(env: Mapping[str, str] | None = None, find_library: Callable[
     missing = _missing(GUI_LIBRARIES, find_library)
     if missing:
         return _install_line(missing, "Qt")
+    known = installed_platforms()
+    unknown = [p for p in _platforms(env) if known is not None and p not in known]
+    if unknown and len(unknown) == len(_platforms(env)):  # Qt would abort: it tries each in turn
+        return (f"QT_QPA_PLATFORM names no platform Qt has here ({', '.join(unknown)}); "
+                f"it has {', '.join(sorted(known or ()))}")
     wanted = [] if env.get("QT_QPA_PLATFORM", "").strip() else ["DISPLAY", "WAYLAND_DISPLAY"]
     for platform in _platforms(env):
         if platform.startswith("wayland"):

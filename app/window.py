@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
         """Run `work` once the window's first frame is painted (at once if it is). Background
         jobs started earlier would take turns on the interpreter with that paint and delay it."""
         if self._after_first_frame is None:
-            QTimer.singleShot(0, work)
+            QTimer.singleShot(0, self, work)  # with the window as context: dropped if it is gone
         else:
             self._after_first_frame.append(work)
 
@@ -582,7 +582,7 @@ class MainWindow(QMainWindow):
         # The central widget is painted first, its children after it in the same pass: a timer
         # set now fires once the pass is done, and one set by that timer after any timer a
         # child set during the pass (the startup benchmark's, for one).
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._on_first_frame_painted))
+        QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._on_first_frame_painted))
 
     @Slot(int)
     def _on_search_box_moved(self, step: int) -> None:

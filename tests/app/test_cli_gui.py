@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
@@ -90,3 +91,27 @@ def test_no_display_is_one_line_naming_offscreen_and_exit_2(qtbot):
     done = _command(qtbot, "arc", "--new-window", env=env)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "QT_QPA_PLATFORM=offscreen" in done.stderr
+
+
+def test_two_commands_started_together_open_one_window(runtime_dir):
+    """The second waits for the first's window to listen and hands over: one window, not two."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=runtime_dir)
+    starts = [subprocess.Popen([*PATTERNKB, "gui", word], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env) for word in ("arc", "mutex")]
+    try:
+        # One of them hands over and exits 0; the other is the window and keeps running.
+        deadline_s = 120  # a safety net only: each step waits on a real event
+        done = None
+        for _ in range(deadline_s * 20):
+            done = next((p for p in starts if p.poll() is not None), None)
+            if done is not None:
+                break
+            time.sleep(0.05)  # two processes to watch: no single wait() covers both
+        assert done is not None, "neither command handed over"
+        assert done.returncode == 0, done.communicate()[1]
+        window = next(p for p in starts if p is not done)
+        assert window.poll() is None, window.communicate()[1]
+    finally:
+        for p in starts:
+            p.kill()
+            p.communicate()

@@ -138,3 +138,10 @@ def test_the_table_covers_what_the_installed_qt_links():
     needed = {name for lib in [plugin, qpa, *gui] if lib.is_file() for name in _needed(lib)}
     known = {row[0] for row in XCB_LIBRARIES + GUI_LIBRARIES}
     assert sorted(n for n in needed if not _RUNTIME.match(n) and n not in known) == []
+
+
+def test_a_platform_qt_does_not_have_is_named_with_those_it_has():
+    line = window_problem(env={"QT_QPA_PLATFORM": "bogus"}, find_library=finder(), system="linux")
+    assert line is not None and line.startswith("QT_QPA_PLATFORM names no platform Qt has here (bogus); it has ")
+    assert "offscreen" in line and "xcb" in line
+    assert window_problem(env={"QT_QPA_PLATFORM": "bogus;offscreen"}, find_library=finder(), system="linux") is None

@@ -95,9 +95,10 @@ def test_usage_errors_exit_2(capsys):
         main(["build", "--pattern-level", "9"])
     assert info.value.code == 2
     assert "heading level" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as info:
-        main(["frobnicate"])
+    with pytest.raises(SystemExit) as info:  # any other first word is a query for the window
+        main(["serch", "mutex"])
     assert info.value.code == 2
+    assert "did you mean `search`" in capsys.readouterr().err
 
 
 def test_traceback_flag_shows_the_rest(tmp_path):
