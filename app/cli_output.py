@@ -87,5 +87,10 @@ def print_json(data) -> None:
     if encoding != "utf8":  # JSON's own escapes, since the terminal's would not be JSON
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=True)
     print(text)
-    if replaced:
-        note(f"patternkb: note: {replaced} undecodable character(s) replaced with U+FFFD in the JSON")
+    note_undecodable(replaced, "replaced with U+FFFD in the JSON")
+
+
+def note_undecodable(count: int, what: str) -> None:
+    """Say on stderr (when the command succeeds) that `count` undecodable characters were `what`."""
+    if count:
+        note(f"patternkb: note: {count} undecodable character(s) {what}")

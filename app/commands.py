@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from app.cli_output import Exit, error, note, one_line, print_json
+from app.cli_output import Exit, error, note, note_undecodable, one_line, print_json, valid_text
 from kb.errors import EntryNotFound, KBError
 
 
@@ -71,29 +74,58 @@ def _schema(args: argparse.Namespace) -> Exit:
             return Exit.PROBLEM
         print(f"{out} is up to date")
         return Exit.OK
-    _refuse_foreign_schema_folder(out, set(files))
+    _refuse_foreign_schema_folder(out, files)
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        # Each file whole or not at all: a full disk must not leave a truncated schema.
-        staged = out / f".{name}.tmp"
+        # Each file whole or not at all: a full disk must not leave a truncated schema. The
+        # temporary file is new (O_EXCL): a symlink planted in the folder is never written through.
+        fd, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
         try:
-            staged.write_bytes(data)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), 0o644)  # mkstemp's 0600 would make the schema private
+                fh.write(data)
             os.replace(staged, out / name)
         finally:
-            staged.unlink(missing_ok=True)
+            Path(staged).unlink(missing_ok=True)
     print(f"wrote {len(files)} schema files to {out}")
     return Exit.OK
 
 
-def _refuse_foreign_schema_folder(out: Path, names: set[str]) -> None:
-    """Write only into a new or empty folder, or one that holds nothing but the schema files."""
+_SCHEMA_TMP = re.compile(r"\.(?P<name>.+\.schema\.json)\.(?:[A-Za-z0-9_]{8}\.)?tmp")
+
+
+def _is_our_schema(path: Path, data: bytes) -> bool:
+    """Whether `path` is a schema file patternkb wrote (of this version or an earlier one): a
+    JSON object with the title, type and top-level parts of the one it would write now."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        existing = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    ours = json.loads(data)
+    parts = ("$schema", "$defs", "items", "properties")
+    return (isinstance(existing, dict) and existing.get("title") == ours.get("title")
+            and existing.get("type") == ours.get("type")
+            and {k for k in parts if k in existing} == {k for k in parts if k in ours})
+
+
+def _refuse_foreign_schema_folder(out: Path, files: dict[str, bytes]) -> None:
+    """Write only into a new or empty folder, or one that holds nothing but schema files
+    patternkb wrote (and the temporary files of a write that was killed)."""
     if not (out.exists() or out.is_symlink()):
         return
     if not out.is_dir():
         raise KBError("is not a folder; refusing to write the schema files over it "
                       "(choose an empty or new folder)", file=out)
-    ours = names | {f".{n}.tmp" for n in names}
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    foreign = []
+    for path in sorted(out.iterdir()):
+        temp = _SCHEMA_TMP.fullmatch(path.name)
+        if path.name in files:
+            if not _is_our_schema(path, files[path.name]):
+                foreign.append(path.name)
+        elif not (temp and temp["name"] in files and path.is_file() and not path.is_symlink()):
+            foreign.append(path.name)
     if foreign:
         raise KBError(f"holds files that are not patternkb's schema ({', '.join(foreign[:3])}"
                       f"{', …' if len(foreign) > 3 else ''}); refusing to write into it "
@@ -241,6 +273,8 @@ def _search(args: argparse.Namespace) -> Exit:
     if args.json:
         print_json(result.to_json())
         return Exit.OK
+    # The search reads words only: a byte that is not UTF-8 (a surrogate escape) is left out.
+    note_undecodable(valid_text(args.query)[1], "in the query ignored")
     color = sys.stdout.isatty()
     if result.corrected:
         print(f"did you mean: {result.corrected}")

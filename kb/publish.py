@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.errors import ForeignFolder, StoreError
-from kb.files import FILES, GENERATION, MARKER, POINTER
+from kb.files import ENTRIES, FILES, GENERATION, MANIFEST, MARKER, POINTER, SECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,32 @@ def is_ours(directory: Path) -> bool:
 
 
 def _is_flat_kb(names: set[str], directory: Path) -> bool:
-    """The layout of earlier versions: the three files alone, as regular files."""
-    return names == set(FILES) and all((directory / n).is_file() and not (directory / n).is_symlink()
-                                       for n in names)
+    """The layout of earlier versions: the three files alone, as regular files, and their
+    content a KB's (see `_holds_old_kb`)."""
+    return names == set(FILES) and _holds_old_kb(directory)
+
+
+# What every manifest patternkb ever wrote holds (schema version 1 on): enough to tell it from a
+# user's own manifest.json, without validating against this version's models.
+_MANIFEST_KEYS = {"schema_version", "builder_version", "guides", "counts"}
+
+
+def _holds_old_kb(directory: Path) -> bool:
+    """Whether `directory` holds a KB patternkb wrote, of any schema version: the three files
+    as regular files, the manifest an object with a manifest's keys, the other two arrays."""
+    parsed = {}
+    for name in FILES:
+        path = directory / name
+        try:
+            if path.is_symlink() or not path.is_file():
+                return False
+            parsed[name] = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return False
+    manifest = parsed[MANIFEST]
+    return (isinstance(manifest, dict) and _MANIFEST_KEYS <= manifest.keys()
+            and isinstance(manifest["schema_version"], int)
+            and all(isinstance(parsed[n], list) for n in (SECTIONS, ENTRIES)))
 
 
 def target_of(out: Path) -> Path:
@@ -159,7 +182,7 @@ def collect(directory: Path, *, keep: set[str] | None) -> list[str]:
 
 def _collect_old_swaps(directory: Path) -> None:
     """Earlier versions staged beside the KB (`.NAME.new-*`, `.NAME.old-*`) and left such folders
-    behind when killed. Remove those that hold nothing but KB files."""
+    behind when killed. Remove those that hold a whole KB patternkb wrote, and nothing else."""
     pattern = re.compile(rf"\.{re.escape(directory.name)}\.(?:new|old)-[a-z0-9_]{{8}}")
     try:
         siblings = list(directory.parent.iterdir())
@@ -167,7 +190,11 @@ def _collect_old_swaps(directory: Path) -> None:
         return
     for entry in siblings:
         if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
-            if {p.name for p in entry.iterdir()} <= set(FILES):
+            try:
+                ours = _is_flat_kb({p.name for p in entry.iterdir()}, entry)
+            except OSError:
+                continue
+            if ours:
                 shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -97,6 +97,14 @@ def test_json_is_valid_utf8_with_an_undecodable_byte(capsys, ix):
     assert err == "patternkb: note: 1 undecodable character(s) replaced with U+FFFD in the JSON\n"
 
 
+def test_a_plain_search_says_an_undecodable_byte_was_ignored(ix):
+    env = dict(os.environ, LC_ALL="C")
+    done = subprocess.run([PATTERNKB, b"search", b"\xff", b"--index-dir", ix.encode()], env=env,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith(b"nothing to search for")
+    assert done.stderr == b"patternkb: note: 1 undecodable character(s) in the query ignored\n"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8:strict", "ascii:strict"])
 def test_a_strict_stdout_never_raises(ix, encoding, tmp_path):
     env = dict(os.environ, PYTHONIOENCODING=encoding, LC_ALL="C")
@@ -132,6 +140,34 @@ def test_schema_out_writes_into_a_new_folder_and_over_its_own_files(capsys, tmp_
     assert run(capsys, "schema", "--out", str(out))[0] == 0  # only its own files there: rewritten
     assert sorted(p.name for p in out.iterdir()) == ["entries.schema.json", "manifest.schema.json",
                                                        "sections.schema.json"]
+    assert run(capsys, "schema", "--out", str(out), "--check")[0] == 0
+
+
+@pytest.mark.parametrize("content", ['{"mine": true}', "not json", "[]", '{"title": "Manifest"}'])
+def test_schema_out_refuses_files_with_a_schema_s_name_that_are_not_ours(capsys, tmp_path, content):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name in ("entries.schema.json", "manifest.schema.json", "sections.schema.json"):
+        (folder / name).write_text(content)
+    status, _, err = run(capsys, "schema", "--out", str(folder))
+    assert status == 1 and one_error_line(err) and str(folder) in err and "not patternkb's schema" in err
+    assert {p.name: p.read_text() for p in folder.iterdir()} == {
+        n: content for n in ("entries.schema.json", "manifest.schema.json", "sections.schema.json")}
+
+
+def test_schema_out_never_writes_through_a_symlink_named_like_its_temporary_file(capsys, tmp_path):
+    out = tmp_path / "schema"
+    assert run(capsys, "schema", "--out", str(out))[0] == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / ".entries.schema.json.tmp").symlink_to(victim)
+    status, _, err = run(capsys, "schema", "--out", str(out))
+    assert status == 1 and one_error_line(err) and ".entries.schema.json.tmp" in err
+    assert victim.read_text() == "precious" and (out / ".entries.schema.json.tmp").is_symlink()
+    (out / ".entries.schema.json.tmp").unlink()
+    (out / ".entries.schema.json.abcd1234.tmp").write_text('{"typ')  # a write that was killed
+    assert run(capsys, "schema", "--out", str(out))[0] == 0
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in out.glob("*.schema.json"))
     assert run(capsys, "schema", "--out", str(out), "--check")[0] == 0
 
 

@@ -92,6 +92,78 @@ def test_an_empty_folder_or_an_index_from_before_the_marker_is_ours(kb, tmp_path
     engine.close()
 
 
+def _lookalike(root, layout):
+    """Folders without our marker that only look like an index from before the marker."""
+    if layout == "photo_in_gen":  # no CURRENT at all
+        (root / "gen-1").mkdir(parents=True)
+        (root / "gen-1" / "photo.txt").write_text("precious")
+    elif layout == "notes_and_current":
+        (root / "gen-2024").mkdir(parents=True)
+        (root / "gen-2024" / "notes.txt").write_text("precious")
+        (root / "CURRENT").write_text("precious")
+    elif layout == "current_names_a_folder_of_notes":
+        (root / "gen-1").mkdir(parents=True)
+        (root / "gen-1" / "notes.txt").write_text("precious")
+        (root / "CURRENT").write_text("gen-1")
+    elif layout == "meta_of_someone_else":
+        (root / "gen-1").mkdir(parents=True)
+        (root / "gen-1" / "meta.json").write_text('{"mine": true}')
+        (root / "CURRENT").write_text("gen-1")
+
+
+def _files(root):
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("layout", ["photo_in_gen", "notes_and_current", "current_names_a_folder_of_notes",
+                                    "meta_of_someone_else"])
+def test_a_folder_that_only_looks_like_an_old_index_is_refused_and_left_alone(kb_dir, tmp_path, layout):
+    root = tmp_path / "lx"
+    _lookalike(root, layout)
+    before = _files(root)
+    line = _one_line_error(cli("search", "mutex", "--kb", str(kb_dir), "--index-dir", str(root)))
+    assert str(root) in line and "not a patternkb index folder" in line
+    assert _files(root) == before
+
+
+def test_an_old_index_with_a_foreign_file_in_a_generation_is_refused(kb, tmp_path):
+    root = tmp_path / "ix"
+    engine = PatternIndex(kb, root)
+    engine.ensure()
+    engine.close()
+    (root / MARKER).unlink()
+    live = (root / "CURRENT").read_text()
+    (root / live / "photo.txt").write_text("precious")
+    with pytest.raises(IndexError_, match="not a patternkb index folder.*photo.txt"):
+        PatternIndex(kb, root).rebuild()
+    assert (root / live / "photo.txt").read_text() == "precious"
+    (root / live / "photo.txt").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "photo.txt").write_text("precious")
+    (root / "gen-7").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(IndexError_, match="not a patternkb index folder.*gen-7"):
+        PatternIndex(kb, root).rebuild()
+    assert (tmp_path / "elsewhere" / "photo.txt").read_text() == "precious"
+    assert (root / "CURRENT").read_text() == live and (root / "gen-7").is_symlink()
+
+
+def test_an_old_index_with_the_generation_of_a_killed_build_is_ours(kb, tmp_path):
+    root = tmp_path / "ix"
+    engine = PatternIndex(kb, root)
+    engine.ensure()
+    engine.close()
+    (root / MARKER).unlink()
+    partial = root / "gen-9"  # what a build killed while Whoosh wrote leaves
+    (partial / "MAIN.tmp").mkdir(parents=True)
+    (partial / "MAIN.tmp" / ("a" * 28 + ".run")).write_bytes(b"postings")
+    (partial / "MAIN_WRITELOCK").touch()
+    (partial / READER_LOCK).touch()
+    engine = PatternIndex(kb, root)
+    engine.rebuild()
+    assert (root / MARKER).is_file() and leftovers(root) == [] and engine.search("mutex").hits
+    engine.close()
+
+
 def test_a_held_generation_outlives_a_publish_and_goes_with_the_next_writer(kb, tmp_path):
     root = tmp_path / "ix"
     writer, reader = PatternIndex(kb, root), PatternIndex(kb, root)

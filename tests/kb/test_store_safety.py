@@ -110,6 +110,65 @@ def test_flat_kb_of_earlier_versions_is_read_then_migrated(tmp_path, small_kbs):
     assert _tree(cluttered) == before
 
 
+def _write_schema_1_flat_kb(folder: Path, kb) -> None:
+    """A KB as the first versions wrote it: the three files in the folder, schema version 1,
+    no checksums in the manifest."""
+    folder.mkdir(parents=True)
+    for name, data in store.serialise(kb).items():
+        if name == files.MANIFEST:
+            manifest = json.loads(data)
+            manifest.update(schema_version=1)
+            manifest.pop("sha256", None)
+            data = json.dumps(manifest).encode()
+        (folder / name).write_bytes(data)
+
+
+def test_a_flat_kb_of_schema_version_1_is_migrated(tmp_path, small_kbs):
+    kbs, guides = small_kbs
+    flat = tmp_path / "flat"
+    _write_schema_1_flat_kb(flat, kbs[0])
+    assert main(["build", str(guides[1]), "--out", str(flat)]) == 0
+    assert store.load_kb(flat).entries == kbs[1].entries
+    assert not any((flat / n).exists() for n in store.FILES)
+
+
+@pytest.mark.parametrize("content", ["user", "manifest_of_another_tool", "entries_not_a_list"])
+def test_three_files_with_a_kb_s_names_are_not_a_kb_of_ours(tmp_path, small_kbs, capsys, content):
+    kbs, guides = small_kbs
+    web = tmp_path / "web"
+    web.mkdir()
+    for name in store.FILES:
+        (web / name).write_text('{"mine":true}\n')
+    if content != "user":
+        serialised = store.serialise(kbs[0])
+        for name in store.FILES:
+            (web / name).write_bytes(serialised[name])
+        if content == "manifest_of_another_tool":
+            (web / files.MANIFEST).write_text('{"schema_version": 1, "name": "site"}')
+        else:
+            (web / files.ENTRIES).write_text('{"entries": []}')
+    before = _tree(web)
+    assert main(["build", str(guides[0]), "--out", str(web)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(web) in err and "did not write" in err
+    assert _tree(web) == before
+
+
+@pytest.mark.parametrize("content", ["partial", "user"])
+def test_a_folder_named_like_an_old_swap_is_left_unless_it_holds_a_kb_of_ours(tmp_path, small_kbs, content):
+    kbs, guides = small_kbs
+    swap = tmp_path / ".kbx.old-abcdefgh"
+    swap.mkdir()
+    if content == "partial":  # a KB's name, not a KB's files
+        (swap / files.ENTRIES).write_text("{}\n")
+    else:
+        for name in store.FILES:
+            (swap / name).write_text('{"mine":true}\n')
+    before = _tree(swap)
+    assert main(["build", str(guides[0]), "--out", str(tmp_path / "kbx")]) == 0
+    assert _tree(swap) == before
+
+
 # --- leftovers and generations ----------------------------------------------------------
 
 
@@ -129,8 +188,7 @@ def test_the_next_writer_collects_only_its_own_leftovers(tmp_path, small_kbs):
     (lookalike / "data").write_text("x")
     (out / "notes.txt").write_text("someone's")  # a name we never use: left alone
     old_swap = tmp_path / ".kb.new-abcd_123"  # what earlier versions left beside the KB
-    old_swap.mkdir()
-    (old_swap / "entries.json").write_text("[]")
+    _write_schema_1_flat_kb(old_swap, kbs[0])
     other = tmp_path / ".kb.old-zzzzzzzz"
     other.mkdir()
     (other / "photo.jpg").write_text("x")
