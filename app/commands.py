@@ -259,13 +259,13 @@ def _terminal_fragment(fragment: str, color: bool) -> str:
 
 
 def _search(args: argparse.Namespace) -> Exit:
-    from index.query import excerpt, parse
+    from index.query import excerpt, parse, unknown_filters
 
     engine = _open_index(args, quiet=args.json)
     try:
         result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order,
                                fragments=args.limit)
-        unknown = [] if result.hits else _unknown_filter_values(engine, args.query)
+        unknown = [] if result.hits else unknown_filters(engine, args.query)
     finally:
         engine.close()
     if unknown:
@@ -294,26 +294,6 @@ def _search(args: argparse.Namespace) -> Exit:
     shown = len(result.hits)
     print(f"{shown} of {result.total} hits in {result.elapsed_ms:.1f} ms")
     return Exit.OK
-
-
-def _unknown_filter_values(engine, query: str) -> list[str]:
-    """For a search that found nothing: each filter value that alone matches nothing, with what
-    the KB has instead (the engine decides what matches, so this agrees with the search)."""
-    from index.query import KINDS, filter_text, filter_values, parse, unknown_value_message
-
-    messages, known = [], None
-    for fieldname, values in parse(query).filters.items():
-        for value in dict.fromkeys(values):
-            if fieldname == "kind":  # a fixed set: a KB with no checklist has no unknown kind
-                if value.lower() in KINDS:
-                    continue
-            else:
-                alone = filter_text(fieldname, value)
-                if alone is None or engine.search(alone, limit=1, fragments=0).total:
-                    continue
-            known = known or filter_values(engine.kb)
-            messages.append(unknown_value_message(fieldname, value, known[fieldname]))
-    return messages
 
 
 def _check(args: argparse.Namespace) -> Exit:

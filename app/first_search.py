@@ -101,7 +101,10 @@ def _search_and_exit(kb_dir: Path, index_dir: Path | None, query: str, fd: int) 
 
         engine = PatternIndex(kb_dir=kb_dir, root=index_dir)
         if engine.status() == "current":  # otherwise the window rebuilds first
-            data = pickle.dumps(engine.search(query, limit=GUI_LIMIT, fragments=GUI_FRAGMENTS))
+            from index.query import explain_empty
+
+            result = engine.search(query, limit=GUI_LIMIT, fragments=GUI_FRAGMENTS)
+            data = pickle.dumps(explain_empty(engine, result, query))
             with os.fdopen(fd, "wb") as pipe:
                 pipe.write(data)
             code = 0

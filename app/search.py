@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
+from index.query import explain_empty
 from index.results import SearchResult
 from kb.errors import KBError, StoreError
 
@@ -48,6 +49,7 @@ class SearchJob(QRunnable):
             result = self.engine.search(self.text, limit=GUI_LIMIT, kind=self.options.kind,
                                         section=self.options.section, order=self.options.order,
                                         fragments=GUI_FRAGMENTS)
+            result = explain_empty(self.engine, result, self.text)
         except Exception as exc:  # reported in the status bar, never a traceback dialog
             log.exception("search %r failed", self.text)
             self.signals.failed.emit(self.generation, str(exc) or exc.__class__.__name__)

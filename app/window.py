@@ -25,6 +25,7 @@ from app.requests import WindowRequest
 from app.roles import Role
 from app.search import IndexJob, SearchController, SearchOptions
 from app.settings import Memory
+from index.query import excerpt
 from index.results import SearchResult
 from kb.slugs import snippet_anchor
 
@@ -503,11 +504,12 @@ class MainWindow(QMainWindow):
         else:
             self.correction.hide()
         if not result.hits:
-            hint = "Try fewer words, another spelling, or browse the guide."
-            recent = ", ".join(self.memory.recent_searches[:5])
+            hint = " ".join(f"{line}." for line in result.unknown_filters) or \
+                "Try fewer words, another spelling, or browse the guide."
+            recent = ", ".join(excerpt(text, 40) for text in self.memory.recent_searches[:5])
             if recent:
                 hint += f" Recent searches: {recent}."
-            self._show_overview(heading=f"No results for “{result.query}”", hint=hint)
+            self._show_overview(heading=f"No results for “{excerpt(result.query)}”", hint=hint)
         else:
             self.results_stack.setCurrentWidget(self.results_view)
             self.tabs.setCurrentIndex(0)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from index.results import SearchResult
     from kb.models import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
@@ -144,3 +145,29 @@ def unknown_value_message(fieldname: str, value: str, known: list[str], shown: i
         return f"{name}:{excerpt(value, 40)} matches nothing: this KB has no {name} values"
     listed = ", ".join(known[:shown]) + (f", … ({len(known)} in all)" if len(known) > shown else "")
     return f"{name}:{excerpt(value, 40)} matches nothing; {name} is one of {listed}"
+
+
+def unknown_filters(engine, query: str) -> list[str]:
+    """For a search that found nothing: a line for each filter value that alone matches nothing,
+    with what the KB has instead. `engine` is the PatternIndex that searched: it decides what
+    matches, so this agrees with the search (and loads the KB only when a value is unknown)."""
+    messages, known = [], None
+    for fieldname, values in parse(query).filters.items():
+        for value in dict.fromkeys(values):
+            if fieldname == "kind":  # a fixed set: a KB with no checklist has no unknown kind
+                if value.lower() in KINDS:
+                    continue
+            else:
+                alone = filter_text(fieldname, value)
+                if alone is None or engine.search(alone, limit=1, fragments=0).total:
+                    continue
+            known = known or filter_values(engine.kb)
+            messages.append(unknown_value_message(fieldname, value, known[fieldname]))
+    return messages
+
+
+def explain_empty(engine, result: SearchResult, query: str) -> SearchResult:
+    """`result`, and when it found nothing, the filter values of `query` that match nothing."""
+    if result.hits:
+        return result
+    return replace(result, unknown_filters=tuple(unknown_filters(engine, query)))

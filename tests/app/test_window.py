@@ -271,6 +271,14 @@ def test_no_hits_shows_suggestions(qtbot, window):
     assert "No results" in window.overview.toPlainText()
 
 
+def test_no_hits_names_the_filter_value_that_matches_nothing_and_cuts_a_long_query(qtbot, window):
+    search(qtbot, window, "kind:bogus arc " + "x" * 5000)
+    text = window.overview.toPlainText()
+    assert "kind:bogus matches nothing; kind is one of pattern, snippet, checklist" in text
+    heading = text.splitlines()[0]
+    assert heading.startswith("No results for") and len(heading) < 100 and heading.endswith("…”")
+
+
 @pytest.mark.slow
 def test_screenshot_command_writes_a_png_that_is_not_blank(tmp_path, bundled_index):
     shot = tmp_path / "shot.png"
