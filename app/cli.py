@@ -226,6 +226,9 @@ def _gui(args: argparse.Namespace) -> Exit:
 def _start_gui(args: argparse.Namespace) -> Exit:
     from app.requests import WindowRequest, parse_target
 
+    if args.target and args.query:
+        error("give the search as QUERY_OR_URL or as --query, not both")
+        return Exit.USAGE
     try:  # a URL an editor sends, or Zeal's "keys:query", in the argument or in --query
         asked = parse_target(args.target or args.query or "")
     except ValueError as exc:

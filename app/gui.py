@@ -94,11 +94,20 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     request = WindowRequest(query=query or "", open_id=open_id, keys=list(keys))
     if screenshot is None and not new_window and hand_over(request, kb_dir):
         return 0
-    app = application()
-    memory = None
-    if screenshot is not None:  # a fresh user's window, whatever this machine remembers
-        settings_dir = tempfile.mkdtemp(prefix="patternkb-shot-")
+    if screenshot is None:
+        return _run_window(kb_dir, index_dir, query, open_id, None, first_search, request)
+    with tempfile.TemporaryDirectory(prefix="patternkb-shot-") as settings_dir:
+        # A fresh user's window, whatever this machine remembers; nothing of it stays behind.
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
+        code = _run_window(kb_dir, index_dir, query, open_id, screenshot, first_search, request, memory)
+        memory.qsettings.sync()  # written before the folder goes, not by a destructor after it
+        return code
+
+
+def _run_window(kb_dir: Path, index_dir: Path | None, query: str | None, open_id: str | None,
+                screenshot: Path | None, first_search: FirstSearch | None, request: WindowRequest,
+                memory: Memory | None = None) -> int:
+    app = application()
     window = open_window(kb_dir, index_dir, memory, first_search=first_search,
                          engine_first=bool(query) and first_search is None,
                          dialogs=screenshot is None)  # a screenshot is taken by a script: no one to click OK
@@ -114,12 +123,12 @@ def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_
     # The search before show(): an answer already there is in the first frame, not the second.
     window.ask(WindowRequest(query=request.query, keys=request.keys))
     window.show()
-    if open_id and not window.ask(WindowRequest(open_id=open_id)):
-        print(f"patternkb: no entry {open_id!r}", file=sys.stderr)
+    if open_id:  # an id the KB lacks shows in the status bar (and fails a screenshot) once it loads
+        window.ask(WindowRequest(open_id=open_id))
     status = {"code": 0}
     server = None
     if screenshot is not None:
-        _schedule_screenshot(app, window, screenshot, bool(query), status)
+        _schedule_screenshot(app, window, screenshot, status, wants_results=bool(query), wants_entry=bool(open_id))
     else:  # after the first frame: listening imports QtNetwork
         server = InstanceServer(window.handle_request, window)
         window.when_painted(lambda: server.listen(kb_dir))
@@ -202,13 +211,16 @@ def _dialog_shown(window: MainWindow) -> str:
     return " ".join(part if part.endswith(".") else part + "." for part in box.text().split("\n\n"))
 
 
-def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, wants_results: bool, status: dict) -> None:
+def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, status: dict, *,
+                         wants_results: bool, wants_entry: bool) -> None:
     started = time.monotonic()
     timer = QTimer(window)
 
     def ready() -> bool:
         if not window.index_ready:
             return False
+        if wants_entry:  # the entry asked for is painted (a missing one is a problem, below)
+            return window.entry_view.page is not None
         if wants_results:
             result = window.last_result
             if result is None:
@@ -221,6 +233,8 @@ def _schedule_screenshot(app: QApplication, window: MainWindow, path: Path, want
         problem = _dialog_shown(window)
         if not problem and window.index_problem and not window.index_ready:  # nothing more will come
             problem = f"the search index cannot be used: {window.index_problem}"
+        if not problem and wants_entry and window.entry_problem:
+            problem = window.entry_problem
         if problem:  # a script is waiting, not a user: say it and stop
             timer.stop()
             print(f"patternkb: error: {problem}", file=sys.stderr)

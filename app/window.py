@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.index_problem: str | None = None  # why the last index job failed, until the next
         self.last_result: SearchResult | None = None
         self.current_id: str | None = None
+        self.entry_problem: str | None = None  # why the last entry asked for could not be opened
         self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
         self._terms: tuple[str, ...] = ()
         self._overview_text = ("", "")  # the overview's heading and hint, shown again on a theme change
@@ -646,8 +647,10 @@ class MainWindow(QMainWindow):
             return True
         entry = self.kb.entry(entry_id)
         if entry is None:
-            self.statusBar().showMessage(f"No entry {entry_id}")
+            self.entry_problem = f"no entry {excerpt(entry_id)!r} in this KB"
+            self.statusBar().showMessage(self.entry_problem[0].upper() + self.entry_problem[1:])
             return False
+        self.entry_problem = None
         if record:
             self.history.visit((entry_id, anchor))
         self.current_id = entry_id
