@@ -21,7 +21,10 @@ from PySide6.QtCore import QByteArray, QLockFile, QSettings
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 20
-LOCK_TIMEOUT_MS = 5000  # a change takes milliseconds: only a hung process holds it longer
+# A change holds the lock for milliseconds, but a window busy saving many of them in a row can
+# keep a waiter out for seconds on a loaded machine (it polls; the holder may take it back at
+# once). Half a minute is far beyond that: only a hung process holds the lock so long.
+LOCK_TIMEOUT_MS = 30_000
 
 
 class Memory:
@@ -148,15 +151,19 @@ def _lock_path(settings: QSettings) -> str:
 
 @contextmanager
 def _locked(path: str) -> Iterator[None]:
-    """Hold the lock file at `path`, waiting LOCK_TIMEOUT_MS at most: better a change saved
-    without it than one lost. An flock where there is one: the kernel drops it with a process
-    that dies, and taking it writes nothing (QLockFile syncs its file to disk, a few ms each)."""
+    """Hold the lock file at `path`, waiting LOCK_TIMEOUT_MS at most. Past that, the holder is
+    hung (a stopped or deadlocked window): the change is saved without the lock, with a warning.
+    That save may lose a change the hung process makes if it ever wakes, but waiting longer would
+    freeze this window with it, and giving up would lose this change for certain. An flock where
+    there is one: the kernel drops it with a process that dies, and taking it writes nothing
+    (QLockFile syncs its file to disk, a few ms each)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if fcntl is None:
         lock = QLockFile(path)
         held = lock.tryLock(LOCK_TIMEOUT_MS)
         if not held:
-            log.warning("settings: %s is held by another process; saving without it", path)
+            log.warning("settings: %s is held by another process for over %g s: saving without it", path,
+                        LOCK_TIMEOUT_MS / 1000)
         try:
             yield
         finally:
@@ -171,7 +178,8 @@ def _locked(path: str) -> Iterator[None]:
         return
     try:
         if not _flock(fd):
-            log.warning("settings: %s is held by another process; saving without it", path)
+            log.warning("settings: %s is held by another process for over %g s: saving without it", path,
+                        LOCK_TIMEOUT_MS / 1000)
         yield
     finally:
         os.close(fd)  # releases the lock

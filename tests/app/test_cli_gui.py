@@ -4,44 +4,19 @@ to the window already open on the KB; no display and bad URLs are one line and e
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
 
-from app.instance import InstanceServer
-from app.settings import Memory
-from app.window import MainWindow
-from kb.paths import BUNDLED_KB
+from tests.app.conftest import PATIENT_CLIENT
 
-PATTERNKB = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+# The command, its hand-over patient (tests/app/conftest.py: this process serves the window).
+PATTERNKB = [sys.executable, "-c", PATIENT_CLIENT + "import sys; from app.cli import main; sys.exit(main())"]
 ENTRY = "api-design-patterns/newtype-pattern"
 
-
-@pytest.fixture(autouse=True)
-def runtime_dir(monkeypatch):
-    folder = tempfile.mkdtemp(prefix="pkb-")  # short: a socket path has ~100 bytes at most
-    monkeypatch.setenv("XDG_RUNTIME_DIR", folder)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def serving_window(qtbot, bundled_index, tmp_path):
-    win = MainWindow(lambda: bundled_index, Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
-    qtbot.addWidget(win)
-    win.show()
-    win.start_index()
-    qtbot.waitUntil(lambda: win.kb is not None, timeout=30_000)
-    server = InstanceServer(win.handle_request, win)
-    assert server.listen(BUNDLED_KB)
-    yield win
-    server.close()
-    QThreadPool.globalInstance().waitForDone(10_000)
+pytestmark = pytest.mark.usefixtures("runtime_dir")
 
 
 def _command(qtbot, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

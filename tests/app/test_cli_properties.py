@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,13 @@ def template(tmp_path_factory):
     return root
 
 
-# Paths relative to a fresh copy of the template (the command runs in it), or absolute.
+# Paths relative to a fresh copy of the template (the command runs in it), or absolute. Nothing
+# outside the copy is named for writing that could be created or replaced: "device" stands for
+# /dev/null (a regression run as root would have replaced the machine's own), and nothing can be
+# made in /proc.
 PATHS = st.sampled_from([
     "kb", "ix", "book", "afile", "afile/child", "theirs", "empty", "new", "missing/deeper/x", "guide\udcff.md",
-    "new\udcff", "-", "-x", "--x", "x" * 300, "/".join(["d"] * 60), "/dev/null", "/proc/x", "",
+    "new\udcff", "-", "-x", "--x", "x" * 300, "/".join(["d"] * 60), "device", "/proc/x", "",
     " spaced name", "new\nline",
 ])
 ODD_TEXT = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=()), max_size=40)
@@ -106,6 +110,17 @@ def command(draw) -> tuple[list[str], list[str]]:
     return argv, [index_dir[1]]
 
 
+def _make_device(path: Path) -> tuple[int, int]:
+    """A special file at `path`, as /dev/null is one: a character device like it where this
+    process may make one (as root), else a FIFO. Returns (mode, device) to check it is still there."""
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:  # not root (or no CAP_MKNOD)
+        os.mkfifo(path, 0o666)
+    info = os.lstat(path)
+    return info.st_mode, info.st_rdev
+
+
 def _snapshot(*roots: Path) -> dict[str, tuple]:
     """Every file and folder under `roots`: (size, mtime) of a file, None of a folder (a folder's
     mtime changes when something is made in it, which the files themselves show)."""
@@ -140,6 +155,7 @@ def test_every_verb_survives_hostile_arguments(template, case):
     argv, writable = case
     work = template.parent / f"run-{next(_counter)}"
     shutil.copytree(template, work, symlinks=True)
+    device = _make_device(work / "device")
     here = os.getcwd()
     os.chdir(work)
     try:
@@ -166,5 +182,7 @@ def test_every_verb_survives_hostile_arguments(template, case):
                          # a folder made on the way to a named one (mkdir -p)
                          and not (after.get(p, "gone") is None and any(a.startswith(p + os.sep) for a in allowed)))
         assert not outside, outside
+        info = os.lstat(work / "device")  # named for writing or not: never replaced
+        assert (info.st_mode, info.st_rdev) == device
     finally:
         shutil.rmtree(work, ignore_errors=True)

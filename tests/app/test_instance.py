@@ -6,71 +6,50 @@ from __future__ import annotations
 import configparser
 import logging
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
 
 from app import instance
 from app.instance import InstanceServer, server_name
 from app.requests import PROTOCOL_VERSION, WindowRequest
-from app.settings import Memory
-from app.window import MainWindow
 from kb.paths import BUNDLED_KB
+from tests.app.conftest import PATIENT_CLIENT, PATIENT_HANDOVER_MS
 
 ENTRY = "api-design-patterns/newtype-pattern"
 
 # A second process, as an editor starts it: hands its request over and says whether it was taken.
-CLIENT = """
+CLIENT = f"""
 import sys
 from pathlib import Path
 from app.instance import hand_over
 from app.requests import WindowRequest
-print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1])))
+print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1]), timeout_ms={PATIENT_HANDOVER_MS}))
 """
 
 # The whole command, as `patternkb gui --query Q` runs it: it must hand over and exit 0 without
 # opening a window (the offscreen platform would open one, and it would never exit).
-RUN = """
+RUN = PATIENT_CLIENT + """
 import sys
 from pathlib import Path
 from app.gui import run
 sys.exit(run(Path(sys.argv[1]), None, query=sys.argv[2], keys=["rust", "complete-rust-guide"]))
 """
 
-
-@pytest.fixture(autouse=True)
-def runtime_dir(monkeypatch):
-    """A runtime directory of the test's own (short: a socket path has ~100 bytes at most),
-    inherited by the processes it starts."""
-    folder = tempfile.mkdtemp(prefix="pkb-")
-    monkeypatch.setenv("XDG_RUNTIME_DIR", folder)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("runtime_dir")
 
 
 @pytest.fixture
-def window(qtbot, bundled_index, tmp_path):
-    win = MainWindow(lambda: bundled_index, Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
-    qtbot.addWidget(win)
-    win.show()
-    win.start_index()
-    qtbot.waitUntil(lambda: win.kb is not None, timeout=30_000)
-    yield win
-    QThreadPool.globalInstance().waitForDone(10_000)
+def window(kb_window):  # tests/app/conftest.py
+    return kb_window
 
 
 @pytest.fixture
-def server(window):
-    serving = InstanceServer(window.handle_request, window)
-    assert serving.listen(BUNDLED_KB)
-    yield serving
-    serving.close()
+def server(instance_server):
+    return instance_server
 
 
 def _env() -> dict[str, str]:

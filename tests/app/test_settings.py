@@ -3,23 +3,37 @@ under a lock, so no window overwrites what another saved meanwhile."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
+from app import settings
 from app.settings import MAX_RECENT, Memory
 from app.window import MainWindow
 
 ADDS = 50  # per process: enough for the two to interleave many times (a save takes ~15 ms)
 
 # Each process says it is ready, waits for the go (so both run at the same time), then adds
-# its own bookmarks and recent entries one at a time, as a window would.
+# its own bookmarks and recent entries one at a time, as a window would. It waits for the lock
+# as long as it takes (a window gives up after LOCK_TIMEOUT_MS, so that a hung one cannot freeze
+# it; how long the other's run takes on a loaded machine is not what this test is about), and
+# a save without the lock would end it with an error.
 WRITER = """
-import sys
+import logging, sys
 from PySide6.QtCore import QSettings
+from app import settings
 from app.settings import Memory
+
+class Unlocked(logging.Handler):
+    def emit(self, record):
+        sys.exit(f"saved without the lock: {record.getMessage()}")
+
+settings.LOCK_TIMEOUT_MS = 24 * 3600 * 1000
+logging.getLogger("app.settings").addHandler(Unlocked(logging.WARNING))
 path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 memory = Memory(QSettings(path, QSettings.Format.IniFormat))
 print("ready", flush=True)
@@ -75,6 +89,24 @@ def test_a_change_reads_what_another_process_saved_since(tmp_path):
     assert here.bookmarks == ["mine", "theirs-0"]  # read fresh, not from this process's copy
     here.remove_bookmark("mine")
     assert _memory(path).bookmarks == ["theirs-0"]
+
+
+def test_a_change_waits_for_the_lock_then_is_saved_without_it_saying_so(tmp_path, monkeypatch, caplog):
+    # Past LOCK_TIMEOUT_MS the holder is taken for hung: the change is kept, not dropped.
+    fcntl = pytest.importorskip("fcntl")
+    path = tmp_path / "settings.ini"
+    memory = _memory(path)
+    memory.add_bookmark("before")
+    monkeypatch.setattr(settings, "LOCK_TIMEOUT_MS", 50)
+    held = os.open(path.with_name(path.name + ".merge-lock"), os.O_RDWR)  # a hung window's lock
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with caplog.at_level(logging.WARNING, logger="app.settings"):
+            memory.add_bookmark("while held")
+    finally:
+        os.close(held)
+    assert _memory(path).bookmarks == ["before", "while held"]
+    assert [r.getMessage() for r in caplog.records if "saving without it" in r.getMessage()], caplog.text
 
 
 def test_each_save_leaves_a_later_modification_time(tmp_path):

@@ -1,6 +1,7 @@
 """Processes for the KB store's crash and race tests: generated guides, a writer that publishes
-KBs in a loop, and a driver that kills a writer with SIGKILL before each of its file-system
-calls in turn. Run as `python -m tests.kb.kb_store_procs MODE ...` from the checkout."""
+KBs in a loop, a driver that kills a writer with SIGKILL before each of its file-system calls in
+turn, and `patternkb build` telling when it writes. Run as `python -m tests.kb.kb_store_procs
+MODE ...` from the checkout."""
 
 from __future__ import annotations
 
@@ -139,10 +140,33 @@ def writer(out: Path, builds: int, guides: list[Path], paced: bool) -> None:
     print("done", flush=True)
 
 
+WRITING, WRITTEN = "writing", "written"
+
+
+def traced_build(argv: list[str]) -> int:
+    """`patternkb build ARGV` through the command's own code, printing WRITING when it starts to
+    publish the KB and WRITTEN when the publish returned: the window a kill has to land in."""
+    import kb.store
+    from app.cli import main
+
+    publish = kb.store.publish
+
+    def traced(*args, **kwargs):
+        print(WRITING, flush=True)
+        generation = publish(*args, **kwargs)
+        print(WRITTEN, flush=True)
+        return generation
+
+    kb.store.publish = traced
+    return main(["build", *argv])
+
+
 if __name__ == "__main__":
     mode, *rest = sys.argv[1:]
     if mode == "kills":
         kills(rest[0], Path(rest[1]), Path(rest[2]), Path(rest[3]))
+    elif mode == "build":
+        sys.exit(traced_build(rest))
     elif mode == "writer":
         writer(Path(rest[0]), int(rest[1]), [Path(p) for p in rest[3:]], rest[2] == "paced")
     else:

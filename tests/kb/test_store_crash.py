@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from kb.build import build_kb
 from kb.errors import StoreError
 from kb.files import digest, read_files
 from kb.store import fingerprint, load_kb, write_kb
-from tests.kb.kb_store_procs import _leftovers, guide_text
+from tests.kb.kb_store_procs import WRITING, WRITTEN, _leftovers, guide_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PATTERNKB = Path(sys.executable).parent / "patternkb"
@@ -55,31 +56,58 @@ def test_a_kill_before_any_file_system_call_leaves_the_old_or_the_new_kb(tmp_pat
     assert outcomes.count("new") < len(outcomes) - 5
 
 
+# Kills that must land while `patternkb build` writes, and the runs allowed to get them.
+LANDED, ATTEMPTS = 5, 60
+SEED = random.randrange(1 << 30)
+
+
+def _traced_build(guide: Path, out: Path) -> subprocess.Popen:
+    """`patternkb build` (tests/kb/kb_store_procs.py: the command's own code), printing WRITING
+    when it starts to publish and WRITTEN when the publish returned."""
+    return subprocess.Popen([sys.executable, "-m", "tests.kb.kb_store_procs", "build", str(guide), "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_builds_killed_at_random_instants(tmp_path):
     """`patternkb build` in a subprocess over a KB of another version of a generated guide,
-    SIGKILLed at a random instant of its run (biased to its end, where it writes)."""
+    SIGKILLed at a random instant of its write (the child tells when it starts writing); runs
+    go on, with shorter delays after a miss, until LANDED kills fell inside the write."""
+    print(f"seed {SEED}")
     old_guide, new_guide = _guides(tmp_path, 2, sections=12, patterns=30)
     old, new = build_kb([old_guide]), build_kb([new_guide])
     names = {fingerprint(old): "old", fingerprint(new): "new"}
     out = tmp_path / "kb"
     write_kb(old, out)
-    started = time.perf_counter()  # only to choose the kill instants; nothing is asserted on it
-    subprocess.run([PATTERNKB, "build", str(new_guide), "--out", str(out)], check=True, capture_output=True)
-    run_time = time.perf_counter() - started
-    rng = random.Random()
-    for attempt in range(5):
+    with _traced_build(new_guide, out) as proc:  # one whole run measures the write's length
+        assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
+        started = time.perf_counter()  # only to choose the kill instants; nothing is asserted on it
+        assert proc.stdout.readline().strip() == WRITTEN, proc.stderr.read()
+        window = time.perf_counter() - started
+        assert proc.wait() == 0, proc.stderr.read()
+    rng = random.Random(SEED)
+    landed = attempts = 0
+    while landed < LANDED and attempts < ATTEMPTS:
+        attempts += 1
         write_kb(old, out)
-        proc = subprocess.Popen([PATTERNKB, "build", str(new_guide), "--out", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:  # most of a run is start-up and parsing: the write is its last tenth or so
-            proc.wait(timeout=rng.uniform(0.75, 1.0) * run_time)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        proc.wait()
-        proc.stderr.close()
-        assert names[load_kb(out).fingerprint] in ("old", "new"), f"attempt {attempt}"
+        delay = rng.uniform(0, window)
+        where = f"seed {SEED}, run {attempts}, {delay * 1000:.1f} ms into the write"
+        with _traced_build(new_guide, out) as proc:
+            assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
+            try:
+                proc.wait(timeout=delay)  # ends early when the build finished first
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            proc.wait()
+            rest = proc.stdout.read()
+        if proc.returncode == -signal.SIGKILL and WRITTEN not in rest:
+            landed += 1
+        else:
+            assert proc.returncode in (0, -signal.SIGKILL), where
+            window /= 2  # missed (this machine was slower to kill than the write): aim earlier
+        assert names[load_kb(out).fingerprint] in ("old", "new"), where
         write_kb(old, out)  # the next writer collects what the killed one left
-        assert _leftovers(out) == [], f"attempt {attempt}"
+        assert _leftovers(out) == [], where
+    assert landed == LANDED, f"seed {SEED}: {landed} of {attempts} kills landed while the build wrote"
 
 
 def test_readers_racing_builds_see_one_whole_kb(tmp_path):
