@@ -127,10 +127,10 @@ def claim(kb_dir: Path) -> bool:
     return True
 
 
-def hand_over_or_claim(request: WindowRequest, kb_dir: Path, wait_s: float = STARTING_WAIT_S) -> bool:
+def hand_over_or_claim(request: WindowRequest, kb_dir: Path) -> bool:
     """True when the window on `kb_dir` took `request`; False when this process is to open the
-    window (it has claimed it, or the one that claimed it never answered within `wait_s`)."""
-    deadline = time.monotonic() + wait_s
+    window (it has claimed it, or the one that claimed it never answered within STARTING_WAIT_S)."""
+    deadline = time.monotonic() + STARTING_WAIT_S
     while not hand_over(request, kb_dir):
         if claim(kb_dir):
             return False

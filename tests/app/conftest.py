@@ -19,7 +19,8 @@ from kb.paths import BUNDLED_KB
 # default (HANDOVER_TIMEOUT_MS) stays; a client that gives up would open a window of its own.
 PATIENT_HANDOVER_MS = 30_000
 # Run first in a client process: every hand-over in it waits PATIENT_HANDOVER_MS per step.
-PATIENT_CLIENT = f"import app.instance; app.instance.hand_over.__defaults__ = ({PATIENT_HANDOVER_MS},)\n"
+PATIENT_CLIENT = (f"import app.instance; app.instance.hand_over.__defaults__ = ({PATIENT_HANDOVER_MS},); "
+                  f"app.instance.STARTING_WAIT_S = {PATIENT_HANDOVER_MS / 1000}\n")
 
 
 @pytest.fixture
