@@ -22,22 +22,23 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 # Our modules' bytecode, written now: where PYTHONDONTWRITEBYTECODE is set, each start would
 # otherwise compile them again (about 10 ms of a 0.2 s start).
 bytecode: $(STAMP)
-	@$(BIN)/python -m compileall -q app index kb
+	@$(BIN)/python -m compileall -q app index kb resources/__init__.py
 
 # Install, check the system can open the window (a display, Qt's X11 libraries: it prints the
 # install command when one is missing), build the KB if it is missing, then open the window.
 run: $(STAMP) bytecode
-	@$(BIN)/python -m app.platform_check
-	@test -f resources/kb/CURRENT || $(BIN)/patternkb build
+	@$(BIN)/python -m patternkb.app.platform_check
+	@test -f resources/kb/CURRENT || $(BIN)/patternkb build --out resources/kb
 	$(BIN)/patternkb gui
 
 # Install with test extras and run the whole suite headless.
 test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# Maintainers: regenerate the bundled KB and the schema from resources/guides (commit both).
 kb: $(STAMP)
-	$(BIN)/patternkb build
-	$(BIN)/patternkb schema
+	$(BIN)/patternkb build --out resources/kb
+	$(BIN)/patternkb schema --out resources/schema
 
 perf: $(TEST_STAMP) bytecode
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/perf -s -p no:randomly -o addopts=""

@@ -7,8 +7,8 @@ import gc
 import sys
 from pathlib import Path
 
-from app.cli_output import Exit, end_notes, error, one_line, os_error_message, tolerant_streams
-from kb.errors import KBError
+from patternkb.app.cli_output import Exit, end_notes, error, one_line, os_error_message, tolerant_streams
+from patternkb.kb.errors import KBError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,20 +34,22 @@ def _whole_number(low: int, high: int | None = None, what: str = "a number"):
 
 
 def _kb_options(p: argparse.ArgumentParser) -> None:
-    from kb.paths import BUNDLED_KB
+    from patternkb.kb.paths import default_kb
 
-    p.add_argument("--kb", type=Path, default=BUNDLED_KB, metavar="DIR", help="KB directory")
+    p.add_argument("--kb", type=Path, default=default_kb(), metavar="DIR",
+                   help="KB directory (default: yours, once `patternkb build` has made it; else the bundled one)")
     p.add_argument("--index-dir", type=Path, metavar="DIR",
                    help="index directory (default: the user cache, or $PATTERNKB_INDEX_DIR)")
 
 
 def _build_options(p: argparse.ArgumentParser) -> None:
-    from kb.paths import BUNDLED_KB
+    from patternkb.kb.paths import user_kb
 
     p.add_argument("guides", nargs="*", type=Path, metavar="GUIDE_OR_DIR",
                    help="Markdown guides or mdBook directories (default: the bundled guide)")
     p.add_argument("--out", "--kb", dest="out", type=Path, metavar="DIR",
-                   help=f"KB directory to write (default: {BUNDLED_KB})")
+                   help=f"KB directory to write (default: yours, {user_kb()}; with --check and no "
+                        "guide, the bundled KB)")
     p.add_argument("--index-dir", type=Path, metavar="DIR", help="also bring this index up to date")
     p.add_argument("--pattern-level", type=_whole_number(1, 6, "a heading level"), metavar="N",
                    help="heading level that makes a pattern (default: detected)")
@@ -67,7 +69,8 @@ def _show_options(p: argparse.ArgumentParser) -> None:
 
 
 def _schema_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, help="directory to write (default: resources/schema)")
+    p.add_argument("--out", type=Path, help="directory to write (required to write; --check alone checks "
+                   "the bundled schema: `make kb` regenerates it)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the export is stale")
 
 
@@ -207,7 +210,7 @@ def _run(args: argparse.Namespace) -> Exit:
         args = build_parser("gui").parse_args(["gui"])
     if verb == "gui":
         return _gui(args)
-    from app import commands
+    from patternkb.app import commands
 
     return commands.run(verb, args)
 
@@ -224,7 +227,7 @@ def _gui(args: argparse.Namespace) -> Exit:
 
 
 def _start_gui(args: argparse.Namespace) -> Exit:
-    from app.requests import WindowRequest, parse_target
+    from patternkb.app.requests import WindowRequest, parse_target
 
     if args.target and args.query:
         error("give the search as QUERY_OR_URL or as --query, not both")
@@ -236,22 +239,22 @@ def _start_gui(args: argparse.Namespace) -> Exit:
         return Exit.USAGE
     request = WindowRequest(query=asked.query, open_id=args.open or asked.open_id, keys=asked.keys)
     if not args.new_window and args.screenshot is None:
-        from app.instance import hand_over_or_claim
+        from patternkb.app.instance import hand_over_or_claim
 
         if hand_over_or_claim(request, args.kb):  # the window open on this KB runs it
             return Exit.OK
-    from app.platform_check import window_problem
+    from patternkb.app.platform_check import window_problem
 
     problem = window_problem()
     if problem:
         error(problem)
         return Exit.USAGE
-    from app import first_search
+    from patternkb.app import first_search
 
     # Forked here, before Qt is imported: see app/first_search.py. Keys wait for the KB's guides.
     wants_first = request.query and not request.open_id and not request.keys
     first = first_search.start(args.kb, args.index_dir, request.query) if wants_first else None
-    from app.gui import run
+    from patternkb.app.gui import run
 
     return Exit(run(args.kb, args.index_dir, query=request.query or None, open_id=request.open_id,
                     screenshot=args.screenshot, first_search=first, new_window=True, keys=request.keys))

@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.cli_output import Exit, error, note, note_undecodable, one_line, print_json, valid_text
-from kb.errors import EntryNotFound, KBError
+from patternkb.app.cli_output import Exit, error, note, note_undecodable, one_line, print_json, valid_text
+from patternkb.kb.errors import EntryNotFound, KBError
 
 
 class BadQuery(KBError):
@@ -20,12 +20,14 @@ class BadQuery(KBError):
 
 
 def _build(args: argparse.Namespace) -> Exit:
-    from kb.build import build_kb
-    from kb.paths import BUNDLED_GUIDE, BUNDLED_KB
-    from kb.store import stale_files, write_kb
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.paths import BUNDLED_GUIDE, BUNDLED_KB, user_kb
+    from patternkb.kb.store import stale_files, write_kb
 
     guides = args.guides or [BUNDLED_GUIDE]
-    out: Path = args.out or BUNDLED_KB
+    # The maintainer's check (`build --check`) is of the bundled KB; a build is the user's own KB,
+    # never the installed package's (`make kb` regenerates the bundled one in a checkout).
+    out: Path = args.out or (BUNDLED_KB if args.check and not args.guides else user_kb())
     started = time.perf_counter()
     kb = build_kb(guides, pattern_level=args.pattern_level, encoding=args.encoding)
     elapsed = time.perf_counter() - started
@@ -44,7 +46,7 @@ def _build(args: argparse.Namespace) -> Exit:
     write_kb(kb, out)
     print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
     if args.index_dir is not None:
-        from index.engine import PatternIndex
+        from patternkb.index.engine import PatternIndex
 
         engine = PatternIndex.open(out, args.index_dir)
         try:
@@ -62,9 +64,12 @@ def _warnings(warnings: list) -> None:
 
 
 def _schema(args: argparse.Namespace) -> Exit:
-    from kb.paths import SCHEMA_DIR
-    from kb.schema import schema_files
+    from patternkb.kb.paths import SCHEMA_DIR
+    from patternkb.kb.schema import schema_files
 
+    if args.out is None and not args.check:
+        error("name the folder to write: `patternkb schema --out DIR` (`make kb` regenerates the bundled schema)")
+        return Exit.USAGE
     out: Path = args.out or SCHEMA_DIR
     files = schema_files()
     if args.check:
@@ -137,7 +142,7 @@ def _entry_json(entry) -> dict:
 
 
 def _list(args: argparse.Namespace) -> Exit:
-    from kb.store import load_kb
+    from patternkb.kb.store import load_kb
 
     kb = load_kb(args.kb)
     if args.json:
@@ -150,7 +155,7 @@ def _list(args: argparse.Namespace) -> Exit:
 
 
 def _open_index(args: argparse.Namespace, *, quiet: bool = False, kb=None):
-    from index.engine import PatternIndex
+    from patternkb.index.engine import PatternIndex
 
     # Without a KB in hand, the KB loads (and validates) only if the index must be rebuilt:
     # searching a current index needs only the index.
@@ -178,9 +183,9 @@ def _progress_bar():
 
 
 def _show(args: argparse.Namespace) -> Exit:
-    from kb.store import load_kb
+    from patternkb.kb.store import load_kb
 
-    from index.query import excerpt
+    from patternkb.index.query import excerpt
 
     kb = load_kb(args.kb)
     entry = kb.entry(args.id)
@@ -228,7 +233,7 @@ def _show(args: argparse.Namespace) -> Exit:
 
 
 def _index(args: argparse.Namespace) -> Exit:
-    from index.engine import PatternIndex
+    from patternkb.index.engine import PatternIndex
 
     engine = PatternIndex.open(args.kb, args.index_dir)
     started = time.perf_counter()
@@ -259,7 +264,7 @@ def _terminal_fragment(fragment: str, color: bool) -> str:
 
 
 def _search(args: argparse.Namespace) -> Exit:
-    from index.query import excerpt, parse, unknown_filters
+    from patternkb.index.query import excerpt, parse, unknown_filters
 
     engine = _open_index(args, quiet=args.json)
     try:
@@ -298,8 +303,8 @@ def _search(args: argparse.Namespace) -> Exit:
 
 def _check(args: argparse.Namespace) -> Exit:
     """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
-    from index.engine import PatternIndex
-    from kb.store import load_kb
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.store import load_kb
 
     problems: list[str] = []
     kb = load_kb(args.kb)  # schema and duplicate ids: raises with file and entry
@@ -326,7 +331,7 @@ def _check(args: argparse.Namespace) -> Exit:
 
 
 def _index_problems(engine, kb, ids: set[str]) -> list[str]:
-    from index.documents import documents
+    from patternkb.index.documents import documents
 
     state = engine.status()
     if state != "current":

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.roles import DISPLAY, Role
+from patternkb.app.roles import DISPLAY, Role
 
 BADGE_COLORS = {"pattern": "#2da44e", "snippet": "#8250df", "checklist": "#bf8700"}
 OTHER_BADGE_COLOR = "#6e7781"

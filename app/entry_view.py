@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import QTextBrowser
 
-from app.render import EntryPage
+from patternkb.app.render import EntryPage
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl

@@ -19,7 +19,7 @@ import os
 import pickle
 from pathlib import Path
 
-from index.results import SearchResult
+from patternkb.index.results import SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +97,11 @@ def start(kb_dir: Path, index_dir: Path | None, query: str) -> FirstSearch | Non
 def _search_and_exit(kb_dir: Path, index_dir: Path | None, query: str, fd: int) -> None:
     code = 1
     try:
-        from index.engine import PatternIndex
+        from patternkb.index.engine import PatternIndex
 
         engine = PatternIndex(kb_dir=kb_dir, root=index_dir)
         if engine.status() == "current":  # otherwise the window rebuilds first
-            from index.query import explain_empty
+            from patternkb.index.query import explain_empty
 
             result = engine.search(query, limit=GUI_LIMIT, fragments=GUI_FRAGMENTS)
             data = pickle.dumps(explain_empty(engine, result, query))

@@ -15,14 +15,14 @@ import os
 from PySide6.QtCore import QSettings, QThreadPool, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from app.delegate import ResultDelegate
-from app.first_search import FirstSearch
-from app.instance import InstanceServer, hand_over
-from app.requests import WindowRequest
-from app.settings import Memory
-from app.window import MainWindow, kb_unusable_box
-from kb.errors import KBError
-from kb.files import check_present
+from patternkb.app.delegate import ResultDelegate
+from patternkb.app.first_search import FirstSearch
+from patternkb.app.instance import InstanceServer, hand_over
+from patternkb.app.requests import WindowRequest
+from patternkb.app.settings import Memory
+from patternkb.app.window import MainWindow, kb_unusable_box
+from patternkb.kb.errors import KBError
+from patternkb.kb.files import check_present
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def engine_opener(kb_dir: Path, index_dir: Path | None):
     """What the window's background job calls to get its engine (Whoosh is imported there, off
     the GUI thread; the KB loads later still)."""
     def open_engine():
-        from index.engine import PatternIndex
+        from patternkb.index.engine import PatternIndex
 
         return PatternIndex(kb_dir=kb_dir, root=index_dir)
 

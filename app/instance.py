@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.requests import MAX_LINE_BYTES, WindowRequest
+from patternkb.app.requests import MAX_LINE_BYTES, WindowRequest
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject

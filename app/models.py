@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex
 
-from app.roles import DISPLAY, TOOL_TIP, Role
-from index.results import SearchHit, SearchResult
-from kb.slugs import snippet_anchor
+from patternkb.app.roles import DISPLAY, TOOL_TIP, Role
+from patternkb.index.results import SearchHit, SearchResult
+from patternkb.kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
-    from kb.models import KnowledgeBase
+    from patternkb.kb.models import KnowledgeBase
 
 _Index = QModelIndex | QPersistentModelIndex
 

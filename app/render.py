@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from kb.slugs import snippet_anchor
+from patternkb.kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
-    from kb.models import ChecklistItem, KnowledgeBase, Pattern
+    from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
 
 
 @dataclass(frozen=True)

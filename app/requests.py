@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from index.query import FILTER_FIELDS
+from patternkb.index.query import FILTER_FIELDS
 
 PROTOCOL_VERSION = 1  # of the JSON line a second process sends the running window
 MAX_LINE_BYTES = 64 * 1024  # a request is a query and a few ids: anything longer is not one

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
-from index.query import explain_empty
-from index.results import SearchResult
-from kb.errors import KBError, StoreError
+from patternkb.app.first_search import GUI_FRAGMENTS, GUI_LIMIT, FirstSearch
+from patternkb.index.query import explain_empty
+from patternkb.index.results import SearchResult
+from patternkb.kb.errors import KBError, StoreError
 
 if TYPE_CHECKING:
-    from index.engine import PatternIndex
+    from patternkb.index.engine import PatternIndex
 
 log = logging.getLogger(__name__)
 

@@ -16,25 +16,25 @@ from PySide6.QtWidgets import (
     QTabWidget, QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
-from app.delegate import ResultDelegate
-from app.entry_view import EntryView
-from app.first_search import FirstSearch
-from app.models import BookmarksModel, OutlineModel, ResultsModel
-from app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview, render_welcome
-from app.requests import WindowRequest
-from app.roles import Role
-from app.search import IndexJob, SearchController, SearchOptions
-from app.settings import Memory
-from index.query import excerpt
-from index.results import SearchResult
-from kb.slugs import snippet_anchor
+from patternkb.app.delegate import ResultDelegate
+from patternkb.app.entry_view import EntryView
+from patternkb.app.first_search import FirstSearch
+from patternkb.app.models import BookmarksModel, OutlineModel, ResultsModel
+from patternkb.app.render import DARK, LIGHT, THEMES, EntryPage, render_entry, render_overview, render_welcome
+from patternkb.app.requests import WindowRequest
+from patternkb.app.roles import Role
+from patternkb.app.search import IndexJob, SearchController, SearchOptions
+from patternkb.app.settings import Memory
+from patternkb.index.query import excerpt
+from patternkb.index.results import SearchResult
+from patternkb.kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QMessageBox
 
-    from index.engine import PatternIndex
-    from kb.models import KnowledgeBase
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.models import KnowledgeBase
 
 log = logging.getLogger(__name__)
 

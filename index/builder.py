@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from index.analysis import analyze, prose_analyzer
-from index.doctable import DocTable
-from index.documents import documents, make_schema, snippet_anchor
-from index.postings import Postings, summed
-from index.related import compute_related
-from index.storage import LINKS, IndexStore
-from kb.models import KnowledgeBase, Pattern
+from patternkb.index.analysis import analyze, prose_analyzer
+from patternkb.index.doctable import DocTable
+from patternkb.index.documents import documents, make_schema, snippet_anchor
+from patternkb.index.postings import Postings, summed
+from patternkb.index.related import compute_related
+from patternkb.index.storage import LINKS, IndexStore
+from patternkb.kb.models import KnowledgeBase, Pattern
 
 if TYPE_CHECKING:
-    from index.engine import PatternIndex, Progress
+    from patternkb.index.engine import PatternIndex, Progress
 
 log = logging.getLogger(__name__)
 

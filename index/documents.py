@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import code_analyzer, prose_analyzer, title_analyzer
-from kb.models import ChecklistItem, KnowledgeBase, Pattern
-from kb.slugs import snippet_anchor
+from patternkb.index.analysis import code_analyzer, prose_analyzer, title_analyzer
+from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
+from patternkb.kb.slugs import snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000

@@ -23,18 +23,18 @@ from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Phrase, Query, Term
 
-from index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
-from index.doctable import DocTable
-from index.postings import Postings, summed
-from index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
-from index.results import SearchHit, SearchResult
-from index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
+from patternkb.index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
+from patternkb.index.doctable import DocTable
+from patternkb.index.postings import Postings, summed
+from patternkb.index.query import KINDS, PLAIN_WORDS, ParsedQuery, parse
+from patternkb.index.results import SearchHit, SearchResult
+from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                            default_index_dir)
-from kb.files import fingerprint_of
-from kb.slugs import slugify
+from patternkb.kb.files import fingerprint_of
+from patternkb.kb.slugs import slugify
 
 if TYPE_CHECKING:
-    from kb.models import KnowledgeBase
+    from patternkb.kb.models import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class PatternIndex:
         self._kb = kb
         self.kb_dir = kb_dir
         if kb is not None:
-            from kb.store import fingerprint  # the KB's models are loaded already
+            from patternkb.kb.store import fingerprint  # the KB's models are loaded already
 
             self.fingerprint = fingerprint(kb)
         else:
@@ -114,7 +114,7 @@ class PatternIndex:
     @classmethod
     def open(cls, kb_dir: Path, index_dir: Path | None = None) -> "PatternIndex":
         """Over the KB in `kb_dir`, loaded now: a damaged KB raises here (StoreError)."""
-        from kb.store import load_kb
+        from patternkb.kb.store import load_kb
 
         return cls(load_kb(kb_dir), index_dir)
 
@@ -123,7 +123,7 @@ class PatternIndex:
         """The KB, loaded on first use when only its directory was given. Raises StoreError."""
         with self._kb_lock:
             if self._kb is None:
-                from kb.store import load_kb
+                from patternkb.kb.store import load_kb
 
                 self._kb = load_kb(self.kb_dir)
                 # Changed on disk since we started? Then the index is stale for it.
@@ -169,7 +169,7 @@ class PatternIndex:
         """Build a new generation and make it live atomically. Returns documents indexed."""
         # Imported here: the KB's models and the document builder load only when building, so
         # a window opening on a current index never waits for them.
-        from index.builder import build_generation
+        from patternkb.index.builder import build_generation
 
         kb = self.kb
         with self._lock:

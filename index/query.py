@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from index.results import SearchResult
-    from kb.models import KnowledgeBase
+    from patternkb.index.results import SearchResult
+    from patternkb.kb.models import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -112,7 +112,7 @@ def excerpt(text: str, limit: int = 80) -> str:
 
 def filter_values(kb: KnowledgeBase) -> dict[str, list[str]]:
     """What each filter field can name in `kb`, as a user would type it."""
-    from kb.models import Pattern
+    from patternkb.kb.models import Pattern
 
     patterns = [e for e in kb.entries if isinstance(e, Pattern)]
     languages = {b.language for p in patterns for b in p.code} | {s.language for p in patterns for s in p.snippets}

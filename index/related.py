@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kb.models import ChecklistItem, KnowledgeBase, Pattern
+from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
 
 MIN_RELATED = 3
 MAX_RELATED = 5

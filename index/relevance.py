@@ -13,7 +13,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 
-from kb.models import KnowledgeBase, Pattern
+from patternkb.kb.models import KnowledgeBase, Pattern
 
 
 @dataclass(frozen=True)

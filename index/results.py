@@ -32,7 +32,7 @@ class SearchResult:
     hits: list[SearchHit]
     elapsed_ms: float = 0.0
     terms: tuple[str, ...] = ()  # what to highlight in the entry view
-    unknown_filters: tuple[str, ...] = ()  # of a search that found nothing: see index.query.unknown_filters
+    unknown_filters: tuple[str, ...] = ()  # of a search that found nothing: see patternkb.index.query.unknown_filters
 
     def to_json(self) -> dict:
         return dict(query=self.query, corrected=self.corrected, total=self.total, facets=self.facets,

@@ -8,18 +8,18 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from kb import __version__
-from kb.code import block_facts, split_snippets, untitled_name
-from kb.drafts import DraftGuide, DraftPattern
-from kb.errors import GuideError
-from kb.headings import split_icon
-from kb.markdown import Block
-from kb.models import (
+from patternkb.kb import __version__
+from patternkb.kb.code import block_facts, split_snippets, untitled_name
+from patternkb.kb.drafts import DraftGuide, DraftPattern
+from patternkb.kb.errors import GuideError
+from patternkb.kb.headings import split_icon
+from patternkb.kb.markdown import Block
+from patternkb.kb.models import (
     SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, Manifest, Part,
     Pattern, Section, Snippet, Source,
 )
-from kb.slugs import slugify
-from kb.tags import choose_tags
+from patternkb.kb.slugs import slugify
+from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
 _INLINE_CODE = re.compile(r"`([^`]+)`")
@@ -209,6 +209,6 @@ def _normalise(base: str, href: str) -> str:
 
 def build_kb(paths: list[Path], *, pattern_level: int | None = None, encoding: str | None = None) -> KnowledgeBase:
     """Parse every guide named and assemble them into one validated KB (nothing is written)."""
-    from kb.sources import load_guides
+    from patternkb.kb.sources import load_guides
 
     return assemble(load_guides(paths, pattern_level=pattern_level, encoding=encoding))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.markdown import Block
+from patternkb.kb.markdown import Block
 
 
 @dataclass

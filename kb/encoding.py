@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import GuideError
+from patternkb.kb.errors import GuideError
 
 # Every character Mac Roman gives to a byte >= 0x80. UTF-8 multi-byte sequences consist only of
 # such bytes, so mojibake made by decoding UTF-8 as Mac Roman is a run of these characters.

@@ -14,7 +14,7 @@ import re
 import time
 from pathlib import Path
 
-from kb.errors import StoreError
+from patternkb.kb.errors import StoreError
 
 MANIFEST = "manifest.json"
 SECTIONS = "sections.json"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from kb.drafts import DraftGuide, DraftPart, DraftPattern, DraftSection
-from kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
-from kb.errors import GuideError
-from kb.headings import split_icon
-from kb.markdown import plain_text
-from kb.single_file import parse_document
+from patternkb.kb.drafts import DraftGuide, DraftPart, DraftPattern, DraftSection
+from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
+from patternkb.kb.errors import GuideError
+from patternkb.kb.headings import split_icon
+from patternkb.kb.markdown import plain_text
+from patternkb.kb.single_file import parse_document
 
 # Part names as the pattern books write them, normalised to one spelling.
 PART_NAMES = {

@@ -22,8 +22,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.errors import ForeignFolder, StoreError
-from kb.files import ENTRIES, FILES, GENERATION, MANIFEST, MARKER, POINTER, SECTIONS
+from patternkb.kb.errors import ForeignFolder, StoreError
+from patternkb.kb.files import ENTRIES, FILES, GENERATION, MANIFEST, MARKER, POINTER, SECTIONS
 
 log = logging.getLogger(__name__)
 

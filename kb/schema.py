@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kb.models import EntryList, Manifest, SectionList
+from patternkb.kb.models import EntryList, Manifest, SectionList
 
 
 def schema_files() -> dict[str, bytes]:

@@ -6,11 +6,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
-from kb.encoding import printable, read_guide_text
-from kb.errors import GuideError
-from kb.headings import bold_label, github_anchor, split_icon
-from kb.markdown import Block, parse_blocks
+from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
+from patternkb.kb.encoding import printable, read_guide_text
+from patternkb.kb.errors import GuideError
+from patternkb.kb.headings import bold_label, github_anchor, split_icon
+from patternkb.kb.markdown import Block, parse_blocks
 
 _CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
 _CONTENTS = re.compile(r"^(table of )?contents$|^toc$", re.IGNORECASE)

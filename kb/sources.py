@@ -6,11 +6,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from kb.drafts import DraftGuide
-from kb.encoding import EmptyGuide, check_encoding, printable, resolve_inside
-from kb.errors import GuideError
-from kb.mdbook import find_summary, load_mdbook
-from kb.single_file import load_single_file
+from patternkb.kb.drafts import DraftGuide
+from patternkb.kb.encoding import EmptyGuide, check_encoding, printable, resolve_inside
+from patternkb.kb.errors import GuideError
+from patternkb.kb.mdbook import find_summary, load_mdbook
+from patternkb.kb.single_file import load_single_file
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 

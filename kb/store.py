@@ -11,14 +11,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kb.errors import StoreError
-from kb.files import (
+from patternkb.kb.errors import StoreError
+from patternkb.kb.files import (
     ENTRIES, FILES, MANIFEST, SECTIONS, digest, generation_name, read_snapshot,
 )
-from kb.models import (
+from patternkb.kb.models import (
     SCHEMA_VERSION, Checksums, ChecklistItem, EntryList, KnowledgeBase, Manifest, Pattern, SectionList,
 )
-from kb.publish import publish
+from patternkb.kb.publish import publish
 
 log = logging.getLogger(__name__)
 

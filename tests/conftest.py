@@ -11,9 +11,9 @@ import pytest
 # Set before anything imports Qt: the suite runs where no screen exists.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from kb.build import build_kb  # noqa: E402
-from kb.encoding import read_guide_text  # noqa: E402
-from kb.paths import BUNDLED_GUIDE, BUNDLED_KB  # noqa: E402
+from patternkb.kb.build import build_kb  # noqa: E402
+from patternkb.kb.encoding import read_guide_text  # noqa: E402
+from patternkb.kb.paths import BUNDLED_GUIDE, BUNDLED_KB  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,8 +42,8 @@ def bundled_kb_dir() -> Path:
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory):
     """A real index of the bundled KB in a temporary directory, shared across the session."""
-    from index.engine import PatternIndex
-    from kb.store import load_kb
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.store import load_kb
 
     engine = PatternIndex(load_kb(BUNDLED_KB), tmp_path_factory.mktemp("index") / "ix")
     engine.ensure()

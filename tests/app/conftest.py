@@ -9,18 +9,18 @@ import tempfile
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
-from app.instance import InstanceServer
-from app.settings import Memory
-from app.window import MainWindow
-from kb.paths import BUNDLED_KB
+from patternkb.app.instance import InstanceServer
+from patternkb.app.settings import Memory
+from patternkb.app.window import MainWindow
+from patternkb.kb.paths import BUNDLED_KB
 
 # Per step (connect, send, answer) for the clients these tests start: the window answers from
 # this process's event loop, which a busy machine may not run for a while. The command's own
 # default (HANDOVER_TIMEOUT_MS) stays; a client that gives up would open a window of its own.
 PATIENT_HANDOVER_MS = 30_000
 # Run first in a client process: every hand-over in it waits PATIENT_HANDOVER_MS per step.
-PATIENT_CLIENT = (f"import app.instance; app.instance.hand_over.__defaults__ = ({PATIENT_HANDOVER_MS},); "
-                  f"app.instance.STARTING_WAIT_S = {PATIENT_HANDOVER_MS / 1000}\n")
+PATIENT_CLIENT = (f"import patternkb.app.instance; patternkb.app.instance.hand_over.__defaults__ = ({PATIENT_HANDOVER_MS},); "
+                  f"patternkb.app.instance.STARTING_WAIT_S = {PATIENT_HANDOVER_MS / 1000}\n")
 
 
 @pytest.fixture

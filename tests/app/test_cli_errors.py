@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from index.query import KINDS
+from patternkb.app.cli import main
+from patternkb.index.query import KINDS
 
 PATTERNKB = Path(sys.executable).parent / "patternkb"
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -265,7 +265,7 @@ def read_only(bundled_index, bundled_kb_dir):
         shutil.copytree(Path(__file__).parent.parent / "fixtures" / "mdbook", root / "book")
         (root / "empty").mkdir()
         subprocess.run(["chmod", "-R", "a+rX,a-w", str(root)], check=True)
-        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import app.cli"], capture_output=True,
+        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import patternkb.app.cli"], capture_output=True,
                                cwd=str(root))
         if probe.returncode:
             pytest.skip(f"the ordinary user cannot run this checkout: {probe.stderr.decode()[-200:]}")

@@ -13,7 +13,7 @@ import pytest
 from tests.app.conftest import PATIENT_CLIENT
 
 # The command, its hand-over patient (tests/app/conftest.py: this process serves the window).
-PATTERNKB = [sys.executable, "-c", PATIENT_CLIENT + "import sys; from app.cli import main; sys.exit(main())"]
+PATTERNKB = [sys.executable, "-c", PATIENT_CLIENT + "import sys; from patternkb.app.cli import main; sys.exit(main())"]
 ENTRY = "api-design-patterns/newtype-pattern"
 
 pytestmark = pytest.mark.usefixtures("runtime_dir")

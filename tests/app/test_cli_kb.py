@@ -2,7 +2,7 @@
 
 import json
 
-from app.cli import main
+from patternkb.app.cli import main
 
 
 def run(capsys, *argv):

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli import main
-from kb.paths import RESOURCES
+from patternkb.app.cli import main
+from patternkb.kb.paths import RESOURCES
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 _counter = itertools.count()

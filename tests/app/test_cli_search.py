@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app.cli import main
+from patternkb.app.cli import main
 
 
 @pytest.fixture

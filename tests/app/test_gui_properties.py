@@ -28,10 +28,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from app.cli import main
-from kb.paths import BUNDLED_KB, RESOURCES
+from patternkb.app.cli import main
+from patternkb.kb.paths import BUNDLED_KB, RESOURCES
 
-PATTERNKB = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+PATTERNKB = [sys.executable, "-c", "import sys; from patternkb.app.cli import main; sys.exit(main())"]
 REPO = Path(__file__).resolve().parent.parent.parent
 SAFETY_TIMEOUT_S = 120  # a hung window fails the example instead of the whole run; not a speed check
 ENTRY = "api-design-patterns/newtype-pattern"

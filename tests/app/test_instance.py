@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app import instance
-from app.instance import InstanceServer, server_name
-from app.requests import PROTOCOL_VERSION, WindowRequest
-from kb.paths import BUNDLED_KB
+from patternkb.app import instance
+from patternkb.app.instance import InstanceServer, server_name
+from patternkb.app.requests import PROTOCOL_VERSION, WindowRequest
+from patternkb.kb.paths import BUNDLED_KB
 from tests.app.conftest import PATIENT_CLIENT, PATIENT_HANDOVER_MS
 
 ENTRY = "api-design-patterns/newtype-pattern"
@@ -25,8 +25,8 @@ ENTRY = "api-design-patterns/newtype-pattern"
 CLIENT = f"""
 import sys
 from pathlib import Path
-from app.instance import hand_over
-from app.requests import WindowRequest
+from patternkb.app.instance import hand_over
+from patternkb.app.requests import WindowRequest
 print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1]), timeout_ms={PATIENT_HANDOVER_MS}))
 """
 
@@ -35,7 +35,7 @@ print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1]), timeout
 RUN = PATIENT_CLIENT + """
 import sys
 from pathlib import Path
-from app.gui import run
+from patternkb.app.gui import run
 sys.exit(run(Path(sys.argv[1]), None, query=sys.argv[2], keys=["rust", "complete-rust-guide"]))
 """
 
@@ -111,7 +111,7 @@ def test_no_window_no_hand_over(qtbot):
 ])
 def test_invalid_data_is_logged_and_ignored(qtbot, caplog, window, server, data, says):
     before = window.search_box.text()
-    with caplog.at_level(logging.WARNING, logger="app.instance"), _raw_client(data) as client:
+    with caplog.at_level(logging.WARNING, logger="patternkb.app.instance"), _raw_client(data) as client:
         qtbot.waitUntil(lambda: any(says in r.getMessage() for r in caplog.records))
         client.settimeout(10)
         assert client.recv(16) == b""  # no "ok": the client knows it was not taken
@@ -121,7 +121,7 @@ def test_invalid_data_is_logged_and_ignored(qtbot, caplog, window, server, data,
 
 def test_a_client_that_never_finishes_its_line_is_dropped(qtbot, caplog, monkeypatch, window, server):
     monkeypatch.setattr(instance, "READ_TIMEOUT_MS", 100)
-    with caplog.at_level(logging.WARNING, logger="app.instance"), _raw_client(b'{"version": 1, "query": "x"') as client:
+    with caplog.at_level(logging.WARNING, logger="patternkb.app.instance"), _raw_client(b'{"version": 1, "query": "x"') as client:
         qtbot.waitUntil(lambda: any("no complete line" in r.getMessage() for r in caplog.records))
         client.settimeout(10)
         assert client.recv(16) == b""
@@ -155,7 +155,7 @@ def test_two_kbs_are_two_windows(tmp_path):
 def test_a_screenshot_with_an_index_that_cannot_be_made_fails_at_once_saying_why(tmp_path):
     # It used to wait for its 60 s timeout and say only that the window did not finish loading.
     shot = tmp_path / "x.png"
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--screenshot", str(shot), "--index-dir",
+    proc = subprocess.run([sys.executable, "-m", "patternkb.app.cli", "gui", "--screenshot", str(shot), "--index-dir",
                            "/dev/null", "--query", "x"], capture_output=True, text=True, timeout=120, env=_env())
     assert proc.returncode == 1
     assert len(proc.stderr.splitlines()) == 1 and "/dev/null" in proc.stderr, proc.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.platform_check import GUI_LIBRARIES, XCB_LIBRARIES, loadable, window_problem
+from patternkb.app.platform_check import GUI_LIBRARIES, XCB_LIBRARIES, loadable, window_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,10 +96,10 @@ def test_this_machine_headless_passes():
 
 def test_the_module_run_as_a_program():
     base = {"PATH": os.environ.get("PATH", "")}
-    done = subprocess.run([sys.executable, "-m", "app.platform_check"], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "patternkb.app.platform_check"], cwd=ROOT, capture_output=True, text=True,
                           env=dict(base, QT_QPA_PLATFORM="offscreen"), timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
-    done = subprocess.run([sys.executable, "-m", "app.platform_check"], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "patternkb.app.platform_check"], cwd=ROOT, capture_output=True, text=True,
                           env=base, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.splitlines() == [
@@ -108,7 +108,7 @@ def test_the_module_run_as_a_program():
 
 
 def test_the_check_does_not_load_qt():
-    done = subprocess.run([sys.executable, "-c", "import sys, app.platform_check as p; p.window_problem(); "
+    done = subprocess.run([sys.executable, "-c", "import sys, patternkb.app.platform_check as p; p.window_problem(); "
                            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr

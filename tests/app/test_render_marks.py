@@ -3,7 +3,7 @@
 import html
 from html.parser import HTMLParser
 
-from app.render import LIGHT, mark_terms, render_entry
+from patternkb.app.render import LIGHT, mark_terms, render_entry
 
 MARK = f'<span style="background-color:{LIGHT.mark}">'
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from app.requests import MAX_LINE_BYTES, PROTOCOL_VERSION, WindowRequest, parse_target
+from patternkb.app.requests import MAX_LINE_BYTES, PROTOCOL_VERSION, WindowRequest, parse_target
 
 GUIDES = ["complete-rust-guide", "tiny-book"]
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from kb.paths import BUNDLED_KB
+from patternkb.kb.paths import BUNDLED_KB
 
-PATTERNKB = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+PATTERNKB = [sys.executable, "-c", "import sys; from patternkb.app.cli import main; sys.exit(main())"]
 SAFETY_TIMEOUT_S = 240  # a hang fails the test instead of holding up the suite; not a timing check
 
 

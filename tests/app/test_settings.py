@@ -11,9 +11,9 @@ import sys
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
-from app import settings
-from app.settings import MAX_RECENT, Memory
-from app.window import MainWindow
+from patternkb.app import settings
+from patternkb.app.settings import MAX_RECENT, Memory
+from patternkb.app.window import MainWindow
 
 ADDS = 50  # per process: enough for the two to interleave many times (a save takes ~15 ms)
 
@@ -25,15 +25,15 @@ ADDS = 50  # per process: enough for the two to interleave many times (a save ta
 WRITER = """
 import logging, sys
 from PySide6.QtCore import QSettings
-from app import settings
-from app.settings import Memory
+from patternkb.app import settings
+from patternkb.app.settings import Memory
 
 class Unlocked(logging.Handler):
     def emit(self, record):
         sys.exit(f"saved without the lock: {record.getMessage()}")
 
 settings.LOCK_TIMEOUT_MS = 24 * 3600 * 1000
-logging.getLogger("app.settings").addHandler(Unlocked(logging.WARNING))
+logging.getLogger("patternkb.app.settings").addHandler(Unlocked(logging.WARNING))
 path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 memory = Memory(QSettings(path, QSettings.Format.IniFormat))
 print("ready", flush=True)
@@ -101,7 +101,7 @@ def test_a_change_waits_for_the_lock_then_is_saved_without_it_saying_so(tmp_path
     held = os.open(path.with_name(path.name + ".merge-lock"), os.O_RDWR)  # a hung window's lock
     try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with caplog.at_level(logging.WARNING, logger="app.settings"):
+        with caplog.at_level(logging.WARNING, logger="patternkb.app.settings"):
             memory.add_bookmark("while held")
     finally:
         os.close(held)

@@ -13,14 +13,14 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
-from app import first_search
-from app.first_search import GUI_FRAGMENTS, GUI_LIMIT
-from app.gui import open_window
-from app.settings import Memory
-from kb.files import live_dir
-from kb.paths import BUNDLED_KB
+from patternkb.app import first_search
+from patternkb.app.first_search import GUI_FRAGMENTS, GUI_LIMIT
+from patternkb.app.gui import open_window
+from patternkb.app.settings import Memory
+from patternkb.kb.files import live_dir
+from patternkb.kb.paths import BUNDLED_KB
 
-HEAVY = ("pydantic", "whoosh", "index.engine", "kb.models", "markdown_it", "pygments")
+HEAVY = ("pydantic", "whoosh", "patternkb.index.engine", "patternkb.kb.models", "markdown_it", "pygments")
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _pool_drained():
 def test_the_window_module_imports_neither_the_models_nor_whoosh():
     # What the window needs before its first paint: Qt and our own light modules. The rest
     # loads in the background, and a regression here costs every start a few tenths of a second.
-    code = "import sys, json, app.cli, app.gui; print(json.dumps([m for m in %r if m in sys.modules]))" % (HEAVY,)
+    code = "import sys, json, patternkb.app.cli, patternkb.app.gui; print(json.dumps([m for m in %r if m in sys.modules]))" % (HEAVY,)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), check=True).stdout
     assert json.loads(out) == []
@@ -56,14 +56,14 @@ def test_the_window_module_imports_neither_the_models_nor_whoosh():
 FIRST_FRAME = """
 import sys, time
 from pathlib import Path
-from app import first_search
-from kb.paths import BUNDLED_KB
+from patternkb.app import first_search
+from patternkb.kb.paths import BUNDLED_KB
 first = first_search.start(BUNDLED_KB, Path(sys.argv[1]), "mutex")
 while not first.ready():
     time.sleep(0.01)
-import app.window
-app.window.FIRST_FRAME_WAIT_MS = 600_000
-from app.gui import run
+import patternkb.app.window
+patternkb.app.window.FIRST_FRAME_WAIT_MS = 600_000
+from patternkb.app.gui import run
 sys.exit(run(BUNDLED_KB, Path(sys.argv[1]), query="mutex", first_search=first))
 """
 
@@ -120,7 +120,7 @@ def _start_with_query(qtbot, memory, index_dir, query: str):
 
 
 def test_first_results_come_from_the_forked_search_then_the_engine_takes_over(qtbot, memory, index_dir, monkeypatch):
-    monkeypatch.setattr("app.window.FIRST_FRAME_WAIT_MS", 600_000)  # the engine opens after a paint, not a timer
+    monkeypatch.setattr("patternkb.app.window.FIRST_FRAME_WAIT_MS", 600_000)  # the engine opens after a paint, not a timer
     started = first_search.start(BUNDLED_KB, index_dir, "mutex")
     window = open_window(BUNDLED_KB, index_dir, memory, first_search=started)
     qtbot.addWidget(window)
@@ -167,7 +167,7 @@ class _Paints(QObject):
 
 
 def test_background_work_waits_for_the_first_frame(qtbot, memory, index_dir, monkeypatch):
-    monkeypatch.setattr("app.window.FIRST_FRAME_WAIT_MS", 600_000)  # no fallback on a slow machine
+    monkeypatch.setattr("patternkb.app.window.FIRST_FRAME_WAIT_MS", 600_000)  # no fallback on a slow machine
     window = open_window(BUNDLED_KB, index_dir, memory)
     qtbot.addWidget(window)
     paints = _Paints()
@@ -225,14 +225,14 @@ def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_
 
 COLLECTOR = """
 import gc, json, sys
-import app.cli, app.gui
+import patternkb.app.cli, patternkb.app.gui
 painted = []
-class Probe(app.gui.MainWindow):
+class Probe(patternkb.app.gui.MainWindow):
     def _on_first_frame_painted(self):
         painted.append([gc.isenabled(), gc.get_freeze_count()])  # before the window's own work
         super()._on_first_frame_painted()
-app.gui.MainWindow = Probe
-code = app.cli.main(["gui", "--query", "mutex", "--index-dir", sys.argv[1], "--screenshot", sys.argv[2]])
+patternkb.app.gui.MainWindow = Probe
+code = patternkb.app.cli.main(["gui", "--query", "mutex", "--index-dir", sys.argv[1], "--screenshot", sys.argv[2]])
 print(json.dumps([code, painted, gc.isenabled(), gc.get_freeze_count()]))
 """
 

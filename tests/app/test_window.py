@@ -12,16 +12,16 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QImage
 
-from app import roles
-from app.delegate import elide
-from app.models import BookmarksModel, OutlineModel, ResultsModel
-from app.render import render_entry
-from app.search import SearchController
-from app.settings import Memory
-from app.window import MainWindow
-from kb.build import build_kb
-from kb.files import live_dir
-from kb.paths import BUNDLED_KB
+from patternkb.app import roles
+from patternkb.app.delegate import elide
+from patternkb.app.models import BookmarksModel, OutlineModel, ResultsModel
+from patternkb.app.render import render_entry
+from patternkb.app.search import SearchController
+from patternkb.app.settings import Memory
+from patternkb.app.window import MainWindow
+from patternkb.kb.build import build_kb
+from patternkb.kb.files import live_dir
+from patternkb.kb.paths import BUNDLED_KB
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_opening_a_snippet_hit_scrolls_to_it(qtbot, window):
 
 def test_external_links_go_out_and_other_schemes_are_refused(qtbot, window, monkeypatch):
     opened = []
-    monkeypatch.setattr("app.entry_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString()) or True)
+    monkeypatch.setattr("patternkb.app.entry_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString()) or True)
     window.entry_view.anchorClicked.emit(QUrl("https://crates.io/crates/tokio"))
     assert opened == ["https://crates.io/crates/tokio"]
     for url in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.com/x"):
@@ -242,7 +242,7 @@ def test_hostile_guide_content_is_escaped(qtbot, write_guide):
     assert "<img" not in lowered and "<script" not in lowered
     assert 'href="javascript' not in lowered and 'src="file' not in lowered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html
-    from app.entry_view import EntryView
+    from patternkb.app.entry_view import EntryView
     view = EntryView()
     qtbot.addWidget(view)
     view.show_page(page)
@@ -283,7 +283,7 @@ def test_no_hits_names_the_filter_value_that_matches_nothing_and_cuts_a_long_que
 def test_screenshot_command_writes_a_png_that_is_not_blank(tmp_path, bundled_index):
     shot = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--query", "mutex", "--screenshot", str(shot),
+    proc = subprocess.run([sys.executable, "-m", "patternkb.app.cli", "gui", "--query", "mutex", "--screenshot", str(shot),
                            "--index-dir", str(bundled_index.store.root)], capture_output=True, text=True,
                           timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
@@ -300,7 +300,7 @@ def test_screenshot_of_a_kb_that_cannot_be_opened_fails_with_the_reason(tmp_path
     (live_dir(broken) / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for kb, reason in ((tmp_path / "missing", "no KB here"), (broken, "entries.json: entry \"x\"")):
-        proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--kb", str(kb), "--screenshot",
+        proc = subprocess.run([sys.executable, "-m", "patternkb.app.cli", "gui", "--kb", str(kb), "--screenshot",
                                str(tmp_path / "shot.png"), "--index-dir", str(tmp_path / "ix")],
                               capture_output=True, text=True, timeout=120, env=env)
         errors = [line for line in proc.stderr.splitlines() if line.startswith("patternkb:")]

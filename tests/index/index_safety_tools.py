@@ -21,9 +21,9 @@ UNPRIVILEGED = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
 
 def write_own_kb(directory: Path) -> Path:
     """The bundled guide built now and written with kb.store (resources/kb may be mid-change)."""
-    from kb.build import build_kb
-    from kb.paths import BUNDLED_GUIDE
-    from kb.store import write_kb
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.paths import BUNDLED_GUIDE
+    from patternkb.kb.store import write_kb
 
     write_kb(build_kb([BUNDLED_GUIDE]), directory)
     return directory
@@ -40,8 +40,8 @@ WRITING, WRITTEN = "writing", "written"
 # rebuild has to land in.
 TRACED_REBUILD = textwrap.dedent("""
     import sys
-    from app.cli import main
-    from index.storage import IndexStore
+    from patternkb.app.cli import main
+    from patternkb.index.storage import IndexStore
     new_generation, publish = IndexStore.new_generation, IndexStore.publish
     def traced_new_generation(self):
         print("%s", flush=True)
@@ -85,8 +85,8 @@ SEARCH_LOOP = textwrap.dedent("""
     kb_dir, root, stop, minimum, use_cli = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "cli"
     rebuilding = None if sys.argv[6] == "-" else Path(sys.argv[6])
     marks = None if sys.argv[7] == "-" else int(sys.argv[7])
-    from index.engine import PatternIndex
-    from app.cli import main
+    from patternkb.index.engine import PatternIndex
+    from patternkb.app.cli import main
     queries = ["mutex", "arc mutex", "builder pattern", "tokio", "kind:pattern error", "semaphore"]
     done = failed = overlapped = 0
     while done < minimum or not stop.exists():
@@ -185,7 +185,7 @@ def unprivileged_prefix() -> list[str] | str:
         return "needs root to switch to an unprivileged user"
     if shutil.which("setpriv") is None:
         return "setpriv is not installed"
-    probe = subprocess.run([*UNPRIVILEGED, sys.executable, "-c", "import os, index.engine; print(os.geteuid())"],
+    probe = subprocess.run([*UNPRIVILEGED, sys.executable, "-c", "import os, patternkb.index.engine; print(os.geteuid())"],
                            capture_output=True, text=True)
     if probe.returncode != 0 or probe.stdout.strip() != "65534":
         return f"cannot run Python as uid 65534 here: {probe.stderr.strip()[:200]}"

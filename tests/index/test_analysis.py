@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.analysis import analyze, code_analyzer, identifier_parts
+from patternkb.index.analysis import analyze, code_analyzer, identifier_parts
 
 
 @pytest.mark.parametrize(("text", "expected"), [

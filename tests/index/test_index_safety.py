@@ -13,8 +13,8 @@ import threading
 
 import pytest
 
-from index.engine import PatternIndex
-from index.storage import MARKER, READER_LOCK, IndexError_
+from patternkb.index.engine import PatternIndex
+from patternkb.index.storage import MARKER, READER_LOCK, IndexError_
 from tests.index.index_safety_tools import cli, leftovers, unprivileged_prefix, write_own_kb
 
 
@@ -25,7 +25,7 @@ def kb_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def kb(kb_dir):
-    from kb.store import load_kb
+    from patternkb.kb.store import load_kb
 
     return load_kb(kb_dir)
 

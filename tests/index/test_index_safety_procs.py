@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from index.engine import PatternIndex
+from patternkb.index.engine import PatternIndex
 from tests.index.index_safety_tools import (OVERLAPPED, SEARCHED, WRITING, WRITTEN, cli, finish_search_loop_counts,
                                             leftovers, loop_marks, rebuild_command, start_search_loops,
                                             traced_rebuild, write_own_kb)

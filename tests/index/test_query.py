@@ -1,6 +1,6 @@
 """The search syntax as typed: -word, filters, fields that are not filters, long and odd input."""
 
-from index.query import KINDS, MAX_QUERY_CHARS, excerpt, filter_text, filter_values, parse, unknown_value_message
+from patternkb.index.query import KINDS, MAX_QUERY_CHARS, excerpt, filter_text, filter_values, parse, unknown_value_message
 
 
 def test_exclusions_alone_mean_every_entry_but_those():

@@ -28,7 +28,7 @@ def test_reasons_read_like_a_person_wrote_them(bundled_index):
 
 
 def test_related_is_deterministic(bundled_index, tmp_path):
-    from index.engine import PatternIndex
+    from patternkb.index.engine import PatternIndex
 
     again = PatternIndex(bundled_index.kb, tmp_path / "again")
     again.ensure()
@@ -43,8 +43,8 @@ def test_checklist_items_link_to_patterns_and_back(bundled_index):
 
 
 def test_see_also_links_in_an_mdbook(mdbook_dir, tmp_path):
-    from index.engine import PatternIndex
-    from kb.build import build_kb
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.build import build_kb
 
     engine = PatternIndex(build_kb([mdbook_dir]), tmp_path / "ix")
     engine.ensure()

@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
-from index.engine import PatternIndex
-from index.storage import ENV_VAR, IndexBusy, default_index_dir
-from kb.build import build_kb
-from kb.paths import BUNDLED_KB
-from kb.store import load_kb
+from patternkb.index.engine import PatternIndex
+from patternkb.index.storage import ENV_VAR, IndexBusy, default_index_dir
+from patternkb.kb.build import build_kb
+from patternkb.kb.paths import BUNDLED_KB
+from patternkb.kb.store import load_kb
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_kill_9_during_rebuild_leaves_the_old_index_working(kb, tmp_path):
     script = textwrap.dedent(f"""
         import os, signal, sys
         from pathlib import Path
-        from index.engine import PatternIndex
-        from kb.store import load_kb
+        from patternkb.index.engine import PatternIndex
+        from patternkb.kb.store import load_kb
         engine = PatternIndex(load_kb(Path({str(BUNDLED_KB)!r})), Path({str(root)!r}))
         def progress(done, total):
             if done >= 100:

@@ -50,8 +50,8 @@ def _hook(kill_at: int, trace: int) -> None:
 
 
 def _state(out: Path, fingerprints: dict[str, str]) -> str:
-    from kb.errors import StoreError
-    from kb.store import load_kb
+    from patternkb.kb.errors import StoreError
+    from patternkb.kb.store import load_kb
 
     if not (out / "CURRENT").exists() and not (out / "manifest.json").exists():
         return "none"  # no KB was ever published here
@@ -75,8 +75,8 @@ def _leftovers(out: Path) -> list[str]:
 def kills(scenario: str, work: Path, guide_old: Path, guide_new: Path) -> None:
     """Before each file-system call of a write of the new KB over the old one, in turn: fork a
     writer, SIGKILL it there, read the KB, then run the next writer. One JSON line per kill."""
-    from kb.build import build_kb
-    from kb.store import fingerprint, serialise, write_kb
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.store import fingerprint, serialise, write_kb
 
     old, new = build_kb([guide_old]), build_kb([guide_new])
     fingerprints = {fingerprint(old): "old", fingerprint(new): "new"}
@@ -127,8 +127,8 @@ def kills(scenario: str, work: Path, guide_old: Path, guide_new: Path) -> None:
 def writer(out: Path, builds: int, guides: list[Path], paced: bool) -> None:
     """Publish the guides' KBs in turn, `builds` times; first print their fingerprints. Paced:
     one build per byte read from stdin, so builds spread over a reader's whole run."""
-    from kb.build import build_kb
-    from kb.store import fingerprint, write_kb
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.store import fingerprint, write_kb
 
     kbs = [build_kb([g]) for g in guides]
     write_kb(kbs[0], out)
@@ -146,10 +146,10 @@ WRITING, WRITTEN = "writing", "written"
 def traced_build(argv: list[str]) -> int:
     """`patternkb build ARGV` through the command's own code, printing WRITING when it starts to
     publish the KB and WRITTEN when the publish returned: the window a kill has to land in."""
-    import kb.store
-    from app.cli import main
+    import patternkb.kb.store
+    from patternkb.app.cli import main
 
-    publish = kb.store.publish
+    publish = patternkb.kb.store.publish
 
     def traced(*args, **kwargs):
         print(WRITING, flush=True)
@@ -157,7 +157,7 @@ def traced_build(argv: list[str]) -> int:
         print(WRITTEN, flush=True)
         return generation
 
-    kb.store.publish = traced
+    patternkb.kb.store.publish = traced
     return main(["build", *argv])
 
 

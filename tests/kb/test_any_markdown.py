@@ -3,8 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.build import build_kb
-from kb.errors import KBError
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import KBError
 
 FLAT = "# Title\n\nIntro.\n\n## First\n\nProse.\n\n```python\nprint(1)\n```\n\n## Second\n\n```python\nprint(2)\n```\n"
 DEEP = ("# T\n\n## Part\n\n### Pattern A\n\nText.\n\n#### Example\n\n```rust\nfn a() {}\n```\n\n"

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from app.cli import main
-from kb.build import build_kb
-from kb.models import ID_PATTERN
+from patternkb.app.cli import main
+from patternkb.kb.build import build_kb
+from patternkb.kb.models import ID_PATTERN
 
 
 def run(capsys, *argv):
@@ -102,14 +102,14 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_traceback_flag_shows_the_rest(tmp_path):
-    from kb.errors import GuideError
+    from patternkb.kb.errors import GuideError
 
     with pytest.raises(GuideError):
         main(["--traceback", "build", str(tmp_path / "nope.md"), "--out", str(tmp_path / "kb")])
 
 
 def test_failed_build_keeps_the_previous_kb(capsys, write_guide, tmp_path):
-    from kb.files import live_dir
+    from patternkb.kb.files import live_dir
 
     good = write_guide("# G\n\n## S\n\n### P\n\n```rust\nfn a() {}\n```\n")
     assert main(["build", str(good), "--out", str(tmp_path / "kb")]) == 0

@@ -3,7 +3,7 @@
 from collections import Counter
 
 
-from kb.models import ID_PATTERN, ChecklistItem, Pattern
+from patternkb.kb.models import ID_PATTERN, ChecklistItem, Pattern
 
 TITLES = [
     "The Rust Philosophy", "Key Concepts", "The Three Rules", "Ownership Patterns",
@@ -137,7 +137,7 @@ def test_crates(built_kb):
 
 
 def test_tags_are_never_empty_and_from_the_vocabulary(built_kb):
-    from kb.tags import VOCABULARY
+    from patternkb.kb.tags import VOCABULARY
 
     for entry in built_kb.entries:
         assert entry.tags and set(entry.tags) <= set(VOCABULARY), entry.id

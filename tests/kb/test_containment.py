@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from kb.build import build_kb
-from kb.encoding import resolve_inside
-from kb.errors import GuideError
+from patternkb.app.cli import main
+from patternkb.kb.build import build_kb
+from patternkb.kb.encoding import resolve_inside
+from patternkb.kb.errors import GuideError
 
 SECRET = "OUTSIDE-SECRET-TEXT"
 GUIDE = "# G\n\n## S\n\n### {title}\n\n```rust\nfn {fn}() {{}}\n```\n"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.encoding import repair_mojibake
+from patternkb.kb.encoding import repair_mojibake
 
 
 def mojibake(text: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from kb.build import build_kb
-from kb.errors import GuideError
+from patternkb.app.cli import main
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import GuideError
 
 GUIDE = "# G\n\n## S\n\n### P\n\n```rust\nfn a() {}\n```\n"
 ODD_NAME = os.fsdecode(b"gu\xffide")  # a byte no UTF-8 decoder accepts, as Python carries it
@@ -147,7 +147,7 @@ def test_a_nul_in_a_path_given_to_the_api(tmp_path):
 
 UNREADABLE = """
 import sys
-from app.cli import main
+from patternkb.app.cli import main
 sys.exit(main(["build", sys.argv[1], "--out", sys.argv[2]]))
 """
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kb.build import build_kb
-from kb.errors import GuideError
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import GuideError
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.code import code_facts, split_snippets
+from patternkb.kb.code import code_facts, split_snippets
 
 RUST = """use std::sync::{Arc, Mutex};
 

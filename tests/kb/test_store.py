@@ -5,13 +5,13 @@ import os
 
 import pytest
 
-from app.cli import main
-from kb import store
-from kb.build import build_kb
-from kb.errors import StoreError
-from kb.files import live_dir
-from kb.schema import schema_files
-from kb.paths import SCHEMA_DIR
+from patternkb.app.cli import main
+from patternkb.kb import store
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import StoreError
+from patternkb.kb.files import live_dir
+from patternkb.kb.schema import schema_files
+from patternkb.kb.paths import SCHEMA_DIR
 
 
 def test_two_builds_give_identical_bytes(tmp_path, bundled_guide):
@@ -54,7 +54,7 @@ def test_failed_build_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_
 
 
 def test_failed_swap_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_dir):
-    from kb import publish
+    from patternkb.kb import publish
 
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import build_kb
-from kb.errors import StoreError
-from kb.files import digest, read_files
-from kb.store import fingerprint, load_kb, write_kb
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import StoreError
+from patternkb.kb.files import digest, read_files
+from patternkb.kb.store import fingerprint, load_kb, write_kb
 from tests.kb.kb_store_procs import WRITING, WRITTEN, _leftovers, guide_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from kb import files, publish, store
-from kb.build import build_kb
-from kb.errors import ForeignFolder, StoreError
-from kb.files import live_dir
+from patternkb.app.cli import main
+from patternkb.kb import files, publish, store
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import ForeignFolder, StoreError
+from patternkb.kb.files import live_dir
 from tests.kb.kb_store_procs import _leftovers, guide_text
 
 
@@ -314,10 +314,10 @@ def test_a_read_only_kb_for_an_ordinary_user(small_kbs, request):
     guide.chmod(0o644)
     before = _tree(out)
     as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c"]
-    read = subprocess.run([*as_nobody, f"from kb.store import load_kb; print(len(load_kb({str(out)!r}).entries))"],
+    read = subprocess.run([*as_nobody, f"from patternkb.kb.store import load_kb; print(len(load_kb({str(out)!r}).entries))"],
                           capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert read.returncode == 0 and read.stdout.strip() == str(len(kbs[0].entries)), read.stderr
-    build = subprocess.run([*as_nobody, "from app.cli import main; import sys; sys.exit(main(sys.argv[1:]))",
+    build = subprocess.run([*as_nobody, "from patternkb.app.cli import main; import sys; sys.exit(main(sys.argv[1:]))",
                             "build", str(guide), "--out", str(out)],
                            capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert build.returncode == 1 and "Permission denied" in build.stderr and str(out) in build.stderr

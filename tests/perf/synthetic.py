@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 import re
 
-from kb.models import KnowledgeBase, Section, Source
-from kb.paths import BUNDLED_KB
-from kb.store import load_kb
+from patternkb.kb.models import KnowledgeBase, Section, Source
+from patternkb.kb.paths import BUNDLED_KB
+from patternkb.kb.store import load_kb
 
 WORDS = ("cache queue stream token buffer socket parser shard ledger cursor worker session codec "
          "frame index lease quota metric probe signal batch window journal vault relay beacon").split()

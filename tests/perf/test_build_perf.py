@@ -5,8 +5,8 @@ import json
 import statistics
 import time
 
-from kb.build import build_kb
-from kb.paths import BUNDLED_GUIDE
+from patternkb.kb.build import build_kb
+from patternkb.kb.paths import BUNDLED_GUIDE
 
 
 def _timed(fn, repeat: int) -> list[float]:

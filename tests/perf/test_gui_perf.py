@@ -13,9 +13,9 @@ import time
 import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
 
-from app.settings import Memory
-from app.window import MainWindow
-from index.engine import PatternIndex
+from patternkb.app.settings import Memory
+from patternkb.app.window import MainWindow
+from patternkb.index.engine import PatternIndex
 from tests.perf.synthetic import synthetic_kb
 
 # The bare window is timed to its first paint, as ours is to the first paint of its results: on
@@ -60,7 +60,7 @@ def _rss_mib() -> float:
 def test_cold_start_ratio(bundled_index):
     index_dir = str(bundled_index.store.root)
     bare, ours, in_process, rss = [], [], [], []
-    gui = ["-m", "app.cli", "gui", "--query", "mutex"]
+    gui = ["-m", "patternkb.app.cli", "gui", "--query", "mutex"]
     for _ in range(7):
         bare.append(_launch(["-c", BARE], index_dir))
         ours.append(_launch(gui, index_dir, rss))

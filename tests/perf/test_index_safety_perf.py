@@ -10,7 +10,7 @@ import json
 import random
 import subprocess
 
-from index.engine import PatternIndex
+from patternkb.index.engine import PatternIndex
 from tests.index.index_safety_tools import (cli, finish_search_loops, leftovers, rebuild_command,
                                             start_search_loops, write_own_kb)
 from tests.index.test_index_safety_procs import kill_at

@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from kb.build import build_kb
-from kb.errors import StoreError
-from kb.store import fingerprint, load_kb, write_kb
+from patternkb.kb.build import build_kb
+from patternkb.kb.errors import StoreError
+from patternkb.kb.store import fingerprint, load_kb, write_kb
 from tests.kb.kb_store_procs import _leftovers, guide_text
 
 ROOT = Path(__file__).resolve().parents[2]

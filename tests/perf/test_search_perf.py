@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from index.engine import PatternIndex
-from kb.paths import BUNDLED_KB
-from kb.store import load_kb
+from patternkb.index.engine import PatternIndex
+from patternkb.kb.paths import BUNDLED_KB
+from patternkb.kb.store import load_kb
 from tests.perf.synthetic import synthetic_kb
 
 QUERIES = {

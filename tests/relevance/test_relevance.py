@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from index.relevance import Baseline, evaluate, load_queries
+from patternkb.index.relevance import Baseline, evaluate, load_queries
 
 QUERIES = Path(__file__).with_name("queries.json")
 
