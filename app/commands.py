@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from patternkb.app.cli_output import Exit, error, note, note_undecodable, one_line, print_json, valid_text
-from patternkb.kb.errors import EntryNotFound, KBError
+from patternkb.kb.errors import KBError
 
 
 class BadQuery(KBError):
@@ -46,13 +46,8 @@ def _build(args: argparse.Namespace) -> Exit:
     write_kb(kb, out)
     print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
     if args.index_dir is not None:
-        from patternkb.index.engine import PatternIndex
-
-        engine = PatternIndex.open(out, args.index_dir)
-        try:
-            print(engine.ensure() or f"index at {args.index_dir} is current")
-        finally:
-            engine.close()
+        with _library(out, args.index_dir) as library:
+            print(library.ensure() or f"index at {args.index_dir} is current")
     _warnings(kb.manifest.warnings)
     return Exit.OK
 
@@ -154,20 +149,17 @@ def _list(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-def _open_index(args: argparse.Namespace, *, quiet: bool = False, kb=None):
-    from patternkb.index.engine import PatternIndex
+def _library(kb_dir: Path, index_dir: Path | None):
+    from patternkb.index.library import PatternLibrary
 
-    # Without a KB in hand, the KB loads (and validates) only if the index must be rebuilt:
-    # searching a current index needs only the index.
-    engine = PatternIndex(kb, args.index_dir) if kb is not None else PatternIndex(kb_dir=args.kb, root=args.index_dir)
-    try:
-        done = engine.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
-    except BaseException:
-        engine.close()
-        raise
+    return PatternLibrary.open(kb_dir, index_dir)
+
+
+def _ensure(library, *, quiet: bool = False) -> None:
+    """Make the index searchable, with a progress bar on a terminal; say what was done."""
+    done = library.ensure(_progress_bar() if sys.stderr.isatty() and not quiet else None)
     if done:
         note(f"patternkb: {done}")
-    return engine
 
 
 def _progress_bar():
@@ -183,27 +175,14 @@ def _progress_bar():
 
 
 def _show(args: argparse.Namespace) -> Exit:
-    from patternkb.kb.store import load_kb
-
-    from patternkb.index.query import excerpt
-
-    kb = load_kb(args.kb)
-    entry = kb.entry(args.id)
-    if entry is None:
-        close = [e.id for e in kb.entries if args.id.lower() in e.id][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `patternkb list` prints every id"
-        raise EntryNotFound(f"no entry {excerpt(args.id)!r} in {args.kb}{hint}")
-    engine = _open_index(args, kb=kb)
-    try:
-        related = engine.related(entry.id)
-        checklist = engine.checklist_for(entry.id) if entry.kind == "pattern" else engine.illustrated_by(entry.id)
-    finally:
-        engine.close()
+    with _library(args.kb, args.index_dir) as library:
+        library.find(args.id)  # an unknown id fails before any index is built
+        _ensure(library)
+        view = library.entry(args.id)
+    entry, related = view.entry, view.related
+    checklist = view.checklist if entry.kind == "pattern" else view.illustrated_by
     if args.json:
-        data = _entry_json(entry)
-        data["related"] = related
-        data["checklist" if entry.kind == "pattern" else "illustrated_by"] = checklist
-        print_json(data)
+        print_json(view.to_json())
         return Exit.OK
     print(f"{entry.title}\n{' › '.join(entry.path)}")
     print(f"{entry.kind} · {entry.id} · {entry.source.file}:{entry.source.line_start}-{entry.source.line_end}")
@@ -220,7 +199,6 @@ def _show(args: argparse.Namespace) -> Exit:
             print(snippet.code.rstrip("\n"))
     else:
         print(f"\n{entry.list} › {entry.group}: {entry.text}")
-    titles = {e.id: e.title for e in kb.entries}
     if related:
         print("\nrelated:")
         for link in related:
@@ -228,28 +206,24 @@ def _show(args: argparse.Namespace) -> Exit:
     if checklist:
         print("\nchecklist:" if entry.kind == "pattern" else "\nillustrated by:")
         for item in checklist:
-            print(f"  {titles.get(item, item)}  {item}")
+            print(f"  {view.titles.get(item, item)}  {item}")
     return Exit.OK
 
 
 def _index(args: argparse.Namespace) -> Exit:
-    from patternkb.index.engine import PatternIndex
-
-    engine = PatternIndex.open(args.kb, args.index_dir)
     started = time.perf_counter()
     progress = _progress_bar() if sys.stdout.isatty() else None
-    try:
-        state = engine.status()
+    with _library(args.kb, args.index_dir) as library:
+        kb = library.kb  # a damaged KB fails here, even when its index is current
+        state = library.status()
         if state == "current" and not args.rebuild:
-            print(f"index is current at {engine.store.root}")
+            print(f"index is current at {library.index_dir}")
             return Exit.OK
-        count = engine.rebuild(progress)
-    finally:
-        engine.close()
+        count = library.rebuild(progress)
     if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
-        note(f"patternkb: index at {engine.store.root} was {state}; rebuilt it")
-    print(f"indexed {count} documents ({len(engine.kb.entries)} entries) in "
-          f"{time.perf_counter() - started:.2f} s at {engine.store.root}")
+        note(f"patternkb: index at {library.index_dir} was {state}; rebuilt it")
+    print(f"indexed {count} documents ({len(kb.entries)} entries) in "
+          f"{time.perf_counter() - started:.2f} s at {library.index_dir}")
     return Exit.OK
 
 
@@ -264,17 +238,15 @@ def _terminal_fragment(fragment: str, color: bool) -> str:
 
 
 def _search(args: argparse.Namespace) -> Exit:
-    from patternkb.index.query import excerpt, parse, unknown_filters
+    from patternkb.index.library import SearchOptions
+    from patternkb.index.query import excerpt, parse
 
-    engine = _open_index(args, quiet=args.json)
-    try:
-        result = engine.search(args.query, limit=args.limit, kind=args.kind, order=args.order,
-                               fragments=args.limit)
-        unknown = [] if result.hits else unknown_filters(engine, args.query)
-    finally:
-        engine.close()
-    if unknown:
-        raise BadQuery("; ".join(unknown))
+    with _library(args.kb, args.index_dir) as library:
+        _ensure(library, quiet=args.json)
+        result = library.search(args.query, SearchOptions(kind=args.kind, order=args.order, limit=args.limit,
+                                                          fragments=args.limit))
+    if result.unknown_filters:
+        raise BadQuery("; ".join(result.unknown_filters))
     if args.json:
         print_json(result.to_json())
         return Exit.OK
@@ -303,22 +275,8 @@ def _search(args: argparse.Namespace) -> Exit:
 
 def _check(args: argparse.Namespace) -> Exit:
     """Validate the KB (schema, ids, links) and the index (present, current, intact)."""
-    from patternkb.index.engine import PatternIndex
-    from patternkb.kb.store import load_kb
-
-    problems: list[str] = []
-    kb = load_kb(args.kb)  # schema and duplicate ids: raises with file and entry
-    ids = {e.id for e in kb.entries}
-    for entry in kb.entries:
-        for target in getattr(entry, "links", []):
-            if target not in ids:
-                problems.append(f"{entry.source.file}:{entry.source.line_start}: {entry.id} links to "
-                                f"missing entry {target}")
-    engine = PatternIndex(kb, args.index_dir)
-    try:
-        problems += _index_problems(engine, kb, ids)
-    finally:
-        engine.close()
+    with _library(args.kb, args.index_dir) as library:
+        problems = library.check()  # a KB that cannot be read raises, with file and entry
     if problems:
         # The report on stdout, one problem a line; stderr gets the one error line.
         for problem in problems:
@@ -326,28 +284,9 @@ def _check(args: argparse.Namespace) -> Exit:
         more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
         error(f"check found {len(problems)} problem(s): {problems[0]}{more}")
         return Exit.PROBLEM
-    print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {engine.store.root}")
+    kb = library.kb
+    print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {library.index_dir}")
     return Exit.OK
-
-
-def _index_problems(engine, kb, ids: set[str]) -> list[str]:
-    from patternkb.index.documents import documents
-
-    state = engine.status()
-    if state != "current":
-        return [f"index at {engine.store.root} is {state} (run `patternkb index`)"]
-    problems = []
-    meta, related = engine.meta(), engine.links().get("related", {})
-    for source, links in related.items():
-        for link in links:
-            if link["id"] not in ids or source not in ids:
-                problems.append(f"index: related link {source} -> {link['id']} dangles")
-    if meta.get("documents") != sum(1 for _ in documents(kb)):
-        problems.append("index: document count differs from the KB")
-    thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
-    if thin:
-        problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
-    return problems
 
 
 def run(verb: str, args: argparse.Namespace) -> Exit:
