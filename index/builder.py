@@ -17,11 +17,12 @@ from patternkb.index.doctable import DocTable
 from patternkb.index.documents import documents, make_schema, snippet_anchor
 from patternkb.index.postings import Postings, summed
 from patternkb.index.related import compute_related
+from patternkb.index.scoring import word_scores
 from patternkb.index.storage import LINKS, IndexStore
 from patternkb.kb.models import KnowledgeBase, Pattern
 
 if TYPE_CHECKING:
-    from patternkb.index.engine import PatternIndex, Progress
+    from patternkb.index.library import Progress
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +36,16 @@ LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "
 MLT_MAX_PATTERNS = 1500
 
 
-def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
+def build_generation(fingerprint: str, kb: KnowledgeBase, store: IndexStore,
                      progress: Progress | None = None) -> tuple[int, str]:
-    """Index `kb` into a new generation of `store` and publish it (call with the writer lock
-    held). Returns (documents indexed, the generation's name)."""
+    """Index `kb` (whose fingerprint the generation records) into a new generation of `store`
+    and publish it (call with the writer lock held). Returns (documents indexed, its name)."""
     docs = list(documents(kb))
     defines = _defines_by_doc(kb)
     path = store.new_generation()
     try:
-        _write_generation(engine, kb, path, docs, defines, progress)
-        store.publish(path, dict(kb_fingerprint=engine.fingerprint, documents=len(docs)))
+        _write_generation(kb, path, docs, defines, progress)
+        store.publish(path, dict(kb_fingerprint=fingerprint, documents=len(docs)))
     except BaseException as exc:
         # A failed build must not keep the space it took: on a full disk, the next try needs it.
         store.discard(path)
@@ -54,7 +55,7 @@ def build_generation(engine: PatternIndex, kb: KnowledgeBase, store: IndexStore,
     return len(docs), path.name
 
 
-def _write_generation(engine: PatternIndex, kb: KnowledgeBase, path: Path, docs: list[dict],
+def _write_generation(kb: KnowledgeBase, path: Path, docs: list[dict],
                       defines: dict[str, str], progress: Progress | None) -> None:
     ix = whoosh_index.create_in(str(path), make_schema())
     writer = ix.writer(limitmb=128)
@@ -73,13 +74,13 @@ def _write_generation(engine: PatternIndex, kb: KnowledgeBase, path: Path, docs:
     with ix.searcher() as searcher:
         table = DocTable.from_reader(searcher.reader())
         table.write(path)
-        related, checklist, illustrates = _related(engine, kb, searcher, table)
+        related, checklist, illustrates = _related(kb, searcher, table)
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
     (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def _related(engine: PatternIndex, kb: KnowledgeBase, searcher, table: DocTable):
+def _related(kb: KnowledgeBase, searcher, table: DocTable):
     docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
     pattern_filter = Term("kind", "pattern")
     ids = {n: i for i, n in docnums.items()}
@@ -122,7 +123,7 @@ def _related(engine: PatternIndex, kb: KnowledgeBase, searcher, table: DocTable)
         words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
         if not words:
             return []
-        per_word = [engine._word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS)
+        per_word = [word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS)
                     for w in words]
         # Two words must match when there are three or more: one shared word is chance.
         needed = 2 if len(words) >= 3 else 1

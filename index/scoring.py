@@ -1,0 +1,150 @@
+"""Scoring: what a typed word matches field by field (clauses, BOOSTS), and each document's score
+for a parsed query, summed from the cached BM25F postings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.query import Or, Phrase, Query, Term
+
+from patternkb.index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
+from patternkb.index.postings import Postings, summed
+from patternkb.index.query import ParsedQuery
+from patternkb.kb.slugs import slugify
+
+TITLE = title_analyzer()
+CODE = code_analyzer()
+PROSE = prose_analyzer()
+
+# How much a match in each field counts: titles and symbols outrank prose.
+BOOSTS = {"title": 8.0, "title_code": 5.0, "symbols": 5.0, "crates": 4.0, "section_title": 1.5,
+          "path": 1.0, "tags": 1.5, "prose": 1.5, "code": 1.0}
+ANALYZER_OF = {"title": TITLE, "title_code": CODE, "symbols": CODE, "section_title": TITLE,
+               "path": TITLE, "prose": PROSE, "code": CODE}
+PREFIX_FIELDS = ("title", "title_code", "symbols")
+FUZZY_FIELDS = ("title", "symbols", "prose", "code")
+MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
+MAX_FUZZY = 24
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One field a typed word is looked up in, and how much a match there counts."""
+
+    mode: str  # "term", "prefix" (the word is being typed) or "fuzzy" (it may be misspelt)
+    field: str
+    text: str
+    boost: float
+    maxdist: int = 1  # edits allowed, for "fuzzy"
+
+
+def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, float] = BOOSTS) -> list[Clause]:
+    """What one typed word matches, field by field, and how much each match counts."""
+    clauses: list[Clause] = []
+    for fieldname, analyzer in ANALYZER_OF.items():
+        boost = boosts.get(fieldname, 0.0)
+        if not boost:
+            continue
+        tokens = analyze(analyzer, word)
+        for i, token in enumerate(dict.fromkeys(tokens)):
+            weight = boost * (1.0 if i == 0 else 0.5)
+            clauses.append(Clause("term", fieldname, token, weight))
+            if fuzzy and fieldname in FUZZY_FIELDS and 4 <= len(token) <= MAX_FUZZY:
+                clauses.append(Clause("fuzzy", fieldname, token, weight * 0.6, 1 if len(token) <= 6 else 2))
+        if prefix and fieldname in PREFIX_FIELDS and tokens and len(tokens[0]) >= 2:
+            code = analyze(CODE, word)
+            clauses.append(Clause("prefix", fieldname, code[0] if code else tokens[0], boost * 0.4))
+    clauses.append(Clause("term", "crates", word.lower().replace("-", "_"), boosts.get("crates", 1.0)))
+    clauses.append(Clause("term", "tags", word.lower(), boosts.get("tags", 1.0)))
+    return clauses
+
+
+def word_scores(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
+                boosts: dict[str, float] = BOOSTS) -> dict[int, float]:
+    """Every document matching `word`, with its score: BM25F per term, summed over the
+    fields. A prefix or a misspelling counts as the best of the terms it expands to."""
+    acc: dict[int, float] = {}
+    get = acc.get
+    for clause in word_clauses(word, prefix=prefix, fuzzy=fuzzy, boosts=boosts):
+        if clause.mode == "term":
+            found = postings.scores(clause.field, clause.text)
+        elif clause.mode == "prefix":
+            found = postings.best(clause.field, postings.expand(clause.field, clause.text))
+        else:
+            found = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))
+        boost = clause.boost
+        for docnum, score in zip(*found):
+            acc[docnum] = get(docnum, 0.0) + boost * score
+    return acc
+
+
+def phrase_scores(searcher, phrase: str) -> dict[int, float]:
+    """Documents holding `phrase` in their title, prose or code, scored by Whoosh."""
+    clauses: list[Query] = []
+    for fieldname in ("title", "prose", "code"):
+        tokens = analyze(ANALYZER_OF[fieldname], phrase)
+        if len(tokens) > 1:
+            clauses.append(Phrase(fieldname, tokens, boost=BOOSTS[fieldname]))
+        elif tokens:
+            clauses.append(Term(fieldname, tokens[0], boost=BOOSTS[fieldname]))
+    if not clauses:
+        return {}
+    # Phrases need positions, which only Whoosh's matchers read: they are rare and narrow.
+    return {hit.docnum: hit.score or 0.0 for hit in searcher.search(Or(clauses), limit=None)}
+
+
+def filter_docs(postings: Postings, parsed: ParsedQuery) -> set[int] | None:
+    """The documents every field filter of the query admits (None: no filter)."""
+    allowed: set[int] | None = None
+    for fieldname, values in parsed.filters.items():
+        options: set[int] = set()
+        for value in values:
+            v = value.lower()
+            if fieldname == "section":
+                options |= postings.union("section", postings.expand("section", slugify(value) or v, limit=10_000))
+                tokens = analyze(TITLE, value)
+                if tokens:  # every word of the value must be in the section's title
+                    options |= set.intersection(*(set(postings.docs("section_title", t)) for t in tokens))
+            elif fieldname == "symbols":
+                for token in analyze(CODE, value)[:1]:
+                    options.update(postings.docs("symbols", token))
+            elif fieldname == "crates":
+                options.update(postings.docs("crates", v.replace("-", "_")))
+            elif fieldname == "guide":
+                options |= postings.union("guide", postings.expand("guide", slugify(value) or v, limit=10_000))
+            else:
+                options.update(postings.docs(fieldname, v))
+        allowed = options if allowed is None else allowed & options
+    return allowed
+
+
+def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool
+                ) -> tuple[dict[int, float], set[int] | None]:
+    """(score of every matching document, the documents matching every word — None when
+    that is all of them). Phrases are required, filters and exclusions cut."""
+    last = len(words) - 1
+    per_word = [word_scores(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
+                for i, w in enumerate(words)]
+    allowed = filter_docs(postings, parsed)
+    if per_word:
+        scored = per_word[0] if len(per_word) == 1 else summed(per_word)
+    elif not parsed.phrases:
+        scored = dict.fromkeys(sorted(allowed or ()), 0.0)  # filters alone: all they admit
+    else:
+        scored = None
+    for phrase in parsed.phrases:  # every phrase is required
+        found = phrase_scores(searcher, phrase)
+        scored = found if scored is None else {d: s + found[d] for d, s in scored.items() if d in found}
+    scored = scored or {}
+    if allowed is not None:
+        scored = {d: s for d, s in scored.items() if d in allowed}
+    if parsed.excluded:
+        masked: set[int] = set()
+        for word in parsed.excluded:
+            masked.update(word_scores(postings, word, prefix=False, fuzzy=False))
+        scored = {d: s for d, s in scored.items() if d not in masked}
+    all_words = None
+    if len(per_word) > 1:
+        smallest = min(per_word, key=len)
+        all_words = {d for d in smallest if d in scored and all(d in other for other in per_word)}
+    return scored, all_words
