@@ -1,0 +1,69 @@
+"""The postings scorer against Whoosh's own BM25F: the same score for every document, to 1e-9, on
+random single- and multi-term queries over the bundled index."""
+
+import random
+
+import pytest
+from whoosh.query import Or, Term
+
+from patternkb.index.postings import summed
+from patternkb.index.scoring import BOOSTS
+
+# Every field a search clause scores (BOOSTS), scorable or not.
+FIELDS = sorted(BOOSTS)
+SEED = 15
+
+
+@pytest.fixture(scope="module")
+def searcher(bundled_index):
+    return bundled_index._thread_searcher()
+
+
+def _lexicon(reader, field):
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(field)]
+
+
+def _sample(reader, rnd, count):
+    """`count` random (field, term) pairs from the index's own lexicons."""
+    lexicons = {f: _lexicon(reader, f) for f in FIELDS}
+    fields = [f for f in FIELDS if lexicons[f]]
+    return [(field, rnd.choice(lexicons[field])) for field in (rnd.choice(fields) for _ in range(count))]
+
+
+def _whoosh(searcher, query) -> dict[int, float]:
+    # limit=None: every match scored, no block-quality shortcuts.
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def _assert_same(ours: dict[int, float], theirs: dict[int, float], what):
+    assert ours.keys() == theirs.keys(), what
+    worst = max((abs(ours[d] - theirs[d]) for d in ours), default=0.0)
+    assert worst <= 1e-9, (what, worst)
+
+
+def test_every_field_is_sampled(searcher):
+    # Otherwise a field the search scores could drift from Whoosh unseen.
+    reader = searcher.searcher.reader()
+    assert {f for f, _ in _sample(reader, random.Random(SEED), 400)} == {f for f in FIELDS if _lexicon(reader, f)}
+    assert searcher.searcher.reader().doc_count_all() > 100
+
+
+def test_single_terms_score_as_whoosh_scores_them(searcher):
+    reader, postings = searcher.searcher.reader(), searcher.postings
+    for field, term in _sample(reader, random.Random(SEED), 300):
+        ours = dict(zip(*postings.scores(field, term)))
+        _assert_same(ours, _whoosh(searcher.searcher, Term(field, term)), (field, term))
+
+
+def test_several_terms_sum_as_whoosh_sums_them(searcher):
+    reader, postings = searcher.searcher.reader(), searcher.postings
+    rnd = random.Random(SEED + 1)
+    for _ in range(100):
+        terms = _sample(reader, rnd, rnd.randint(2, 5))
+        ours = summed([dict(zip(*postings.scores(f, t))) for f, t in terms])
+        _assert_same(ours, _whoosh(searcher.searcher, Or([Term(f, t) for f, t in terms])), terms)
+
+
+def test_a_term_the_index_lacks_scores_nothing(searcher):
+    assert list(searcher.postings.docs("prose", "zzzznotaword")) == []
+    assert list(searcher.postings.docs("no_such_field", "x")) == []
