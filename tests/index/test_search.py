@@ -4,6 +4,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from patternkb.index.analysis import analyze
+from patternkb.index.documents import documents
+from patternkb.index.scoring import ANALYZER_OF, CODE, TITLE
+from patternkb.kb.slugs import slugify
+
 
 def first(engine, query, **kw):
     hits = engine.search(query, **kw).hits
@@ -13,6 +18,16 @@ def first(engine, query, **kw):
 
 def pattern_of(engine, hit):
     return engine.kb.entry(hit.parent).title if hit.parent else hit.title
+
+
+@pytest.fixture(scope="module")
+def indexed(bundled_index):
+    """Every document as it was indexed, by id: the values a filter or phrase must find in it."""
+    return {doc["id"]: doc for doc in documents(bundled_index.kb)}
+
+
+def _has_phrase(tokens: list[str], phrase: list[str]) -> bool:
+    return any(tokens[i:i + len(phrase)] == phrase for i in range(len(tokens)))
 
 
 def test_exact_title_is_first(bundled_index):
@@ -48,30 +63,45 @@ def test_typos_are_corrected(bundled_index):
     assert bundled_index.search("mutex thread").corrected is None
 
 
-def test_quoted_phrase_and_exclusion(bundled_index):
-    phrase = bundled_index.search('"rate limiting"')
-    assert phrase.hits and all("rate limiting" in (h.fragment + h.title).lower().replace("<b>", "").replace("</b>", "")
-                               or h.kind == "pattern" for h in phrase.hits)
+def test_quoted_phrase_and_exclusion(bundled_index, indexed):
+    phrase = bundled_index.search('"rate limiting"', limit=100)
+    assert phrase.hits and phrase.total == len(phrase.hits)
+    for hit in phrase.hits:  # every hit, pattern or not, holds the words side by side in a field
+        doc = indexed[hit.id]
+        assert any(_has_phrase(analyze(ANALYZER_OF[f], doc[f]), analyze(ANALYZER_OF[f], "rate limiting"))
+                   for f in ("title", "prose", "code")), hit.id
     with_tokio = {h.id for h in bundled_index.search("async").hits}
     without = bundled_index.search("async -tokio")
     assert without.hits and {h.id for h in without.hits} != with_tokio
     assert "concurrency-async/async-await-patterns" not in {h.id for h in without.hits}
 
 
+def _values(doc: dict, field: str) -> list[str]:
+    return [v for v in doc[field].lower().split(",") if v]
+
+
 @pytest.mark.parametrize(("query", "check"), [
-    ("kind:checklist tokio", lambda h: h.kind == "checklist"),
-    ("kind:snippet mutex", lambda h: h.kind == "snippet"),
-    ("section:concurrency channel", lambda h: h.section == "concurrency-async"),
-    ("lang:toml tokio", lambda h: h.kind in ("pattern", "snippet")),
-    ("crate:sqlx", lambda h: True),
-    ("symbol:RwLock", lambda h: True),
-    ("tag:unsafe", lambda h: True),
-    ("guide:complete-rust-guide builder", lambda h: True),
+    ("kind:checklist tokio", lambda doc: doc["kind"] == "checklist"),
+    ("kind:snippet mutex", lambda doc: doc["kind"] == "snippet"),
+    ("section:concurrency channel", lambda doc: doc["section"].startswith("concurrency")
+     or "concurr" in analyze(TITLE, doc["section_title"])),
+    ("lang:toml tokio", lambda doc: "toml" in _values(doc, "language")),
+    ("crate:sqlx", lambda doc: "sqlx" in _values(doc, "crates")),
+    ("symbol:RwLock", lambda doc: analyze(CODE, "RwLock")[0] in analyze(CODE, doc["symbols"])),
+    ("tag:unsafe", lambda doc: "unsafe" in _values(doc, "tags")),
+    ("guide:complete-rust-guide builder", lambda doc: doc["guide"].startswith(slugify("complete-rust-guide"))),
 ])
-def test_field_filters(bundled_index, query, check):
-    result = bundled_index.search(query, limit=50)
+def test_field_filters(bundled_index, indexed, query, check):
+    # Every hit holds the filter's value as it was indexed.
+    result = bundled_index.search(query, limit=1000)
     assert result.hits, query
-    assert all(check(h) for h in result.hits)
+    assert all(check(indexed[h.id]) for h in result.hits), [h.id for h in result.hits if not check(indexed[h.id])]
+
+
+@pytest.mark.parametrize("name", ["kind", "section", "lang", "crate", "symbol", "tag", "guide"])
+def test_a_filter_value_nothing_has_finds_nothing(bundled_index, name):
+    assert bundled_index.search(f"{name}:zzqx", limit=5).total == 0
+    assert bundled_index.search(f"{name}:zzqx error", limit=5).total == 0
 
 
 def test_crate_filter_only_returns_entries_using_it(bundled_index):
@@ -123,8 +153,12 @@ HOSTILE = ['"unbalanced', 'AND OR NOT', 'AND', '*', 'section:', 'kind:', 'a' * 1
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_never_raise(bundled_index, query):
-    result = bundled_index.search(query)
-    assert result.total >= 0
+    result = bundled_index.search(query, limit=5)
+    # A coherent answer: the facets count every match, the hits are real entries, at most 5.
+    assert result.query == query and len(result.hits) <= 5
+    assert sum(result.facets["kind"].values()) == sum(result.facets["section"].values()) == result.total
+    assert result.total >= len(result.hits) and (result.total > 5) == (len(result.hits) == 5)
+    assert all(bundled_index.kb.entry(h.parent or h.id) is not None for h in result.hits)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
