@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -116,15 +115,12 @@ VERBS = {  # name: (help, options), in the order `patternkb --help` lists them
 }
 
 
-def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with `verb`, only that verb's (a parser with all eight
-    takes a few ms more to build, out of the 0.16 s the window takes to start)."""
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="patternkb", description="A desktop knowledge base of programming patterns.")
     parser.add_argument("--traceback", action="store_true", help="show the full traceback on errors")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for name, (help_text, add_options) in VERBS.items():
-        if verb in (None, name):
-            add_options(verbs.add_parser(name, help=help_text))
+        add_options(verbs.add_parser(name, help=help_text))
     return parser
 
 
@@ -133,14 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     input, a folder that cannot be written) or 2 (usage)."""
     tolerant_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
-    # Only the parser of the verb given (bare `patternkb` opens the window); any other first
-    # word gets them all, for --help and for the error that lists them.
     head = 1 if argv[:1] == ["--traceback"] else 0
     if len(argv) > head and argv[head] not in VERBS and not argv[head].startswith("-"):
         _refuse_misspelt_verb(argv[head:])
         argv.insert(head, "gui")  # `patternkb QUERY_OR_URL`, as editors and desktop files call it
     verb = argv[head] if len(argv) > head and argv[head] in VERBS else None
-    parser = build_parser(verb if argv else "gui")
+    parser = build_parser()
     if verb == "search":
         argv = [*argv[:head + 1], *_search_words_last(argv[head + 1:], parser)]
     args = parser.parse_args(argv)  # a usage error: one line, and SystemExit(2)
@@ -206,8 +200,8 @@ def _search_words_last(argv: list[str], parser: argparse.ArgumentParser) -> list
 
 def _run(args: argparse.Namespace) -> Exit:
     verb = args.verb or "gui"
-    if verb == "gui" and not hasattr(args, "query"):
-        args = build_parser("gui").parse_args(["gui"])
+    if verb == "gui" and not hasattr(args, "query"):  # bare `patternkb`: the window, as `gui` opens it
+        args = build_parser().parse_args([*(["--traceback"] if args.traceback else []), "gui"])
     if verb == "gui":
         return _gui(args)
     from patternkb.app import commands
@@ -216,17 +210,6 @@ def _run(args: argparse.Namespace) -> Exit:
 
 
 def _gui(args: argparse.Namespace) -> Exit:
-    # Starting makes some 40,000 objects the collector tracks (Qt's types, our modules) that live
-    # as long as the window: the cyclic collector would walk them again and again before the first
-    # frame, for nothing. The window freezes them and turns it back on once it is painted.
-    gc.disable()
-    try:
-        return _start_gui(args)
-    finally:
-        gc.enable()
-
-
-def _start_gui(args: argparse.Namespace) -> Exit:
     from patternkb.app.requests import WindowRequest, parse_target
 
     if args.target and args.query:
@@ -249,15 +232,10 @@ def _start_gui(args: argparse.Namespace) -> Exit:
     if problem:
         error(problem)
         return Exit.USAGE
-    from patternkb.app import first_search
-
-    # Forked here, before Qt is imported: see app/first_search.py. Keys wait for the KB's guides.
-    wants_first = request.query and not request.open_id and not request.keys
-    first = first_search.start(args.kb, args.index_dir, request.query) if wants_first else None
     from patternkb.app.gui import run
 
     return Exit(run(args.kb, args.index_dir, query=request.query or None, open_id=request.open_id,
-                    screenshot=args.screenshot, first_search=first, new_window=True, keys=request.keys))
+                    screenshot=args.screenshot, new_window=True, keys=request.keys))
 
 
 if __name__ == "__main__":

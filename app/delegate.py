@@ -1,67 +1,19 @@
-"""Paints one search hit: title, kind badge, breadcrumb, and the fragment with matches marked.
-
-The list paints the window's first frame, and PySide6 builds the `Qt` namespace's 1,100 enum
-members (15 ms) the first time anything needs one. Setting a pen or making a brush from a colour
-does: PySide6 tries their overloads against `Qt.PenStyle`, `Qt.GlobalColor` and the like. So a
-row's text is a small rich-text document with its colours in the HTML, the badge is filled
-with a brush taken from a palette, and text is elided here, since `QFontMetrics.elidedText`
-takes only a `Qt.TextElideMode`."""
+"""Paints one search hit: title, kind badge, breadcrumb, and the fragment with matches marked."""
 
 from __future__ import annotations
 
-from functools import cache
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
-from PySide6.QtGui import (
-    QAbstractTextDocumentLayout, QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTextDocument,
-)
-from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from patternkb.app.roles import DISPLAY, Role
 
 BADGE_COLORS = {"pattern": "#2da44e", "snippet": "#8250df", "checklist": "#bf8700"}
 OTHER_BADGE_COLOR = "#6e7781"
 PADDING = 6
-ELLIPSIS = "…"
 LAID_OUT_ROWS = 256  # documents kept for rows painted again (scrolling, selection, hover)
-
-
-def elide(metrics: QFontMetrics, text: str, width: float, *, middle: bool = False) -> str:
-    """`text` cut to `width` pixels with an ellipsis at its end (or in its middle), as
-    `QFontMetrics.elidedText` does."""
-    if metrics.horizontalAdvance(text) <= width:
-        return text
-
-    def cut(keep: int) -> str:
-        if not middle:
-            return text[:keep] + ELLIPSIS
-        head = (keep + 1) // 2
-        return text[:head] + ELLIPSIS + text[len(text) - (keep - head):]
-
-    low, high = 0, len(text) - 1  # the most characters kept that still fit
-    while low < high:
-        mid = (low + high + 1) // 2
-        if metrics.horizontalAdvance(cut(mid)) <= width:
-            low = mid
-        else:
-            high = mid - 1
-    return cut(low) if low or metrics.horizontalAdvance(ELLIPSIS) <= width else ""
-
-
-@cache
-def solid_brush(color: str) -> QBrush:
-    """A brush of one colour, taken from a palette: `QBrush(QColor)` would need the `Qt`
-    namespace (see the module's docstring)."""
-    palette = QPalette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(color))
-    return palette.brush(QPalette.ColorRole.Window)
-
-
-def _fill(painter: QPainter, rect: QRectF, brush: QBrush, radius: float = 0) -> None:
-    shape = QPainterPath()
-    shape.addRoundedRect(rect, radius, radius)
-    painter.fillPath(shape, brush)  # fillRect would need the `Qt` namespace, like setBrush
 
 
 def _css_color(color: QColor) -> str:
@@ -121,22 +73,21 @@ class ResultDelegate(QStyledItemDelegate):
         return self._fonts[key]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        # Asked of the view, not read from option.state: reading that builds QStyle's 600 Python
-        # enum members, 6 ms of the first paint, for one bit the selection model has.
-        view = self.parent()
-        selected = isinstance(view, QAbstractItemView) and view.selectionModel().isSelected(index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         fonts = self._fonts_for(option.font)
         painter.save()
         if selected:
-            _fill(painter, QRectF(option.rect), palette.brush(QPalette.ColorRole.Highlight))
+            painter.fillRect(option.rect, palette.brush(QPalette.ColorRole.Highlight))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)  # the badge's corners, not the row's edges
         rect = QRectF(option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2))
 
         kind = index.data(Role.Kind) or ""
         text_width = fonts.badge_metrics.horizontalAdvance(kind)
         badge = QRectF(rect.right() - text_width - 10, rect.top() + 2, text_width + 10, fonts.small_line)
-        _fill(painter, badge, solid_brush(BADGE_COLORS.get(kind, OTHER_BADGE_COLOR)), 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(BADGE_COLORS.get(kind, OTHER_BADGE_COLOR)))
+        painter.drawRoundedRect(badge, 4, 4)
         _draw(painter, self._badge(kind, fonts), badge.left() + 5, badge.top(), text_width + 1, fonts.small_line)
 
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -163,9 +114,9 @@ class ResultDelegate(QStyledItemDelegate):
             return doc
         html = (f'<div style="color:{text}">'
                 f'<div style="font-weight:bold; font-size:{fonts.title_size}; white-space:pre">'
-                f'{escape(elide(fonts.bold_metrics, title, title_width))}</div>'
+                f'{escape(fonts.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(title_width)))}</div>'
                 f'<div style="color:{muted}; white-space:pre">'
-                f'{escape(elide(fonts.small_metrics, path, width, middle=True))}</div>'
+                f'{escape(fonts.small_metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, int(width)))}</div>'
                 f'<div style="margin-top:2px">{fragment}</div></div>')
         if len(self._rows) >= LAID_OUT_ROWS:
             self._rows.clear()

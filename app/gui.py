@@ -3,7 +3,6 @@ or handing the request to the window already open (app/instance.py)."""
 
 from __future__ import annotations
 
-import gc
 import sys
 import tempfile
 import time
@@ -16,11 +15,11 @@ from PySide6.QtCore import QSettings, QThreadPool, QtMsgType, QTimer, qInstallMe
 from PySide6.QtWidgets import QApplication
 
 from patternkb.app.delegate import ResultDelegate
-from patternkb.app.first_search import FirstSearch
 from patternkb.app.instance import InstanceServer, hand_over
 from patternkb.app.requests import WindowRequest
 from patternkb.app.settings import Memory
-from patternkb.app.window import MainWindow, kb_unusable_box
+from patternkb.app.index_job import kb_unusable_box
+from patternkb.app.window import MainWindow
 from patternkb.kb.errors import KBError
 from patternkb.kb.files import check_present
 
@@ -50,20 +49,19 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def engine_opener(kb_dir: Path, index_dir: Path | None):
-    """What the window's background job calls to get its engine (Whoosh is imported there, off
+def library_opener(kb_dir: Path, index_dir: Path | None):
+    """What the window's index job calls to open the library (Whoosh is imported there, off
     the GUI thread; the KB loads later still)."""
-    def open_engine():
-        from patternkb.index.engine import PatternIndex
+    def open_library():
+        from patternkb.index.library import PatternLibrary
 
-        return PatternIndex(kb_dir=kb_dir, root=index_dir)
+        return PatternLibrary.open(kb_dir, index_dir)
 
-    return open_engine
+    return open_library
 
 
 def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = None, *,
-                first_search: FirstSearch | None = None, engine_first: bool = False,
-                dialogs: bool = True) -> MainWindow | None:
+                library_first: bool = False, dialogs: bool = True) -> MainWindow | None:
     """The window over a KB, with its index checked in the background; None after telling the
     user (in a dialog, not a traceback; on stderr without `dialogs`) why the KB cannot be
     opened. A KB that is there but does not validate is reported by the window, once its
@@ -76,45 +74,38 @@ def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = No
         else:
             print(f"patternkb: error: {exc}", file=sys.stderr)
         return None
-    window = MainWindow(engine_opener(kb_dir, index_dir), memory, first_search=first_search)
-    if engine_first:  # a query waits for the engine: open it at once
+    window = MainWindow(library_opener(kb_dir, index_dir), memory)
+    if library_first:  # a query waits for the library: its imports run while the window paints
         window.start_index()
-    else:  # the engine's imports would hold up the first frame
+    else:  # nothing waits for them: the first frame comes first
         window.when_painted(window.start_index)
     return window
 
 
 def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
-        screenshot: Path | None = None, first_search: FirstSearch | None = None, new_window: bool = False,
-        keys: list[str] | tuple[str, ...] = ()) -> int:
+        screenshot: Path | None = None, new_window: bool = False, keys: list[str] | tuple[str, ...] = ()) -> int:
     """Open the window, or (unless `new_window` or `screenshot`) hand the request to the window
-    already open on this KB and return 0 at once. A search forked at start (`first_search`) is
-    then left to finish alone: its child exits on its own (a closed pipe ends its write) and,
-    once this process has exited, is reaped by init. Better, call `hand_over` before forking."""
+    already open on this KB and return 0 at once."""
     request = WindowRequest(query=query or "", open_id=open_id, keys=list(keys))
     if screenshot is None and not new_window and hand_over(request, kb_dir):
         return 0
     if screenshot is None:
-        return _run_window(kb_dir, index_dir, query, open_id, None, first_search, request)
+        return _run_window(kb_dir, index_dir, query, open_id, None, request)
     with tempfile.TemporaryDirectory(prefix="patternkb-shot-") as settings_dir:
         # A fresh user's window, whatever this machine remembers; nothing of it stays behind.
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
-        code = _run_window(kb_dir, index_dir, query, open_id, screenshot, first_search, request, memory)
+        code = _run_window(kb_dir, index_dir, query, open_id, screenshot, request, memory)
         memory.qsettings.sync()  # written before the folder goes, not by a destructor after it
         return code
 
 
 def _run_window(kb_dir: Path, index_dir: Path | None, query: str | None, open_id: str | None,
-                screenshot: Path | None, first_search: FirstSearch | None, request: WindowRequest,
-                memory: Memory | None = None) -> int:
+                screenshot: Path | None, request: WindowRequest, memory: Memory | None = None) -> int:
     app = application()
-    window = open_window(kb_dir, index_dir, memory, first_search=first_search,
-                         engine_first=bool(query) and first_search is None,
+    window = open_window(kb_dir, index_dir, memory, library_first=bool(query),
                          dialogs=screenshot is None)  # a screenshot is taken by a script: no one to click OK
     if window is None:
         return 1
-    if not gc.isenabled():  # switched off by app/cli.py while starting
-        window.when_painted(_collect_from_now_on)
     if screenshot is not None:
         window.resize(*WINDOW_SIZE)
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")
@@ -140,17 +131,9 @@ def _run_window(kb_dir: Path, index_dir: Path | None, query: str | None, open_id
     # generation is never read.
     QThreadPool.globalInstance().clear()
     QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
-    if window.engine is not None:
-        window.engine.close()
+    if window.library is not None:
+        window.library.close()
     return status["code"] or code
-
-
-def _collect_from_now_on() -> None:
-    """Once the window is painted: what exists now lives as long as the process, so the cyclic
-    collector (switched off while starting, see app/cli.py) leaves it alone from now on, which
-    also keeps its pauses short while the user types."""
-    gc.freeze()
-    gc.enable()
 
 
 def _rss_mib() -> float:
@@ -163,37 +146,23 @@ def _rss_mib() -> float:
 
 class _FirstResultsProbe(ResultDelegate):
     """Benchmark hook, as the results' delegate: prints the seconds from `launched` to the end
-    of the first paint of a hit (and the RSS then, and which of PySide6's lazily built types
-    were built by then), and quits. A delegate, not an event filter on the list's viewport:
-    `viewport()` would make PySide6 build about 65 widget types (10 ms) to find the type of a
-    widget it has no Python object for, which the window itself never asks for."""
+    of the first paint of a hit (and the RSS then), and quits."""
 
     def __init__(self, app: QApplication, window: MainWindow, launched: float):
         super().__init__(window.results_view)
         self.app, self.launched = app, launched
-        self.built: list[str] | None = None
+        self.painted = False
 
     def paint(self, painter, option, index) -> None:
         super().paint(painter, option, index)
-        if self.built is None:
-            self.built = _built_qt_types()
+        if not self.painted:
+            self.painted = True
             QTimer.singleShot(0, self._report)  # runs once this paint of the list has finished
 
     def _report(self) -> None:
         print(f"startup_to_results_s={time.time() - self.launched:.4f} rss_mib={_rss_mib():.1f} "
-              f"cpu_s={time.process_time():.4f} qt_types={','.join(self.built or ())}", flush=True)
+              f"cpu_s={time.process_time():.4f}", flush=True)
         self.app.quit()
-
-
-def _built_qt_types() -> list[str]:
-    """The Qt classes and namespaces PySide6 has built Python types for so far (it builds one,
-    with all its enums, the first time it is used)."""
-    import PySide6.QtCore
-    import PySide6.QtGui
-    import PySide6.QtWidgets
-
-    return sorted(name for module in (PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets)
-                  for name, value in list(vars(module).items()) if isinstance(value, type))
 
 
 def _probe_startup(app: QApplication, window: MainWindow, launched: float) -> None:

@@ -16,8 +16,7 @@ Modelled on Zeal's `ApplicationSingleton` and qutebrowser's `misc/ipc.py`:
   hands over to it.
 
 The client half needs no Qt on Linux and macOS (a plain Unix socket, which is what QLocalServer
-listens on there): the command line can hand over before it imports Qt or forks its first search
-(app/first_search.py). Qt is imported only by the server, and by the client on Windows.
+listens on there): the command line can hand over before it imports Qt. Qt is imported only by the server, and by the client on Windows.
 """
 
 from __future__ import annotations

@@ -1,22 +1,19 @@
-"""Item-data roles, declared once for every model (Zeal's itemdatarole.h).
-
-Qt's own roles are written as numbers: the first use of PySide6's `Qt` namespace builds its
-1,100 Python enum members (15 ms), and the window paints its first frame without it.
-`tests/app/test_window.py` checks the numbers against Qt's."""
+"""Item-data roles, declared once for every model (Zeal's itemdatarole.h)."""
 
 from enum import IntEnum
 
-DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
-TOOL_TIP = 3  # Qt.ItemDataRole.ToolTipRole
-_USER = 0x0100  # Qt.ItemDataRole.UserRole
+from PySide6.QtCore import Qt
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOL_TIP = Qt.ItemDataRole.ToolTipRole
 
 
 class Role(IntEnum):
-    Id = _USER + 1
-    Kind = _USER + 2
-    Path = _USER + 3
-    Fragment = _USER + 4
-    Section = _USER + 5
-    Parent = _USER + 6
-    Anchor = _USER + 7
-    Score = _USER + 8
+    Id = Qt.ItemDataRole.UserRole + 1
+    Kind = Qt.ItemDataRole.UserRole + 2
+    Path = Qt.ItemDataRole.UserRole + 3
+    Fragment = Qt.ItemDataRole.UserRole + 4
+    Section = Qt.ItemDataRole.UserRole + 5
+    Parent = Qt.ItemDataRole.UserRole + 6
+    Anchor = Qt.ItemDataRole.UserRole + 7
+    Score = Qt.ItemDataRole.UserRole + 8

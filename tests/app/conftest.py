@@ -33,10 +33,20 @@ def runtime_dir(monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def bundled_library(bundled_index):
+    """The library of the bundled KB over the session's index: what the window opens."""
+    from patternkb.index.library import PatternLibrary
+
+    library = PatternLibrary.open(BUNDLED_KB, bundled_index.store.root)
+    yield library
+    library.close()
+
+
 @pytest.fixture
-def kb_window(qtbot, bundled_index, tmp_path):
+def kb_window(qtbot, bundled_library, tmp_path):
     """A window on the bundled KB, its index loaded, remembering in a settings file of its own."""
-    win = MainWindow(lambda: bundled_index, Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    win = MainWindow(lambda: bundled_library, Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     qtbot.addWidget(win)
     win.show()
     win.start_index()

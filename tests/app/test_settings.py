@@ -121,11 +121,11 @@ def test_each_save_leaves_a_later_modification_time(tmp_path):
     assert os.stat(path).st_mtime_ns // 1_000_000 > later // 1_000_000
 
 
-def test_bookmarks_made_in_two_windows_survive_both_closing(qtbot, bundled_index, tmp_path):
+def test_bookmarks_made_in_two_windows_survive_both_closing(qtbot, bundled_library, tmp_path):
     # Each window used to write its own list over the saved one when it closed.
     path = tmp_path / "settings.ini"
-    windows = [MainWindow(lambda: bundled_index, _memory(path)) for _ in range(2)]
-    ids = [e.id for e in bundled_index.kb.entries[:2]]
+    windows = [MainWindow(lambda: bundled_library, _memory(path)) for _ in range(2)]
+    ids = [e.id for e in bundled_library.kb.entries[:2]]
     for window, entry_id in zip(windows, ids):
         qtbot.addWidget(window)
         window.start_index()

@@ -15,7 +15,8 @@ from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
 
 from patternkb.app.settings import Memory
 from patternkb.app.window import MainWindow
-from patternkb.index.engine import PatternIndex
+from patternkb.index.library import PatternLibrary
+from patternkb.kb.paths import BUNDLED_KB
 from tests.perf.synthetic import synthetic_kb
 
 # The bare window is timed to its first paint, as ours is to the first paint of its results: on
@@ -59,23 +60,21 @@ def _rss_mib() -> float:
 
 def test_cold_start_ratio(bundled_index):
     index_dir = str(bundled_index.store.root)
-    bare, ours, in_process, rss = [], [], [], []
+    bare, ours, rss = [], [], []
     gui = ["-m", "patternkb.app.cli", "gui", "--query", "mutex"]
     for _ in range(7):
         bare.append(_launch(["-c", BARE], index_dir))
         ours.append(_launch(gui, index_dir, rss))
-        in_process.append(_launch(gui, index_dir, PATTERNKB_NO_FIRST_SEARCH="1"))  # no fork: for comparison
     print("\n" + json.dumps({"benchmark": "cold start to first painted results",
                              "bare_window_s": round(statistics.median(bare), 3),
                              "patternkb_s": round(statistics.median(ours), 3),
                              "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
-                             "without_first_search_fork_s": round(statistics.median(in_process), 3),
                              "rss_at_first_results_mib": round(statistics.median(rss), 1)}))
 
 
-def _typing_metrics(qtbot, engine: PatternIndex, tmp_path, queries: list[str]) -> dict:
+def _typing_metrics(qtbot, library: PatternLibrary, tmp_path, queries: list[str]) -> dict:
     memory = Memory(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(lambda: engine, memory)
+    window = MainWindow(lambda: library, memory)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
@@ -126,13 +125,15 @@ QUERIES = ["mutex", "builder", "thread safety", "PooledObject", "mutx thred", "e
 
 
 def test_typing_bundled(qtbot, bundled_index, tmp_path):
+    library = PatternLibrary.open(BUNDLED_KB, bundled_index.store.root)
     print("\n" + json.dumps({"benchmark": "window, bundled KB",
-                             **_typing_metrics(qtbot, bundled_index, tmp_path, QUERIES)}))
+                             **_typing_metrics(qtbot, library, tmp_path, QUERIES)}))
+    library.close()
 
 
 @pytest.mark.slow
 def test_typing_10000_entries(qtbot, tmp_path):
-    engine = PatternIndex(synthetic_kb(10_000), tmp_path / "ix")
+    library = PatternLibrary.of(synthetic_kb(10_000), tmp_path / "ix")
     print("\n" + json.dumps({"benchmark": "window, 10,000 entries",
-                             **_typing_metrics(qtbot, engine, tmp_path, QUERIES)}))
-    engine.close()
+                             **_typing_metrics(qtbot, library, tmp_path, QUERIES)}))
+    library.close()

@@ -1,0 +1,60 @@
+"""The window's actions, with their shortcuts, in its toolbar and menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QToolBar
+
+if TYPE_CHECKING:
+    from patternkb.app.window import MainWindow
+
+SEARCH_KEYS = ("Ctrl+K", "Ctrl+L", "/")
+
+
+def action(window: MainWindow, text: str, slot: Callable, *keys: str, checkable: bool = False) -> QAction:
+    made = QAction(text, window, checkable=checkable)
+    made.setShortcuts([QKeySequence(k) for k in keys])
+    (made.toggled if checkable else made.triggered).connect(slot)
+    return made
+
+
+def install_actions(window: MainWindow) -> None:
+    """Make the window's actions (as its attributes `back_action` … `rebuild_action`), connected
+    to its slots, and put them in its toolbar and menus."""
+    w = window
+    w.back_action = action(w, "◀ Back", w._on_back_action_triggered, "Alt+Left")
+    w.forward_action = action(w, "Forward ▶", w._on_forward_action_triggered, "Alt+Right")
+    w.back_action.setEnabled(False)  # no history yet
+    w.forward_action.setEnabled(False)
+    w.bookmark_action = QAction("☆ Bookmark", w, checkable=True)
+    w.bookmark_action.setShortcuts([QKeySequence("Ctrl+D")])
+    w.bookmark_action.triggered.connect(w._on_bookmark_action_triggered)
+    w.theme_action = action(w, "◐ Theme", w._on_theme_action_triggered, "Ctrl+Shift+T")
+    w.guide_order_action = action(w, "Guide order", w._on_filter_bar_changed, checkable=True)
+    w.guide_order_action.setToolTip("Order results as in the guide instead of by relevance")
+    w.line_numbers_action = action(w, "Line numbers", w._on_line_numbers_action_toggled, checkable=True)
+    w.line_numbers_action.setChecked(w.memory.line_numbers)
+    w.rebuild_action = action(w, "Rebuild index", w._on_rebuild_action_triggered)
+    quit_action = action(w, "Quit", w.close)
+    quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
+
+    toolbar = QToolBar("Navigation")
+    toolbar.setMovable(False)
+    w.addToolBar(toolbar)
+    toolbar.addActions([w.back_action, w.forward_action, w.bookmark_action, w.theme_action])
+    toolbar.addSeparator()
+    toolbar.addAction(w.guide_order_action)
+    file_menu = w.menuBar().addMenu("&File")
+    file_menu.addAction(w.rebuild_action)
+    file_menu.addSeparator()
+    file_menu.addAction(quit_action)
+    view_menu = w.menuBar().addMenu("&View")
+    view_menu.addActions([w.line_numbers_action,
+                          action(w, "Larger text", lambda: w.change_font_size(+1), "Ctrl+=", "Ctrl++"),
+                          action(w, "Smaller text", lambda: w.change_font_size(-1), "Ctrl+-"), w.theme_action])
+    w.menuBar().addMenu("&Go").addActions([w.back_action, w.forward_action, w.bookmark_action])
+    for keys in SEARCH_KEYS:
+        QShortcut(QKeySequence(keys), w, w.focus_search)

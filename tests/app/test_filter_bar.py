@@ -1,0 +1,40 @@
+"""The filter bar (app/filter_bar.py): values with counts, the user's pick kept."""
+
+from types import SimpleNamespace
+
+from patternkb.app.filter_bar import FilterBar
+
+
+def _result(kinds, sections):
+    return SimpleNamespace(facets={"kind": kinds, "section": sections})
+
+
+SECTIONS = [SimpleNamespace(id="s1", title="First"), SimpleNamespace(id="s2", title="Second")]
+
+
+def _labels(box):
+    return [box.itemText(i) for i in range(box.count())]
+
+
+def test_without_a_search_the_values_have_no_counts(qtbot):
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.fill(None, SECTIONS)
+    assert _labels(bar.kind_box) == ["All kinds", "Patterns", "Snippets", "Checklists"]
+    assert _labels(bar.section_box) == ["All sections", "First", "Second"]
+    assert bar.kind() is None and bar.section() is None
+
+
+def test_counts_follow_the_search_and_a_picked_section_stays_when_it_finds_nothing(qtbot):
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.fill(_result({"pattern": 3, "snippet": 2}, {"s1": 5}), SECTIONS)
+    assert _labels(bar.kind_box) == ["All kinds (5)", "Patterns (3)", "Snippets (2)", "Checklists (0)"]
+    assert _labels(bar.section_box) == ["All sections (5)", "First (5)"]  # none found in Second: not offered
+    with qtbot.waitSignal(bar.changed, timeout=1000):
+        bar.section_box.setCurrentIndex(1)
+        bar.section_box.activated.emit(1)  # as a user's pick
+    bar.kind_box.setCurrentIndex(2)
+    bar.fill(_result({"pattern": 1}, {"s2": 1}), SECTIONS)
+    assert (bar.kind(), bar.section()) == ("snippet", "s1")
+    assert _labels(bar.section_box) == ["All sections (1)", "First (0)", "Second (1)"]
