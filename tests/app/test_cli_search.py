@@ -2,10 +2,14 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
 from patternkb.app.cli import main
+from patternkb.index.library import PatternLibrary, SearchOptions
+from patternkb.kb.paths import BUNDLED_KB
+from patternkb.kb.store import load_kb
 
 
 @pytest.fixture
@@ -33,7 +37,12 @@ def test_search_prints_ranked_hits(capsys, index_dir):
     assert "index was missing" in err  # built on first use, said on stderr
     lines = out.splitlines()
     assert lines[0] == "did you mean: mutex thread"
-    assert lines[1].startswith(" 1. ") and "[Mutex]" in out or "[mutex]" in out.lower()
+    # The library's own answer, in its order: each hit a numbered title line, its id, its fragment.
+    with PatternLibrary.open(BUNDLED_KB, Path(index_dir)) as library:
+        hits = library.search("mutx thred", SearchOptions(limit=3)).hits
+    assert len(hits) == 3 and all(w in (hits[0].title + hits[0].fragment).lower() for w in ("mutex", "thread"))
+    assert lines[1:-1:3] == [f"{n:>2}. {h.title}  [{h.kind}]  {h.path}" for n, h in enumerate(hits, 1)]
+    assert lines[2:-1:3] == [f"    {h.id}" for h in hits]
     assert lines[-1].startswith("3 of ")
 
 
@@ -57,7 +66,12 @@ def test_search_order_guide(capsys, index_dir):
     status, out, _ = run(capsys, "search", "error", "--order", "guide", "--json", "--limit", "50",
                          "--index-dir", index_dir)
     ids = [h["id"] for h in json.loads(out)["hits"]]
-    assert status == 0 and ids
+    kb = load_kb(BUNDLED_KB)
+    orders = [kb.entry(i.split("#", 1)[0]).order for i in ids]  # a snippet sits with its pattern
+    assert status == 0 and len(ids) == 50 and orders == sorted(orders)
+    _, out, _ = run(capsys, "search", "error", "--json", "--limit", "50", "--index-dir", index_dir)
+    relevance = [h["id"] for h in json.loads(out)["hits"]]
+    assert relevance != ids and set(relevance) != set(ids)  # not the best 50, re-sorted: the first 50
 
 
 def test_show_json_includes_related_and_checklist(capsys, index_dir):
