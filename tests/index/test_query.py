@@ -51,3 +51,43 @@ def test_unknown_value_message_lists_what_exists(built_kb):
     assert message == "kind:bogus matches nothing; kind is one of pattern, snippet, checklist"
     many = unknown_value_message("symbols", "x" * 200, values["symbols"])
     assert f"({len(values['symbols'])} in all)" in many and len(many) < 400 and "\n" not in many
+
+
+def test_words_phrases_and_the_word_being_typed():
+    parsed = parse('arc "shared state" mute')
+    assert parsed.words == ["arc", "mute"] and parsed.phrases == ["shared state"]
+    assert parsed.last_is_prefix and parsed.text() == 'arc mute "shared state"'
+    assert not parse("arc mute ").last_is_prefix  # a space ends the word
+    assert not parse('arc "shared state"').last_is_prefix and not parse("arc kind:pattern").last_is_prefix
+
+
+def test_a_one_word_quote_is_a_word_and_an_open_quote_runs_to_the_end():
+    assert parse('"arc"').words == ["arc"] and parse('"arc"').phrases == []
+    assert parse('x "shared state').phrases == ["shared state"]
+
+
+def test_boolean_operators_and_punctuation_are_not_words():
+    parsed = parse("arc AND mutex OR && || NOT rc -- ***")
+    assert parsed.words == ["arc", "mutex", "rc"] and parsed.excluded == []
+
+
+def test_filter_names_are_case_blind_and_aliases_share_a_field():
+    parsed = parse("KIND:snippet Lang:rust language:toml sym:Arc symbol:Rc crate:tokio crates:serde tag:x")
+    assert parsed.filters == {"kind": ["snippet"], "language": ["rust", "toml"], "symbols": ["Arc", "Rc"],
+                              "crates": ["tokio", "serde"], "tags": ["x"]}
+    assert parsed.words == [] and not parsed.empty
+
+
+def test_a_filter_without_a_value_is_dropped():
+    assert parse("kind: arc").filters == {} and parse("kind: arc").words == ["arc"]
+    assert parse("section:").empty and parse('kind:""').empty
+
+
+def test_only_the_first_words_are_kept():
+    parsed = parse(" ".join(f"w{n}" for n in range(100)))
+    assert parsed.words == [f"w{n}" for n in range(24)]
+
+
+def test_empty_and_blank_queries():
+    for text in ["", "   ", "\t\n", "-", '""', "AND OR"]:
+        assert parse(text).empty, text
