@@ -276,9 +276,17 @@ def read_only(bundled_index, bundled_kb_dir):
 
 
 def _as_nobody(root: Path, *argv: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HOME=str(root), XDG_CACHE_HOME=str(root / "cache"), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([*NOBODY, str(PATTERNKB), *argv], capture_output=True, text=True, env=env,
-                          cwd=str(root), timeout=120)
+    # Fontconfig's cache is the one thing left writable: where the system's font cache is older
+    # than the installed fonts, fontconfig (under Qt) writes a user cache or complains on stderr,
+    # which is not patternkb's to answer for. Every folder patternkb is named stays read-only.
+    fonts = Path(tempfile.mkdtemp(prefix="patternkb-fontcache-"))
+    fonts.chmod(0o777)
+    env = dict(os.environ, HOME=str(root), XDG_CACHE_HOME=str(fonts), QT_QPA_PLATFORM="offscreen")
+    try:
+        return subprocess.run([*NOBODY, str(PATTERNKB), *argv], capture_output=True, text=True, env=env,
+                              cwd=str(root), timeout=120)
+    finally:
+        shutil.rmtree(fonts, ignore_errors=True)
 
 
 @pytest.mark.parametrize("verb", ["build", "build-index", "schema", "schema-new", "index", "index-rebuild",
