@@ -33,9 +33,9 @@ def _whole_number(low: int, high: int | None = None, what: str = "a number"):
 
 
 def _kb_options(p: argparse.ArgumentParser) -> None:
-    from patternkb.kb.paths import default_kb
-
-    p.add_argument("--kb", type=Path, default=default_kb(), metavar="DIR",
+    # No default here: finding the user's KB looks in their data folder, which only the verb
+    # run may need (and which another user's HOME may not let us look in): see _run.
+    p.add_argument("--kb", type=Path, metavar="DIR",
                    help="KB directory (default: yours, once `patternkb build` has made it; else the bundled one)")
     p.add_argument("--index-dir", type=Path, metavar="DIR",
                    help="index directory (default: the user cache, or $PATTERNKB_INDEX_DIR)")
@@ -202,6 +202,10 @@ def _run(args: argparse.Namespace) -> Exit:
     verb = args.verb or "gui"
     if verb == "gui" and not hasattr(args, "query"):  # bare `patternkb`: the window, as `gui` opens it
         args = build_parser().parse_args([*(["--traceback"] if args.traceback else []), "gui"])
+    if hasattr(args, "kb") and args.kb is None and verb != "build":  # build's --kb is its --out
+        from patternkb.kb.paths import default_kb
+
+        args.kb = default_kb()
     if verb == "gui":
         return _gui(args)
     from patternkb.app import commands
