@@ -77,7 +77,7 @@ def leftovers(index_dir: Path) -> list[str]:
 # those that ran while rebuilds did (begun once `rebuilding` existed, ended before `stop` did).
 # Sends SEARCHED on the `marks` pipe after its first search and OVERLAPPED after the first of
 # those that ran while rebuilds did. `use_cli` goes through app.cli.main (the `search` verb's
-# own code), else through the engine as _open_index does.
+# own code), else through the engine (ensure, then search), as the library does.
 SEARCHED, OVERLAPPED = b"S", b"O"
 SEARCH_LOOP = textwrap.dedent("""
     import io, os, sys, contextlib, traceback
