@@ -11,11 +11,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Whoosh-Reloaded, which whoosh3 replaced, shares its whoosh/ folder: a venv made before the
+# switch must lose it first, or uninstalling it later would take whoosh3's files with it.
 $(STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip uninstall --quiet --yes Whoosh-Reloaded 2>/dev/null
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip uninstall --quiet --yes Whoosh-Reloaded 2>/dev/null
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(STAMP)
 

@@ -67,3 +67,25 @@ def test_several_terms_sum_as_whoosh_sums_them(searcher):
 def test_a_term_the_index_lacks_scores_nothing(searcher):
     assert list(searcher.postings.docs("prose", "zzzznotaword")) == []
     assert list(searcher.postings.docs("no_such_field", "x")) == []
+
+
+def test_the_fast_paths_into_whoosh_are_taken(tmp_path):
+    """postings.py reads Whoosh's private internals and falls back, silently and slowly, to its
+    public calls when a Whoosh release renames them: this fails instead."""
+    from whoosh.fields import TEXT, Schema
+    from whoosh.index import create_in
+
+    from patternkb.index.postings import _blocks, _length_column
+
+    ix = create_in(str(tmp_path), Schema(body=TEXT))
+    with ix.writer() as writer:
+        for n in range(300):  # more than one postings block (128 a block)
+            writer.add_document(body=" ".join(["common"] + ["word"] * (n % 17) + [f"w{n}"]))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        first_block = next(_blocks(reader.postings("body", "common")))[0]
+        assert len(first_block) > 1  # a block at a time, not one posting per call
+        leaf = next(iter(reader.leaf_readers()))[0]
+        expected = [reader.doc_field_length(d, "body") for d in range(reader.doc_count_all())]
+        assert _length_column(leaf, "body") == expected  # one read of the column, not None
+    ix.close()
