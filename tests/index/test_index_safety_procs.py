@@ -6,14 +6,14 @@ from __future__ import annotations
 import random
 import signal
 import subprocess
-import time
 
 import pytest
 
 from patternkb.index.engine import PatternIndex
-from tests.index.index_safety_tools import (OVERLAPPED, SEARCHED, WRITING, WRITTEN, cli, finish_search_loop_counts,
+from tests.index.index_safety_tools import (OVERLAPPED, SEARCHED, cli, finish_search_loop_counts,
                                             leftovers, loop_marks, rebuild_command, start_search_loops,
                                             traced_rebuild, write_own_kb)
+from tests.kills import kill_during_writes
 
 # Kills that must land while the rebuild writes, and the rebuilds allowed to get them.
 KILLS, ATTEMPTS = 4, 40
@@ -49,38 +49,18 @@ def test_rebuild_killed_at_random_instants(kb_dir, tmp_path):
     print(f"seed {SEED}")
     root = tmp_path / "ix"
     assert cli("index", "--kb", str(kb_dir), "--index-dir", str(root)).returncode == 0
-    with traced_rebuild(kb_dir, root) as proc:
-        assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
-        started = time.perf_counter()  # only to choose the kill instants; nothing is asserted on it
-        assert proc.stdout.readline().strip() == WRITTEN, proc.stderr.read()
-        window = time.perf_counter() - started
-        assert proc.wait() == 0, proc.stderr.read()
-    rng = random.Random(SEED)
-    landed = attempts = 0
-    while landed < KILLS and attempts < ATTEMPTS:
-        attempts += 1
-        delay = rng.uniform(0, window)
-        where = f"seed {SEED}, rebuild {attempts}, killed {delay * 1000:.0f} ms into its write"
-        with traced_rebuild(kb_dir, root) as proc:
-            assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
-            try:
-                proc.wait(timeout=delay)  # ends early when the rebuild finished first
-            except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            rest = proc.stdout.read()
-        if proc.returncode == -signal.SIGKILL and WRITTEN not in rest:
-            landed += 1
-        else:
-            assert proc.returncode in (0, -signal.SIGKILL), where
-            window /= 2  # missed (this machine was slower to kill than the write): aim earlier
+
+    def check(where: str) -> None:
         engine = PatternIndex(kb_dir=kb_dir, root=root)
         assert engine.ensure() is None, where  # the old generation or the new one, whole: nothing to rebuild
         assert engine.search("mutex").hits, where
         engine.rebuild()  # the next writer sweeps what the killed one left
         assert leftovers(root) == [], where
         engine.close()
-    assert landed == KILLS, f"seed {SEED}: {landed} of {attempts} kills landed while the rebuild wrote"
+
+    landed, runs = kill_during_writes(lambda: traced_rebuild(kb_dir, root), check, seed=SEED, wanted=KILLS,
+                                      attempts=ATTEMPTS)
+    assert landed == KILLS, f"seed {SEED}: {landed} of {runs} kills landed while the rebuild wrote"
 
 
 def test_searches_racing_rebuilds_never_fail(kb_dir, tmp_path):

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,8 @@ from patternkb.kb.build import build_kb
 from patternkb.kb.errors import StoreError
 from patternkb.kb.files import digest, read_files
 from patternkb.kb.store import fingerprint, load_kb, write_kb
-from tests.kb.kb_store_procs import WRITING, WRITTEN, _leftovers, guide_text
+from tests.kb.kb_store_procs import _leftovers, guide_text
+from tests.kills import kill_during_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 PATTERNKB = Path(sys.executable).parent / "patternkb"
@@ -77,37 +76,15 @@ def test_builds_killed_at_random_instants(tmp_path):
     old, new = build_kb([old_guide]), build_kb([new_guide])
     names = {fingerprint(old): "old", fingerprint(new): "new"}
     out = tmp_path / "kb"
-    write_kb(old, out)
-    with _traced_build(new_guide, out) as proc:  # one whole run measures the write's length
-        assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
-        started = time.perf_counter()  # only to choose the kill instants; nothing is asserted on it
-        assert proc.stdout.readline().strip() == WRITTEN, proc.stderr.read()
-        window = time.perf_counter() - started
-        assert proc.wait() == 0, proc.stderr.read()
-    rng = random.Random(SEED)
-    landed = attempts = 0
-    while landed < LANDED and attempts < ATTEMPTS:
-        attempts += 1
-        write_kb(old, out)
-        delay = rng.uniform(0, window)
-        where = f"seed {SEED}, run {attempts}, {delay * 1000:.1f} ms into the write"
-        with _traced_build(new_guide, out) as proc:
-            assert proc.stdout.readline().strip() == WRITING, proc.stderr.read()
-            try:
-                proc.wait(timeout=delay)  # ends early when the build finished first
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            proc.wait()
-            rest = proc.stdout.read()
-        if proc.returncode == -signal.SIGKILL and WRITTEN not in rest:
-            landed += 1
-        else:
-            assert proc.returncode in (0, -signal.SIGKILL), where
-            window /= 2  # missed (this machine was slower to kill than the write): aim earlier
+
+    def check(where: str) -> None:
         assert names[load_kb(out).fingerprint] in ("old", "new"), where
         write_kb(old, out)  # the next writer collects what the killed one left
         assert _leftovers(out) == [], where
-    assert landed == LANDED, f"seed {SEED}: {landed} of {attempts} kills landed while the build wrote"
+
+    landed, runs = kill_during_writes(lambda: _traced_build(new_guide, out), check, seed=SEED, wanted=LANDED,
+                                      attempts=ATTEMPTS, prepare=lambda: write_kb(old, out))
+    assert landed == LANDED, f"seed {SEED}: {landed} of {runs} kills landed while the build wrote"
 
 
 def test_readers_racing_builds_see_one_whole_kb(tmp_path):
