@@ -36,6 +36,11 @@ class SearchBox(QLineEdit):
 
     STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setPlaceholderText("Search patterns, code, identifiers…   (Ctrl+K)")
+        self.setClearButtonEnabled(True)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         step = self.STEPS.get(Qt.Key(event.key()), 0)
         if step:

@@ -7,21 +7,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Slot
-from PySide6.QtWidgets import QListView, QMainWindow, QProgressBar, QSplitter, QTabWidget, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from patternkb.app.actions import install_actions
+from patternkb.app.browse_tabs import BrowseTabs
 from patternkb.app.entry_pane import EntryPane
 from patternkb.app.first_frame import FirstFrame
 from patternkb.app.history import History
 from patternkb.app.index_job import index_job, kb_unusable_box
 from patternkb.app.jobs import JobRunner
 from patternkb.app.messages import BRIEF_MS, NOTE_MS, Messages
-from patternkb.app.models import BookmarksModel, OutlineModel
 from patternkb.app.render import render_welcome
 from patternkb.app.requests import WindowRequest
 from patternkb.app.results_pane import ResultsPane
-from patternkb.app.roles import Role
 from patternkb.app.search import SearchBox, SearchController, SearchOptions
 from patternkb.app.settings import Memory
 from patternkb.app.theme import ThemeSetting
@@ -72,8 +71,6 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.search_box = SearchBox()
-        self.search_box.setPlaceholderText("Search patterns, code, identifiers…   (Ctrl+K)")
-        self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
         self.search_box.moved.connect(self._on_search_box_moved)
@@ -89,23 +86,10 @@ class MainWindow(QMainWindow):
         self.overview, self.results_stack = self.results_pane.overview, self.results_pane.stack
         self.correction, self.filter_bar = self.results_pane.correction, self.results_pane.filter_bar
 
-        self.outline_model = OutlineModel(None, self)
-        self.outline_view = QTreeView()
-        self.outline_view.setHeaderHidden(True)
-        self.outline_view.setModel(self.outline_model)
-        self.outline_view.activated.connect(self._on_outline_view_activated)
-        self.outline_view.clicked.connect(self._on_outline_view_activated)
-
-        self.bookmarks_model = BookmarksModel(None, self.memory.bookmarks, self)
-        self.bookmarks_view = QListView()
-        self.bookmarks_view.setModel(self.bookmarks_model)
-        self.bookmarks_view.activated.connect(self._on_bookmarks_view_activated)
-        self.bookmarks_view.clicked.connect(self._on_bookmarks_view_activated)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.results_pane, "Results")
-        self.tabs.addTab(self.outline_view, "Browse")
-        self.tabs.addTab(self.bookmarks_view, "Bookmarks")
+        self.tabs = BrowseTabs(self.results_pane, self.memory.bookmarks)
+        self.tabs.entry_requested.connect(self._on_entry_view_entry_requested)
+        self.outline_model, self.outline_view = self.tabs.outline_model, self.tabs.outline_view
+        self.bookmarks_model, self.bookmarks_view = self.tabs.bookmarks_model, self.tabs.bookmarks_view
 
         self.entry_pane = EntryPane(self.messages)
         self.entry_view, self.entry_header = self.entry_pane.view, self.entry_pane.header
@@ -212,8 +196,7 @@ class MainWindow(QMainWindow):
 
     def _set_kb(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.outline_model.set_kb(kb)
-        self.bookmarks_model.set_kb(kb)
+        self.tabs.set_kb(kb)
         self.filter_bar.fill(self.last_result, kb.sections)
         self.results_pane.refresh_overview(kb, self.theme.theme(), self.memory.recent_entries)
         waiting, self._pending_keys = self._pending_keys, None
@@ -323,18 +306,6 @@ class MainWindow(QMainWindow):
     def _on_results_pane_hit_activated(self, hit) -> None:
         self.open_entry(hit.parent or hit.id, hit.anchor or "")
         self.entry_view.setFocus()
-
-    @Slot(QModelIndex)
-    def _on_outline_view_activated(self, index: QModelIndex) -> None:
-        entry_id = index.data(Role.Id)
-        if entry_id:
-            self.open_entry(entry_id, index.data(Role.Anchor) or "")
-
-    @Slot(QModelIndex)
-    def _on_bookmarks_view_activated(self, index: QModelIndex) -> None:
-        entry_id = index.data(Role.Id)
-        if entry_id:
-            self.open_entry(entry_id)
 
     @Slot(str, str)
     def _on_entry_view_entry_requested(self, entry_id: str, anchor: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QImage
 
 from patternkb.app.render import DARK, LIGHT, render_entry
+from patternkb.app.roles import Role
 from patternkb.app.settings import Memory
 from patternkb.app.window import MainWindow
 from patternkb.kb.build import build_kb
@@ -262,3 +263,15 @@ def test_screenshot_of_a_kb_that_cannot_be_opened_fails_with_the_reason(tmp_path
         assert proc.returncode == 1 and len(errors) == 1 and reason in errors[0], proc.stderr
         assert "Traceback" not in proc.stderr
         assert not (tmp_path / "shot.png").exists()
+
+
+def test_an_entry_picked_in_the_browse_or_bookmarks_tab_opens(qtbot, window):
+    outline = window.outline_view.model()
+    section = outline.index(0, 0)
+    entry = outline.index(0, 0, section)  # the KB's outline, filled once the KB loaded
+    window.outline_view.activated.emit(entry)
+    assert window.current_id == entry.data(Role.Id)
+    window.bookmark_action.trigger()  # the entry opened from the outline: the only bookmark
+    window.open_entry("api-design-patterns/newtype-pattern")
+    window.bookmarks_view.clicked.emit(window.bookmarks_model.index(0, 0))
+    assert window.current_id == entry.data(Role.Id)
