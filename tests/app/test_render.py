@@ -1,0 +1,79 @@
+"""Entries as HTML (app/render.py): code highlighted by Pygments with inline styles, and search
+terms marked in text only, never inside a tag or a character reference."""
+
+import html
+import re
+from html.parser import HTMLParser
+
+from patternkb.app.render import DARK, LIGHT, highlight_code, mark_terms, render_entry
+
+RUST = 'fn main() {\n    let shared = Arc::new(Mutex::new(0)); // "counter" <T> & more\n}\n'
+
+MARK = f'<span style="background-color:{LIGHT.mark}">'
+
+
+def visible_text(fragment: str) -> str:
+    """The text a browser shows: each text node's character references read on their own, so
+    a reference split by a tag shows as its letters."""
+    parts: list[str] = []
+    parser = HTMLParser(convert_charrefs=False)
+    parser.handle_data = parts.append
+    parser.handle_entityref = lambda name: parts.append(html.unescape(f"&{name};"))
+    parser.handle_charref = lambda name: parts.append(html.unescape(f"&#{name};"))
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parts)
+
+
+def test_a_term_that_is_an_entity_name_marks_only_text():
+    fragment = '<p>say &quot;quoted&quot; &amp; amp&#39;s <a href="quot">quot</a> &lt;quot&gt;</p>'
+    marked = mark_terms(fragment, ("quot", "amp"), LIGHT)
+    assert visible_text(marked) == visible_text(fragment)  # no entity became visible text
+    assert marked.count(MARK) == 4  # quoted, amp('s), quot (link text), quot (in <…>)
+    assert '<a href="quot">' in marked
+
+
+def test_text_without_a_term_is_left_as_it_was():
+    fragment = "<p>&nbsp;&#x27;nothing&#x27; here</p>"
+    assert mark_terms(fragment, ("mutex",), LIGHT) == fragment
+
+
+def test_an_entry_page_keeps_its_entities_under_any_term(built_kb):
+    entry = next(e for e in built_kb.patterns if '"' in "".join(b.code for b in e.code))
+    kw = dict(related=[], checklist=[], theme=LIGHT)
+    plain = render_entry(entry, built_kb, **kw).html
+    for term in ("quot", "amp", "nbsp", "x27", "span", "style", "href"):
+        marked = render_entry(entry, built_kb, terms=(term,), **kw).html
+        assert visible_text(marked) == visible_text(plain), term
+
+
+def test_highlighted_code_has_inline_styles_and_no_classes():
+    code = highlight_code(RUST, "rust", LIGHT)
+    assert 'style="' in code
+    assert "class=" not in code  # QTextBrowser has no stylesheet with Pygments' classes
+    assert "<span" in code and code != html.escape(RUST)  # highlighted, not merely escaped
+    assert "&lt;T&gt;" in code and "<T>" not in code  # the code's own angle brackets are text
+
+
+def test_highlighted_code_shows_the_code_text_unchanged():
+    for theme in (LIGHT, DARK):
+        for source in (RUST, RUST.rstrip("\n")):  # the last line's newline is not a line of its own
+            assert visible_text(highlight_code(source, "rust", theme)) == RUST.rstrip("\n")
+
+
+def test_the_themes_highlight_in_their_own_colours():
+    def colours(code):
+        return set(re.findall(r"color: ?(#[0-9a-fA-F]{3,6})", code))
+
+    assert colours(highlight_code(RUST, "rust", LIGHT)) != colours(highlight_code(RUST, "rust", DARK))
+
+
+def test_line_numbers_count_from_the_first_line_without_changing_the_code():
+    code = highlight_code(RUST, "rust", LIGHT, line_numbers=True, first_line=9)
+    lines = visible_text(code).split("\n")
+    assert [line[:3] for line in lines] == [" 9 ", "10 ", "11 "]  # right-aligned to the widest
+    assert "\n".join(line[3:] for line in lines) == RUST.rstrip("\n")
+
+
+def test_an_unknown_language_is_shown_as_plain_escaped_text():
+    assert visible_text(highlight_code(RUST, "no-such-language", LIGHT)) == RUST.rstrip("\n")
