@@ -4,6 +4,7 @@ test's own and a window on the bundled KB, loaded, serving requests from other p
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 
 import pytest
@@ -22,6 +23,17 @@ PATIENT_HANDOVER_MS = 30_000
 PATIENT_CLIENT = (f"import patternkb.app.instance; patternkb.app.instance.hand_over.__defaults__ = ({PATIENT_HANDOVER_MS},); "
                   f"patternkb.app.instance.STARTING_WAIT_S = {PATIENT_HANDOVER_MS / 1000}\n")
 
+
+
+def run_while_serving(qtbot, argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run `argv` in another process while this one's event loop serves the window."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
+    finally:
+        proc.kill()
+    out, err = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 @pytest.fixture
 def runtime_dir(monkeypatch):

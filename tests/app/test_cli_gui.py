@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import PATIENT_CLIENT
+from tests.app.conftest import PATIENT_CLIENT, run_while_serving
 
 # The command, its hand-over patient (tests/app/conftest.py: this process serves the window).
 PATTERNKB = [sys.executable, "-c", PATIENT_CLIENT + "import sys; from patternkb.app.cli import main; sys.exit(main())"]
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.usefixtures("runtime_dir")
 
 def _command(qtbot, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`patternkb ARGS` in another process while this one's event loop serves the window."""
-    proc = subprocess.Popen([*PATTERNKB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env or dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    try:
-        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
-    finally:
-        proc.kill()
-    out, err = proc.communicate()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return run_while_serving(qtbot, [*PATTERNKB, *args], env or dict(os.environ, QT_QPA_PLATFORM="offscreen"))
 
 
 @pytest.mark.parametrize(("target", "typed"), [

@@ -17,7 +17,7 @@ from patternkb.app import instance
 from patternkb.app.instance import InstanceServer, server_name
 from patternkb.app.requests import PROTOCOL_VERSION, WindowRequest
 from patternkb.kb.paths import BUNDLED_KB
-from tests.app.conftest import PATIENT_CLIENT, PATIENT_HANDOVER_MS
+from tests.app.conftest import PATIENT_CLIENT, PATIENT_HANDOVER_MS, run_while_serving
 
 ENTRY = "api-design-patterns/newtype-pattern"
 
@@ -58,14 +58,7 @@ def _env() -> dict[str, str]:
 
 def _in_other_process(qtbot, code: str, *args: str) -> subprocess.CompletedProcess:
     """Run `code` in another process while this one's event loop serves the window."""
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=_env())
-    try:
-        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
-    finally:
-        proc.kill()
-    out, err = proc.communicate()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return run_while_serving(qtbot, [sys.executable, "-c", code, *args], _env())
 
 
 def _raw_client(data: bytes) -> socket.socket:
