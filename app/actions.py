@@ -14,24 +14,24 @@ if TYPE_CHECKING:
 SEARCH_KEYS = ("Ctrl+K", "Ctrl+L", "/")
 
 
-def action(window: MainWindow, text: str, slot: Callable, *keys: str, checkable: bool = False) -> QAction:
+def action(window: MainWindow, text: str, slot: Callable | None, *keys: str, checkable: bool = False) -> QAction:
+    """An action of the window's (`slot` None: the window's entry navigator connects it)."""
     made = QAction(text, window, checkable=checkable)
     made.setShortcuts([QKeySequence(k) for k in keys])
-    (made.toggled if checkable else made.triggered).connect(slot)
+    if slot is not None:
+        (made.toggled if checkable else made.triggered).connect(slot)
     return made
 
 
 def install_actions(window: MainWindow) -> None:
     """Make the window's actions (as its attributes `back_action` … `rebuild_action`), connected
-    to its slots, and put them in its toolbar and menus."""
+    to its slots, and put them in its toolbar and menus. Back, forward and bookmark are left for
+    the window's EntryNavigator (app/navigator.py) to connect."""
     w = window
-    w.back_action = action(w, "◀ Back", w._on_back_action_triggered, "Alt+Left")
-    w.forward_action = action(w, "Forward ▶", w._on_forward_action_triggered, "Alt+Right")
-    w.back_action.setEnabled(False)  # no history yet
-    w.forward_action.setEnabled(False)
-    w.bookmark_action = QAction("☆ Bookmark", w, checkable=True)
-    w.bookmark_action.setShortcuts([QKeySequence("Ctrl+D")])
-    w.bookmark_action.triggered.connect(w._on_bookmark_action_triggered)
+    w.back_action = action(w, "◀ Back", None, "Alt+Left")
+    w.forward_action = action(w, "Forward ▶", None, "Alt+Right")
+    # Checkable, yet run on `triggered`: the navigator checks it only when there is an entry to mark.
+    w.bookmark_action = action(w, "☆ Bookmark", None, "Ctrl+D", checkable=True)
     w.theme_action = action(w, "◐ Theme", w._on_theme_action_triggered, "Ctrl+Shift+T")
     w.guide_order_action = action(w, "Guide order", w._on_filter_bar_changed, checkable=True)
     w.guide_order_action.setToolTip("Order results as in the guide instead of by relevance")

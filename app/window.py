@@ -14,20 +14,20 @@ from patternkb.app.actions import install_actions
 from patternkb.app.browse_tabs import BrowseTabs
 from patternkb.app.entry_pane import EntryPane
 from patternkb.app.first_frame import FirstFrame
-from patternkb.app.history import History
 from patternkb.app.index_job import index_job, kb_unusable_box
 from patternkb.app.jobs import JobRunner
 from patternkb.app.messages import BRIEF_MS, NOTE_MS, Messages
+from patternkb.app.navigator import EntryNavigator
 from patternkb.app.render import render_welcome
 from patternkb.app.requests import WindowRequest
 from patternkb.app.results_pane import ResultsPane
 from patternkb.app.search import SearchBox, SearchController, SearchOptions
 from patternkb.app.settings import Memory
 from patternkb.app.theme import ThemeSetting
-from patternkb.index.query import excerpt
 from patternkb.kb.errors import StoreError
 
 if TYPE_CHECKING:
+    from patternkb.app.history import History
     from patternkb.index.library import PatternLibrary
     from patternkb.index.results import SearchResult
     from patternkb.kb.models import KnowledgeBase
@@ -44,17 +44,13 @@ class MainWindow(QMainWindow):
         self.memory = memory or Memory()
         self.messages = Messages(self)
         self.messages.shown.connect(self._on_messages_shown)
-        self.history = History()
         self.theme = ThemeSetting(self.memory.theme, self)
         self.theme.changed.connect(self._on_theme_changed)
         self._jobs = JobRunner(self)
-        self._pending: tuple[str, str] | None = None  # an entry asked for before the KB loaded
         self._pending_keys: WindowRequest | None = None  # a search whose keys wait for the KB's guides
         self.index_ready = False
         self.index_problem: str | None = None  # why the last index job failed, until the next
         self.last_result: SearchResult | None = None
-        self.current_id: str | None = None
-        self.entry_problem: str | None = None  # why the last entry asked for could not be opened
         self.auto_preview = True  # show the top hit as results arrive (off when an entry is pinned)
         self._terms: tuple[str, ...] = ()
         self.setWindowTitle("patternkb")
@@ -63,6 +59,11 @@ class MainWindow(QMainWindow):
         self.search_controller.failed.connect(self._on_search_controller_failed)
         self._build_widgets()
         install_actions(self)
+        self.navigator = EntryNavigator(self.back_action, self.forward_action, self.bookmark_action,
+                                        self.bookmarks_model, self.memory, self.messages, self)
+        self.navigator.opened.connect(self._on_navigator_opened)
+        self.navigator.bookmark_toggled.connect(self._on_navigator_bookmark_toggled)
+        self.navigator.follow(self.entry_view)
         self._restore()
         self._show_overview()
         self.search_box.setFocus()
@@ -94,7 +95,6 @@ class MainWindow(QMainWindow):
         self.entry_pane = EntryPane(self.messages)
         self.entry_view, self.entry_header = self.entry_pane.view, self.entry_pane.header
         self.entry_view.entry_requested.connect(self._on_entry_view_entry_requested)
-        self.entry_view.history_requested.connect(self._on_entry_view_history_requested)
 
         self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tabs)
@@ -203,11 +203,7 @@ class MainWindow(QMainWindow):
         if waiting is not None and self.search_box.text() == waiting.search_text(()):  # not retyped since
             self.search_box.setText(waiting.search_text(self._guide_ids()))
             self.search_controller.run_now()
-        if self._pending is not None:
-            entry_id, anchor = self._pending
-            self._pending = None
-            self.open_entry(entry_id, anchor)
-        else:
+        if not self.navigator.set_kb(kb):  # no entry waited for the KB
             self._render_current()  # the welcome page
 
     @Slot()
@@ -311,26 +307,30 @@ class MainWindow(QMainWindow):
     def _on_entry_view_entry_requested(self, entry_id: str, anchor: str) -> None:
         self.open_entry(entry_id, anchor)
 
+    # Which entry is shown is the navigator's (app/navigator.py); these are its names here too.
+
     def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False) -> bool:
-        """Show an entry; False (and a status bar message) when the KB has no such entry. Asked
-        before the KB has loaded, the entry opens when it has."""
-        if self.kb is None:
-            self._pending = (entry_id, anchor)
-            return True
-        if self.kb.entry(entry_id) is None:
-            self.entry_problem = f"no entry {excerpt(entry_id)!r} in this KB"
-            self.messages.error(self.entry_problem[0].upper() + self.entry_problem[1:])
-            return False
-        self.entry_problem = None
-        if record:
-            self.history.visit((entry_id, anchor))
-        self.current_id = entry_id
+        return self.navigator.open_entry(entry_id, anchor, record=record, background=background)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.navigator.current_id
+
+    @property
+    def entry_problem(self) -> str | None:
+        return self.navigator.entry_problem
+
+    @property
+    def history(self) -> History:
+        return self.navigator.history
+
+    @Slot(str, str, bool)
+    def _on_navigator_opened(self, _entry_id: str, anchor: str, background: bool) -> None:
         self._render_current(anchor, background=background)
-        self.memory.remember_entry(entry_id)
-        self.bookmark_action.setChecked(self.bookmarks_model.contains(entry_id))
-        self.back_action.setEnabled(bool(self.history.back))
-        self.forward_action.setEnabled(bool(self.history.forward))
-        return True
+
+    @Slot(str, bool)
+    def _on_navigator_bookmark_toggled(self, _entry_id: str, _starred: bool) -> None:
+        self._render_current()
 
     def _render_current(self, anchor: str = "", *, background: bool = False) -> None:
         """Show the current entry again (or the welcome page before any), as it looks now."""
@@ -343,37 +343,6 @@ class MainWindow(QMainWindow):
                                    anchor, terms=self._terms, theme=self.theme.theme(),
                                    line_numbers=self.line_numbers_action.isChecked(),
                                    bookmarked=self.bookmarks_model.contains(self.current_id), background=background)
-
-    @Slot()
-    def _on_back_action_triggered(self) -> None:
-        place = self.history.go_back()
-        if place:
-            self.open_entry(*place, record=False)
-
-    @Slot()
-    def _on_forward_action_triggered(self) -> None:
-        place = self.history.go_forward()
-        if place:
-            self.open_entry(*place, record=False)
-
-    @Slot(int)
-    def _on_entry_view_history_requested(self, step: int) -> None:
-        (self.back_action if step < 0 else self.forward_action).trigger()
-
-    @Slot()
-    def _on_bookmark_action_triggered(self) -> None:
-        if self.current_id is None:
-            self.bookmark_action.setChecked(False)
-            return
-        starred = self.bookmarks_model.toggle(self.current_id)
-        self.bookmark_action.setChecked(starred)
-        # This one change, merged into what is saved: other windows may have changed the rest.
-        if starred:
-            self.memory.add_bookmark(self.current_id)
-        else:
-            self.memory.remove_bookmark(self.current_id)
-        self.messages.info("Bookmarked" if starred else "Bookmark removed", BRIEF_MS)
-        self._render_current()
 
     # --- look -----------------------------------------------------------------------------
 

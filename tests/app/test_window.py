@@ -139,6 +139,15 @@ def test_related_link_navigates_and_back_returns(qtbot, window):
     assert window.current_id == related
 
 
+def test_bookmarking_marks_the_entry_shown(window):
+    window.open_entry("api-design-patterns/newtype-pattern")
+    assert " ★</h1>" not in window.entry_view.page.html
+    window.bookmark_action.trigger()  # the navigator says so; the window renders the entry again
+    assert " ★</h1>" in window.entry_view.page.html
+    window.bookmark_action.trigger()
+    assert " ★</h1>" not in window.entry_view.page.html
+
+
 def test_copy_puts_the_exact_code_on_the_clipboard(qtbot, window):
     entry_id = "crates-modules/cargo-toml-best-practices"
     window.open_entry(entry_id)

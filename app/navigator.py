@@ -1,0 +1,111 @@
+"""Which entry the entry pane shows: opening one, back and forward over the places shown, and
+bookmarking the one in view, with the enabled and checked states of the actions that do it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from patternkb.app.history import History
+from patternkb.app.messages import BRIEF_MS, Messages
+from patternkb.index.query import excerpt
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from patternkb.app.entry_view import EntryView
+    from patternkb.app.models import BookmarksModel
+    from patternkb.app.settings import Memory
+    from patternkb.kb.models import KnowledgeBase
+
+
+class EntryNavigator(QObject):
+    """Decides what is current and says so; the window renders it. An entry asked for before the
+    KB has loaded waits for `set_kb`."""
+
+    opened = Signal(str, str, bool)  # entry id, anchor, render in the background
+    bookmark_toggled = Signal(str, bool)  # entry id, bookmarked now
+
+    def __init__(self, back_action: QAction, forward_action: QAction, bookmark_action: QAction,
+                 bookmarks: BookmarksModel, memory: Memory, messages: Messages, parent: QObject | None = None):
+        super().__init__(parent)
+        self.back_action, self.forward_action, self.bookmark_action = back_action, forward_action, bookmark_action
+        self.bookmarks = bookmarks
+        self.memory = memory
+        self.messages = messages
+        self.kb: KnowledgeBase | None = None
+        self.history = History()
+        self.current_id: str | None = None
+        self.entry_problem: str | None = None  # why the last entry asked for could not be opened
+        self._waiting: tuple[str, str] | None = None  # an entry asked for before the KB loaded
+        back_action.setEnabled(False)  # no history yet
+        forward_action.setEnabled(False)
+        back_action.triggered.connect(self._on_back_action_triggered)
+        forward_action.triggered.connect(self._on_forward_action_triggered)
+        bookmark_action.triggered.connect(self._on_bookmark_action_triggered)
+
+    def follow(self, view: EntryView) -> None:
+        """Go back and forward when `view` asks (the mouse's back and forward buttons)."""
+        view.history_requested.connect(self._on_entry_view_history_requested)
+
+    def set_kb(self, kb: KnowledgeBase) -> bool:
+        """Open entries of `kb` from now on, starting with the one that waited for it, if one did
+        (True: one did)."""
+        self.kb = kb
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self.open_entry(*waiting)
+        return waiting is not None
+
+    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False) -> bool:
+        """Show an entry; False (and a status bar message) when the KB has no such entry. Asked
+        before the KB has loaded, the entry opens when it has."""
+        if self.kb is None:
+            self._waiting = (entry_id, anchor)
+            return True
+        if self.kb.entry(entry_id) is None:
+            self.entry_problem = f"no entry {excerpt(entry_id)!r} in this KB"
+            self.messages.error(self.entry_problem[0].upper() + self.entry_problem[1:])
+            return False
+        self.entry_problem = None
+        if record:
+            self.history.visit((entry_id, anchor))
+        self.current_id = entry_id
+        self.opened.emit(entry_id, anchor, background)
+        self.memory.remember_entry(entry_id)
+        self.bookmark_action.setChecked(self.bookmarks.contains(entry_id))
+        self.back_action.setEnabled(bool(self.history.back))
+        self.forward_action.setEnabled(bool(self.history.forward))
+        return True
+
+    @Slot()
+    def _on_back_action_triggered(self) -> None:
+        place = self.history.go_back()
+        if place:
+            self.open_entry(*place, record=False)
+
+    @Slot()
+    def _on_forward_action_triggered(self) -> None:
+        place = self.history.go_forward()
+        if place:
+            self.open_entry(*place, record=False)
+
+    @Slot(int)
+    def _on_entry_view_history_requested(self, step: int) -> None:
+        (self.back_action if step < 0 else self.forward_action).trigger()
+
+    @Slot()
+    def _on_bookmark_action_triggered(self) -> None:
+        if self.current_id is None:
+            self.bookmark_action.setChecked(False)
+            return
+        starred = self.bookmarks.toggle(self.current_id)
+        self.bookmark_action.setChecked(starred)
+        # This one change, merged into what is saved: other windows may have changed the rest.
+        if starred:
+            self.memory.add_bookmark(self.current_id)
+        else:
+            self.memory.remove_bookmark(self.current_id)
+        self.messages.info("Bookmarked" if starred else "Bookmark removed", BRIEF_MS)
+        self.bookmark_toggled.emit(self.current_id, starred)
