@@ -239,7 +239,7 @@ def _gui(args: argparse.Namespace) -> Exit:
     from patternkb.app.gui import run
 
     return Exit(run(args.kb, args.index_dir, query=request.query or None, open_id=request.open_id,
-                    screenshot=args.screenshot, new_window=True, keys=request.keys))
+                    screenshot=args.screenshot, keys=request.keys))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, QThreadPool, QtMsgType, QTimer, qInstallMe
 from PySide6.QtWidgets import QApplication
 
 from patternkb.app.delegate import ResultDelegate
-from patternkb.app.instance import InstanceServer, hand_over
+from patternkb.app.instance import InstanceServer
 from patternkb.app.requests import WindowRequest
 from patternkb.app.settings import Memory
 from patternkb.app.index_job import kb_unusable_box
@@ -83,12 +83,10 @@ def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = No
 
 
 def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
-        screenshot: Path | None = None, new_window: bool = False, keys: list[str] | tuple[str, ...] = ()) -> int:
-    """Open the window, or (unless `new_window` or `screenshot`) hand the request to the window
-    already open on this KB and return 0 at once."""
+        screenshot: Path | None = None, keys: list[str] | tuple[str, ...] = ()) -> int:
+    """Open the window. Whether a window already open should take the request instead is the
+    command line's to decide, before Qt is imported (app/cli.py, app/instance.py)."""
     request = WindowRequest(query=query or "", open_id=open_id, keys=list(keys))
-    if screenshot is None and not new_window and hand_over(request, kb_dir):
-        return 0
     if screenshot is None:
         return _run_window(kb_dir, index_dir, query, open_id, None, request)
     with tempfile.TemporaryDirectory(prefix="patternkb-shot-") as settings_dir:

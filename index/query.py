@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from patternkb.index.results import SearchResult
     from patternkb.kb.models import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
@@ -165,9 +164,3 @@ def unknown_filters(engine, query: str) -> list[str]:
             messages.append(unknown_value_message(fieldname, value, known[fieldname]))
     return messages
 
-
-def explain_empty(engine, result: SearchResult, query: str) -> SearchResult:
-    """`result`, and when it found nothing, the filter values of `query` that match nothing."""
-    if result.hits:
-        return result
-    return replace(result, unknown_filters=tuple(unknown_filters(engine, query)))

@@ -30,13 +30,12 @@ from patternkb.app.requests import WindowRequest
 print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1]), timeout_ms={PATIENT_HANDOVER_MS}))
 """
 
-# The whole command, as `patternkb gui --query Q` runs it: it must hand over and exit 0 without
-# opening a window (the offscreen platform would open one, and it would never exit).
+# The whole command, as an editor runs it: it must hand over and exit 0 without opening a window
+# (the offscreen platform would open one, and it would never exit).
 RUN = PATIENT_CLIENT + """
 import sys
-from pathlib import Path
-from patternkb.app.gui import run
-sys.exit(run(Path(sys.argv[1]), None, query=sys.argv[2], keys=["rust", "complete-rust-guide"]))
+from patternkb.app.cli import main
+sys.exit(main(["gui", "dash-plugin://keys=rust,complete-rust-guide&query=" + sys.argv[2], "--kb", sys.argv[1]]))
 """
 
 pytestmark = pytest.mark.usefixtures("runtime_dir")

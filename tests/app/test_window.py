@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThreadPool, QUrl
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QImage
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
+from PySide6.QtGui import QGuiApplication, QImage
 
 from patternkb.app.render import DARK, LIGHT, render_entry
 from patternkb.app.roles import Role
