@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from patternkb.app.roles import DISPLAY, Role
 
-BADGE_COLORS = {"pattern": "#2da44e", "snippet": "#8250df", "checklist": "#bf8700"}
+# White text on each meets WCAG AA (4.5:1) in either theme (tests/app/test_theme.py).
+BADGE_COLORS = {"pattern": "#1a7f37", "snippet": "#8250df", "checklist": "#9a6700"}
 OTHER_BADGE_COLOR = "#6e7781"
 PADDING = 6
 LAID_OUT_ROWS = 256  # documents kept for rows painted again (scrolling, selection, hover)
@@ -90,9 +91,9 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(badge, 4, 4)
         _draw(painter, self._badge(kind, fonts), badge.left() + 5, badge.top(), text_width + 1, fonts.small_line)
 
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text, muted = palette.color(text_role), palette.color(text_role)  # copies
-        muted.setAlphaF(0.65)
+        # The palette's own colours (app/theme.py), whose contrast is checked: no blended shades.
+        text = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
         row = self._row(index.data(DISPLAY) or "", index.data(Role.Path) or "", index.data(Role.Fragment) or "",
                         _css_color(text), _css_color(muted), fonts, rect.width(), rect.width() - badge.width() - 6)
         _draw(painter, row, rect.left(), rect.top(), rect.width(), rect.height())

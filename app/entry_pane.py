@@ -53,13 +53,14 @@ class EntryPane(QWidget):
         layout.addWidget(self.view, 1)
         self.generation = 0
         self._asked = ""  # the entry of the newest request
+        self.shown_entry: Pattern | ChecklistItem | None = None
         self._jobs = JobRunner(self)
 
     def show_entry(self, entry: Pattern | ChecklistItem, kb: KnowledgeBase, library: PatternLibrary | None,
                    anchor: str = "", *, terms: tuple[str, ...], theme: Theme, line_numbers: bool, bookmarked: bool,
-                   background: bool = False) -> None:
+                   background: bool = False, scroll: int | None = None) -> None:
         """Show `entry`, with its related links from `library` (none without one), scrolled to
-        `anchor`; with `background`, rendered on a pool thread so that browsing results with
+        `scroll` or else to `anchor`; with `background`, rendered on a pool thread so that browsing results with
         the keys never holds up the event loop."""
         related: list[dict] = []
         checklist: list[str] = []
@@ -72,10 +73,10 @@ class EntryPane(QWidget):
                 self.messages.warning(f"Related links unavailable: {exc}")
         render = partial(render_entry, entry, kb, related=related, checklist=checklist, terms=terms, theme=theme,
                          line_numbers=line_numbers, bookmarked=bookmarked)
-        self.show_page(entry, render, anchor, background=background)
+        self.show_page(entry, render, anchor, background=background, scroll=scroll)
 
     def show_page(self, entry: Pattern | ChecklistItem, render: Callable[[], EntryPage], anchor: str = "", *,
-                  background: bool = False) -> None:
+                  background: bool = False, scroll: int | None = None) -> None:
         """Show `render()`'s page for `entry` (on a pool thread with `background`)."""
         self.generation += 1
         self._asked = entry.id
@@ -85,9 +86,9 @@ class EntryPane(QWidget):
             except Exception as exc:  # told in the status bar, as a background failure is
                 self._on_job_failed(self.generation, exc)
                 return
-            self._show(page, entry, anchor)
+            self._show(page, entry, anchor, scroll)
             return
-        job = Job(lambda _job: (render(), entry, anchor), self.generation, name=f"rendering {entry.id}")
+        job = Job(lambda _job: (render(), entry, anchor, scroll), self.generation, name=f"rendering {entry.id}")
         job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(self._on_job_failed)
         self._jobs.start(job)
@@ -96,17 +97,19 @@ class EntryPane(QWidget):
         """A page that is no entry (the welcome page); any rendering under way is dropped."""
         self.generation += 1
         self.view.page = None
+        self.shown_entry = None
         self.view.setHtml(html)
         self.header.clear()
 
-    def apply_theme(self, theme: Theme) -> None:
-        self.view.setStyleSheet(f"QTextBrowser {{ background-color: {theme.background}; color: {theme.text}; }}")
 
     def set_font_size(self, size: int) -> None:
+        """Text of `size` points, with the line at the top of the view still at the top."""
+        reading = self.view.reading_position()
         font = self.view.font()
         font.setPointSize(size)
         self.view.setFont(font)
         self.view.document().setDefaultFont(font)
+        self.view.scroll_to_position(reading)
 
     @Slot(int, object)
     def _on_job_finished(self, generation: int, done: tuple) -> None:
@@ -118,8 +121,9 @@ class EntryPane(QWidget):
         if generation == self.generation:
             self.messages.error(f"Cannot show {self._asked}: {exc}")
 
-    def _show(self, page: EntryPage, entry: Pattern | ChecklistItem, anchor: str) -> None:
-        self.view.show_page(page, anchor or None)
+    def _show(self, page: EntryPage, entry: Pattern | ChecklistItem, anchor: str, scroll: int | None = None) -> None:
+        self.view.show_page(page, anchor or None, scroll)
+        self.shown_entry = entry
         self.header.setText(where(entry, anchor))
 
     @Slot(str)

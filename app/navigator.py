@@ -24,7 +24,7 @@ class EntryNavigator(QObject):
     """Decides what is current and says so; the window renders it. An entry asked for before the
     KB has loaded waits for `set_kb`."""
 
-    opened = Signal(str, str, bool)  # entry id, anchor, render in the background
+    opened = Signal(str, str, bool, int)  # entry id, anchor, render in the background, scroll to (-1: none)
     bookmark_toggled = Signal(str, bool)  # entry id, bookmarked now
 
     def __init__(self, back_action: QAction, forward_action: QAction, bookmark_action: QAction,
@@ -37,6 +37,10 @@ class EntryNavigator(QObject):
         self.kb: KnowledgeBase | None = None
         self.history = History()
         self.current_id: str | None = None
+        # A preview (the top hit while typing, Up/Down in the results) is shown over the
+        # current place without becoming history or "Recent".
+        self.previewing = False
+        self.view: EntryView | None = None
         self.entry_problem: str | None = None  # why the last entry asked for could not be opened
         self._waiting: tuple[str, str] | None = None  # an entry asked for before the KB loaded
         back_action.setEnabled(False)  # no history yet
@@ -47,7 +51,14 @@ class EntryNavigator(QObject):
 
     def follow(self, view: EntryView) -> None:
         """Go back and forward when `view` asks (the mouse's back and forward buttons)."""
+        self.view = view
         view.history_requested.connect(self._on_entry_view_history_requested)
+
+    def scroll(self) -> int | None:
+        """How far down the entry shown is scrolled (None: no view, or no entry shown)."""
+        if self.view is None or self.current_id is None:
+            return None
+        return self.view.verticalScrollBar().value()
 
     def set_kb(self, kb: KnowledgeBase) -> bool:
         """Open entries of `kb` from now on, starting with the one that waited for it, if one did
@@ -58,9 +69,11 @@ class EntryNavigator(QObject):
             self.open_entry(*waiting)
         return waiting is not None
 
-    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False) -> bool:
+    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False,
+                   preview: bool = False, scroll: int | None = None) -> bool:
         """Show an entry; False (and a status bar message) when the KB has no such entry. Asked
-        before the KB has loaded, the entry opens when it has."""
+        before the KB has loaded, the entry opens when it has. A navigation (`record`) goes into
+        history and "Recent"; a `preview` into neither; `scroll` restores a position."""
         if self.kb is None:
             self._waiting = (entry_id, anchor)
             return True
@@ -69,27 +82,40 @@ class EntryNavigator(QObject):
             self.messages.error(self.entry_problem[0].upper() + self.entry_problem[1:])
             return False
         self.entry_problem = None
-        if record:
-            self.history.visit((entry_id, anchor))
+        if preview:
+            if not self.previewing:  # the place in history is left where it was scrolled
+                self.history.leave(self.scroll())
+            self.previewing = True
+        else:
+            if record:
+                self.history.visit((entry_id, anchor), left_at=None if self.previewing else self.scroll())
+                self.memory.remember_entry(entry_id)
+            self.previewing = False
         self.current_id = entry_id
-        self.opened.emit(entry_id, anchor, background)
-        self.memory.remember_entry(entry_id)
-        self.bookmark_action.setChecked(self.bookmarks.contains(entry_id))
-        self.back_action.setEnabled(bool(self.history.back))
-        self.forward_action.setEnabled(bool(self.history.forward))
+        self.opened.emit(entry_id, anchor, background, -1 if scroll is None else scroll)
+        self.update_actions()
         return True
+
+    def update_actions(self) -> None:
+        """Back, Forward and the star as the current entry and history have them."""
+        self.bookmark_action.setChecked(self.current_id is not None and self.bookmarks.contains(self.current_id))
+        self.back_action.setEnabled(bool(self.history.back) or (self.previewing and self.history.current is not None))
+        self.forward_action.setEnabled(bool(self.history.forward))
+
+    def _go(self, stop) -> None:
+        if stop is not None:
+            self.open_entry(stop.entry_id, stop.anchor, record=False, scroll=stop.scroll)
 
     @Slot()
     def _on_back_action_triggered(self) -> None:
-        place = self.history.go_back()
-        if place:
-            self.open_entry(*place, record=False)
+        if self.previewing and self.history.current is not None:  # back from a preview: to the place it covered
+            self._go(self.history.current)
+        else:
+            self._go(self.history.go_back(self.scroll()))
 
     @Slot()
     def _on_forward_action_triggered(self) -> None:
-        place = self.history.go_forward()
-        if place:
-            self.open_entry(*place, record=False)
+        self._go(self.history.go_forward(None if self.previewing else self.scroll()))
 
     @Slot(int)
     def _on_entry_view_history_requested(self, step: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -17,21 +17,41 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Theme:
+    """Every colour the window uses, for its palette (app/theme.py) and its pages; each text
+    colour meets WCAG AA (4.5:1) on each background it is drawn on (tests/app/test_theme.py)."""
+
     name: str
-    pygments_style: str
+    pygments_style: str  # chosen for its tokens' contrast on `code_background`
     text: str
     muted: str
-    background: str
+    background: str  # pages, lists, the search box
     code_background: str
     code_border: str
     link: str
-    mark: str
-    badge: str
+    mark: str  # behind a search term in the entry
+    badge: str  # behind a code block's header and the kind label
+    window: str  # toolbar, tabs, status bar, buttons
+    highlight: str  # the selected row
+    highlighted_text: str
 
 
-LIGHT = Theme("light", "friendly", "#1f2328", "#656d76", "#ffffff", "#f6f8fa", "#d0d7de", "#0969da", "#fff3a3", "#eaeef2")
-DARK = Theme("dark", "github-dark", "#e6edf3", "#9198a1", "#0d1117", "#161b22", "#30363d", "#58a6ff", "#5c4b00", "#21262d")
+LIGHT = Theme("light", "xcode", text="#1f2328", muted="#59636e", background="#ffffff", code_background="#f6f8fa",
+              code_border="#d0d7de", link="#0550ae", mark="#fff8c5", badge="#eaeef2", window="#f6f8fa",
+              highlight="#0969da", highlighted_text="#ffffff")
+DARK = Theme("dark", "github-dark", text="#e6edf3", muted="#9198a1", background="#0d1117", code_background="#161b22",
+             code_border="#30363d", link="#58a6ff", mark="#332b00", badge="#21262d", window="#161b22",
+             highlight="#1158c7", highlighted_text="#ffffff")
 THEMES = {"light": LIGHT, "dark": DARK}
+
+
+LINE_NUMBER = "line number"  # the title of a line number's span: copying a selection leaves those out
+SOURCE_LINK = "source:"  # the footer's link to the guide's file, opened in the user's editor
+
+
+def page_head(theme: Theme) -> str:
+    """The style every page starts with: its colours, links included, from `theme`."""
+    return (f"<head><style>body {{ color: {theme.text}; background-color: {theme.background}; }} "
+            f"a {{ color: {theme.link}; }} h1, h2, h3, h4 {{ color: {theme.text}; }}</style></head>")
 
 
 # markdown-it and Pygments are imported on first use, not at start: the window paints its first
@@ -82,7 +102,7 @@ def highlight_code(code: str, language: str, theme: Theme, *, line_numbers: bool
         lines.pop()
     if line_numbers:
         width = len(str(first_line + len(lines)))
-        lines = [f'<span style="color:{theme.muted}">{first_line + i:>{width}} </span>{line}' for i, line in enumerate(lines)]
+        lines = [f'<span title="{LINE_NUMBER}" style="color:{theme.muted}">{first_line + i:>{width}} </span>{line}' for i, line in enumerate(lines)]
     return "\n".join(lines)
 
 
@@ -116,6 +136,7 @@ def mark_terms(fragment_html: str, terms: tuple[str, ...], theme: Theme) -> str:
 class EntryPage:
     html: str
     code: list[str]  # exactly what each Copy link puts on the clipboard, by block index
+    snippets: dict[str, str] = field(default_factory=dict)  # a snippet's anchor: its code
 
 
 def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) -> str:
@@ -150,6 +171,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
              f' · <span style="background-color:{theme.badge}">&nbsp;{html.escape(entry.kind)}&nbsp;</span>'
              + "".join(f' <span style="color:{theme.muted}">#{html.escape(t)}</span>' for t in entry.tags) + "</p>"]
     code: list[str] = []
+    snippets: dict[str, str] = {}
     if entry.kind == "pattern":
         if entry.summary:
             parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
@@ -172,6 +194,8 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         for n in counter:  # blocks the Markdown did not reach (never expected; never lose code)
             body += _code_block(entry, n, theme, line_numbers)
         code = [b.code for b in entry.code]
+        snippets = {snippet_anchor(entry.id, n, sn.title).split("#", 1)[1]: sn.code
+                    for n, sn in enumerate(entry.snippets)}
         parts.append(mark_terms(body, terms, theme))
     else:
         parts.append(f"<p style='font-size:large'>{mark_terms(_inline_markdown().renderInline(entry.text), terms, theme)}</p>")
@@ -191,10 +215,10 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
     guide = guides.get(entry.guide)
     source = f"{entry.source.file}, lines {entry.source.line_start}–{entry.source.line_end}"
     parts.append(f'<hr><p style="color:{theme.muted}; font-size:small">From '
-                 f'{html.escape(guide.title if guide else entry.guide)} · {html.escape(source)}</p>')
-    page = (f'<html><body style="color:{theme.text}; background-color:{theme.background}">'
-            + "\n".join(parts) + "</body></html>")
-    return EntryPage(html=page, code=code)
+                 f'{html.escape(guide.title if guide else entry.guide)} · '
+                 f'<a href="{SOURCE_LINK}" title="open in your editor">{html.escape(source)}</a></p>')
+    page = f"<html>{page_head(theme)}<body>" + "\n".join(parts) + "</body></html>"
+    return EntryPage(html=page, code=code, snippets=snippets)
 
 
 def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str], heading: str = "",
@@ -221,7 +245,7 @@ def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str]
         for s in kb.sections:
             parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
                          f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
-    return f'<html><body style="color:{theme.text}">' + "\n".join(parts) + "</body></html>"
+    return f"<html>{page_head(theme)}<body>" + "\n".join(parts) + "</body></html>"
 
 
 WELCOME_KEYS = [
@@ -244,7 +268,7 @@ def render_welcome(kb: KnowledgeBase, theme: Theme) -> str:
     rows = "".join(f'<tr><td style="padding-right:16px"><code>{html.escape(k)}</code></td>'
                    f'<td style="color:{theme.muted}">{html.escape(v)}</td></tr>'
                    for table in (WELCOME_KEYS, WELCOME_SYNTAX) for k, v in table)
-    return (f'<html><body style="color:{theme.text}"><h2>patternkb</h2>'
+    return (f'<html>{page_head(theme)}<body><h2>patternkb</h2>'
             f'<p>{guides}: {c.patterns} patterns in {c.sections} sections, {c.snippets} named snippets, '
             f'{c.checklist_items} checklist items.</p>'
             f'<p style="color:{theme.muted}">Type to search; the top hit opens here.</p>'

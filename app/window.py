@@ -23,7 +23,7 @@ from patternkb.app.requests import WindowRequest
 from patternkb.app.results_pane import ResultsPane
 from patternkb.app.search import SearchBox, SearchController, SearchOptions
 from patternkb.app.settings import Memory
-from patternkb.app.theme import ThemeSetting
+from patternkb.app.theme import ThemeSetting, apply_palette
 from patternkb.kb.errors import StoreError
 
 if TYPE_CHECKING:
@@ -124,9 +124,10 @@ class MainWindow(QMainWindow):
         sizes = self.memory.bytes("window/splitter")
         if sizes is not None:
             self.splitter.restoreState(sizes)
-        self.font_size = self.memory.font_size or self.entry_view.font().pointSize() or 11
+        self.default_font_size = self.entry_view.font().pointSize() if self.entry_view.font().pointSize() > 0 else 11
+        self.font_size = self.memory.font_size or self.default_font_size
         self.entry_pane.set_font_size(self.font_size)
-        self.entry_pane.apply_theme(self.theme.theme())
+        apply_palette(self.theme.theme())
 
     def when_painted(self, work: Callable[[], None]) -> None:
         """Run `work` once the window's first frame is painted (at once if it is)."""
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_results_pane_current_hit(self, hit) -> None:
         # The top hit's preview, or Up/Down in the results: rendered off the GUI thread.
-        self.open_entry(hit.parent or hit.id, hit.anchor or "", background=True)
+        self.open_entry(hit.parent or hit.id, hit.anchor or "", background=True, preview=True)
 
     @Slot(object)
     def _on_results_pane_hit_activated(self, hit) -> None:
@@ -309,8 +310,9 @@ class MainWindow(QMainWindow):
 
     # Which entry is shown is the navigator's (app/navigator.py); these are its names here too.
 
-    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False) -> bool:
-        return self.navigator.open_entry(entry_id, anchor, record=record, background=background)
+    def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False,
+                   preview: bool = False) -> bool:
+        return self.navigator.open_entry(entry_id, anchor, record=record, background=background, preview=preview)
 
     @property
     def current_id(self) -> str | None:
@@ -324,15 +326,21 @@ class MainWindow(QMainWindow):
     def history(self) -> History:
         return self.navigator.history
 
-    @Slot(str, str, bool)
-    def _on_navigator_opened(self, _entry_id: str, anchor: str, background: bool) -> None:
-        self._render_current(anchor, background=background)
+    @Slot(str, str, bool, int)
+    def _on_navigator_opened(self, entry_id: str, anchor: str, background: bool, scroll: int) -> None:
+        self._render_current(anchor, background=background, scroll=None if scroll < 0 else scroll)
+        entry = self.kb.entry(entry_id) if self.kb is not None else None
+        self.setWindowTitle(f"{entry.title} — patternkb" if entry is not None else "patternkb")
 
     @Slot(str, bool)
     def _on_navigator_bookmark_toggled(self, _entry_id: str, _starred: bool) -> None:
-        self._render_current()
+        self._render_again()
 
-    def _render_current(self, anchor: str = "", *, background: bool = False) -> None:
+    def _render_again(self) -> None:
+        """The entry shown, rendered again as it looks now (theme, line numbers, star), where it was."""
+        self._render_current(scroll=self.entry_view.verticalScrollBar().value())
+
+    def _render_current(self, anchor: str = "", *, background: bool = False, scroll: int | None = None) -> None:
         """Show the current entry again (or the welcome page before any), as it looks now."""
         if self.kb is None:
             return
@@ -342,7 +350,8 @@ class MainWindow(QMainWindow):
         self.entry_pane.show_entry(self.kb.entry(self.current_id), self.kb, self.library if self.index_ready else None,
                                    anchor, terms=self._terms, theme=self.theme.theme(),
                                    line_numbers=self.line_numbers_action.isChecked(),
-                                   bookmarked=self.bookmarks_model.contains(self.current_id), background=background)
+                                   bookmarked=self.bookmarks_model.contains(self.current_id), background=background,
+                                   scroll=scroll)
 
     # --- look -----------------------------------------------------------------------------
 
@@ -353,20 +362,21 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_theme_changed(self) -> None:
-        self.entry_pane.apply_theme(self.theme.theme())
-        self._render_current()
+        apply_palette(self.theme.theme())
+        self._render_again()
         self.results_pane.refresh_overview(self.kb, self.theme.theme(), self.memory.recent_entries)
 
     def change_font_size(self, step: int) -> None:
-        self.font_size = min(max(self.font_size + step, 7), 32)
+        """Larger or smaller text (0: the default size), at the same place in the entry."""
+        size = self.default_font_size if step == 0 else self.font_size + step
+        self.font_size = min(max(size, 7), 32)
         self.memory.font_size = self.font_size
         self.entry_pane.set_font_size(self.font_size)
-        self._render_current()
 
     @Slot(bool)
     def _on_line_numbers_action_toggled(self, checked: bool) -> None:
         self.memory.line_numbers = checked
-        self._render_current()
+        self._render_again()
 
     @Slot(str, int)
     def _on_messages_shown(self, text: str, timeout_ms: int) -> None:

@@ -103,9 +103,7 @@ def test_the_welcome_page_drops_a_rendering_under_way(qtbot, pane, kb):
     assert pane.header.text() == "" and pane.view.page is None
 
 
-def test_font_size_and_theme_reach_the_view(pane):
+def test_font_size_reaches_the_view(pane):
     pane.set_font_size(17)
     assert pane.view.font().pointSize() == 17
     assert pane.view.document().defaultFont().pointSize() == 17
-    pane.apply_theme(LIGHT)
-    assert LIGHT.background in pane.view.styleSheet()

@@ -54,7 +54,7 @@ def test_an_entry_asked_for_before_the_kb_opens_when_it_loads(qtbot, make_naviga
     assert navigator.current_id is None
     with qtbot.waitSignal(navigator.opened) as opened:
         assert navigator.set_kb(kb) is True
-    assert opened.args == [NEWTYPE, "top", False]
+    assert opened.args == [NEWTYPE, "top", False, -1]
     assert navigator.current_id == NEWTYPE
     assert navigator.memory.recent_entries[0] == NEWTYPE
 
@@ -87,13 +87,13 @@ def test_back_and_forward_follow_the_history_and_enable_their_actions(qtbot, mak
     assert navigator.back_action.isEnabled() and not navigator.forward_action.isEnabled()
     with qtbot.waitSignal(navigator.opened) as opened:
         navigator.back_action.trigger()
-    assert opened.args == [NEWTYPE, "", False]
+    assert opened.args == [NEWTYPE, "", False, -1]
     assert navigator.current_id == NEWTYPE
     assert not navigator.back_action.isEnabled() and navigator.forward_action.isEnabled()
     with qtbot.waitSignal(navigator.opened) as opened:
         navigator.forward_action.trigger()
-    assert opened.args == [POOL, "snippet", False]  # the anchor too
-    assert navigator.history.back == [(NEWTYPE, "")] and navigator.history.forward == []
+    assert opened.args == [POOL, "snippet", False, -1]  # the anchor too
+    assert [s.place for s in navigator.history.back] == [(NEWTYPE, "")] and navigator.history.forward == []
     assert navigator.back_action.isEnabled() and not navigator.forward_action.isEnabled()
 
 
@@ -139,3 +139,42 @@ def test_with_no_entry_shown_the_bookmark_action_marks_nothing(qtbot, make_navig
         navigator.bookmark_action.trigger()  # checks the checkable action, which it takes back
     assert not navigator.bookmark_action.isChecked()
     assert navigator.bookmarks.ids == [] and navigator.memory.bookmarks == []
+
+
+def test_previews_are_neither_history_nor_recent_and_back_leaves_a_preview(qtbot, make_navigator, kb):
+    navigator = make_navigator(kb)
+    navigator.open_entry(NEWTYPE)  # opened: Enter or a click
+    for entry_id in (POOL, NEWTYPE, POOL):  # the top hit while typing, then Up/Down
+        navigator.open_entry(entry_id, background=True, preview=True)
+    assert navigator.history.back == [] and navigator.history.current.place == (NEWTYPE, "")
+    assert navigator.memory.recent_entries == [NEWTYPE]
+    assert navigator.back_action.isEnabled()  # back to the entry the preview covers
+    with qtbot.waitSignal(navigator.opened) as opened:
+        navigator.back_action.trigger()
+    assert opened.args[:2] == [NEWTYPE, ""] and not navigator.previewing
+    assert not navigator.back_action.isEnabled()
+    navigator.open_entry(POOL, preview=True)
+    navigator.open_entry(POOL)  # the preview, opened: now a navigation from NEWTYPE
+    assert [s.place for s in navigator.history.back] == [(NEWTYPE, "")]
+    assert navigator.memory.recent_entries == [POOL, NEWTYPE]
+
+
+def test_back_and_forward_ask_for_the_scroll_position_each_place_was_left_at(qtbot, make_navigator, kb):
+    navigator = make_navigator(kb)
+    view = EntryView()
+    qtbot.addWidget(view)
+    navigator.follow(view)
+    view.setHtml("<p>line</p>" * 400)
+    view.resize(300, 200)
+    view.show()
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 1000)
+    navigator.open_entry(NEWTYPE)
+    view.verticalScrollBar().setValue(700)
+    navigator.open_entry(POOL)
+    view.verticalScrollBar().setValue(90)
+    with qtbot.waitSignal(navigator.opened) as opened:
+        navigator.back_action.trigger()
+    assert opened.args == [NEWTYPE, "", False, 700]
+    with qtbot.waitSignal(navigator.opened) as opened:
+        navigator.forward_action.trigger()
+    assert opened.args == [POOL, "", False, 90]

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication, QImage, QPalette
 
 from patternkb.app.render import DARK, LIGHT, render_entry
 from patternkb.app.roles import Role
@@ -216,7 +216,8 @@ def test_font_size_and_theme_are_remembered_and_shown(qtbot, window, memory):
     for choice, theme in (("light", LIGHT), ("dark", DARK)):
         window.theme_action.trigger()
         assert memory.theme == window.theme.choice == choice
-        assert f"background-color: {theme.background}" in window.entry_view.styleSheet()
+        qtbot.waitUntil(lambda: window.entry_view.palette().color(QPalette.ColorRole.Base).name() == theme.background,
+                        timeout=2000)  # the whole window: the entry view is one of its widgets
     window.theme_action.trigger()
     assert memory.theme == window.theme.choice == "system"
     assert window.statusBar().currentMessage() == "Theme: system"
