@@ -40,6 +40,12 @@ class BrowseTabs(QTabWidget):
         self.addTab(self.outline_view, "Browse")
         self.addTab(self.bookmarks_view, "Bookmarks")
 
+    def show_page(self, index: int) -> None:
+        """The Results, Browse or Bookmarks tab, with the keyboard in its list."""
+        self.setCurrentIndex(index)
+        page = self.currentWidget()
+        (page.focusProxy() or page).setFocus()
+
     def set_kb(self, kb: KnowledgeBase) -> None:
         self.outline_model.set_kb(kb)
         self.bookmarks_model.set_kb(kb)

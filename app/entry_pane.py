@@ -8,9 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabBar, QVBoxLayout, QWidget
 
 from patternkb.app.entry_view import EntryView
+from patternkb.app.find_bar import FindBar
 from patternkb.app.jobs import Job, JobRunner
 from patternkb.app.messages import NOTE_MS, Messages
 from patternkb.app.render import render_entry
@@ -45,11 +46,16 @@ class EntryPane(QWidget):
         # Where the view is, always visible, even when it opened scrolled to a snippet.
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)  # a narrow window wraps the breadcrumb, never cuts it
         self.header.setContentsMargins(4, 2, 4, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        self.find_bar = FindBar(self.view)
+        self.tab_bar = QTabBar()  # app/tabs.py gives it its tabs
+        layout.addWidget(self.tab_bar)
         layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.generation = 0
         self._asked = ""  # the entry of the newest request
@@ -124,6 +130,8 @@ class EntryPane(QWidget):
     def _show(self, page: EntryPage, entry: Pattern | ChecklistItem, anchor: str, scroll: int | None = None) -> None:
         self.view.show_page(page, anchor or None, scroll)
         self.shown_entry = entry
+        if self.find_bar.isVisible():  # the matches of the page shown now
+            self.find_bar.refresh()
         self.header.setText(where(entry, anchor))
 
     @Slot(str)

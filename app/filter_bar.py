@@ -35,6 +35,11 @@ class FilterBar(QWidget):
         layout.addWidget(self.section_box, 1)
         self.fill(None, ())
 
+    def reset(self) -> None:
+        """All kinds, all sections (Esc)."""
+        self.kind_box.setCurrentIndex(0)
+        self.section_box.setCurrentIndex(0)
+
     def kind(self) -> str | None:
         return self.kind_box.currentData()
 

@@ -203,6 +203,26 @@ class BookmarksModel(QAbstractListModel):
         self.endInsertRows()
         return True
 
+    def remove(self, row: int) -> str | None:
+        """Unstar the entry at `row`; returns its id (None: no such row)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        self.beginRemoveRows(QModelIndex(), row, row)
+        entry_id = self._ids.pop(row)
+        self.endRemoveRows()
+        return entry_id
+
+    def move(self, row: int, step: int) -> bool:
+        """Move the bookmark at `row` by `step` rows (False: it cannot go there)."""
+        target = row + step
+        if not (0 <= row < len(self._ids) and 0 <= target < len(self._ids)) or step == 0:
+            return False
+        # Qt counts the destination before the move: one further when moving down.
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + 1 if step > 0 else target)
+        self._ids.insert(target, self._ids.pop(row))
+        self.endMoveRows()
+        return True
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 

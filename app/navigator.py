@@ -26,6 +26,7 @@ class EntryNavigator(QObject):
 
     opened = Signal(str, str, bool, int)  # entry id, anchor, render in the background, scroll to (-1: none)
     bookmark_toggled = Signal(str, bool)  # entry id, bookmarked now
+    cleared = Signal()  # no entry is current (a new, empty tab)
 
     def __init__(self, back_action: QAction, forward_action: QAction, bookmark_action: QAction,
                  bookmarks: BookmarksModel, memory: Memory, messages: Messages, parent: QObject | None = None):
@@ -67,7 +68,19 @@ class EntryNavigator(QObject):
         waiting, self._waiting = self._waiting, None
         if waiting is not None:
             self.open_entry(*waiting)
-        return waiting is not None
+            return True
+        stop = self.history.current  # a tab restored from the last run
+        if stop is not None and kb.entry(stop.entry_id) is not None:
+            self.open_entry(stop.entry_id, stop.anchor, record=False, scroll=stop.scroll)
+            return True
+        return False
+
+    def show_nothing(self) -> None:
+        """No entry current (an empty tab): the window shows its welcome page."""
+        self.current_id = None
+        self.previewing = False
+        self.cleared.emit()
+        self.update_actions()
 
     def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False,
                    preview: bool = False, scroll: int | None = None) -> bool:

@@ -54,6 +54,7 @@ class ResultsPane(QWidget):
         self.overview = QTextBrowser()
         self.overview.setOpenLinks(False)
         self.overview.anchorClicked.connect(self._on_overview_anchor_clicked)
+        self.setFocusProxy(self.view)  # the Results tab, picked from the keyboard: its list
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.overview)

@@ -30,9 +30,10 @@ class SearchOptions:
 
 class SearchBox(QLineEdit):
     """Up, Down, Page Up and Page Down move through the results without leaving the box; Esc
-    clears it."""
+    clears it (and says so: the filters go too)."""
 
     moved = Signal(int)  # rows to move the selection by
+    escaped = Signal()  # Esc: the box cleared itself; the window clears the filters too
 
     STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}
 
@@ -47,6 +48,7 @@ class SearchBox(QLineEdit):
             self.moved.emit(step)
         elif event.key() == Qt.Key.Key_Escape:
             self.clear()
+            self.escaped.emit()
         else:
             super().keyPressEvent(event)
 

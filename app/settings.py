@@ -84,6 +84,10 @@ class Memory:
     def remove_bookmark(self, entry_id: str) -> None:
         self._change("bookmarks", lambda ids: [i for i in ids if i != entry_id])
 
+    def set_bookmarks(self, order: list[str]) -> None:
+        """Put the bookmarks in `order`; any that another window added meanwhile stay, at the end."""
+        self._change("bookmarks", lambda ids: [i for i in order if i in ids] + [i for i in ids if i not in order])
+
     @property
     def recent_entries(self) -> list[str]:
         return self._fresh("recent/entries")
@@ -134,6 +138,29 @@ class Memory:
     @line_numbers.setter
     def line_numbers(self, value: bool) -> None:
         self._set("view/line_numbers", "true" if value else "false")
+
+    @property
+    def editor(self) -> str:
+        """The editor command, with {file} and {line} ("": $VISUAL/$EDITOR, else the system's)."""
+        return str(self.qsettings.value("tools/editor", ""))
+
+    @editor.setter
+    def editor(self, value: str) -> None:
+        self._set("tools/editor", value)
+
+    @property
+    def guide_folders(self) -> list[str]:
+        """Folders where the guides' files are looked for, to open them at an entry's lines."""
+        return self._list("tools/guide_folders")
+
+    @property
+    def tabs(self) -> str:
+        """The entry tabs open at the last close (app/tabs.py's JSON)."""
+        return str(self.qsettings.value("window/tabs", ""))
+
+    @tabs.setter
+    def tabs(self, value: str) -> None:
+        self._set("window/tabs", value)
 
     def sync(self) -> None:
         self.qsettings.sync()

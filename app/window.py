@@ -11,8 +11,10 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from patternkb.app.actions import install_actions
+from patternkb.app.bookmarks import BookmarkList
 from patternkb.app.browse_tabs import BrowseTabs
 from patternkb.app.entry_pane import EntryPane
+from patternkb.app.entry_tools import EntryTools
 from patternkb.app.first_frame import FirstFrame
 from patternkb.app.index_job import index_job, kb_unusable_box
 from patternkb.app.jobs import JobRunner
@@ -23,6 +25,7 @@ from patternkb.app.requests import WindowRequest
 from patternkb.app.results_pane import ResultsPane
 from patternkb.app.search import SearchBox, SearchController, SearchOptions
 from patternkb.app.settings import Memory
+from patternkb.app.tabs import EntryTabs
 from patternkb.app.theme import ThemeSetting, apply_palette
 from patternkb.kb.errors import StoreError
 
@@ -58,12 +61,19 @@ class MainWindow(QMainWindow):
         self.search_controller.results_ready.connect(self._on_search_controller_results_ready)
         self.search_controller.failed.connect(self._on_search_controller_failed)
         self._build_widgets()
+        self.tools = EntryTools(self)
+        self.bookmark_list = BookmarkList(self.bookmarks_view, self.bookmarks_model, self.memory, self)
+        self.bookmark_list.changed.connect(self._on_bookmark_list_changed)
         install_actions(self)
         self.navigator = EntryNavigator(self.back_action, self.forward_action, self.bookmark_action,
                                         self.bookmarks_model, self.memory, self.messages, self)
         self.navigator.opened.connect(self._on_navigator_opened)
+        self.navigator.cleared.connect(self._on_navigator_cleared)
         self.navigator.bookmark_toggled.connect(self._on_navigator_bookmark_toggled)
         self.navigator.follow(self.entry_view)
+        self.entry_tabs = EntryTabs(self.entry_pane.tab_bar, self.navigator, self._title_of, self.messages, self)
+        self.entry_view.tab_requested.connect(self.entry_tabs.open_in_background)
+        self.entry_tabs.restore(self.memory.tabs)
         self._restore()
         self._show_overview()
         self.search_box.setFocus()
@@ -75,6 +85,7 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
         self.search_box.moved.connect(self._on_search_box_moved)
+        self.search_box.escaped.connect(self._on_search_box_escaped)
 
         self.results_pane = ResultsPane()
         self.results_pane.current_hit.connect(self._on_results_pane_current_hit)
@@ -95,6 +106,7 @@ class MainWindow(QMainWindow):
         self.entry_pane = EntryPane(self.messages)
         self.entry_view, self.entry_header = self.entry_pane.view, self.entry_pane.header
         self.entry_view.entry_requested.connect(self._on_entry_view_entry_requested)
+        self.entry_view.source_requested.connect(lambda: self.tools.open_source())
 
         self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tabs)
@@ -254,13 +266,21 @@ class MainWindow(QMainWindow):
             kind=self.filter_bar.kind(), section=self.filter_bar.section(),
             order="guide" if self.guide_order_action.isChecked() else "relevance"))
 
+    @Slot()
+    def _on_search_box_escaped(self) -> None:
+        """Esc: the query is gone (the box cleared itself), and so are the filters."""
+        self.filter_bar.reset()
+        self.guide_order_action.setChecked(False)
+        self._on_filter_bar_changed()
+
     @Slot(object)
     def _on_search_controller_results_ready(self, result: SearchResult | None) -> None:
         self.last_result = result
         self._terms = result.terms if result is not None else ()
         self.results_pane.show_result(result, self.kb, self.theme.theme(), self.memory.recent_searches,
                                       self.memory.recent_entries)
-        if result is None:
+        if result is None:  # an empty box: the count of a search no longer shown would mislead
+            self.messages.info(f"{len(self.kb.entries)} entries" if self.kb is not None else "")
             return
         if result.hits:
             self.tabs.setCurrentIndex(0)
@@ -308,6 +328,10 @@ class MainWindow(QMainWindow):
     def _on_entry_view_entry_requested(self, entry_id: str, anchor: str) -> None:
         self.open_entry(entry_id, anchor)
 
+    def _title_of(self, entry_id: str) -> str | None:
+        entry = self.kb.entry(entry_id) if self.kb is not None else None
+        return entry.title if entry is not None else None
+
     # Which entry is shown is the navigator's (app/navigator.py); these are its names here too.
 
     def open_entry(self, entry_id: str, anchor: str = "", *, record: bool = True, background: bool = False,
@@ -329,8 +353,19 @@ class MainWindow(QMainWindow):
     @Slot(str, str, bool, int)
     def _on_navigator_opened(self, entry_id: str, anchor: str, background: bool, scroll: int) -> None:
         self._render_current(anchor, background=background, scroll=None if scroll < 0 else scroll)
-        entry = self.kb.entry(entry_id) if self.kb is not None else None
-        self.setWindowTitle(f"{entry.title} — patternkb" if entry is not None else "patternkb")
+        title = self._title_of(entry_id)
+        self.setWindowTitle(f"{title} — patternkb" if title else "patternkb")
+
+    @Slot()
+    def _on_navigator_cleared(self) -> None:
+        self._render_current()
+        self.setWindowTitle("patternkb")
+
+    @Slot()
+    def _on_bookmark_list_changed(self) -> None:
+        self.navigator.update_actions()
+        if self.current_id is not None:
+            self._render_again()  # the ★ in the title
 
     @Slot(str, bool)
     def _on_navigator_bookmark_toggled(self, _entry_id: str, _starred: bool) -> None:
@@ -385,5 +420,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.memory.set_bytes("window/geometry", self.saveGeometry())
         self.memory.set_bytes("window/splitter", self.splitter.saveState())
+        self.memory.tabs = self.entry_tabs.to_json()
         self.memory.sync()
         super().closeEvent(event)

@@ -38,12 +38,18 @@ def test_every_action_with_a_shortcut_is_in_a_menu_that_shows_it(window):
         assert act in in_menus, f"{act.text()} ({act.shortcut().toString()}) is in no menu"
 
 
-def test_no_two_actions_or_shortcuts_share_a_key(window):
+def test_no_two_actions_share_a_key_and_there_are_no_hidden_shortcuts(window):
     keys = [k.toString() for a in window.findChildren(QAction) for k in a.shortcuts()]
-    keys += [s.key().toString() for s in window.findChildren(QShortcut)]
     assert len(keys) == len(set(keys)), sorted(keys)
-    assert {s.key().toString() for s in window.findChildren(QShortcut)} == {
-        QKeySequence(k).toString() for k in SEARCH_KEYS}
+    assert window.findChildren(QShortcut) == []  # every key is an action's, shown in a menu
+
+
+def test_the_keys_a_keyboard_user_needs_are_in_the_menus(window):
+    shown = {k.toString() for a in menu_actions(window) for k in a.shortcuts()}
+    wanted = {"Ctrl+F", "F3", "Shift+F3", "Ctrl+0", "Ctrl+T", "Ctrl+W", "Ctrl+Tab", "Ctrl+Shift+Tab",
+              "Ctrl+Shift+C", "Ctrl+Shift+L", "Ctrl+E", "Alt+1", "Alt+2", "Alt+3", "Del", "Ctrl+Up", "Ctrl+Down",
+              *(QKeySequence(k).toString() for k in SEARCH_KEYS)}
+    assert wanted - shown == set()
 
 
 def test_actions_run_their_slots(qtbot, window):
@@ -55,9 +61,14 @@ def test_actions_run_their_slots(qtbot, window):
     [larger] = [a for a in menu_actions(window) if a.text() == "Larger text"]
     larger.trigger()
     assert window.font_size == size + 1
+    [actual] = [a for a in menu_actions(window) if a.text() == "Actual size"]
+    actual.trigger()
+    assert window.font_size == window.default_font_size
     window.line_numbers_action.trigger()
     assert window.memory.line_numbers is True
     window.search_box.setText("mutex")
-    [search_key] = [s for s in window.findChildren(QShortcut) if s.key().toString() == "Ctrl+K"]
-    search_key.activated.emit()
+    window.entry_view.setFocus()
+    window.search_action.trigger()
     assert window.search_box.selectedText() == "mutex"
+    window.find_action.trigger()
+    assert window.entry_pane.find_bar.isVisibleTo(window)
