@@ -4,38 +4,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from patternkb.kb import __version__
-from patternkb.kb.code import block_facts, split_snippets, untitled_name
+from patternkb.kb.code import block_facts, snippet_title, split_snippets
+from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
-from patternkb.kb.markdown import Block
+from patternkb.kb.links import LinkTargets
+from patternkb.kb.markdown import Block, Link
 from patternkb.kb.models import (
-    SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, Manifest, Part,
-    Pattern, Section, Snippet, Source,
+    SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, LinkCounts,
+    Manifest, Overview, Part, Pattern, Section, Snippet, Source,
 )
 from patternkb.kb.slugs import slugify
 from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
 _INLINE_CODE = re.compile(r"`([^`]+)`")
+# `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses.
+_REFERENCE = re.compile(r"\]\[([^\]]+)\]|\[([^\]]+)\](?!\(|:)")
 
 
 @dataclass
 class _Ids:
     taken: set[str] = field(default_factory=set)
+    next_suffix: dict[str, int] = field(default_factory=dict)  # base -> the next -N to try
 
     def claim(self, *parts: str) -> str:
         slugs = [_short(slugify(p)) or "untitled" for p in parts]
         base = "/".join(slugs)
-        candidate, n = base, 1
+        candidate, n = base, self.next_suffix.get(base, 1)
         while candidate in self.taken:
             n += 1
             candidate = f"{base}-{n}"
+        self.next_suffix[base] = n
         self.taken.add(candidate)
         return candidate
 
@@ -52,6 +58,18 @@ def _field_errors(exc: ValidationError) -> str:
     )
 
 
+def _unique_guides(guides: list[DraftGuide]) -> list[DraftGuide]:
+    """A guide named twice (the same file or folder) is built once: the later one replaces it."""
+    by_source: dict[str, int] = {}
+    kept: list[DraftGuide | None] = []
+    for guide in guides:
+        if guide.source and guide.source in by_source:
+            kept[by_source[guide.source]] = None
+        by_source[guide.source or str(len(kept))] = len(kept)
+        kept.append(guide)
+    return [g for g in kept if g is not None]
+
+
 def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
     """Turn drafts into validated entries, in guide order, with ids unique across all guides."""
     ids = _Ids()
@@ -61,11 +79,10 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
     infos: list[GuideInfo] = []
     warnings: list[BuildWarning] = []
     order = 0
+    guides = _unique_guides(guides)
     for guide in guides:
-        guide_id = guide_ids.claim(guide.file.rsplit(".", 1)[0] if guide.layout == "single-file" else guide.file)
-        infos.append(GuideInfo(id=guide_id, title=guide.title, file=guide.file, layout=guide.layout,
-                               sha256=guide.sha256, pattern_level=guide.pattern_level,
-                               repaired_runs=guide.repaired_runs))
+        coverage = account(guide)
+        guide_id = guide_ids.claim(guide.title if slugify(guide.title) else guide.file.rsplit(".", 1)[0])
         section_ids: dict[int, str] = {}
         section_titles: dict[int, str] = {}
         for draft in guide.sections:
@@ -77,33 +94,46 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
                 id=sid, guide=guide_id, title=title, icon=icon, order=len(sections), summary=draft.summary,
                 role=draft.role, source=Source(file=draft.file, line_start=draft.line_start,
                                                line_end=max(draft.line_end, draft.line_start)))))
-        keys: dict[str, str] = {}
+        targets = LinkTargets(root=guide.link_root, navigation=guide.navigation)
         pattern_ids: list[str] = []
         for draft in guide.patterns:
-            pid = ids.claim(section_ids[id(draft.section)], split_icon(draft.heading)[1])
+            title = split_icon(draft.heading)[1]
+            sid = section_ids[id(draft.section)]
+            overview = draft.kind == "overview" and title == section_titles[id(draft.section)]
+            pid = ids.claim(sid, "overview" if overview else title)
             pattern_ids.append(pid)
-            keys[draft.key] = pid
+            targets.add(draft.file, draft.anchors, pid)
+        item_ids: list[str] = []
+        for item in guide.checklist:
+            item_ids.append(ids.claim(section_ids[id(item.section)], item.list, item.text))
+            targets.add(item.file, [], item_ids[-1])  # a checklist page leads to its first item
         for draft, pid in zip(guide.patterns, pattern_ids):
             entries.append(_pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
-                                    section_titles[id(draft.section)], keys, order))
+                                    section_titles[id(draft.section)], targets, order))
             order += 1
-        for item in guide.checklist:
+        for item, iid in zip(guide.checklist, item_ids):
             sid = section_ids[id(item.section)]
-            iid = ids.claim(sid, item.list, item.text)
             symbols = _INLINE_CODE.findall(item.markdown)
             section_title = section_titles[id(item.section)]
             entries.append(_validated(ChecklistItem, item.file, item.line, item.text, dict(
                 id=iid, guide=guide_id, title=item.text, text=item.markdown, group=item.group, list=item.list,
                 section=sid, path=[section_title, item.list, item.group], order=order,
-                symbols=sorted(set(symbols)), crates=[],
+                symbols=sorted(set(symbols)), packages=[],
+                links=_links(guide, targets, item.file, item.links, iid),
                 tags=choose_tags(title=item.text, section=item.group, symbols=symbols, crates=[], prose=""),
                 source=Source(file=item.file, line_start=item.line, line_end=item.line))))
             order += 1
+        infos.append(GuideInfo(id=guide_id, title=guide.title, file=guide.file, layout=guide.layout,
+                               sha256=guide.sha256, pattern_level=guide.pattern_level,
+                               repaired_runs=guide.repaired_runs, coverage=coverage,
+                               links=LinkCounts(internal=targets.internal, resolved=targets.resolved,
+                                                navigation=targets.navigated, unresolved=targets.unresolved)))
         warnings.extend(BuildWarning(file=f, line=line, message=m) for f, line, m in guide.warnings)
-    patterns = [e for e in entries if isinstance(e, Pattern)]
+    patterns = [e for e in entries if e.kind == "pattern"]
     counts = Counts(
         sections=sum(1 for s in sections if s.role == "content"),
         patterns=len(patterns),
+        overviews=sum(1 for e in entries if e.kind == "overview"),
         code_blocks=sum(len(p.code) for p in patterns),
         snippets=sum(len(p.snippets) for p in patterns),
         checklist_items=sum(1 for e in entries if isinstance(e, ChecklistItem)),
@@ -114,6 +144,19 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
     return KnowledgeBase(manifest=manifest, sections=sections, entries=entries)
 
 
+def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link], own: str) -> list[str]:
+    """Ids of the entries `links` lead to; an internal link that leads nowhere is a warning."""
+    found: list[str] = []
+    display = guide.displays.get(file, file)
+    for link in links:
+        kind, target = targets.resolve(file, link.href)
+        if kind == "unresolved":
+            guide.warnings.append((display, link.line, f"link {link.href!r} leads to no heading or page of the guide"))
+        elif target and target != own and target not in found:
+            found.append(target)
+    return found
+
+
 def _validated(model, file: str, line: int, title: str, data: dict):
     try:
         return model(**data)
@@ -122,25 +165,31 @@ def _validated(model, file: str, line: int, title: str, data: dict):
         raise GuideError(f'{kind} "{title}": {_field_errors(exc)}', file=file, line=line) from None
 
 
-def _markdown(lines: list[str], blocks: list[Block], *, code: bool) -> str:
-    chunks = []
-    for block in blocks:
-        if block.kind == "fence" and not code:
-            continue
-        chunks.append("\n".join(lines[block.line_start - 1:block.line_end]))
-    return "\n\n".join(c for c in chunks if c.strip())
+def _markdown(blocks: list[Block], references: dict[str, str], *, code: bool) -> str:
+    chunks = [b.markdown for b in blocks if code or b.kind != "fence"]
+    text = "\n\n".join(c for c in chunks if c.strip())
+    # Reference-style links keep their definitions, or the reader sees a bare "[label]".
+    used = [references[label] for label in dict.fromkeys(_normal_label(m.group(1) or m.group(2))
+                                                          for m in _REFERENCE.finditer(text))
+            if label in references]
+    return text + ("\n\n" + "\n".join(used) if used else "")
+
+
+def _normal_label(label: str) -> str:
+    return " ".join(label.split()).upper()
 
 
 def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, sid: str, section_title: str,
-             keys: dict[str, str], order: int) -> Pattern:
-    lines = guide.texts[draft.file]
+             targets: LinkTargets, order: int) -> Pattern:
+    document = guide.documents.get(draft.file)
+    references = {_normal_label(k): v for k, v in document.references.items()} if document else {}
     icon, title = split_icon(draft.heading)
     own_blocks = [b for b in draft.blocks if b.kind != "heading"]
     code: list[CodeBlock] = []
     snippets: list[Snippet] = []
     defines: list[str] = []
     symbols: list[str] = []
-    crates: set[str] = set()
+    packages: set[str] = set()
     modules: set[str] = set()
     for block in own_blocks:
         for fence in block.fences:
@@ -150,61 +199,39 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
             facts, span_facts_list = block_facts(fence.code, fence.language, spans)
             defines += facts.defines
             symbols += facts.symbols
-            crates.update(facts.crates)
+            packages.update(facts.crates)
             modules.update(facts.modules)
             for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
-                name = span.title or untitled_name(span.code, fence.language) or \
-                    (span_facts.defines[0] if span_facts.defines else None)
-                if name is None:
-                    name = title if len(spans) == 1 else f"{title} ({n + 1})"
+                name = snippet_title(span, span_facts, fence.language, fence.label, title)
                 snippets.append(Snippet(title=name, language=fence.language or "text", code=span.code,
                                         block=index, line_start=fence.line_start + 1 + span.line_offset,
                                         symbols=span_facts.symbols))
-    paragraphs = [b for b in own_blocks if b.kind == "paragraph"]
+    paragraphs = [b for b in own_blocks if b.kind == "paragraph" and b.text.strip()]
     summary = paragraphs[0].text if paragraphs else ""
     if not summary:
         first_list = next((b for b in own_blocks if b.kind == "list" and b.items), None)
         summary = first_list.items[0].text if first_list else ""
     prose_blocks = [b for b in own_blocks if b.kind != "fence"]
     text = "\n\n".join(b.text for b in prose_blocks if b.text)
-    links = []
-    for block in draft.blocks:
-        for href in block.links:
-            target = keys.get(href) or keys.get(href.split("#", 1)[0]) or keys.get(_normalise(draft.file, href))
-            if target and target != pid and target not in links:
-                links.append(target)
+    links = _links(guide, targets, draft.file, [link for b in draft.blocks for link in b.links], pid)
     symbols = list(dict.fromkeys(symbols))
-    crate_list = sorted(crates - modules)
+    package_list = sorted(packages - modules)
     comments = " ".join(s.title for s in snippets)
     data = dict(
         id=pid, guide=guide_id, title=title, icon=icon, section=sid, path=draft.path, order=order,
         summary=summary,
-        markdown=_markdown(lines, draft.blocks, code=True),
-        prose=_markdown(lines, own_blocks, code=False), text=text, code=code, snippets=snippets,
-        parts=[Part(name=p.name, markdown=_markdown(lines, p.blocks, code=True), line_start=p.line_start)
+        markdown=_markdown(draft.blocks, references, code=True),
+        prose=_markdown(own_blocks, references, code=False), text=text, code=code, snippets=snippets,
+        parts=[Part(name=p.name, markdown=_markdown(p.blocks, references, code=True), line_start=p.line_start)
                for p in draft.parts],
-        defines=list(dict.fromkeys(defines)), symbols=symbols, crates=crate_list,
-        tags=choose_tags(title=title, section=section_title, symbols=symbols, crates=crate_list,
+        defines=list(dict.fromkeys(defines)), symbols=symbols, packages=package_list,
+        tags=choose_tags(title=title, section=section_title, symbols=symbols, crates=package_list,
                          prose=f"{text} {comments}"),
-        links=links, source=Source(file=draft.file, line_start=draft.line_start,
-                                   line_end=max(draft.line_end, draft.line_start)),
+        links=links, aliases=[a for a in draft.aliases if a != title],
+        source=Source(file=draft.file, line_start=draft.line_start, line_end=max(draft.line_end, draft.line_start)),
     )
-    return _validated(Pattern, draft.file, draft.line_start, title, data)
-
-
-def _normalise(base: str, href: str) -> str:
-    """A relative link from file `base` as a path from the guide's root (mdBook cross links)."""
-    target = href.split("#", 1)[0]
-    if not target or "://" in target or target.startswith(("/", "mailto:")):
-        return href
-    parts: list[str] = []
-    for piece in (PurePosixPath(base).parent / target).parts:
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
+    model = Overview if draft.kind == "overview" else Pattern
+    return _validated(model, draft.file, draft.line_start, title, data)
 
 
 def build_kb(paths: list[Path], *, pattern_level: int | None = None, encoding: str | None = None) -> KnowledgeBase:

@@ -335,3 +335,35 @@ def block_facts(code: str, language: str, spans: list[SnippetSpan]) -> tuple[Cod
         return whole, [CodeFacts(defines=[], symbols=[], crates=toml_crates(s.code), modules=[]) for s in spans]
     empty = CodeFacts(defines=[], symbols=[], crates=[], modules=[])
     return empty, [empty for _ in spans]
+
+
+# Comment titles and table headers that say what part a snippet plays, not what it is.
+_ROLE_WORDS = frozenset("""
+bad good example examples usage output result before after yes no wrong right correct incorrect ok
+avoid prefer preferred do dont don't recommended not discouraged better worse instead
+""".split())
+
+
+def _role(title: str | None) -> str | None:
+    if not title:
+        return None
+    words = title.lower().replace("’", "'").strip(" :.!-").split()
+    return title.strip(" :.!-").capitalize() if words and all(w.strip(",:") in _ROLE_WORDS for w in words) else None
+
+
+def snippet_title(span: SnippetSpan, facts: CodeFacts, language: str, label: str, pattern_title: str) -> str:
+    """A title that says what a snippet is: its comment's, else the item it defines, else its
+    role and the pattern it illustrates ("Bad: <title>"), else the pattern and its first line."""
+    role = _role(span.title)
+    if span.title and role is None:
+        return span.title
+    role = role or _role(label) or (label.strip() or None)
+    if role is not None:
+        return f"{role}: {pattern_title}"
+    name = untitled_name(span.code, language) or (facts.defines[0] if facts.defines else None)
+    if name:
+        return name
+    first = next((line.strip() for line in span.code.splitlines() if line.strip()), "")
+    if len(first) > 60:
+        first = first[:57].rstrip() + "…"
+    return f"{pattern_title}: {first}" if first else pattern_title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from patternkb.kb.markdown import Block
+from patternkb.kb.markdown import Block, Document, Link
 
 
 @dataclass
@@ -24,7 +24,9 @@ class DraftPattern:
     line_end: int
     blocks: list[Block]  # the body, heading excluded
     parts: list[DraftPart] = field(default_factory=list)
-    key: str = ""  # how the layout's links name this pattern (an anchor or a file)
+    kind: str = "pattern"  # or "overview": a section's or chapter's own content
+    anchors: list[str] = field(default_factory=list)  # fragments that lead to this entry
+    aliases: list[str] = field(default_factory=list)  # other names (a book summary's label)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class DraftChecklistItem:
     section: "DraftSection"
     file: str
     line: int
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -62,3 +65,11 @@ class DraftGuide:
     repaired_runs: int
     sha256: str
     warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # Every file's parsed document, and what became of each block (by id): "entry", "section",
+    # "checklist", "title", or a reason it is deliberately left out ("contents", "navigation", ...).
+    documents: dict[str, Document] = field(default_factory=dict)
+    placed: dict[int, str] = field(default_factory=dict)
+    displays: dict[str, str] = field(default_factory=dict)  # file label -> path as the user named it
+    source: str = ""  # the resolved path built from, so building it twice replaces it
+    link_root: str = ""  # the folder root-relative links start from (an mdBook's src/)
+    navigation: dict[str, set[str]] = field(default_factory=dict)  # file -> anchors links use to navigate

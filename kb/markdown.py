@@ -1,15 +1,28 @@
-"""Markdown to a flat list of top-level blocks (headings, prose, lists, code) with line numbers,
-from markdown-it-py's token stream."""
+"""Markdown to a flat list of top-level blocks (headings, prose, lists, code, tables, HTML) with line
+numbers, from markdown-it-py's token stream, parsed once per document."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-# CommonMark with tables; raw HTML is kept as text and never interpreted downstream.
-_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+from patternkb.kb import html
+
+# CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
+# (kb/html.py); it is never rendered.
+_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+_KINDS = {
+    "heading_open": "heading", "paragraph_open": "paragraph", "bullet_list_open": "list",
+    "ordered_list_open": "list", "fence": "fence", "code_block": "fence", "table_open": "table",
+    "html_block": "html", "blockquote_open": "quote", "hr": "rule",
+}
+# Lines that open or close a fence, inside lists and blockquotes too.
+_FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 
 
 @dataclass
@@ -19,6 +32,13 @@ class Fence:
     line_start: int  # 1-based line of the opening fence
     line_end: int  # 1-based line of the closing fence (or the last line when it never closes)
     closed: bool
+    label: str = ""  # the column header of the HTML table cell the fence sits in ("Bad", "Good")
+
+
+@dataclass
+class Link:
+    href: str
+    line: int
 
 
 @dataclass
@@ -26,20 +46,33 @@ class ListItem:
     line: int
     markdown: str  # the item's inline Markdown
     text: str  # plain text
+    depth: int = 1  # 1 for the list's own items, 2 for items nested in them, ...
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass
 class Block:
-    kind: str  # heading, paragraph, list, fence, other
+    kind: str  # heading, paragraph, list, fence, table, html, quote, rule, other
     line_start: int
     line_end: int
-    markdown: str  # the source lines of the block
+    markdown: str  # the block as Markdown: its source lines, with HTML turned into Markdown
     level: int = 0  # heading level
     inline: str = ""  # inline Markdown of a heading or paragraph
     text: str = ""  # plain text of the whole block
     fences: list[Fence] = field(default_factory=list)
     items: list[ListItem] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # ids of HTML anchors in the block
+    has_html: bool = False
+
+
+@dataclass
+class Document:
+    """One file's blocks, its link definitions and the fences that never close."""
+
+    blocks: list[Block]
+    references: dict[str, str]  # normalised label -> the definition's source line
+    unclosed: list[int]  # 1-based lines of fences that never close
 
 
 def plain_text(inline: Token | None) -> str:
@@ -53,50 +86,91 @@ def plain_text(inline: Token | None) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)
+        elif child.type == "html_inline":
+            parts.append(html.inline_text(child.content))
     return "".join(parts)
 
 
-def _fence(token: Token, lines: list[str]) -> Fence:
-    start, end = token.map  # type: ignore[misc]
-    last = lines[end - 1].strip() if end - 1 < len(lines) else ""
-    closed = end - start >= 2 and last.startswith(token.markup) and set(last) <= set(token.markup[0])
-    # An opening fence with an info string inside the code means this fence was never closed
-    # and swallowed the next one's opening line (CommonMark cannot close on "```rust").
-    if closed and any(line.startswith(token.markup) and line[len(token.markup):].strip().isidentifier()
-                      for line in token.content.split("\n")):
+def _segments(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Where to cut the document so that a fence that never closes ends before the next heading
+    that follows a blank line; one pass over the lines. Returns (cut lines, unclosed fence lines)."""
+    cuts: list[int] = []
+    unclosed: list[int] = []
+    i, n = 0, len(lines)
+    while i < n:
+        match = _FENCE_LINE.match(lines[i])
+        if not match or (match.group(1)[0] == "`" and "`" in match.group(2)):
+            i += 1
+            continue
+        marker, start = match.group(1), i
+        i += 1
         closed = False
-    language = token.info.strip().split()[0].lower() if token.info.strip() else ""
-    return Fence(language=language, code=token.content, line_start=start + 1, line_end=end, closed=closed)
+        while i < n:
+            inner = _FENCE_LINE.match(lines[i])
+            if inner and inner.group(1)[0] == marker[0] and len(inner.group(1)) >= len(marker):
+                if not inner.group(2).strip():
+                    closed = True
+                    break
+                if inner.group(2).strip().isidentifier():
+                    break  # an opening fence inside code: this fence swallowed the next one
+            i += 1
+        if closed:
+            i += 1
+            continue
+        unclosed.append(start + 1)
+        resume = next((j for j in range(start + 1, n) if _HEADING_LINE.match(lines[j]) and not lines[j - 1].strip()),
+                      None)
+        if resume is None:
+            break
+        cuts.append(resume)
+        i = resume
+    return cuts, unclosed
 
 
-def parse_blocks(text: str, line_offset: int = 0) -> list[Block]:
-    """Split a Markdown document into its top-level blocks, in order (lines numbered from
-    line_offset + 1)."""
+def parse_document(text: str) -> Document:
+    """Blocks of a whole document; each part between cuts (see `_segments`) is parsed once."""
     lines = text.split("\n")
-    tokens = _md.parse(text)
+    cuts, unclosed = _segments(lines)
+    blocks: list[Block] = []
+    references: dict[str, str] = {}
+    bounds = [0, *cuts, len(lines)]
+    converter = html.Converter()
+    for start, end in zip(bounds, bounds[1:]):
+        env: dict = {}
+        blocks.extend(_blocks(_md.parse("\n".join(lines[start:end]), env), lines, start, converter))
+        for label, ref in env.get("references", {}).items():
+            span = ref.get("map")
+            if span:
+                references[label] = "\n".join(lines[start + span[0]:start + span[1]])
+    return Document(blocks=blocks, references=references, unclosed=unclosed)
+
+
+def parse_blocks(text: str) -> list[Block]:
+    return parse_document(text).blocks
+
+
+def _links(inline: Token, line: int) -> list[Link]:
+    links = []
+    for child in inline.children or []:
+        if child.type == "link_open":
+            href = child.attrGet("href")
+            if isinstance(href, str):
+                links.append(Link(href, line))
+        elif child.type == "html_inline":
+            links.extend(Link(href, line) for href in html.hrefs(child.content))
+    return links
+
+
+def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.Converter) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
     depth = 0
     item_depth = 0
     text_parts: list[str] = []
-    for token in tokens:
-        if token.map is not None:
-            token.map = [token.map[0] + line_offset, token.map[1] + line_offset]
-        for child in token.children or []:
-            if child.map is not None:
-                child.map = [child.map[0] + line_offset, child.map[1] + line_offset]
-    lines = [""] * line_offset + lines
     for i, token in enumerate(tokens):
         if depth == 0 and token.map is not None and token.nesting >= 0:
-            start, end = token.map
-            kind = {
-                "heading_open": "heading",
-                "paragraph_open": "paragraph",
-                "bullet_list_open": "list",
-                "ordered_list_open": "list",
-                "fence": "fence",
-                "code_block": "fence",
-            }.get(token.type, "other")
+            start, end = token.map[0] + offset, token.map[1] + offset
+            kind = _KINDS.get(token.type, "other")
             current = Block(kind=kind, line_start=start + 1, line_end=max(end, start + 1),
                             markdown="\n".join(lines[start:end]))
             if kind == "heading":
@@ -105,10 +179,18 @@ def parse_blocks(text: str, line_offset: int = 0) -> list[Block]:
             text_parts = []
         if current is None:
             continue
+        line = (token.map[0] + offset + 1) if token.map else current.line_start
         if token.type in ("fence", "code_block"):
-            current.fences.append(_fence(token, lines) if token.type == "fence" else Fence(
-                language="", code=token.content, line_start=token.map[0] + 1,
-                line_end=token.map[1], closed=True))
+            current.fences.append(_fence(token, lines, offset, converter.cell_label()))
+        elif token.type == "html_block":
+            current.has_html = True
+            converted = converter.feed(token.content)
+            current.anchors += converted.anchors
+            current.links += [Link(href, line) for href in converted.hrefs]
+            if current.kind == "html":
+                current.markdown, current.text = converted.markdown, converted.text
+            else:
+                text_parts.append(converted.text)
         elif token.type == "list_item_open":
             item_depth += 1
         elif token.type == "list_item_close":
@@ -116,18 +198,35 @@ def parse_blocks(text: str, line_offset: int = 0) -> list[Block]:
         elif token.type == "inline":
             plain = plain_text(token)
             text_parts.append(plain)
+            links = _links(token, line)
+            if any(c.type == "html_inline" for c in token.children or []):
+                current.has_html = True
+                current.anchors += [a for c in token.children or [] if c.type == "html_inline"
+                                    for a in html.anchors(c.content)]
             if current.kind in ("heading", "paragraph") and not current.inline:
                 current.inline = token.content
-            if current.kind == "list" and item_depth == 1 and tokens[i - 1].type == "paragraph_open" \
+            if current.kind == "list" and tokens[i - 1].type == "paragraph_open" \
                     and tokens[i - 2].type == "list_item_open":
-                current.items.append(ListItem(line=token.map[0] + 1 if token.map else current.line_start,
-                                              markdown=token.content, text=plain))
-            for child in token.children or []:
-                if child.type == "link_open":
-                    href = child.attrGet("href")
-                    if isinstance(href, str):
-                        current.links.append(href)
+                current.items.append(ListItem(line=line, markdown=token.content, text=plain, depth=item_depth,
+                                              links=links))
+            current.links += links
         depth += token.nesting
         if depth == 0:
-            current.text = " ".join(p for p in text_parts if p)
+            if current.kind != "html":
+                current.text = " ".join(p for p in text_parts if p)
+            if current.has_html and current.kind not in ("html", "fence"):
+                current.markdown = html.clean_markdown(current.markdown)
+                current.inline = html.clean_markdown(current.inline)
     return blocks
+
+
+def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
+    start, end = token.map[0] + offset, token.map[1] + offset  # type: ignore[index]
+    if token.type == "code_block":
+        return Fence(language="", code=token.content, line_start=start + 1, line_end=end, closed=True, label=label)
+    last = _FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
+    closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \
+        and not last.group(2).strip()
+    language = token.info.strip().split()[0].lower() if token.info.strip() else ""
+    return Fence(language=language, code=token.content, line_start=start + 1, line_end=end, closed=closed,
+                 label=label)

@@ -1,21 +1,22 @@
-"""An mdBook directory as a guide: SUMMARY.md gives order and categories, one pattern per file."""
+"""An mdBook (or GitBook) directory as a guide: SUMMARY.md gives order and categories; each chapter
+is one pattern, or, when it holds several rules with code, an overview and one pattern per rule."""
 
 from __future__ import annotations
 
 import hashlib
 import posixpath
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
-from patternkb.kb.drafts import DraftGuide, DraftPart, DraftPattern, DraftSection
+from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
-from patternkb.kb.markdown import plain_text
-from patternkb.kb.single_file import parse_document
+from patternkb.kb.includes import expand
+from patternkb.kb.markdown import Block
+from patternkb.kb.outline import CHECKLIST, Outline, meaningful
+from patternkb.kb.single_file import detect_pattern_level, read_document
+from patternkb.kb.summary import Chapter, chapter_path, read_summary
 
 # Part names as the pattern books write them, normalised to one spelling.
 PART_NAMES = {
@@ -35,75 +36,11 @@ def part_name(heading: str) -> str:
     return PART_NAMES.get(" ".join(title.lower().rstrip(":").split()), title)
 
 
-@dataclass
-class _Chapter:
-    title: str
-    file: str | None  # relative to the book's src directory
-    category: str | None
-    trail: list[str]  # titles of the enclosing chapters, outermost first
-    has_children: bool
-    line: int
-
-
 def find_summary(root: Path) -> Path | None:
     for candidate in (root / "SUMMARY.md", root / "src" / "SUMMARY.md"):
         if candidate.is_file():
             return candidate
     return None
-
-
-def _chapters(summary_text: str) -> tuple[str | None, list[_Chapter]]:
-    tokens = MarkdownIt("commonmark").parse(summary_text)
-    chapters: list[_Chapter] = []
-    trail: list[str] = []
-    category: str | None = None
-    book_title: str | None = None
-    list_depth = 0
-    pending_heading = False
-    stack_lengths: list[int] = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            pending_heading = True
-        elif token.type == "inline" and pending_heading:
-            pending_heading = False
-            text = plain_text(token).strip()
-            if book_title is None and token.map and not chapters and text.lower() != "summary":
-                book_title = text
-            elif text.lower() != "summary":
-                category = split_icon(text)[1]
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-            stack_lengths.append(len(chapters))
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
-            stack_lengths.pop()
-            trail = trail[:max(list_depth - 1, 0)] if list_depth else []
-        elif token.type == "list_item_open":
-            nested = any(t.type in ("bullet_list_open", "ordered_list_open") and t.level > token.level
-                         for t in _until_close(tokens, i))
-            inline = next((t for t in tokens[i + 1:i + 4] if t.type == "inline"), None)
-            if inline is None:
-                continue
-            href = None
-            for child in inline.children or []:
-                if child.type == "link_open":
-                    href = child.attrGet("href")
-                    break
-            title = split_icon(plain_text(inline))[1]
-            del trail[list_depth - 1:]
-            chapters.append(_Chapter(title=title, file=str(href) if href else None, category=category,
-                                     trail=list(trail), has_children=nested,
-                                     line=(token.map[0] + 1) if token.map else 1))
-            trail.append(title)
-    return book_title, chapters
-
-
-def _until_close(tokens, i):
-    level = tokens[i].level
-    for token in tokens[i + 1:]:
-        if token.type == "list_item_close" and token.level == level:
-            return
-        yield token
 
 
 def _book_toml_title(root: Path, display: str, warnings: list[tuple[str, int | None, str]]) -> str | None:
@@ -121,15 +58,7 @@ def _book_toml_title(root: Path, display: str, warnings: list[tuple[str, int | N
     return title if isinstance(title, str) and title.strip() else None
 
 
-def _chapter_path(href: str) -> str | None:
-    """A SUMMARY.md link as a path under src/, or None when its words alone leave the book."""
-    rel = posixpath.normpath(href)
-    if posixpath.isabs(rel) or rel == ".." or rel.startswith("../"):
-        return None
-    return rel
-
-
-def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide:
+def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level: int | None = None) -> DraftGuide:
     summary_path = find_summary(root)
     if summary_path is None:
         raise GuideError("no SUMMARY.md: not an mdBook directory", file=display)
@@ -141,23 +70,28 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide
     src = summary_path.parent
     src_label = src.relative_to(root).as_posix()
     summary = read_guide_text(summary_path, encoding)
-    book_title, chapters = _chapters(summary.text)
+    summary_title, chapters = read_summary(summary.text)
     digest = hashlib.sha256()
     digest.update(summary.raw)
     name = printable(root.name or root.resolve().name)
     warnings: list[tuple[str, int | None, str]] = []
-    title = book_title or _book_toml_title(root, display, warnings) or name
-    guide = DraftGuide(title=title, file=name, layout="mdbook", pattern_level=1,
+    title = _book_toml_title(root, display, warnings) or summary_title or name
+    guide = DraftGuide(title=title, file=name, layout="mdbook", pattern_level=pattern_level or 1,
                        sections=[], patterns=[], checklist=[], texts={}, repaired_runs=summary.repaired_runs,
-                       sha256="", warnings=warnings)
-    sections: dict[str, DraftSection] = {}
+                       sha256="", warnings=warnings, source=str(root.resolve()),
+                       link_root=posixpath.normpath(f"{name}/{src_label}"))
+    book = _Book(guide)
+    loaded: set[str] = set()
+    levels: list[int] = []
     for chapter in chapters:
         if chapter.file is None:
             continue
-        rel = _chapter_path(chapter.file)
+        rel = chapter_path(chapter.file)
         if rel is None:
             guide.warnings.append((summary_where, chapter.line, f"{chapter.file!r} is outside the book; skipped"))
             continue
+        if rel in loaded:
+            continue  # the same page again (a GitBook link with a fragment): one entry
         path = src / rel
         if resolve_inside(path, root) is None:
             guide.warnings.append((summary_where, chapter.line,
@@ -167,8 +101,10 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide
             problem = "is not a regular file" if path.exists() else "not found"
             guide.warnings.append((summary_where, chapter.line, f"chapter file {chapter.file!r} {problem}"))
             continue
+        loaded.add(rel)
         in_book = posixpath.normpath(f"{src_label}/{rel}")
         file_label = printable(f"{name}/{in_book}")
+        shown = printable(f"{display}/{in_book}")
         try:
             text = read_guide_text(path, encoding)
         except EmptyGuide:
@@ -176,38 +112,100 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str) -> DraftGuide
             continue
         digest.update(rel.encode() + b"\0" + text.raw)
         guide.repaired_runs += text.repaired_runs
-        guide.texts[file_label] = text.text.split("\n")
-        blocks, chapter_warnings = parse_document(text.text, printable(f"{display}/{in_book}"))
-        guide.warnings.extend(chapter_warnings)
-        category = chapter.trail[0] if chapter.trail else (chapter.category or guide.title)
-        if chapter.has_children and not chapter.trail:
-            # A chapter with sub-chapters is a category; its own page introduces it.
-            section = sections.get(chapter.title)
-            if section is None:
-                first_para = next((b.text for b in blocks if b.kind == "paragraph"), "")
-                section = sections[chapter.title] = DraftSection(
-                    heading=chapter.title, role="content", file=file_label, line_start=1,
-                    line_end=max(len(guide.texts[file_label]), 1), summary=first_para)
-                guide.sections.append(section)
-            continue
-        section = sections.get(category)
-        if section is None:
-            section = sections[category] = DraftSection(heading=category, role="content", file=file_label,
-                                                        line_start=1, line_end=1)
-            guide.sections.append(section)
-        title_block = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
-        body = [b for b in blocks if b is not title_block]
-        parts: list[DraftPart] = []
-        for block in body:
-            if block.kind == "heading" and block.level == 2:
-                parts.append(DraftPart(name=part_name(block.text), blocks=[], line_start=block.line_start))
-            elif parts:
-                parts[-1].blocks.append(block)
-        guide.patterns.append(DraftPattern(
-            heading=chapter.title, section=section, path=[section.heading, *chapter.trail[1:], chapter.title],
-            file=file_label, line_start=title_block.line_start if title_block else 1,
-            line_end=max(len(guide.texts[file_label]) - 1, 1), blocks=body, parts=parts, key=file_label))
-    if not guide.patterns:
-        raise GuideError("SUMMARY.md links no chapter file that exists inside the book", file=summary_where)
+        expanded = expand(text.text, path, root, lambda line, message: guide.warnings.append((shown, line, message)))
+        guide.texts[file_label] = expanded.split("\n")
+        document = read_document(expanded, shown, guide.warnings)
+        guide.documents[file_label] = document
+        guide.displays[file_label] = shown
+        level = pattern_level or chapter_level(document.blocks)
+        levels.append(level)
+        outline = Outline(guide, document, file_label)
+        guide.navigation[file_label] = outline.navigation_targets
+        book.cut_chapter(outline, chapter, level)
+    if not guide.patterns and not guide.checklist:
+        reasons = "; ".join(f"{file}:{line}: {message}" for file, line, message in guide.warnings[:3])
+        raise GuideError("SUMMARY.md links no chapter file that exists inside the book"
+                         + (f" ({reasons})" if reasons else ""), file=summary_where)
+    guide.pattern_level = max(set(levels), key=levels.count) if levels else 1
     guide.sha256 = digest.hexdigest()
     return guide
+
+
+def chapter_level(blocks: list[Block]) -> int:
+    """The heading level a chapter's patterns are at: 1 (the chapter is one pattern) unless a
+    deeper level holds several headings that are not the parts a pattern is written in
+    (Description, Example, ...): then each of those is a rule of its own."""
+    level = detect_pattern_level(blocks)
+    if level == 1:
+        return 1
+    names = [" ".join(split_icon(b.text)[1].lower().rstrip(":").split())
+             for b in blocks if b.kind == "heading" and b.level == level]
+    parts = sum(1 for n in names if n in PART_NAMES)
+    if len(names) < 2 or parts * 2 >= len(names):
+        return 1
+    return level
+
+
+class _Book:
+    """Chapters into sections and entries: a chapter with sub-chapters or several rules is a
+    section; prefix and suffix chapters and category pages are overviews."""
+
+    def __init__(self, guide: DraftGuide):
+        self.guide = guide
+        self.sections: dict[str, DraftSection] = {}
+
+    def section(self, title: str, file: str, role: str = "content", line: int = 1, summary: str = "") -> DraftSection:
+        key = f"{role}:{title}"
+        if key not in self.sections:
+            self.sections[key] = DraftSection(heading=title, role=role, file=file, line_start=line,
+                                              line_end=max(len(self.guide.texts.get(file, [])), line),
+                                              summary=summary)
+            self.guide.sections.append(self.sections[key])
+        return self.sections[key]
+
+    def cut_chapter(self, outline: Outline, chapter: Chapter, level: int) -> None:
+        guide, blocks = self.guide, outline.blocks
+        h1 = next((b for b in blocks if b.kind == "heading"), None)
+        if h1 is not None and h1.level != 1:
+            h1 = None
+        title = split_icon(h1.text)[1] if h1 is not None else chapter.title
+        heading = h1.text if h1 is not None else chapter.title
+        summary = next((b.text for b in outline.live(blocks) if b.kind == "paragraph" and b.text.strip()), "")
+        if CHECKLIST.search(title) or CHECKLIST.search(chapter.title):
+            section = self.section(title, outline.file, "checklist", h1.line_start if h1 else 1, summary)
+            if h1 is not None:
+                guide.placed[id(h1)] = "section"
+            rest = outline.checklist(title, [b for b in blocks if b is not h1], section)
+            if meaningful(rest):
+                outline.entry(title, section, [title], kind="overview", heading=None, body=rest)
+            return
+        category_page = chapter.has_children and not chapter.trail
+        if category_page or level > 1:
+            section = self.section(title, outline.file, line=h1.line_start if h1 else 1, summary=summary)
+        elif chapter.place != "numbered":
+            section = self.section(guide.title, outline.file)
+        else:
+            section = self.section(chapter.trail[0] if chapter.trail else (chapter.category or guide.title),
+                                   outline.file)
+        trail = [section.heading, *chapter.trail[1:]] if section.heading != title else [title]
+        if level == 1:
+            kind = "overview" if category_page or chapter.place != "numbered" else "pattern"
+            path = trail if trail[-1] == title else [*trail, title]
+            draft = outline.entry(heading, section, path, kind=kind, heading=h1, body=blocks, part_name=part_name)
+            draft.aliases = [chapter.title]
+            return
+        units = outline.units(0, level)
+        first = units[0][0] if units else len(blocks)
+        intro = [b for b in blocks[:first] if b is not h1]
+        rules = [(i, end) for i, end in units if blocks[i] is not h1]
+        if h1 is not None and units and blocks[units[0][0]] is h1:
+            intro += blocks[units[0][0] + 1:units[1][0] if len(units) > 1 else len(blocks)]
+        draft = outline.entry(heading, section, [title], kind="overview", heading=h1, body=intro)
+        draft.aliases = [chapter.title]
+        for i, end in rules:
+            block = blocks[i]
+            kind = "pattern" if block.level == level else "overview"
+            outline.entry(block.text, section, [title, split_icon(block.text)[1]], kind=kind, heading=block,
+                          body=blocks[i + 1:end], part_name=part_name, end=end)
+
+

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SHA256 = r"^[0-9a-f]{64}$"
 
@@ -62,9 +62,14 @@ class _EntryBase(_Strict):
     path: list[str] = Field(description="heading titles from the section down to the entry")
     order: int = Field(ge=0, description="position in the guide's own order")
     symbols: list[str]
-    crates: list[str]
+    packages: list[str] = Field(description="packages the code imports: crates, Go modules, npm, PyPI, ...")
     tags: list[str] = Field(min_length=1)
     source: Source
+
+    @property
+    def crates(self) -> list[str]:
+        """The packages, by the name they had when only Rust guides were read."""
+        return self.packages
 
 
 class Pattern(_EntryBase):
@@ -79,8 +84,9 @@ class Pattern(_EntryBase):
     code: list[CodeBlock]
     snippets: list[Snippet]
     parts: list[Part]
-    defines: list[str] = Field(description="Rust items the pattern's code defines")
+    defines: list[str] = Field(description="items (functions, types, classes, methods) the code defines")
     links: list[str] = Field(description="ids of entries the pattern links to explicitly")
+    aliases: list[str] = Field(default_factory=list, description="other names, e.g. a book summary's label")
 
     @field_validator("snippets")
     @classmethod
@@ -104,9 +110,17 @@ class ChecklistItem(_EntryBase):
     list: str
     code: list[CodeBlock] = Field(default_factory=list, max_length=0)
     snippets: list[Snippet] = Field(default_factory=list, max_length=0)
+    links: list[str] = Field(default_factory=list, description="ids of entries the item links to")
 
 
-Entry = Annotated[Union[Pattern, ChecklistItem], Field(discriminator="kind")]
+class Overview(Pattern):
+    """What a section or chapter says of its own, before its first pattern (or a prefix chapter,
+    a category page): the same fields as a pattern."""
+
+    kind: Literal["overview"] = "overview"  # type: ignore[assignment]
+
+
+Entry = Annotated[Union[Pattern, Overview, ChecklistItem], Field(discriminator="kind")]
 EntryList = TypeAdapter(list[Entry])
 
 
@@ -126,19 +140,47 @@ class Section(_Strict):
 SectionList = TypeAdapter(list[Section])
 
 
+class BlockCoverage(_Strict):
+    """What became of one kind of block: in an entry, deliberately left out, or lost."""
+
+    total: int = Field(ge=0)
+    in_entries: int = Field(ge=0)
+    left_out: int = Field(ge=0, description="tables of contents, navigation, anchors, comments")
+    lost: int = Field(ge=0, description="each one is also a warning naming its line")
+
+
+class LinkCounts(_Strict):
+    """The guide's links to its own headings and chapters."""
+
+    internal: int = Field(ge=0)
+    resolved: int = Field(ge=0)
+    navigation: int = Field(ge=0, description="to a table of contents or the top of a page")
+    unresolved: int = Field(ge=0, description="each one is also a warning naming its line")
+
+
 class GuideInfo(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", description="a slug of the title")]
     title: str
     file: str = Field(description="the guide's file or directory name")
     layout: Literal["single-file", "mdbook"]
     sha256: str = Field(pattern=_SHA256)
     pattern_level: int = Field(ge=1, le=6)
     repaired_runs: int = Field(ge=0)
+    coverage: dict[str, BlockCoverage] = Field(default_factory=dict, description="per block kind")
+    links: LinkCounts = Field(default_factory=lambda: LinkCounts(internal=0, resolved=0, navigation=0,
+                                                                 unresolved=0))
+
+    @property
+    def covered(self) -> float:
+        """The share of blocks that are in an entry or deliberately left out (1.0 when none)."""
+        total = sum(c.total for c in self.coverage.values())
+        return 1.0 if not total else 1 - sum(c.lost for c in self.coverage.values()) / total
 
 
 class Counts(_Strict):
     sections: int
     patterns: int
+    overviews: int = 0
     code_blocks: int
     snippets: int
     checklist_items: int
@@ -176,14 +218,18 @@ class Manifest(_Strict):
 class KnowledgeBase:
     manifest: Manifest
     sections: list[Section]
-    entries: list[Pattern | ChecklistItem]
+    entries: list[Pattern | Overview | ChecklistItem]
     fingerprint: str = ""  # sha256 of the stored files; empty until written or loaded
 
-    def entry(self, entry_id: str) -> Pattern | ChecklistItem | None:
+    def entry(self, entry_id: str) -> Pattern | Overview | ChecklistItem | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
     @property
     def patterns(self) -> list[Pattern]:
-        return [e for e in self.entries if isinstance(e, Pattern)]
+        return [e for e in self.entries if e.kind == "pattern"]
+
+    @property
+    def overviews(self) -> list[Overview]:
+        return [e for e in self.entries if isinstance(e, Overview)]
 
 

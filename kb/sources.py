@@ -34,7 +34,7 @@ def load_guides(paths: list[Path], *, pattern_level: int | None = None,
             # A file named on its own is its own root: the maintainer chose it, symlink or not.
             guides.append(load_single_file(path, pattern_level=pattern_level, encoding=encoding, display=display))
         elif find_summary(path):
-            guides.append(load_mdbook(path, encoding=encoding, display=display))
+            guides.append(load_mdbook(path, encoding=encoding, display=display, pattern_level=pattern_level))
         else:
             guides.extend(_load_folder(path, display, pattern_level=pattern_level, encoding=encoding))
     if not guides:

@@ -108,13 +108,14 @@ def load_kb(directory: Path) -> KnowledgeBase:
 def _check_consistent(kb: KnowledgeBase, raw: dict[str, bytes], live: Path) -> None:
     """What the models alone cannot see: the files agree with each other and with the manifest.
     The most specific finding comes first; the checksums catch any other change."""
-    patterns = [e for e in kb.entries if isinstance(e, Pattern)]
+    patterns = [e for e in kb.entries if e.kind == "pattern"]
     counts = kb.manifest.counts
     found = [
         (SECTIONS, "sections", counts.sections, sum(1 for s in kb.sections if s.role == "content")),
         (ENTRIES, "patterns", counts.patterns, len(patterns)),
         (ENTRIES, "code blocks", counts.code_blocks, sum(len(p.code) for p in patterns)),
         (ENTRIES, "snippets", counts.snippets, sum(len(p.snippets) for p in patterns)),
+        (ENTRIES, "overviews", counts.overviews, sum(1 for e in kb.entries if e.kind == "overview")),
         (ENTRIES, "checklist items", counts.checklist_items,
          sum(1 for e in kb.entries if isinstance(e, ChecklistItem))),
     ]
@@ -142,7 +143,7 @@ def _check_consistent(kb: KnowledgeBase, raw: dict[str, bytes], live: Path) -> N
         if entry.section not in section_ids:
             raise StoreError(f'entry "{entry.id}": section {entry.section} is not in {SECTIONS}',
                              file=live / ENTRIES)
-        for link in entry.links if isinstance(entry, Pattern) else ():
+        for link in entry.links:
             if link not in entry_ids:
                 raise StoreError(f'entry "{entry.id}": links to missing entry {link}', file=live / ENTRIES)
 

@@ -14,8 +14,10 @@ DEEP = ("# T\n\n## Part\n\n### Pattern A\n\nText.\n\n#### Example\n\n```rust\nfn
 def test_level_two_guide(write_guide):
     kb = build_kb([write_guide(FLAT)])
     assert kb.manifest.guides[0].pattern_level == 2
-    assert [e.id for e in kb.entries] == ["title/first", "title/second"]
-    assert kb.entries[0].path == ["Title", "First"]  # the only level above patterns makes sections
+    # "Intro." under the section heading is the section's overview: nothing is dropped
+    assert [(e.id, e.kind) for e in kb.entries] == [
+        ("title/overview", "overview"), ("title/first", "pattern"), ("title/second", "pattern")]
+    assert kb.entries[1].path == ["Title", "First"]  # the only level above patterns makes sections
 
 
 def test_sub_headings_below_the_pattern_level_become_parts(write_guide):
@@ -28,7 +30,8 @@ def test_sub_headings_below_the_pattern_level_become_parts(write_guide):
 
 def test_pattern_level_override(write_guide):
     kb = build_kb([write_guide(DEEP)], pattern_level=4)
-    assert [e.title for e in kb.entries] == ["Example", "Notes", "Example"]
+    assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Example", "Notes", "Example"]
+    assert [e.title for e in kb.entries if e.kind == "overview"] == ["Pattern A"]  # its "Text."
 
 
 def test_code_under_sections_without_pattern_headings(write_guide):

@@ -98,7 +98,7 @@ def test_a_book_reached_through_a_symlink_is_read(mdbook_dir, tmp_path):
     # The root the maintainer names may itself be a symlink: containment is measured from where it leads.
     link = tmp_path / "book-link"
     link.symlink_to(mdbook_dir, target_is_directory=True)
-    assert len(build_kb([link]).entries) == len(build_kb([mdbook_dir]).entries) == 4
+    assert len(build_kb([link]).patterns) == len(build_kb([mdbook_dir]).patterns) == 4
 
 
 def test_folder_of_guides_skips_a_file_that_leads_out(tmp_path, outside):
@@ -143,8 +143,8 @@ def test_the_cli_warns_and_builds_the_rest(capsys, tmp_path, outside):
 def test_an_empty_chapter_is_a_warning(mdbook_dir, content):
     (mdbook_dir / "src" / "patterns" / "newtype.md").write_bytes(content)
     kb = build_kb([mdbook_dir])
-    assert [e.id for e in kb.entries] == ["idioms/constructors", "idioms/the-default-trait",
-                                          "design-patterns/builder"]
+    assert [e.id for e in kb.patterns] == ["idioms/constructors", "idioms/the-default-trait",
+                                           "design-patterns/builder"]
     assert f"{mdbook_dir}/src/SUMMARY.md:11: warning: chapter file './patterns/newtype.md' is empty; skipped" \
         in [str(w) for w in kb.manifest.warnings]
 

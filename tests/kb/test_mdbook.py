@@ -12,13 +12,17 @@ def book(mdbook_dir):
 
 
 def test_summary_gives_order_and_categories(book):
-    assert [s.title for s in book.sections] == ["Idioms", "Design Patterns"]
-    assert book.sections[0].summary == "Idioms are small, commonly used styles of writing Rust."
-    assert [(e.id, e.path) for e in book.entries] == [
-        ("idioms/constructors", ["Idioms", "Constructors"]),
-        ("idioms/the-default-trait", ["Idioms", "The Default Trait"]),
-        ("design-patterns/builder", ["Design Patterns", "Builder"]),
-        ("design-patterns/newtype", ["Design Patterns", "Newtype"]),
+    # the prefix chapter sits in the book's own section; category pages are overviews
+    assert [s.title for s in book.sections] == ["Tiny Patterns", "Idioms", "Design Patterns"]
+    assert book.sections[1].summary == "Idioms are small, commonly used styles of writing Rust."
+    assert [(e.id, e.kind, e.path) for e in book.entries] == [
+        ("tiny-patterns/introduction", "overview", ["Tiny Patterns", "Introduction"]),
+        ("idioms/overview", "overview", ["Idioms"]),
+        ("idioms/constructors", "pattern", ["Idioms", "Constructors"]),
+        ("idioms/the-default-trait", "pattern", ["Idioms", "The Default Trait"]),
+        ("design-patterns/overview", "overview", ["Design Patterns"]),
+        ("design-patterns/builder", "pattern", ["Design Patterns", "Builder"]),
+        ("design-patterns/newtype", "pattern", ["Design Patterns", "Newtype"]),
     ]
     assert book.manifest.guides[0].title == "Tiny Patterns"  # from book.toml
     assert book.manifest.guides[0].layout == "mdbook"
@@ -70,8 +74,9 @@ def test_several_guides_make_one_kb_with_unique_ids(mdbook_dir, bundled_guide, w
     kb = build_kb([bundled_guide, mdbook_dir, other])
     ids = [e.id for e in kb.entries]
     assert len(ids) == len(set(ids))
-    assert [g.id for g in kb.manifest.guides] == ["complete-rust-guide", "tiny-book", "other"]
-    assert kb.entry("idioms/constructors").guide == "tiny-book"
+    # guide ids are slugs of the guides' titles (the H1, book.toml's title)
+    assert [g.id for g in kb.manifest.guides] == ["the-complete-rust-guide-your-rust-bible", "tiny-patterns", "other"]
+    assert kb.entry("idioms/constructors").guide == "tiny-patterns"
     assert kb.entry("idioms-2/constructors").guide == "other"
-    assert {e.guide for e in kb.entries} == {"complete-rust-guide", "tiny-book", "other"}
+    assert {e.guide for e in kb.entries} == {"the-complete-rust-guide-your-rust-bible", "tiny-patterns", "other"}
     assert [e.order for e in kb.entries] == list(range(len(kb.entries)))

@@ -357,7 +357,7 @@ def _drop_code(entries: list) -> list:
 
 DAMAGE = {
     "no entries": ("entries.json", lambda e: [], "entries.json: manifest says 37 patterns, the file holds 0"),
-    "no sections": ("sections.json", lambda s: [], "sections.json: manifest says 15 sections, the file holds 0"),
+    "no sections": ("sections.json", lambda s: [], "sections.json: manifest says 16 sections, the file holds 0"),
     "a link to a missing id": ("entries.json", lambda e: _set(_first_pattern(e), "links", ["no/such-entry"]) or e,
                                "links to missing entry no/such-entry"),
     "a bad section id": ("entries.json", lambda e: _set(e[0], "section", "no-such-section") or e,

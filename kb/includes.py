@@ -1,0 +1,79 @@
+"""mdBook's `{{#include}}` and `{{#rustdoc_include}}` expanded, reading only files inside the book."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from patternkb.kb.encoding import read_regular_file, resolve_inside
+from patternkb.kb.errors import GuideError
+
+_DIRECTIVE = re.compile(r"\{\{\s*#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}")
+_ANCHOR_START = re.compile(r"ANCHOR:\s*([\w-]+)")
+_ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w-]+)")
+_MAX_DEPTH = 10
+
+
+def expand(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> str:
+    """`text` (of the file `chapter`) with its include directives replaced by what they name.
+    A path that leaves `root`, or a file that cannot be read, is a warning: `warn(line, message)`."""
+    if "{{" not in text:
+        return text
+    out: list[str] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        out.append(_DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth), line))
+    return "\n".join(out)
+
+
+def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth: int) -> str:
+    spec = match.group(2)
+    name, _, selector = spec.partition(":")
+    target = chapter.parent / name
+    inside = resolve_inside(target, root)
+    if inside is None:
+        warn(line, f"{match.group(0)} leads outside the book; not included")
+        return ""
+    try:
+        content = read_regular_file(inside).decode("utf-8")
+    except (GuideError, UnicodeDecodeError) as exc:
+        warn(line, f"{match.group(0)}: cannot read {name!r} ({getattr(exc, 'message', None) or exc}); not included")
+        return ""
+    lines = content.split("\n")
+    if content.endswith("\n"):
+        lines = lines[:-1]
+    if selector:
+        lines = _select(lines, selector)
+        if lines is None:
+            warn(line, f"{match.group(0)}: no such lines or anchor in {name!r}; not included")
+            return ""
+    body = "\n".join(line for line in lines if not _ANCHOR_START.search(line) and not _ANCHOR_END.search(line))
+    if depth < _MAX_DEPTH:
+        body = expand(body, inside, root, warn, depth + 1)
+    return body
+
+
+def _select(lines: list[str], selector: str) -> list[str] | None:
+    """Lines `a:b` (1-based, either end open), a single line `a`, or between ANCHOR markers."""
+    first, _, last = selector.partition(":")
+    if (first.isdigit() or not first) and (last.isdigit() or not last) and (first or last):
+        start = int(first) - 1 if first else 0
+        end = int(last) if last else len(lines)
+        if not _ and first:  # `path:5` is line 5 alone
+            end = start + 1
+        chosen = lines[max(start, 0):end]
+        return chosen or None
+    inside = False
+    chosen: list[str] = []
+    found = False
+    for line in lines:
+        start_mark = _ANCHOR_START.search(line)
+        end_mark = _ANCHOR_END.search(line)
+        if start_mark and start_mark.group(1) == selector:
+            inside = found = True
+            continue
+        if end_mark and end_mark.group(1) == selector:
+            inside = False
+            continue
+        if inside:
+            chosen.append(line)
+    return chosen if found else None

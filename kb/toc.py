@@ -1,0 +1,62 @@
+"""Tables of contents and navigation links, recognised by their shape (links to the document's own
+headings), never by their title; and the anchors a document's headings and HTML give."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from patternkb.kb.headings import github_anchor
+from patternkb.kb.markdown import Block
+
+# A list is a table of contents when at least this share of its items link to own headings.
+_CONTENTS_SHARE = 0.8
+_MIN_CONTENTS_ITEMS = 3
+# A paragraph of nothing but a link back (to the contents or the top) is short.
+_MAX_NAVIGATION_CHARS = 40
+
+
+def fragment(href: str) -> str | None:
+    """The anchor an in-page link names (`#x` -> `x`), else None."""
+    if not href.startswith("#"):
+        return None
+    return unquote(href[1:]).lower()
+
+
+def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
+    """Each heading's anchors (by block index): GitHub's slug (numbered -1, -2 when repeated, as
+    GitHub does) and the ids of HTML anchors that stand just before it."""
+    seen: dict[str, int] = {}
+    result: dict[int, list[str]] = {}
+    pending: list[str] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            slug = github_anchor(block.text)
+            n = seen.get(slug, 0)
+            seen[slug] = n + 1
+            result[index] = [slug if n == 0 else f"{slug}-{n}", *pending, *block.anchors]
+            pending = []
+        elif is_anchor_only(block):
+            pending += block.anchors
+        elif block.kind != "html" or block.text:
+            pending = []
+    return result
+
+
+def is_anchor_only(block: Block) -> bool:
+    return bool(block.anchors) and not block.text.strip() and not block.fences
+
+
+def is_contents(block: Block, anchors: set[str]) -> bool:
+    """A list whose items are (almost) all links to the document's own headings."""
+    if block.kind != "list" or len(block.items) < _MIN_CONTENTS_ITEMS:
+        return False
+    own = sum(1 for item in block.items
+              if item.links and all(fragment(link.href) in anchors for link in item.links))
+    return own >= _CONTENTS_SHARE * len(block.items)
+
+
+def is_navigation(block: Block, targets: set[str]) -> bool:
+    """A short paragraph whose only links lead back to the contents or the top of the page."""
+    if block.kind != "paragraph" or not block.links or len(block.text) > _MAX_NAVIGATION_CHARS:
+        return False
+    return all(fragment(link.href) in targets for link in block.links)
