@@ -101,6 +101,8 @@ def _gui_options(p: argparse.ArgumentParser) -> None:
                    help="open a window of its own, even when one is open already on this KB")
     p.add_argument("--screenshot", type=Path, metavar="FILE.png",
                    help="save a screenshot once results and entry are painted, then exit")
+    p.add_argument("--theme", choices=["light", "dark", "system"],
+                   help="the colour theme of this window (not remembered; a window already open keeps its own)")
 
 
 VERBS = {  # name: (help, options), in the order `patternkb --help` lists them
@@ -239,7 +241,7 @@ def _gui(args: argparse.Namespace) -> Exit:
     from patternkb.app.gui import run
 
     return Exit(run(args.kb, args.index_dir, query=request.query or None, open_id=request.open_id,
-                    screenshot=args.screenshot, keys=request.keys))
+                    screenshot=args.screenshot, keys=request.keys, theme=args.theme))
 
 
 if __name__ == "__main__":

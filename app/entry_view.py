@@ -54,6 +54,7 @@ class EntryView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.page: EntryPage | None = None
         self._opened_at: tuple[str, int] | None = None  # the snippet anchor opened, and the scroll then
+        self._tab_press = False
         self.anchorClicked.connect(self._on_view_anchor_clicked)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
@@ -153,9 +154,17 @@ class EntryView(QTextBrowser):
         if new_tab and href.startswith("entry:"):
             entry_id, _, anchor = href[len("entry:"):].partition("#")
             self.tab_requested.emit(entry_id, anchor)
+            self._tab_press = True  # its release must not follow the link here as well
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._tab_press:
+            self._tab_press = False
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt's name
         # Nothing is ever loaded from a guide's content: no local files, no network.

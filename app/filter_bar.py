@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     from patternkb.index.results import SearchResult
@@ -24,8 +24,10 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.kind_box = QComboBox()
         self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Never narrower than its longest label: a narrow window shortens the section box instead.
+        self.kind_box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.section_box = QComboBox()
-        self.section_box.setMinimumContentsLength(14)
+        self.section_box.setMinimumContentsLength(10)
         self.section_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.kind_box.activated.connect(self._on_box_activated)
         self.section_box.activated.connect(self._on_box_activated)

@@ -46,6 +46,7 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("patternkb")
     app.setOrganizationName("patternkb")
+    app.setStyle("Fusion")  # a style that paints with the theme's palette everywhere (app/theme.py)
     return app  # type: ignore[return-value]
 
 
@@ -83,27 +84,30 @@ def open_window(kb_dir: Path, index_dir: Path | None, memory: Memory | None = No
 
 
 def run(kb_dir: Path, index_dir: Path | None, *, query: str | None = None, open_id: str | None = None,
-        screenshot: Path | None = None, keys: list[str] | tuple[str, ...] = ()) -> int:
+        screenshot: Path | None = None, keys: list[str] | tuple[str, ...] = (), theme: str | None = None) -> int:
     """Open the window. Whether a window already open should take the request instead is the
     command line's to decide, before Qt is imported (app/cli.py, app/instance.py)."""
     request = WindowRequest(query=query or "", open_id=open_id, keys=list(keys))
     if screenshot is None:
-        return _run_window(kb_dir, index_dir, query, open_id, None, request)
+        return _run_window(kb_dir, index_dir, query, open_id, None, request, theme=theme)
     with tempfile.TemporaryDirectory(prefix="patternkb-shot-") as settings_dir:
         # A fresh user's window, whatever this machine remembers; nothing of it stays behind.
         memory = Memory(QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat))
-        code = _run_window(kb_dir, index_dir, query, open_id, screenshot, request, memory)
+        code = _run_window(kb_dir, index_dir, query, open_id, screenshot, request, memory, theme=theme)
         memory.qsettings.sync()  # written before the folder goes, not by a destructor after it
         return code
 
 
 def _run_window(kb_dir: Path, index_dir: Path | None, query: str | None, open_id: str | None,
-                screenshot: Path | None, request: WindowRequest, memory: Memory | None = None) -> int:
+                screenshot: Path | None, request: WindowRequest, memory: Memory | None = None, *,
+                theme: str | None = None) -> int:
     app = application()
     window = open_window(kb_dir, index_dir, memory, library_first=bool(query),
                          dialogs=screenshot is None)  # a screenshot is taken by a script: no one to click OK
     if window is None:
         return 1
+    if theme is not None:  # this window's, for a script: not remembered
+        window.theme.choose(theme)
     if screenshot is not None:
         window.resize(*WINDOW_SIZE)
     launched = os.environ.get("PATTERNKB_PROBE_STARTUP")

@@ -28,7 +28,6 @@ class EntryTabs(QObject):
                  messages: Messages, parent: QObject | None = None):
         super().__init__(parent)
         self.bar, self.navigator, self.title_of, self.messages = bar, navigator, title_of, messages
-        bar.setTabsClosable(True)
         bar.setMovable(True)
         bar.setExpanding(False)
         bar.setElideMode(Qt.TextElideMode.ElideRight)
@@ -42,6 +41,9 @@ class EntryTabs(QObject):
         bar.tabMoved.connect(self._on_bar_tab_moved)
         navigator.opened.connect(self._on_navigator_opened)
 
+    def _closable(self) -> None:
+        self.bar.setTabsClosable(len(self.histories) > 1)  # the last tab stays: no button to close it
+
     @property
     def current(self) -> int:
         return self._current
@@ -50,16 +52,17 @@ class EntryTabs(QObject):
         return len(self.histories)
 
     def new_tab(self, entry_id: str | None = None, anchor: str = "", *, switch: bool = True) -> int:
-        """A tab after the current one, showing `entry_id` (a navigation in its own history) or
+        """A tab after the others (as a browser's Ctrl+T), showing `entry_id` (a navigation in its own history) or
         nothing yet; `switch`: make it current (a link opened in the background: not)."""
         history = History()
         if entry_id is not None:
             history.visit((entry_id, anchor))
-        at = self._current + 1
-        self.histories.insert(at, history)
+        at = len(self.histories)
+        self.histories.append(history)
         self.bar.blockSignals(True)  # the histories and the bar agree again before anyone hears of it
         self.bar.insertTab(at, self._title(entry_id))
         self.bar.blockSignals(False)
+        self._closable()
         if switch:
             self.bar.setCurrentIndex(at)  # -> _on_bar_current_changed
         return at
@@ -90,6 +93,7 @@ class EntryTabs(QObject):
         if index == self._current or self.navigator.history is not self.histories[self._current]:
             self._show(self._current)
         self.bar.setCurrentIndex(self._current)
+        self._closable()
         return True
 
     def cycle(self, step: int) -> None:
@@ -160,6 +164,7 @@ class EntryTabs(QObject):
         self.bar.setCurrentIndex(self._current)
         self.bar.blockSignals(False)
         self.navigator.history = histories[self._current]
+        self._closable()
         return True
 
     def retitle(self) -> None:

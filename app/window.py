@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.entry_pane)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # a narrower window narrows both, the entry less
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([400, 880])
 
         central = QWidget()
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
     def _set_kb(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.tabs.set_kb(kb)
+        self.entry_tabs.retitle()  # tabs restored from the last run, named by their entries now
         self.filter_bar.fill(self.last_result, kb.sections)
         self.results_pane.refresh_overview(kb, self.theme.theme(), self.memory.recent_entries)
         waiting, self._pending_keys = self._pending_keys, None

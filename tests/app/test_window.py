@@ -10,6 +10,7 @@ import sys
 import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QApplication
 
 from patternkb.app.render import DARK, LIGHT, render_entry
 from patternkb.app.roles import Role
@@ -285,3 +286,87 @@ def test_an_entry_picked_in_the_browse_or_bookmarks_tab_opens(qtbot, window):
     window.open_entry("api-design-patterns/newtype-pattern")
     window.bookmarks_view.clicked.emit(window.bookmarks_model.index(0, 0))
     assert window.current_id == entry.data(Role.Id)
+
+
+def pick(box, data):
+    """Pick a filter value as a user does (activated, not just set)."""
+    index = box.findData(data)
+    assert index >= 0, data
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+
+
+def test_esc_clears_the_query_and_the_filters_and_the_status_bar_tells_the_truth(qtbot, window):
+    result = search(qtbot, window, "arc")
+    everything = result.total
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        pick(window.filter_bar.kind_box, "pattern")
+    assert window.last_result.total < everything
+    window.guide_order_action.setChecked(True)
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == "" and window.filter_bar.kind() is None and window.filter_bar.section() is None
+    assert not window.guide_order_action.isChecked()
+    assert window.statusBar().currentMessage() == f"{len(window.kb.entries)} entries"  # no "N results" left over
+    assert search(qtbot, window, "arc").total == everything  # a new query is not filtered
+
+
+def test_previews_while_typing_are_not_history_but_opening_a_result_is(qtbot, window):
+    search(qtbot, window, "arc mutex")
+    qtbot.waitUntil(lambda: window.entry_view.page is not None, timeout=10_000)  # the top hit's preview
+    window.search_box.moved.emit(1)  # Down
+    window.search_box.moved.emit(1)
+    assert window.history.current is None and window.memory.recent_entries == []
+    assert window.navigator.previewing
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)  # opened
+    hit = window.results_pane.model.hit(2)
+    assert window.history.current.place[0] == (hit.parent or hit.id)
+    assert window.memory.recent_entries == [hit.parent or hit.id]
+    assert window.windowTitle() == f"{window.kb.entry(hit.parent or hit.id).title} — patternkb"
+
+
+def test_back_returns_to_where_the_reader_was(qtbot, window):
+    start = "concurrency-async/thread-safety-patterns"
+    window.open_entry(start)
+    bar = window.entry_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 600)
+    bar.setValue(600)
+    related = window.library.entry(start).related[0]["id"]
+    window.entry_view.anchorClicked.emit(QUrl(f"entry:{related}"))
+    assert bar.value() == 0
+    window.back_action.trigger()
+    assert window.current_id == start and bar.value() == 600
+
+
+def test_tab_runs_from_the_search_box_through_the_filters_and_results_to_the_entry(qtbot, window):
+    search(qtbot, window, "mutex")
+    window.search_box.setFocus()
+    order = [window.search_box]
+    for _ in range(4):
+        window.focusNextChild()  # what Tab does
+        order.append(QApplication.focusWidget())
+    assert order == [window.search_box, window.filter_bar.kind_box, window.filter_bar.section_box,
+                     window.results_view, window.entry_view]
+
+
+def test_the_star_shows_whether_the_entry_is_bookmarked(window):
+    window.open_entry("api-design-patterns/newtype-pattern")
+    assert window.bookmark_action.text() == "☆ Bookmark"
+    window.bookmark_action.trigger()
+    assert window.bookmark_action.text() == "★ Bookmarked" and window.bookmark_action.isChecked()
+    window.open_entry("memory-management-patterns/memory-pool-pattern")
+    assert window.bookmark_action.text() == "☆ Bookmark"
+
+
+def test_at_600_by_400_no_control_is_cut(qtbot, window):
+    search(qtbot, window, "arc mutex")
+    window.open_entry("concurrency-async/thread-safety-patterns", "shared-state-with-mutex")
+    window.resize(600, 400)
+    qtbot.waitUntil(lambda: window.width() <= 620)
+    for box in (window.filter_bar.kind_box, window.search_box):
+        assert box.width() >= box.minimumSizeHint().width(), box
+    kind = window.filter_bar.kind_box
+    assert kind.width() >= kind.sizeHint().width()  # "All kinds (27)" whole
+    header = window.entry_header
+    assert header.wordWrap() and header.height() >= header.heightForWidth(header.width())
+    assert window.entry_pane.width() > window.tabs.width()  # the entry keeps the larger share
