@@ -1,4 +1,5 @@
-"""The Whoosh schema, and the documents made from a KB: one per pattern, snippet and checklist item."""
+"""The Whoosh schema, and the documents made from a KB: one per pattern (or overview), snippet and
+checklist item."""
 
 from __future__ import annotations
 
@@ -58,17 +59,20 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             symbols = list(dict.fromkeys(entry.defines + entry.symbols))
             # Snippet titles are the guide's own words for what the code does: searchable prose.
             outline = "\n".join(s.title for s in entry.snippets if s.title != entry.title)
-            prose = "\n\n".join(x for x in (entry.text, " ".join(p.name for p in entry.parts), outline) if x)
+            # Other names (a book summary's label) are found as the prose is.
+            prose = "\n\n".join(x for x in (entry.text, " ".join(p.name for p in entry.parts), outline,
+                                              " ".join(entry.aliases)) if x)
+            # An overview (a section's or chapter's own text) is indexed as a pattern is, under its own kind.
             yield dict(
-                common, id=entry.id, kind="pattern", title=entry.title, title_code=entry.title,
+                common, id=entry.id, kind=entry.kind, title=entry.title, title_code=entry.title,
                 title_exact=entry.title.lower(), path=" › ".join(entry.path), prose=prose,
                 # The code is indexed once, in the pattern's snippet documents; indexing it here
                 # too doubled the postings every code word has to walk on a large KB.
                 code="", pattern_code="\n".join(b.code for b in entry.code), symbols=" ".join(symbols),
-                crates=",".join(entry.crates), language=",".join(sorted({b.language for b in entry.code})),
+                crates=",".join(entry.packages), language=",".join(sorted({b.language for b in entry.code})),
                 parent="", order=entry.order * ORDER_STRIDE,
                 spell=_spell_text(entry.title, entry.text, " ".join(s.title for s in entry.snippets),
-                                  " ".join(symbols), " ".join(entry.crates)),
+                                  " ".join(symbols), " ".join(entry.packages)),
                 anchor="",
             )
             for n, snippet in enumerate(entry.snippets):
@@ -77,7 +81,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                     common, id=sid, kind="snippet", title=snippet.title, title_code=snippet.title,
                     title_exact=snippet.title.lower(), path=" › ".join([*entry.path, snippet.title]),
                     prose=f"{snippet.title}\n\n{entry.title}", code=snippet.code, pattern_code="",
-                    symbols=" ".join(snippet.symbols), crates=",".join(entry.crates),
+                    symbols=" ".join(snippet.symbols), crates=",".join(entry.packages),
                     language=snippet.language, parent=entry.id, order=entry.order * ORDER_STRIDE + n + 1,
                     spell="", anchor=sid.split("#", 1)[1],
                 )
@@ -86,7 +90,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 common, id=entry.id, kind="checklist", title=entry.title, title_code=entry.text,
                 title_exact=entry.title.lower(), path=" › ".join(entry.path),
                 prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="", pattern_code="",
-                symbols=" ".join(entry.symbols), crates=",".join(entry.crates), language="",
+                symbols=" ".join(entry.symbols), crates=",".join(entry.packages), language="",
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",
             )
