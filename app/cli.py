@@ -85,7 +85,7 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     _kb_options(p)
     p.add_argument("--limit", type=_whole_number(1, None, "--limit"), default=10, metavar="N",
                    help="hits to print (default 10)")
-    p.add_argument("--kind", choices=["pattern", "snippet", "checklist"], help="only this kind")
+    p.add_argument("--kind", choices=["pattern", "overview", "snippet", "checklist"], help="only this kind")
     p.add_argument("--order", choices=["relevance", "guide"], default="relevance")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 

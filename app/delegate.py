@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from patternkb.app.roles import DISPLAY, Role
 
 # White text on each meets WCAG AA (4.5:1) in either theme (tests/app/test_theme.py).
-BADGE_COLORS = {"pattern": "#1a7f37", "snippet": "#8250df", "checklist": "#9a6700"}
+BADGE_COLORS = {"pattern": "#1a7f37", "snippet": "#8250df", "checklist": "#9a6700", "overview": "#0a5a9c"}
 OTHER_BADGE_COLOR = "#6e7781"
 PADDING = 6
 LAID_OUT_ROWS = 256  # documents kept for rows painted again (scrolling, selection, hover)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def where(entry: Pattern | ChecklistItem, anchor: str) -> str:
     """The entry's place in the guide, and the snippet the anchor names, if it names one."""
     parts = list(entry.path)
-    if anchor and entry.kind == "pattern":
+    if anchor and entry.kind != "checklist":
         snippet = next((sn.title for n, sn in enumerate(entry.snippets)
                         if snippet_anchor(entry.id, n, sn.title).endswith("#" + anchor)), None)
         if snippet:
@@ -74,7 +74,7 @@ class EntryPane(QWidget):
             try:
                 linked = library.entry(entry.id)
                 related = linked.related
-                checklist = linked.checklist if entry.kind == "pattern" else linked.illustrated_by
+                checklist = linked.checklist if entry.kind != "checklist" else linked.illustrated_by
             except Exception as exc:  # an index problem must not stop the entry from showing
                 self.messages.warning(f"Related links unavailable: {exc}")
         render = partial(render_entry, entry, kb, related=related, checklist=checklist, terms=terms, theme=theme,

@@ -11,12 +11,13 @@ if TYPE_CHECKING:
     from patternkb.index.results import SearchResult
     from patternkb.kb.models import Section
 
-KINDS = ("pattern", "snippet", "checklist")
+KINDS = ("pattern", "overview", "snippet", "checklist")
 
 
 class FilterBar(QWidget):
     """Two combo boxes. `changed` fires when the user picks a value; filling them after a search
-    keeps what was picked (a section the search no longer finds stays, with a count of 0)."""
+    offers the values it found, and keeps what was picked (a kind or section the search no longer
+    finds stays, with a count of 0)."""
 
     changed = Signal()
 
@@ -56,9 +57,10 @@ class FilterBar(QWidget):
         counted = result is not None
         self.kind_box.clear()
         self.kind_box.addItem(f"All kinds ({sum(facets['kind'].values())})" if counted else "All kinds", None)
-        for name in KINDS:
-            label = f"{name.title()}s"
-            self.kind_box.addItem(f"{label} ({facets['kind'].get(name, 0)})" if counted else label, name)
+        for name in KINDS:  # as sections: a kind the search did not find is not offered, unless picked
+            label, count = f"{name.title()}s", facets["kind"].get(name, 0)
+            if not counted or count or name == kind:
+                self.kind_box.addItem(f"{label} ({count})" if counted else label, name)
         self.section_box.clear()
         self.section_box.addItem(f"All sections ({sum(facets['section'].values())})" if counted else "All sections",
                                  None)

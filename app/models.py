@@ -73,7 +73,7 @@ class _Node:
 
 
 class OutlineModel(QAbstractItemModel):
-    """The guide in its own order: sections → patterns → snippets; checklist groups → items.
+    """The guide in its own order: sections → overviews and patterns → snippets; checklist groups → items.
     Empty until it has a KB (the window loads the KB after it first paints)."""
 
     def __init__(self, kb: KnowledgeBase | None = None, parent: QObject | None = None):
@@ -98,8 +98,8 @@ class OutlineModel(QAbstractItemModel):
             parent_node = sections.get(entry.section)
             if parent_node is None:
                 continue
-            if entry.kind == "pattern":
-                node = parent_node.add(_Node(entry.title, "pattern", entry.id))
+            if entry.kind in ("pattern", "overview"):  # an overview: the section's own text, in its place
+                node = parent_node.add(_Node(entry.title, entry.kind, entry.id))
                 for n, snippet in enumerate(entry.snippets):
                     anchor = snippet_anchor(entry.id, n, snippet.title).split("#", 1)[1]
                     node.add(_Node(snippet.title, "snippet", entry.id, anchor))
@@ -155,7 +155,7 @@ class OutlineModel(QAbstractItemModel):
         stack = list(self._root.children)
         while stack:
             node = stack.pop()
-            if node.entry_id == entry_id and node.kind in ("pattern", "checklist"):
+            if node.entry_id == entry_id and node.kind in ("pattern", "overview", "checklist"):
                 return self.createIndex(node.row, 0, node)
             stack.extend(node.children)
         return QModelIndex()

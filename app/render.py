@@ -172,7 +172,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
              + "".join(f' <span style="color:{theme.muted}">#{html.escape(t)}</span>' for t in entry.tags) + "</p>"]
     code: list[str] = []
     snippets: dict[str, str] = {}
-    if entry.kind == "pattern":
+    if entry.kind != "checklist":  # a pattern, or an overview (a section's own prose and code)
         if entry.summary:
             parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
         if entry.symbols or entry.crates:
@@ -207,7 +207,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
                          f' <span style="color:{theme.muted}">— {html.escape(link["reason"])}</span></li>')
         parts.append("</ul>")
     if checklist:
-        heading = "Checklist" if entry.kind == "pattern" else "Illustrated by"
+        heading = "Checklist" if entry.kind != "checklist" else "Illustrated by"
         parts.append(f"<h3>{heading}</h3><ul>")
         for item in checklist:
             parts.append(f'<li><a href="entry:{html.escape(item)}">{html.escape(titles.get(item, item))}</a></li>')

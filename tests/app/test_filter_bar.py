@@ -20,7 +20,7 @@ def test_without_a_search_the_values_have_no_counts(qtbot):
     bar = FilterBar()
     qtbot.addWidget(bar)
     bar.fill(None, SECTIONS)
-    assert _labels(bar.kind_box) == ["All kinds", "Patterns", "Snippets", "Checklists"]
+    assert _labels(bar.kind_box) == ["All kinds", "Patterns", "Overviews", "Snippets", "Checklists"]
     assert _labels(bar.section_box) == ["All sections", "First", "Second"]
     assert bar.kind() is None and bar.section() is None
 
@@ -29,7 +29,7 @@ def test_counts_follow_the_search_and_a_picked_section_stays_when_it_finds_nothi
     bar = FilterBar()
     qtbot.addWidget(bar)
     bar.fill(_result({"pattern": 3, "snippet": 2}, {"s1": 5}), SECTIONS)
-    assert _labels(bar.kind_box) == ["All kinds (5)", "Patterns (3)", "Snippets (2)", "Checklists (0)"]
+    assert _labels(bar.kind_box) == ["All kinds (5)", "Patterns (3)", "Snippets (2)"]  # none found: not offered
     assert _labels(bar.section_box) == ["All sections (5)", "First (5)"]  # none found in Second: not offered
     with qtbot.waitSignal(bar.changed, timeout=1000):
         bar.section_box.setCurrentIndex(1)
@@ -37,4 +37,15 @@ def test_counts_follow_the_search_and_a_picked_section_stays_when_it_finds_nothi
     bar.kind_box.setCurrentIndex(2)
     bar.fill(_result({"pattern": 1}, {"s2": 1}), SECTIONS)
     assert (bar.kind(), bar.section()) == ("snippet", "s1")
+    assert _labels(bar.kind_box) == ["All kinds (1)", "Patterns (1)", "Snippets (0)"]  # picked: stays
     assert _labels(bar.section_box) == ["All sections (1)", "First (0)", "Second (1)"]
+
+
+def test_reset_picks_all_kinds_and_all_sections(qtbot):
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.fill(_result({"pattern": 3, "snippet": 2}, {"s1": 5}), SECTIONS)
+    bar.kind_box.setCurrentIndex(1)
+    bar.section_box.setCurrentIndex(1)
+    bar.reset()
+    assert (bar.kind(), bar.section()) == (None, None)

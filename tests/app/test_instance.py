@@ -35,7 +35,7 @@ print(hand_over(WindowRequest.from_json(sys.argv[2]), Path(sys.argv[1]), timeout
 RUN = PATIENT_CLIENT + """
 import sys
 from patternkb.app.cli import main
-sys.exit(main(["gui", "dash-plugin://keys=rust,complete-rust-guide&query=" + sys.argv[2], "--kb", sys.argv[1]]))
+sys.exit(main(["gui", f"dash-plugin://keys=rust,{sys.argv[3]}&query=" + sys.argv[2], "--kb", sys.argv[1]]))
 """
 
 pytestmark = pytest.mark.usefixtures("runtime_dir")
@@ -86,9 +86,9 @@ def test_an_entry_handed_over_opens_in_the_running_window(qtbot, window, server)
 
 
 def test_the_command_hands_over_and_exits_with_keys_naming_a_guide_as_a_filter(qtbot, window, server):
-    proc = _in_other_process(qtbot, RUN, str(BUNDLED_KB), "spawn")
-    assert proc.returncode == 0, proc.stderr
     guide = window.kb.manifest.guides[0].id  # "rust" names no guide: dropped
+    proc = _in_other_process(qtbot, RUN, str(BUNDLED_KB), "spawn", guide)
+    assert proc.returncode == 0, proc.stderr
     qtbot.waitUntil(lambda: window.search_box.text() == f"guide:{guide} spawn")
 
 
