@@ -1,4 +1,5 @@
-"""Code blocks: named snippets, the Rust items they define and use, and the crates they need."""
+"""Code blocks: named snippets, the items they define and use, and the packages they need (Rust
+here, other languages through kb/languages.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 
 from pygments.lexers import RustLexer
 from pygments.token import Comment, Keyword, Name, Token
+
+from patternkb.kb.languages import defines, language_of, packages
 
 # The comment that opens a unit, per language; languages not listed are never split.
 COMMENT_PREFIX = {
@@ -333,8 +336,16 @@ def block_facts(code: str, language: str, spans: list[SnippetSpan]) -> tuple[Cod
     if lang == "toml":
         whole = CodeFacts(defines=[], symbols=[], crates=toml_crates(code), modules=[])
         return whole, [CodeFacts(defines=[], symbols=[], crates=toml_crates(s.code), modules=[]) for s in spans]
+    other = language_of(lang)
+    if other is not None:
+        return _other_facts(code, other), [_other_facts(s.code, other) for s in spans]
     empty = CodeFacts(defines=[], symbols=[], crates=[], modules=[])
     return empty, [empty for _ in spans]
+
+
+def _other_facts(code: str, language: str) -> CodeFacts:
+    names = defines(code, language)
+    return CodeFacts(defines=names, symbols=list(names), crates=packages(code, language), modules=[])
 
 
 # Comment titles and table headers that say what part a snippet plays, not what it is.
@@ -352,18 +363,20 @@ def _role(title: str | None) -> str | None:
 
 
 def snippet_title(span: SnippetSpan, facts: CodeFacts, language: str, label: str, pattern_title: str) -> str:
-    """A title that says what a snippet is: its comment's, else the item it defines, else its
-    role and the pattern it illustrates ("Bad: <title>"), else the pattern and its first line."""
+    """A title that says what a snippet is: its comment's, else its role and the pattern it
+    illustrates ("Bad: <title>", with the item it defines), else the item it defines, else the
+    pattern and its first line."""
     role = _role(span.title)
     if span.title and role is None:
         return span.title
-    role = role or _role(label) or (label.strip() or None)
-    if role is not None:
-        return f"{role}: {pattern_title}"
-    name = untitled_name(span.code, language) or (facts.defines[0] if facts.defines else None)
-    if name:
-        return name
     first = next((line.strip() for line in span.code.splitlines() if line.strip()), "")
+    lead = first.split(":", 1)[0] if ":" in first else ""
+    role = role or _role(label) or (label.strip() or None) or (_role(lead) if lead.isalpha() else None)
+    defined = untitled_name(span.code, language) or (facts.defines[0] if facts.defines else None)
+    if role is not None:
+        return f"{role}: {pattern_title}" + (f" ({defined})" if defined else "")
+    if defined:
+        return defined
     if len(first) > 60:
         first = first[:57].rstrip() + "…"
     return f"{pattern_title}: {first}" if first else pattern_title

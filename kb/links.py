@@ -59,7 +59,8 @@ class LinkTargets:
             page = self._page(posixpath.normpath(posixpath.join(base, path.lstrip("/"))), path.endswith("/"))
             if page is None:
                 return "unresolved", None
-        if frag and frag in self.navigation.get(page, set()):
+        # Back to the top or to the contents of the same page: moving about, not a relation.
+        if frag and page == file and frag in self.navigation.get(page, set()):
             return "navigation", None
         if frag:
             target = self.anchors.get((page, frag))

@@ -80,7 +80,7 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
                        sections=[], patterns=[], checklist=[], texts={}, repaired_runs=summary.repaired_runs,
                        sha256="", warnings=warnings, source=str(root.resolve()),
                        link_root=posixpath.normpath(f"{name}/{src_label}"))
-    book = _Book(guide)
+    book = _Book(guide, title_given=title != name and title != summary_title)
     loaded: set[str] = set()
     levels: list[int] = []
     for chapter in chapters:
@@ -150,9 +150,11 @@ class _Book:
     """Chapters into sections and entries: a chapter with sub-chapters or several rules is a
     section; prefix and suffix chapters and category pages are overviews."""
 
-    def __init__(self, guide: DraftGuide):
+    def __init__(self, guide: DraftGuide, *, title_given: bool):
         self.guide = guide
         self.sections: dict[str, DraftSection] = {}
+        self.by_label: dict[str, DraftSection] = {}  # a category page's section, by its summary label
+        self.title_given = title_given  # book.toml named the book
 
     def section(self, title: str, file: str, role: str = "content", line: int = 1, summary: str = "") -> DraftSection:
         key = f"{role}:{title}"
@@ -180,16 +182,25 @@ class _Book:
                 outline.entry(title, section, [title], kind="overview", heading=None, body=rest)
             return
         category_page = chapter.has_children and not chapter.trail
-        if category_page or level > 1:
+        # The book's own front page (README.md or index.md at the root, as GitBook writes it) is
+        # its introduction, and its H1 names the book unless book.toml did.
+        front = posixpath.basename(outline.file).lower() in ("readme.md", "index.md") \
+            and posixpath.dirname(outline.file) == guide.link_root and not chapter.trail
+        if front and h1 is not None and not self.title_given and not guide.patterns:
+            guide.title = title
+        if front:
+            section = self.section(guide.title, outline.file)
+        elif category_page or level > 1:
             section = self.section(title, outline.file, line=h1.line_start if h1 else 1, summary=summary)
+            self.by_label.setdefault(chapter.title, section)
         elif chapter.place != "numbered":
             section = self.section(guide.title, outline.file)
         else:
-            section = self.section(chapter.trail[0] if chapter.trail else (chapter.category or guide.title),
-                                   outline.file)
+            label = chapter.trail[0] if chapter.trail else (chapter.category or guide.title)
+            section = self.by_label.get(label) or self.section(label, outline.file)
         trail = [section.heading, *chapter.trail[1:]] if section.heading != title else [title]
         if level == 1:
-            kind = "overview" if category_page or chapter.place != "numbered" else "pattern"
+            kind = "overview" if category_page or front or chapter.place != "numbered" else "pattern"
             path = trail if trail[-1] == title else [*trail, title]
             draft = outline.entry(heading, section, path, kind=kind, heading=h1, body=blocks, part_name=part_name)
             draft.aliases = [chapter.title]

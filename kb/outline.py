@@ -13,6 +13,8 @@ from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_conte
 CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
 _CHECK_MARK = re.compile(r"^(\[[ xX]\]\s*|[\u2705\u2714\u2611\u2610\u274c]\ufe0f?\s*)")
 _GROUP = re.compile(r"^\s*(?:\*\*(.+?)\*\*|__(.+?)__)")
+# The most a label of a table of contents says ("Table of Contents").
+_MAX_LABEL = 40
 # Where a link back to the top of a page points, by HTML's own rule.
 _TOP = "top"
 
@@ -37,6 +39,10 @@ class Outline:
         for index, block in enumerate(self.blocks):
             if is_contents(block, known):
                 guide.placed[id(block)] = "contents"
+                # The HTML that wraps it (`<details><summary>Contents</summary>` ... `</details>`).
+                for near in self.blocks[max(index - 1, 0):index] + self.blocks[index + 1:index + 2]:
+                    if near.kind == "html" and len(near.text) <= _MAX_LABEL and not near.fences:
+                        guide.placed[id(near)] = "contents"
                 heading = self._heading_before(index)
                 if heading is not None:
                     self.navigation_targets |= {a.lower() for a in self.anchors[heading]}

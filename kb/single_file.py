@@ -101,8 +101,12 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
     section_level = above[-1] if above else None
     title_index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and section_level is not None
                         and b.level < section_level), None)
+    headings = [b for b in blocks if b.kind == "heading"]
+    top = [b for b in headings if b.level == min(h.level for h in headings)] if headings else []
     if title_index is not None:
         guide.title = split_icon(blocks[title_index].text)[1]
+    elif len(top) == 1 and top[0] is headings[0]:
+        guide.title = split_icon(top[0].text)[1]  # a lone top heading, even when it makes the section
     units = outline.units(0, level)
     # Per section heading: whether a heading below it (down to the pattern level) follows before
     # the next section, and where the section ends; one pass from the end.

@@ -1,4 +1,4 @@
-"""The tag vocabulary: a small, fixed set of topics every pattern is filed under.
+"""The tag vocabulary: a small, fixed set of topics every pattern is filed under, in any language.
 
 A tag applies when enough of its cue words occur in a pattern: a cue in the title or section
 title counts 3, in a symbol, crate, the prose or a code comment 1; a tag needs 3.
@@ -12,30 +12,34 @@ import re
 # tag -> cue words (lower case; a trailing * matches any ending)
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "concurrency": ("concurren*", "thread*", "mutex*", "rwlock", "arc", "atomic*", "channel*",
-                    "mpsc", "lock*", "parallel*", "actor*", "condvar", "send", "sync", "rayon"),
+                    "mpsc", "lock*", "parallel*", "actor*", "condvar", "send", "sync", "rayon",
+                    "goroutine*", "waitgroup", "threading", "multiprocessing", "worker*"),
     "async": ("async", "await", "tokio", "future*", "stream*", "executor", "runtime", "spawn*",
-              "semaphore", "futures"),
+              "semaphore", "futures", "promise*", "asyncio", "coroutine*", "callback*", "event-loop"),
     "error-handling": ("error", "errors", "thiserror", "anyhow", "panic*", "unwrap", "fallible",
-                       "recover*", "retry*", "context"),
+                       "recover*", "retry*", "context", "exception*", "raise", "throw*", "except"),
     "memory": ("memory", "heap", "stack", "allocat*", "allocator*", "rc", "refcell", "cow", "pool",
                "pooled*", "arena", "smart", "pointer*", "interning", "intern"),
     "ownership": ("ownership", "owner*", "borrow*", "move*", "lifetime*", "reference*"),
     "types": ("type*", "enum*", "trait*", "generic*", "match*", "newtype*", "associated"),
     "unsafe": ("unsafe", "ffi", "raw", "ptr", "extern", "invariant*", "nonnull", "maybeuninit"),
-    "testing": ("test*", "mock*", "proptest", "assert*", "integration", "property-based", "fixture*"),
+    "testing": ("test*", "mock*", "proptest", "assert*", "integration", "property-based", "fixture*",
+                "pytest", "unittest", "jest"),
     "performance": ("performance", "optimi*", "bench*", "criterion", "profil*", "simd", "inline",
                     "cache", "fast", "zero-copy", "flamegraph", "allocation"),
-    "api-design": ("api", "builder*", "newtype*", "extension", "typestate", "interface*", "ergonomic*"),
+    "api-design": ("api", "builder*", "newtype*", "extension", "typestate", "interface*", "ergonomic*",
+                   "naming", "convention*", "signature*", "parameter*"),
     "networking": ("network*", "http", "websocket*", "tcp", "udp", "server*", "client*", "reqwest",
                    "axum", "hyper", "tower", "socket*", "request*"),
     "database": ("database*", "sql", "sqlx", "postgres*", "pgpool", "query", "transaction*", "orm"),
     "build": ("cargo", "build", "crate*", "module*", "feature*", "workspace*", "dependenc*",
-              "docker*", "cross-compil*", "deploy*", "toml"),
+              "docker*", "cross-compil*", "deploy*", "toml", "package*", "import*", "npm", "pip", "lint*"),
     "debugging": ("debugging", "debugger", "dbg", "tracing", "logging", "logger", "profil*",
                   "instrument*", "flamegraph", "breakpoint*", "backtrace*"),
     "architecture": ("architecture", "state", "machine", "event*", "command*", "cqrs", "domain",
                      "layer*", "container", "dependency", "injection", "service*", "use-case*"),
-    "serialization": ("serde", "serializ*", "deserializ*", "json", "yaml"),
+    "serialization": ("serde", "serializ*", "deserializ*", "json", "yaml", "marshal*", "unmarshal*", "pickle",
+                      "protobuf"),
     "fundamentals": (),
 }
 FALLBACK = "fundamentals"

@@ -1,0 +1,164 @@
+"""Guides shaped as others write them (fixtures in tests/fixtures/shapes, gitbook, rulebook): nothing
+dropped, HTML turned into Markdown, links resolved, books read as mdBook and GitBook define them."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from patternkb.kb.build import build_kb
+from patternkb.kb.html import KNOWN_TAGS
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+HTML_TAG = re.compile(r"</?(" + "|".join(sorted(KNOWN_TAGS)) + r")\b[^>]*>|<!--", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def html_guide():
+    return build_kb([FIXTURES / "shapes" / "html-guide.md"])
+
+
+@pytest.fixture
+def rulebook(tmp_path):
+    book = tmp_path / "rulebook"
+    shutil.copytree(FIXTURES / "rulebook", book)
+    (tmp_path / "outside.txt").write_text("CANARY outside the book\n")
+    return book
+
+
+def _prose(kb):
+    return [(e.id, field, getattr(e, field)) for e in kb.entries for field in ("title", "summary", "text")
+            if hasattr(e, field)]
+
+
+def test_html_is_markdown_or_text_never_a_tag(html_guide):
+    for entry_id, field, value in _prose(html_guide):
+        assert not HTML_TAG.search(value), (entry_id, field, value)
+    start = html_guide.entry("start-here/overview")
+    assert start.markdown.startswith("Widgets are built from shapes.\\\nRead this first.")  # <br>
+    assert "**Why a handbook**" in start.markdown and "keep **breaking**" in start.markdown  # details, <b>
+    assert "note for the guide's authors" not in html_guide.entry("start-here/overview").markdown
+
+
+def test_a_table_of_code_cells_is_one_labelled_part_per_cell(html_guide):
+    rule = html_guide.entry("shapes/prefer-small-shapes")
+    assert [s.title for s in rule.snippets] == ["Bad: Prefer small shapes (HugeShape)",
+                                                "Good: Prefer small shapes (SmallShape)"]
+    assert "**Bad**\n\n```go" in rule.markdown and "**Good**\n\n```go" in rule.markdown
+    assert "<table" not in rule.markdown and "</td>" not in rule.markdown
+
+
+def test_a_table_of_text_becomes_a_markdown_table(html_guide):
+    assert "| Name | Use |\n|---|---|\n| Square | four equal sides |" in \
+        html_guide.entry("shapes/name-shapes-plainly").markdown
+
+
+def test_a_section_keeps_its_own_prose_and_code_as_an_overview(html_guide):
+    overview = html_guide.entry("shapes/overview")
+    assert overview.kind == "overview" and overview.summary == "Every shape below follows one rule of thumb."
+    assert overview.code[0].code.startswith("// shared helper")
+    blocks = [b.code for e in html_guide.entries for b in getattr(e, "code", [])]
+    assert len(blocks) == 6  # every fence of the guide, the one in a blockquote too
+
+
+def test_a_fence_in_a_blockquote_is_code_and_no_warning(html_guide):
+    assert "func Square" in html_guide.entry("shapes/name-shapes-plainly").code[0].code
+    assert not any("never closes" in w.message for w in html_guide.manifest.warnings)
+
+
+def test_contents_and_back_links_are_left_out_by_their_shape(html_guide):
+    guide = html_guide.manifest.guides[0]
+    assert guide.title == "Widget Handbook" and guide.id == "widget-handbook"
+    assert guide.coverage["list"].left_out == 1  # the contents, whatever its title
+    assert guide.coverage["paragraph"].left_out >= 2  # the two "back to top" lines (and anchors)
+    assert all(not e.links or "widget-handbook" not in e.links[0] for e in html_guide.entries)
+    assert guide.covered == 1.0
+
+
+def test_links_resolve_to_headings_and_html_anchors(html_guide):
+    assert html_guide.entry("shapes/prefer-small-shapes").links == ["shapes/name-shapes-plainly", "tools/measure-first"]
+    assert html_guide.entry("shapes/name-shapes-plainly").links == ["shapes/prefer-small-shapes"]  # <a id>
+    links = html_guide.manifest.guides[0].links
+    assert (links.resolved, links.unresolved) == (3, 1)
+    assert [str(w).split("/")[-1] for w in html_guide.manifest.warnings] == [
+        "html-guide.md:80: warning: link '#no-such-heading' leads to no heading or page of the guide"]
+
+
+def test_reference_definitions_stay_with_the_entry(html_guide):
+    assert html_guide.entry("tools/measure-first").markdown.endswith("[profiler]: https://example.com/profiler")
+
+
+def test_python_and_go_code_give_symbols_and_packages(html_guide):
+    measure = html_guide.entry("tools/measure-first")
+    assert measure.defines == ["measure"] and measure.packages == ["numpy", "shapes"]
+    assert html_guide.entry("shapes/prefer-small-shapes").defines == ["HugeShape", "SmallShape"]
+
+
+def test_a_gitbook_summary_with_root_relative_readme_and_fragment_links():
+    kb = build_kb([FIXTURES / "gitbook"])
+    guide = kb.manifest.guides[0]
+    assert (guide.title, guide.id) == ("Little Pattern Book", "little-pattern-book")  # the front page's H1
+    assert [(e.id, e.kind) for e in kb.entries] == [
+        ("little-pattern-book/overview", "overview"), ("creational-patterns/overview", "overview"),
+        ("creational-patterns/builder", "pattern"), ("structural-patterns/overview", "overview"),
+        ("structural-patterns/adapter", "pattern")]
+    assert kb.entry("creational-patterns/builder").links == ["structural-patterns/adapter"]
+    assert kb.entry("creational-patterns/overview").aliases == ["Creational"]  # the summary's label
+    assert kb.entry("creational-patterns/builder").packages == ["com.example.widgets"]
+    assert kb.entry("structural-patterns/adapter").packages == ["@acme/widgets"]
+    assert kb.manifest.warnings == [] and guide.covered == 1.0
+
+
+def test_an_mdbook_of_rules_gives_one_pattern_per_rule_and_an_overview(rulebook):
+    kb = build_kb([rulebook])
+    assert kb.manifest.guides[0].title == "Rule Book"  # book.toml
+    naming = [(e.kind, e.title) for e in kb.entries if e.section == "naming"]
+    assert naming == [("overview", "Naming"), ("pattern", "Types are UpperCamelCase (R-CASE)"),
+                      ("pattern", "Functions start with a verb (R-VERB)"), ("pattern", "Names stay short (R-SHORT)")]
+    assert kb.entry("rule-book/about-this-book").kind == "overview"  # a prefix chapter
+    assert kb.entry("errors/overview").code[0].code.startswith("pub trait BookError")  # a category page
+    case = kb.entry("naming/types-are-uppercamelcase-r-case")
+    assert case.links == ["errors/wrapping"]  # written as .html
+    assert case.markdown.endswith("[RFC 9]: https://example.com/rfc9")
+    assert kb.entry("naming/functions-start-with-a-verb-r-verb").links == ["naming/types-are-uppercamelcase-r-case"]
+
+
+def test_pattern_level_overrides_every_chapter(rulebook):
+    kb = build_kb([rulebook], pattern_level=1)
+    assert [(e.kind, e.title) for e in kb.entries if e.source.file.endswith("/naming.md")] == [("pattern", "Naming")]
+    assert kb.manifest.guides[0].pattern_level == 1
+
+
+def test_includes_are_expanded_from_inside_the_book_only(rulebook):
+    kb = build_kb([rulebook])
+    wrapping = kb.entry("errors/wrapping")
+    assert wrapping.code[0].code == "pub fn wrap(e: std::io::Error) -> WrappedError { WrappedError(e) }\n"
+    assert wrapping.code[1].code == "use thiserror::Error;\n" and wrapping.packages == ["thiserror"]
+    assert "CANARY" not in " ".join(e.model_dump_json() for e in kb.entries)
+    assert any("outside.txt}} leads outside the book; not included" in str(w) and "src/errors/wrapping.md:13" in str(w)
+               for w in kb.manifest.warnings)
+
+
+def test_a_checklist_chapter_of_nested_items_links_to_its_rules(rulebook):
+    kb = build_kb([rulebook])
+    items = [e for e in kb.entries if e.kind == "checklist"]
+    assert [(i.group, i.title, i.links) for i in items] == [
+        ("Naming", "Types are UpperCamelCase (R-CASE)", ["naming/types-are-uppercamelcase-r-case"]),
+        ("Naming", "Functions start with a verb (R-VERB)", ["naming/functions-start-with-a-verb-r-verb"]),
+        ("Errors", "Errors are wrapped (wrapping)", ["errors/wrapping"])]
+    assert kb.manifest.guides[0].links.unresolved == 0
+
+
+def test_a_guide_named_twice_is_built_once():
+    once = build_kb([FIXTURES / "gitbook"])
+    twice = build_kb([FIXTURES / "gitbook", FIXTURES / "gitbook"])
+    assert [g.id for g in twice.manifest.guides] == ["little-pattern-book"]
+    assert [e.id for e in twice.entries] == [e.id for e in once.entries]
+
+
+def test_guides_with_one_title_get_unique_ids(tmp_path):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("# Style\n\n## Rule\n\n```go\nfunc f() {}\n```\n")
+    kb = build_kb([tmp_path / "a.md", tmp_path / "b.md"])
+    assert [g.id for g in kb.manifest.guides] == ["style", "style-2"]
