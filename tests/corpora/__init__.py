@@ -1,0 +1,1 @@
+"""Tests over real third-party guides kept outside the repository (../shared/corpora)."""
