@@ -77,6 +77,9 @@ def install_actions(window: MainWindow) -> None:
                           action(w, "Actual size", lambda: w.change_font_size(0), "Ctrl+0"), w.theme_action])
     bar.addMenu("&Go").addActions([
         w.search_action, w.back_action, w.forward_action,
+        action(w, "Top of entry", lambda: w.entry_view.verticalScrollBar().setValue(0), "Ctrl+Home"),
+        action(w, "End of entry", lambda: w.entry_view.verticalScrollBar().setValue(
+            w.entry_view.verticalScrollBar().maximum()), "Ctrl+End"),
         action(w, "Next tab", lambda: w.entry_tabs.cycle(+1), "Ctrl+Tab", "Ctrl+PgDown"),
         action(w, "Previous tab", lambda: w.entry_tabs.cycle(-1), "Ctrl+Shift+Tab", "Ctrl+PgUp"),
         action(w, "Results", lambda: w.tabs.show_page(0), "Alt+1"),

@@ -249,10 +249,13 @@ def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str]
 
 
 WELCOME_KEYS = [
-    ("Ctrl+K, Ctrl+L, /", "search"), ("↑ ↓, Page Up/Down", "move through the results"),
-    ("Enter", "open the selected result"), ("Esc", "clear the search"),
-    ("Alt+← / Alt+→", "back, forward"), ("Ctrl+D", "bookmark the entry"),
-    ("Ctrl+= / Ctrl+-", "text size"), ("Ctrl+Shift+T", "theme: system, light, dark"),
+    ("Ctrl+K, Ctrl+L, /", "search"), ("↑ ↓, Page Up/Down", "move through the results (a preview)"),
+    ("Enter", "open the selected result"), ("Esc", "clear the search and the filters"),
+    ("Alt+← / Alt+→", "back, forward"), ("Ctrl+F, F3, Shift+F3", "find in the entry"),
+    ("Ctrl+T, Ctrl+W, Ctrl+Tab", "new tab, close tab, next tab (Ctrl+click a link: a new tab)"),
+    ("Ctrl+Shift+C, Ctrl+Shift+L", "copy the code here, copy the entry's link"),
+    ("Ctrl+E", "open the entry in your editor"), ("Ctrl+D", "bookmark the entry"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "text size"), ("Ctrl+Shift+T", "theme: system, light, dark"),
 ]
 WELCOME_SYNTAX = [
     ("arc mutex", "all words first, then any"), ("Arc<Mutex<T>>, fetch_with_retry", "identifiers, split and whole"),

@@ -18,7 +18,8 @@ from patternkb.app.entry_tools import EntryTools
 from patternkb.app.first_frame import FirstFrame
 from patternkb.app.index_job import index_job, kb_unusable_box
 from patternkb.app.jobs import JobRunner
-from patternkb.app.messages import BRIEF_MS, NOTE_MS, Messages
+from patternkb.app.look import LookMixin
+from patternkb.app.messages import NOTE_MS, Messages
 from patternkb.app.navigator import EntryNavigator
 from patternkb.app.render import render_welcome
 from patternkb.app.requests import WindowRequest
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from patternkb.index.results import SearchResult
     from patternkb.kb.models import KnowledgeBase
 
-class MainWindow(QMainWindow):
+class MainWindow(LookMixin, QMainWindow):
     """The window. It paints first: `open_library` (which imports Whoosh) runs in the index job,
     and the KB (pydantic) loads there too, so `library` and `kb` are None until it reports."""
 
@@ -389,31 +390,6 @@ class MainWindow(QMainWindow):
                                    line_numbers=self.line_numbers_action.isChecked(),
                                    bookmarked=self.bookmarks_model.contains(self.current_id), background=background,
                                    scroll=scroll)
-
-    # --- look -----------------------------------------------------------------------------
-
-    @Slot()
-    def _on_theme_action_triggered(self) -> None:
-        self.memory.theme = self.theme.cycle()  # which calls _on_theme_changed
-        self.messages.info(f"Theme: {self.theme.choice}", BRIEF_MS)
-
-    @Slot()
-    def _on_theme_changed(self) -> None:
-        apply_palette(self.theme.theme())
-        self._render_again()
-        self.results_pane.refresh_overview(self.kb, self.theme.theme(), self.memory.recent_entries)
-
-    def change_font_size(self, step: int) -> None:
-        """Larger or smaller text (0: the default size), at the same place in the entry."""
-        size = self.default_font_size if step == 0 else self.font_size + step
-        self.font_size = min(max(size, 7), 32)
-        self.memory.font_size = self.font_size
-        self.entry_pane.set_font_size(self.font_size)
-
-    @Slot(bool)
-    def _on_line_numbers_action_toggled(self, checked: bool) -> None:
-        self.memory.line_numbers = checked
-        self._render_again()
 
     @Slot(str, int)
     def _on_messages_shown(self, text: str, timeout_ms: int) -> None:

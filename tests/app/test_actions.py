@@ -48,6 +48,7 @@ def test_the_keys_a_keyboard_user_needs_are_in_the_menus(window):
     shown = {k.toString() for a in menu_actions(window) for k in a.shortcuts()}
     wanted = {"Ctrl+F", "F3", "Shift+F3", "Ctrl+0", "Ctrl+T", "Ctrl+W", "Ctrl+Tab", "Ctrl+Shift+Tab",
               "Ctrl+Shift+C", "Ctrl+Shift+L", "Ctrl+E", "Alt+1", "Alt+2", "Alt+3", "Del", "Ctrl+Up", "Ctrl+Down",
+              "Ctrl+Home", "Ctrl+End",
               *(QKeySequence(k).toString() for k in SEARCH_KEYS)}
     assert wanted - shown == set()
 

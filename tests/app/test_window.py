@@ -371,3 +371,18 @@ def test_at_600_by_400_no_control_is_cut(qtbot, window):
     header = window.entry_header
     assert header.wordWrap() and header.height() >= header.heightForWidth(header.width())
     assert window.entry_pane.width() > window.tabs.width()  # the entry keeps the larger share
+
+
+@pytest.mark.xfail(strict=False, reason="the facets are counted before the other filter is applied "
+                   "(index/engine.py, the lead's: asked in requests-W.md)")
+def test_every_filter_count_is_what_picking_it_gives(qtbot, window):
+    search(qtbot, window, "arc")
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        pick(window.filter_bar.kind_box, "pattern")
+    shown = {window.filter_bar.section_box.itemData(n): window.filter_bar.section_box.itemText(n)
+             for n in range(1, window.filter_bar.section_box.count())}
+    assert shown
+    for section, label in shown.items():
+        with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+            pick(window.filter_bar.section_box, section)
+        assert label.endswith(f"({window.last_result.total})"), label
