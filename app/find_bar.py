@@ -104,6 +104,11 @@ class FindBar(QWidget):
         if self.matches:
             self.view.setTextCursor(QTextCursor(self.matches[self.current]))
             self.view.ensureCursorVisible()
+            # Not at the very edge, where the eye is not: a third of the way down, as browsers do.
+            height, rect = self.view.viewport().height(), self.view.cursorRect()
+            if rect.top() < height // 6 or rect.bottom() > height * 5 // 6:
+                bar = self.view.verticalScrollBar()
+                bar.setValue(bar.value() + rect.center().y() - height // 3)
             self.count.setText(f"{self.current + 1} of {len(self.matches)}")
         else:
             self.count.setText("no matches" if self.box.text() else "")
