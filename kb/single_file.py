@@ -102,7 +102,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
     title_index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and section_level is not None
                         and b.level < section_level), None)
     headings = [b for b in blocks if b.kind == "heading"]
-    top = [b for b in headings if b.level == min(h.level for h in headings)] if headings else []
+    least = min((h.level for h in headings), default=0)
+    top = [b for b in headings if b.level == least]
     if title_index is not None:
         guide.title = split_icon(blocks[title_index].text)[1]
     elif len(top) == 1 and top[0] is headings[0]:

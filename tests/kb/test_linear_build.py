@@ -1,0 +1,45 @@
+"""Building stays linear in the guide's size for the shapes that were quadratic (issue 16): fences
+that never close, many patterns of one title, many headings. Times are compared with each other in
+one process (twice the input must take well under three times as long), never with a clock limit."""
+
+import time
+
+import pytest
+
+from patternkb.kb.build import build_kb
+
+SIZE = 1500
+
+
+def _unclosed(n: int) -> str:
+    return "# G\n\n" + "".join(f"## Part {i}\n\nText {i}.\n\n```rust\nfn f{i}() {{}}\n\n" for i in range(n))
+
+
+def _same_titles(n: int) -> str:
+    # Checklist items are the cheapest entries, so claiming their ids is most of the work.
+    return "# G\n\n## Only\n\n" + "".join("### Same\n\n```rust\nfn x() {}\n```\n\n" for _ in range(n)) + \
+        "## Checklist\n\n" + "".join("- Same item\n" for _ in range(4 * n))
+
+
+def _many_headings(n: int) -> str:
+    return "# G\n\n" + "".join(f"## S{i}\n\nAbout {i}.\n\n### P{i}\n\nx\n\n```rust\nfn a() {{}}\n```\n\n"
+                               f"#### Part\n\ny\n\n" for i in range(n))
+
+
+def _best_time(path, runs: int = 2) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        build_kb([path])
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings])
+def test_twice_the_guide_takes_less_than_three_times_as_long(tmp_path, make):
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(make(SIZE))
+    large.write_text(make(2 * SIZE))
+    build_kb([small])  # lexers and regexes warmed up once
+    ratio = _best_time(large) / _best_time(small)
+    assert ratio < 3.0, f"{make.__name__}: doubling the guide multiplied the build time by {ratio:.2f}"
