@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from patternkb.kb.drafts import DraftGuide
-from patternkb.kb.models import BlockCoverage
+from patternkb.kb.models import BlockCoverage, GuideInfo, KnowledgeBase
 
 # Where a placed block counts: the rest are left out on purpose.
 IN_ENTRIES = frozenset({"entry", "section", "checklist", "title", "heading"})
@@ -35,3 +35,25 @@ def account(guide: DraftGuide) -> dict[str, BlockCoverage]:
                 row[2] += 1
     return {kind: BlockCoverage(total=t, in_entries=i, left_out=o, lost=lost)
             for kind, (t, i, o, lost) in sorted(counts.items())}
+
+
+def coverage_line(guide: GuideInfo) -> str:
+    """One line a build prints per guide: how much of it is accounted for, and its links."""
+    total = sum(c.total for c in guide.coverage.values())
+    left_out = sum(c.left_out for c in guide.coverage.values())
+    lost = sum(c.lost for c in guide.coverage.values())
+    links = guide.links
+    between = links.internal - links.navigation
+    return (f"{guide.id}: {guide.covered:.1%} of {total} blocks accounted for ({left_out} left out on purpose, "
+            f"{lost} lost); {links.resolved} of {between} links between entries resolved")
+
+
+def build_report(kb: KnowledgeBase) -> dict:
+    """What `build --json` prints: counts, and per guide its coverage per block kind and its links."""
+    return {
+        "counts": kb.manifest.counts.model_dump(mode="json"),
+        "guides": [{**g.model_dump(mode="json", include={"id", "title", "file", "layout", "pattern_level",
+                                                            "coverage", "links"}),
+                    "covered": round(g.covered, 6)} for g in kb.manifest.guides],
+        "warnings": [str(w) for w in kb.manifest.warnings],
+    }

@@ -22,7 +22,9 @@ _KINDS = {
 }
 # Lines that open or close a fence, inside lists and blockquotes too.
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+# A line that starts a heading with words: "# };" in code that a broken fence let out is none.
+_ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
 
 
 @dataclass
@@ -118,13 +120,22 @@ def _segments(lines: list[str]) -> tuple[list[int], list[int]]:
             i += 1
             continue
         unclosed.append(start + 1)
-        resume = next((j for j in range(start + 1, n) if _HEADING_LINE.match(lines[j]) and not lines[j - 1].strip()),
-                      None)
+        resume = next((k for k in (_resume_at(lines, j, start) for j in range(start + 1, n)
+                                   if _HEADING_LINE.match(lines[j])) if k is not None), None)
         if resume is None:
             break
         cuts.append(resume)
         i = resume
     return cuts, unclosed
+
+
+def _resume_at(lines: list[str], heading: int, start: int) -> int | None:
+    """Where the text after a broken fence resumes: at a heading after a blank line, or at the
+    HTML anchors (`<a id="x"></a>`) that stand just before such a heading."""
+    k = heading
+    while k - 1 > start and _ANCHOR_LINE.match(lines[k - 1]):
+        k -= 1
+    return k if not lines[k - 1].strip() else None
 
 
 def parse_document(text: str) -> Document:

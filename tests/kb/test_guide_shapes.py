@@ -162,3 +162,15 @@ def test_guides_with_one_title_get_unique_ids(tmp_path):
         (tmp_path / name).write_text("# Style\n\n## Rule\n\n```go\nfunc f() {}\n```\n")
     kb = build_kb([tmp_path / "a.md", tmp_path / "b.md"])
     assert [g.id for g in kb.manifest.guides] == ["style", "style-2"]
+
+
+def test_a_fence_that_never_closes_is_a_warning_naming_the_chapter_file_in_src(rulebook):
+    naming = rulebook / "src" / "naming.md"
+    naming.write_text(naming.read_text().replace("pub fn count_widgets() -> u32 { 0 }\n```",
+                                                 "pub fn count_widgets() -> u32 {\n\n# };\n\n}"))
+    kb = build_kb([rulebook])
+    assert [str(w).split("rulebook/", 1)[1] for w in kb.manifest.warnings if "never closes" in w.message] == [
+        "src/naming.md:21: warning: code fence never closes"]
+    assert not any(s.id.startswith("untitled") for s in kb.sections)
+    assert not any(e.title == "};" or e.id.endswith("untitled") for e in kb.entries)
+    assert kb.entry("naming/names-stay-short-r-short").summary == "No example needed."  # the fence ended there
