@@ -253,7 +253,9 @@ def _search(args: argparse.Namespace) -> Exit:
     # The search reads words only: a byte that is not UTF-8 (a surrogate escape) is left out.
     note_undecodable(valid_text(args.query)[1], "in the query ignored")
     color = sys.stdout.isatty()
-    if result.corrected:
+    if result.correction_applied:
+        print(f"showing results for {result.corrected!r} ({excerpt(args.query)!r} finds nothing)")
+    elif result.corrected:
         print(f"did you mean: {result.corrected}")
     if not result.hits:
         if parse(args.query).empty:
@@ -265,11 +267,16 @@ def _search(args: argparse.Namespace) -> Exit:
         return Exit.OK
     for n, hit in enumerate(result.hits, 1):
         title = f"{_BOLD}{hit.title}{_RESET}" if color else hit.title
-        print(f"{n:>2}. {title}  [{hit.kind}]  {hit.path}")
+        print(f"{n:>2}. {title}  [{hit.kind}]  {hit.breadcrumb}")
         print(f"    {hit.id}")
         print(f"    {_terminal_fragment(hit.fragment, color)}")
+        for sub in hit.sub_hits:  # where inside the entry it matched
+            label = "Checklist" if sub.kind == "checklist" else "Code" if sub.kind == "snippet" else sub.kind.title()
+            print(f"      · {label}: {sub.title}  ({hit.id}#{sub.anchor})" if sub.anchor else
+                  f"      · {label}: {sub.title}  ({sub.id})")
+            print(f"        {_terminal_fragment(sub.fragment, color)}")
     shown = len(result.hits)
-    print(f"{shown} of {result.total} hits in {result.elapsed_ms:.1f} ms")
+    print(f"{shown} of {result.total} results in {result.elapsed_ms:.1f} ms")
     return Exit.OK
 
 

@@ -44,9 +44,9 @@ class ResultsModel(QAbstractListModel):
         if role == DISPLAY:
             return hit.title
         if role == TOOL_TIP:
-            return hit.path
+            return hit.breadcrumb
         return {
-            Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.path, Role.Fragment: hit.fragment,
+            Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.breadcrumb, Role.Fragment: hit.fragment,
             Role.Section: hit.section, Role.Parent: hit.parent, Role.Anchor: hit.anchor, Role.Score: hit.score,
         }.get(role)
 

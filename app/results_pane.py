@@ -72,7 +72,11 @@ class ResultsPane(QWidget):
         self.result = result
         self.model.set_result(result)
         self.filter_bar.fill(result, kb.sections if kb is not None else ())
-        if result is not None and result.corrected:
+        if result is not None and result.correction_applied:
+            self.correction.setText(f"Showing results for <b>{html.escape(result.corrected)}</b>: "
+                                    f"“{html.escape(result.query)}” finds nothing")
+            self.correction.show()
+        elif result is not None and result.corrected:
             self.correction.setText(f'Did you mean <a href="#">{html.escape(result.corrected)}</a>?')
             self.correction.show()
         else:
@@ -143,5 +147,5 @@ class ResultsPane(QWidget):
 
     @Slot(str)
     def _on_correction_link_activated(self, _link: str) -> None:
-        if self.result is not None and self.result.corrected:
+        if self.result is not None and self.result.corrected and not self.result.correction_applied:
             self.correction_chosen.emit(self.result.corrected)

@@ -73,8 +73,12 @@ def _write_generation(kb: KnowledgeBase, path: Path, docs: list[dict],
         raise
     with ix.searcher() as searcher:
         table = DocTable.from_reader(searcher.reader())
-        table.write(path)
         related, checklist, illustrates = _related(kb, searcher, table)
+        docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
+        # Grouping folds a matching checklist item into a matching pattern it illustrates.
+        table.illustrated_by = {docnums[item]: [docnums[p] for p in patterns if p in docnums]
+                                for item, patterns in illustrates.items() if item in docnums}
+        table.write(path)
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
     (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")

@@ -10,18 +10,17 @@ import json
 import math
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from patternkb.index import ranking
+from patternkb.index import grouping, ranking
 from patternkb.index.analysis import analyze
 from patternkb.index.fragments import fragment
 from patternkb.index.query import KINDS, parse
-from patternkb.index.results import SearchHit, SearchResult
+from patternkb.index.results import BREADCRUMB_SEPARATOR, SearchHit, SearchResult, SubHit
 from patternkb.index.scoring import CODE, MAX_WORD, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
-from patternkb.index.spelling import correct
+from patternkb.index import spelling
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
 from patternkb.kb.files import fingerprint_of
@@ -175,10 +174,12 @@ class PatternIndex:
     # --- searching ------------------------------------------------------------------------
 
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, section: str | None = None,
-               order: str = "relevance", fragments: int = 10) -> SearchResult:
-        """Ranked hits for what a user typed. Never raises on any input string. Only the first
-        `fragments` hits get a fragment with the matches marked (the others get the start of
-        their text): marking means analysing the text again, the slowest part of a hit."""
+               order: str = "relevance", fragments: int = 10, correct: bool = True) -> SearchResult:
+        """Result rows for what a user typed: entries, each with its best sub-hits. Never raises
+        on any input string. A query that finds nothing as typed finds what its corrected spelling
+        finds, unless `correct` is off. Only the first `fragments` rows (and their sub-hits) get
+        fragments with the matches marked (the others get the start of their text): marking
+        means analysing the text again, the slowest part of a hit."""
         started = time.perf_counter()
         parsed = parse(text if isinstance(text, str) else str(text))
         parsed.words = [w[:MAX_WORD] for w in parsed.words]
@@ -187,39 +188,63 @@ class PatternIndex:
             return SearchResult(query=text, corrected=None, total=0, facets={"section": {}, "kind": {}}, hits=[],
                                 elapsed_ms=(time.perf_counter() - started) * 1000)
         words = parsed.words
-        corrected_words, any_unknown = correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix)
-        corrected = " ".join(corrected_words) if corrected_words != words else None
-        search_words = corrected_words if any_unknown else words
-        scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=False)
+        spelled, _ = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix)
+        corrected = " ".join(spelled) if spelled != words else None
+        search_words = words
+        entry_of = ts.table.entry_of
+        scored, all_words = score_query(ts.searcher, ts.postings, parsed, words, fuzzy=False, entry_of=entry_of)
+        applied = False
+        if not scored and corrected and correct:
+            # The query as typed finds nothing: show what its corrected spelling finds.
+            search_words = spelled
+            scored, all_words = score_query(ts.searcher, ts.postings, parsed, spelled, fuzzy=False,
+                                            entry_of=entry_of)
+            applied = bool(scored)
         if not scored and words:
-            # No good hits even after spelling correction: retry with fuzzy terms.
-            scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=True)
+            scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=True,
+                                            entry_of=entry_of)
         table = ts.table
-        facets = {"section": dict(Counter(map(table.sections.__getitem__, scored))),
-                  "kind": dict(Counter(map(table.kinds.__getitem__, scored)))}
-        if kind:
-            scored = {d: s for d, s in scored.items() if table.kinds[d] == kind}
-        if section:
-            scored = {d: s for d, s in scored.items() if table.sections[d] == section}
+        typed_kinds = parsed.filters.get("kind", [])
+        if kind is None and len(typed_kinds) == 1:
+            kind = typed_kinds[0].lower()  # "kind:snippet" typed is the kind option: snippets as rows
+        # Facets count rows as the user will get them when picking one: each with the other filter on.
+        # An item folds into a pattern when both match words; a listing by filters alone lists both.
+        of_kind = grouping.rows(table, scored, kind, fold=bool(search_words or parsed.phrases))
+        facets = {"section": grouping.section_counts(table, of_kind),
+                  "kind": grouping.kind_counts(table, scored, section)}
+        found = of_kind if not section else {e: r for e, r in of_kind.items() if table.sections[e] == section}
         limit = max(limit, 0)
         if order == "guide":
-            top = ranking.in_guide_order(table, scored, limit)
+            top = ranking.in_guide_order(table, found, limit)
         else:
-            top = ranking.best(table, ts.postings, scored, all_words, search_words or parsed.phrases, limit)
+            top = ranking.best(table, ts.postings, scored, found, all_words, search_words or parsed.phrases, limit)
         terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(CODE, w)))
         marked = search_words + parsed.phrases
-        hits = [self._hit(ts, docnum, scored[docnum], marked if n < fragments else [])
-                for n, docnum in enumerate(top)]
-        return SearchResult(query=text, corrected=corrected, total=len(scored), facets=facets, hits=hits,
+        prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
+        hits = [self._hit(ts, found[entry], marked if n < fragments else [], prefix if n < fragments else None)
+                for n, entry in enumerate(top)]
+        return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
+                            correction_applied=applied, total=len(found), facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod
-    def _hit(ts: ThreadSearcher, docnum: int, score: float, words: list[str]) -> SearchHit:
-        stored = ts.searcher.stored_fields(docnum)
-        return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"], path=stored["path"],
-                         section=stored["section"], score=float(score) if math.isfinite(score) else 0.0,
-                         fragment=fragment(stored, words), parent=stored.get("parent") or None,
-                         anchor=stored.get("anchor") or None)
+    def _hit(ts: ThreadSearcher, row: grouping.Row, words: list[str], prefix: str | None) -> SearchHit:
+        stored = ts.searcher.stored_fields(row.entry)
+        scores = dict((d, s) for s, d in row.members)
+        sub_hits = []
+        for docnum in row.sub_hits():
+            sub = ts.searcher.stored_fields(docnum)
+            sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
+                                   fragment=fragment(sub, words, prefix), score=_finite(scores[docnum])))
+        return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
+                         path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
+                         score=_finite(row.score), fragment=fragment(stored, words, prefix, code=not sub_hits),
+                         parent=stored.get("parent") or None, anchor=stored.get("anchor") or None,
+                         sub_hits=tuple(sub_hits))
+
+
+def _finite(score: float) -> float:
+    return float(score) if math.isfinite(score) else 0.0
 
 
 __all__ = ["KINDS", "PatternIndex", "SearchHit", "SearchResult"]

@@ -37,19 +37,33 @@ def _window(text: str, start: int) -> str:
     return text[start:end]
 
 
-def fragment(stored: dict, words: list[str]) -> str:
-    """HTML-escaped text of the stored document with `words` marked; without words (or a match),
-    the start of its text."""
+def _completions(text: str, analyzer, starts: tuple[str, ...]) -> frozenset[str]:
+    """The terms of `text` that start with one of `starts`: what a word being typed matched. Only
+    the text around the first such place is analysed."""
+    lowered = text.lower()
+    at = min((i for i in (lowered.find(s) for s in starts) if i >= 0), default=-1)
+    if at < 0:
+        return frozenset()
+    return frozenset(t for t in analyze(analyzer, _window(text, max(0, at - _WINDOW // 6))) if t.startswith(starts))
+
+
+def fragment(stored: dict, words: list[str], prefix: str | None = None, *, code: bool = True) -> str:
+    """HTML-escaped text of the stored document with `words` marked, and the words starting with
+    `prefix` (the word being typed); without words (or a match), the start of its text. Without
+    `code`, an entry's prose only: its code shows in its sub-hits."""
     if not words:
         return html.escape(" ".join((stored.get("prose") or stored.get("code") or "").split())[:160])
     # A snippet's prose is only its title and its pattern's: its code says more.
     fields = (("code", CODE), ("prose", PROSE)) if stored.get("kind") == "snippet" else \
-        (("prose", PROSE), ("code", CODE), ("pattern_code", CODE))
+        (("prose", PROSE), ("code", CODE), ("pattern_code", CODE))[:None if code else 1]
     for fieldname, analyzer in fields:
         text = stored.get(fieldname) or ""
         if not text:
             continue
         terms = frozenset(t for w in words for t in analyze(analyzer, w))
+        starts = tuple(analyze(analyzer, prefix)) if prefix else ()
+        if starts:
+            terms |= _completions(text, analyzer, starts)
         if not terms:
             continue
         # Every analyzed term is a lower-case substring of the text it came from, so a field

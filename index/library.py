@@ -37,14 +37,16 @@ ORDERS = ("relevance", "guide")
 class SearchOptions:
     """How to search: keep only one `kind` ("pattern", "snippet", "checklist") or one
     `section` id (None: all), rank by "relevance" or in "guide" order, return at most `limit`
-    hits, of which the first `fragments` get a fragment with the matched words marked (the
-    others, the start of their text: marking is the slowest part of a hit)."""
+    result rows, of which the first `fragments` get fragments with the matched words marked (the
+    others, the start of their text: marking is the slowest part of a hit). A query that finds
+    nothing as typed is searched as corrected, unless `correct` is False."""
 
     kind: str | None = None
     section: str | None = None
     order: str = "relevance"
     limit: int = 10
     fragments: int = 10
+    correct: bool = True  # False: the words as typed, even when they find nothing
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class PatternLibrary:
         says in `unknown_filters` which filter values of the query match nothing."""
         options = options or SearchOptions()
         result = self._index.search(query, limit=options.limit, kind=options.kind, section=options.section,
-                                    order=options.order, fragments=options.fragments)
+                                    order=options.order, fragments=options.fragments, correct=options.correct)
         if result.hits:
             return result
         return replace(result, unknown_filters=tuple(unknown_filters(self._index, query)))

@@ -1,11 +1,12 @@
-"""Ranking in three tiers: exact matches, then documents matching every word, then the rest; by
-score within each tier, ties in guide order."""
+"""Ranking result rows in three tiers: rows holding an exact match, then rows holding a document
+that matches every word, then the rest; by score within each tier, ties in guide order."""
 
 from __future__ import annotations
 
 import heapq
 
 from patternkb.index.doctable import DocTable
+from patternkb.index.grouping import Row
 from patternkb.index.postings import Postings
 
 # An exact match's tier: a pattern's or checklist item's own title, or an identifier it
@@ -32,35 +33,43 @@ def exact_matches(table: DocTable, postings: Postings, scored: dict[int, float],
     return exact
 
 
-def best(table: DocTable, postings: Postings, scored: dict[int, float], all_words: set[int] | None,
-         words: list[str], limit: int) -> list[int]:
-    """The first `limit` documents in relevance order: exact matches, then documents
-    matching every word (`all_words`; None: all of them do), then the rest; by score within
-    each, then by guide order."""
-    exact = exact_matches(table, postings, scored, words)
+def best(table: DocTable, postings: Postings, scored: dict[int, float], found: dict[int, Row],
+         all_words: set[int] | None, words: list[str], limit: int) -> list[int]:
+    """The first `limit` rows (by entry document number) in relevance order: rows holding an
+    exact match, then rows holding a document that matches every word (`all_words`; None:
+    all of them do), then the rest; by score within each, then by guide order."""
+    exact_docs = exact_matches(table, postings, scored, words)
+    exact: dict[int, int] = {}
+    complete: set[int] = set()
+    scores: dict[int, float] = {}
+    for entry, row in found.items():
+        docs = row.docs
+        scores[entry] = row.score
+        tier = max((exact_docs.get(d, 0) for d in docs), default=0)
+        if tier:
+            exact[entry] = tier
+        if all_words is None or any(d in all_words for d in docs):
+            complete.add(entry)
     orders = table.orders
 
-    def by_score(docnums, n: int) -> list[int]:
+    def by_score(entries, n: int) -> list[int]:
         # The n best by score, ties in guide order: cut at the n-th best score first, so
-        # only the few documents at or above it are sorted.
-        docnums = [d for d in docnums if d in scored and d not in exact]  # kind/section cut `scored`
-        if n <= 0 or not docnums:
+        # only the few rows at or above it are sorted.
+        entries = [e for e in entries if e not in exact]
+        if n <= 0 or not entries:
             return []
-        if len(docnums) > n:
-            floor = heapq.nlargest(n, map(scored.__getitem__, docnums))[-1]
-            docnums = [d for d in docnums if scored[d] >= floor]
-        return sorted(docnums, key=lambda d: (-scored[d], orders[d]))[:n]
+        if len(entries) > n:
+            floor = heapq.nlargest(n, map(scores.__getitem__, entries))[-1]
+            entries = [e for e in entries if scores[e] >= floor]
+        return sorted(entries, key=lambda e: (-scores[e], orders[e]))[:n]
 
-    top = sorted(exact, key=lambda d: (-exact[d], all_words is not None and d not in all_words,
-                                       -scored[d], orders[d]))[:limit]
-    if all_words is None:
-        return top + by_score(scored, limit - len(top))
-    top += by_score(all_words, limit - len(top))
+    top = sorted(exact, key=lambda e: (-exact[e], e not in complete, -scores[e], orders[e]))[:limit]
+    top += by_score(complete, limit - len(top))
     if len(top) < limit:
-        top += by_score((d for d in scored if d not in all_words), limit - len(top))
+        top += by_score((e for e in found if e not in complete), limit - len(top))
     return top
 
 
-def in_guide_order(table: DocTable, scored: dict[int, float], limit: int) -> list[int]:
-    """The first `limit` scored documents in the order the guide has them."""
-    return heapq.nsmallest(limit, scored, key=table.orders.__getitem__)
+def in_guide_order(table: DocTable, found: dict[int, Row], limit: int) -> list[int]:
+    """The first `limit` rows in the order the guide has their entries."""
+    return heapq.nsmallest(limit, found, key=table.orders.__getitem__)

@@ -3,6 +3,8 @@ for a parsed query, summed from the cached BM25F postings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 
 from whoosh.query import Or, Phrase, Query, Term
@@ -118,10 +120,12 @@ def filter_docs(postings: Postings, parsed: ParsedQuery) -> set[int] | None:
     return allowed
 
 
-def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool
-                ) -> tuple[dict[int, float], set[int] | None]:
+def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool,
+                entry_of: Callable[[int], int] = lambda docnum: docnum) -> tuple[dict[int, float], set[int] | None]:
     """(score of every matching document, the documents matching every word — None when
-    that is all of them). Phrases are required, filters and exclusions cut."""
+    that is all of them). Phrases are required, filters and exclusions cut; an excluded word
+    cuts the whole entry (`entry_of` a document) it is in: "-tokio" leaves out a pattern whose
+    code uses it."""
     last = len(words) - 1
     per_word = [word_scores(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
                 for i, w in enumerate(words)]
@@ -142,7 +146,8 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
         masked: set[int] = set()
         for word in parsed.excluded:
             masked.update(word_scores(postings, word, prefix=False, fuzzy=False))
-        scored = {d: s for d, s in scored.items() if d not in masked}
+        masked = {entry_of(d) for d in masked}
+        scored = {d: s for d, s in scored.items() if entry_of(d) not in masked}
     all_words = None
     if len(per_word) > 1:
         smallest = min(per_word, key=len)

@@ -36,23 +36,49 @@ def test_search_prints_ranked_hits(capsys, index_dir):
     assert status == 0
     assert "index was missing" in err  # built on first use, said on stderr
     lines = out.splitlines()
-    assert lines[0] == "did you mean: mutex thread"
-    # The library's own answer, in its order: each hit a numbered title line, its id, its fragment.
+    assert lines[0] == "showing results for 'mutex thread' ('mutx thred' finds nothing)"
+    # The library's own answer, in its order: each row a numbered title line, its id, its
+    # fragment, then two lines for each sub-hit.
     with PatternLibrary.open(BUNDLED_KB, Path(index_dir)) as library:
         hits = library.search("mutx thred", SearchOptions(limit=3)).hits
-    assert len(hits) == 3 and all(w in (hits[0].title + hits[0].fragment).lower() for w in ("mutex", "thread"))
-    assert lines[1:-1:3] == [f"{n:>2}. {h.title}  [{h.kind}]  {h.path}" for n, h in enumerate(hits, 1)]
-    assert lines[2:-1:3] == [f"    {h.id}" for h in hits]
+    assert len(hits) == 3 and hits[0].title == "Thread Safety Patterns" and hits[0].sub_hits
+    expected = []
+    for n, h in enumerate(hits, 1):
+        expected += [f"{n:>2}. {h.title}  [{h.kind}]  {h.breadcrumb}", f"    {h.id}", None]
+        for sub in h.sub_hits:
+            label = "Checklist" if sub.kind == "checklist" else "Code"
+            where = f"{h.id}#{sub.anchor}" if sub.anchor else sub.id
+            expected += [f"      · {label}: {sub.title}  ({where})", None]
+    shown = lines[1:-1]
+    assert len(shown) == len(expected)
+    assert [line for line, want in zip(shown, expected) if want is not None] == [w for w in expected if w]
     assert lines[-1].startswith("3 of ")
+
+
+def test_a_known_word_is_searched_as_typed_and_the_correction_offered(capsys, index_dir):
+    status, out, _ = run(capsys, "search", "mutx thread", "--index-dir", index_dir, "--json")
+    data = json.loads(out)
+    assert status == 0 and data["corrected"] == "mutex thread" and not data["correction_applied"]
+    assert data["query"] == "mutx thread" and data["hits"]
 
 
 def test_search_json_shape(capsys, index_dir):
     status, out, _ = run(capsys, "search", "rate limiting", "--index-dir", index_dir, "--json", "--kind", "snippet")
     data = json.loads(out)
-    assert status == 0 and set(data) == {"query", "corrected", "total", "facets", "hits"}
+    assert status == 0 and set(data) == {"query", "corrected", "correction_applied", "total", "facets", "hits"}
     hit = data["hits"][0]
-    assert set(hit) == {"id", "kind", "title", "path", "section", "score", "fragment", "parent"}
+    shape = {"id", "kind", "title", "path", "breadcrumb", "section", "score", "fragment", "parent", "anchor",
+             "sub_hits"}
+    assert set(hit) == shape
     assert hit["kind"] == "snippet" and hit["parent"] == "concurrency-async/async-await-patterns"
+    assert hit["path"][:2] == ["Concurrency & Async", "Async/Await Patterns"]
+    assert hit["breadcrumb"] == " › ".join(hit["path"]) and hit["sub_hits"] == []
+    status, out, _ = run(capsys, "search", "rate limiting", "--index-dir", index_dir, "--json")
+    row = json.loads(out)["hits"][0]  # without the kind: the pattern, its snippets inside
+    assert set(row) == shape and row["kind"] == "pattern" and row["parent"] is None
+    assert row["path"] == ["Concurrency & Async", "Async/Await Patterns"]
+    assert row["sub_hits"] and set(row["sub_hits"][0]) == {"id", "title", "anchor", "kind", "fragment"}
+    assert "<b>" in row["sub_hits"][0]["fragment"]
 
 
 def test_search_hostile_input_from_the_command_line(capsys, index_dir):
@@ -68,10 +94,12 @@ def test_search_order_guide(capsys, index_dir):
     ids = [h["id"] for h in json.loads(out)["hits"]]
     kb = load_kb(BUNDLED_KB)
     orders = [kb.entry(i.split("#", 1)[0]).order for i in ids]  # a snippet sits with its pattern
-    assert status == 0 and len(ids) == 50 and orders == sorted(orders)
+    assert status == 0 and len(ids) == json.loads(out)["total"] == len(set(ids)) and orders == sorted(orders)
     _, out, _ = run(capsys, "search", "error", "--json", "--limit", "50", "--index-dir", index_dir)
     relevance = [h["id"] for h in json.loads(out)["hits"]]
-    assert relevance != ids and set(relevance) != set(ids)  # not the best 50, re-sorted: the first 50
+    assert relevance != ids and set(relevance) == set(ids)  # every row, in another order
+    _, out, _ = run(capsys, "search", "error", "--order", "guide", "--json", "--limit", "5", "--index-dir", index_dir)
+    assert [h["id"] for h in json.loads(out)["hits"]] == ids[:5]  # the first 5 in guide order, not the best 5
 
 
 def test_show_json_includes_related_and_checklist(capsys, index_dir):

@@ -22,7 +22,7 @@ def test_the_results_model_answers_each_role_from_its_hit(bundled_index):
     index = results.index(0, 0)
     hit = result.hits[0]
     assert (index.data(DISPLAY), index.data(Role.Id), index.data(Role.Kind), index.data(Role.Path)) == \
-        (hit.title, hit.id, hit.kind, hit.path)
+        (hit.title, hit.id, hit.kind, hit.breadcrumb)
     assert results.roleNames()[Role.Fragment] == b"fragment"
     results.set_result(None)
     assert results.rowCount() == 0 and results.hit(0) is None

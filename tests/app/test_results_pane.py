@@ -67,9 +67,19 @@ def test_selecting_the_top_hit_of_a_result_no_longer_shown_does_nothing(qtbot, p
     assert not pane.view.currentIndex().isValid()
 
 
+def test_a_correction_applied_says_so(qtbot, pane, bundled_library):
+    result = bundled_library.search("mutx thred")  # finds nothing as typed
+    assert result.correction_applied
+    show(pane, result, bundled_library.kb)
+    text = pane.correction.text()
+    assert not pane.correction.isHidden() and "Showing results for <b>mutex thread</b>" in text and "mutx thred" in text
+    with qtbot.assertNotEmitted(pane.correction_chosen):
+        pane.correction.linkActivated.emit("#")
+
+
 def test_the_spelling_suggestion_is_offered_and_chosen(qtbot, pane, bundled_library):
-    result = bundled_library.search("mutx thred")
-    assert result.corrected
+    result = bundled_library.search("mutx thread")  # finds what "thread" finds: the spelling is offered
+    assert result.corrected and not result.correction_applied
     show(pane, result, bundled_library.kb)
     assert not pane.correction.isHidden() and result.corrected in pane.correction.text()
     with qtbot.waitSignal(pane.correction_chosen) as chosen:

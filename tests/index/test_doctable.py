@@ -4,12 +4,13 @@ import json
 
 import pytest
 
-from patternkb.index.doctable import FILENAME, DocTable
+from patternkb.index.doctable import FILENAME, NO_PARENT, DocTable
 
 
 def _table() -> DocTable:
     return DocTable(kinds=["pattern", "snippet", "checklist"], sections=["a", "a", "b"], orders=[0, 1, 10],
-                    section_titles={"a": "Alpha", "b": "Beta"})
+                    section_titles={"a": "Alpha", "b": "Beta"}, parents=[NO_PARENT, 0, NO_PARENT],
+                    illustrated_by={2: [0]})
 
 
 def test_written_then_read_back(tmp_path):
@@ -33,6 +34,18 @@ def test_columns_of_different_lengths_are_refused(tmp_path):
         DocTable.read(tmp_path, 3)
 
 
+def test_a_parent_the_index_lacks_is_refused(tmp_path):
+    table = _table()
+    table.parents[1] = 3
+    table.write(tmp_path)
+    with pytest.raises(ValueError, match="parent"):
+        DocTable.read(tmp_path, 3)
+
+
+def test_a_snippet_belongs_to_its_pattern():
+    assert [_table().entry_of(d) for d in range(3)] == [0, 0, 2]
+
+
 def test_a_missing_table_is_an_error(tmp_path):
     with pytest.raises(OSError):
         DocTable.read(tmp_path, 3)
@@ -41,5 +54,12 @@ def test_a_missing_table_is_an_error(tmp_path):
 def test_the_bundled_index_table_matches_its_stored_fields(bundled_index):
     searcher = bundled_index._thread_searcher()
     reader = searcher.searcher.reader()
-    assert searcher.table == DocTable.from_reader(reader)
+    fresh = DocTable.from_reader(reader)
+    fresh.illustrated_by = searcher.table.illustrated_by  # from the related links, not the stored fields
+    assert searcher.table == fresh
     assert len(searcher.table.kinds) == reader.doc_count_all()
+    kb = bundled_index.kb
+    ids = [reader.stored_fields(d)["id"] for d in range(reader.doc_count_all())]
+    illustrated = {ids[item]: sorted(ids[p] for p in patterns) for item, patterns in searcher.table.illustrated_by.items()}
+    assert illustrated and all(kb.entry(item).kind == "checklist" for item in illustrated)
+    assert all(kb.entry(p).kind == "pattern" for patterns in illustrated.values() for p in patterns)

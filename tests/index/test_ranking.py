@@ -1,15 +1,22 @@
-"""The three ranking tiers (exact, every word, the rest), scores within a tier and guide order for
-ties, on a small doc table. The postings stand in for the index: ranking reads only `docs`."""
+"""Result rows and their ranking on a small doc table: a snippet folds into its pattern, a
+checklist item into a matching pattern it illustrates; the three tiers (exact, every word, the
+rest), scores within a tier, guide order for ties. The postings stand in for the index:
+ranking reads only `docs`."""
 
 from array import array
 
-from patternkb.index.doctable import DocTable
+import pytest
+
+from patternkb.index import grouping
+from patternkb.index.doctable import NO_PARENT, DocTable
 from patternkb.index.ranking import best, in_guide_order
 
-# docnum:            0          1          2          3            4
-TABLE = DocTable(kinds=["pattern", "pattern", "snippet", "checklist", "pattern"],
-                 sections=["s1", "s2", "s1", "s3", "s2"], orders=[0, 10, 1, 20, 30],
-                 section_titles={"s1": "Alpha Beta", "s2": "Gamma", "s3": "Other"})
+N = NO_PARENT
+# docnum:            0          1          2          3            4          5
+TABLE = DocTable(kinds=["pattern", "pattern", "snippet", "checklist", "pattern", "checklist"],
+                 sections=["s1", "s2", "s1", "s3", "s2", "s3"], orders=[0, 10, 1, 20, 30, 21],
+                 section_titles={"s1": "Alpha Beta", "s2": "Gamma", "s3": "Other"},
+                 parents=[N, N, 0, N, N, N], illustrated_by={5: [1, 4]})
 
 
 class _Postings:
@@ -27,34 +34,73 @@ POSTINGS = _Postings({("title_exact", "gamma"): [3], ("title_exact", "alpha beta
                       ("defines", "alpha"): [1]})
 
 
+def ranked(scored, all_words, words, limit, kind=None):
+    return best(TABLE, POSTINGS, scored, grouping.rows(TABLE, scored, kind), all_words, words, limit)
+
+
+def test_a_snippet_folds_into_its_pattern_and_lifts_it():
+    rows = grouping.rows(TABLE, {2: 8.0, 1: 3.0})
+    assert set(rows) == {0, 1}  # the pattern stands for its snippet, though it did not match itself
+    assert rows[0].own is None and rows[0].sub_hits() == [2] and rows[0].score == 8.0
+
+
+def test_an_entry_s_score_is_its_best_match_and_a_quarter_of_the_next_two():
+    rows = grouping.rows(TABLE, {0: 4.0, 2: 8.0})
+    assert rows[0].score == pytest.approx(8.0 + grouping.MORE_WEIGHT * 4.0)
+
+
+def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():
+    rows = grouping.rows(TABLE, {5: 6.0, 1: 1.0, 4: 2.0})
+    assert set(rows) == {1, 4} and rows[4].sub_hits() == [5]
+    alone = grouping.rows(TABLE, {5: 6.0, 0: 9.0})  # no pattern it illustrates matched
+    assert set(alone) == {0, 5} and alone[5].own == 6.0
+    asked = grouping.rows(TABLE, {5: 6.0, 4: 2.0}, kind="checklist")  # kind:checklist: items as rows
+    assert set(asked) == {5}
+
+
+def test_a_kind_of_part_gives_those_parts_as_rows():
+    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 1: 2.0}, kind="snippet")) == {2}
+    assert set(grouping.rows(TABLE, {2: 8.0, 3: 1.0}, kind="pattern")) == {0}
+
+
+def test_kind_counts_are_the_rows_each_kind_gives():
+    scored = {0: 1.0, 2: 8.0, 1: 2.0, 3: 1.0, 5: 2.0}
+    counts = grouping.kind_counts(TABLE, scored)
+    assert counts == {kind: len(grouping.rows(TABLE, scored, kind)) for kind in ("pattern", "snippet", "checklist")}
+    assert grouping.kind_counts(TABLE, scored, "s1") == {"pattern": 1, "snippet": 1}
+
+
 def test_exact_tiers_come_first_whatever_their_score():
-    scored = {0: 9.0, 1: 1.0, 2: 8.0, 3: 0.5, 4: 2.0}
+    scored = {0: 9.0, 1: 1.0, 3: 0.5, 4: 2.0}
     # Own title (the checklist item), then the section titled so (its patterns, by score), then the rest.
-    assert best(TABLE, POSTINGS, scored, None, ["Gamma"], 5) == [3, 4, 1, 0, 2]
+    assert ranked(scored, None, ["Gamma"], 5) == [3, 4, 1, 0]
 
 
 def test_a_section_title_outranks_a_snippet_saying_it():
-    scored = {0: 1.0, 2: 9.0, 4: 5.0}
-    # "alpha beta": the snippet's own title, and the title of section s1 (pattern 0): the pattern first.
-    assert best(TABLE, POSTINGS, scored, None, ["alpha", "beta"], 3) == [0, 2, 4]
+    scored = {1: 1.0, 2: 9.0, 4: 5.0}
+    # "alpha beta": the snippet's own title lifts its pattern (0) to the snippet tier; pattern 1
+    # defines nothing so named and sits in section s2: by score after it.
+    assert ranked(scored, None, ["alpha", "beta"], 3) == [0, 4, 1]
 
 
 def test_an_identifier_a_document_defines_is_exact():
-    assert best(TABLE, POSTINGS, {0: 9.0, 1: 0.1}, None, ["alpha"], 2) == [1, 0]
+    assert ranked({0: 9.0, 1: 0.1}, None, ["alpha"], 2) == [1, 0]
 
 
-def test_documents_matching_every_word_come_before_the_rest():
+def test_rows_holding_every_word_come_before_the_rest():
     scored = {0: 5.0, 1: 1.0, 4: 1.0, 2: 9.0}
-    # Within the tier by score; equal scores in guide order (1 before 4).
-    assert best(TABLE, POSTINGS, scored, {1, 4}, ["x", "y"], 4) == [1, 4, 2, 0]
-    assert best(TABLE, POSTINGS, scored, None, ["x", "y"], 4) == [2, 0, 1, 4]
+    # Within the tier by score; equal scores in guide order (1 before 4). The snippet (2) holds
+    # every word: its pattern's row does.
+    assert ranked(scored, {1, 4}, ["x", "y"], 4) == [1, 4, 0]
+    assert ranked(scored, {2}, ["x", "y"], 4) == [0, 1, 4]
+    assert ranked(scored, None, ["x", "y"], 4) == [0, 1, 4]
 
 
-def test_only_scored_documents_and_at_most_limit():
-    # Document 3 is an exact match, but a kind filter took it out of `scored`.
-    assert best(TABLE, POSTINGS, {1: 1.0, 4: 2.0, 0: 3.0}, None, ["gamma"], 2) == [4, 1]
-    assert best(TABLE, POSTINGS, {1: 1.0}, None, ["x"], 0) == []
+def test_only_scored_rows_and_at_most_limit():
+    # Document 3 is an exact match, but a kind filter took it out of the rows.
+    assert ranked({1: 1.0, 4: 2.0, 0: 3.0, 3: 5.0}, None, ["gamma"], 2, kind="pattern") == [4, 1]
+    assert ranked({1: 1.0}, None, ["x"], 0) == []
 
 
 def test_guide_order():
-    assert in_guide_order(TABLE, {4: 9.0, 2: 1.0, 3: 5.0, 0: 0.0}, 3) == [0, 2, 3]
+    assert in_guide_order(TABLE, grouping.rows(TABLE, {4: 9.0, 2: 1.0, 3: 5.0}), 3) == [0, 3, 4]

@@ -20,6 +20,11 @@ def pattern_of(engine, hit):
     return engine.kb.entry(hit.parent).title if hit.parent else hit.title
 
 
+def row_ids(hit) -> list[str]:
+    """The documents a result row stands for: its entry and the sub-hits shown under it."""
+    return [hit.id, *(sub.id for sub in hit.sub_hits)]
+
+
 @pytest.fixture(scope="module")
 def indexed(bundled_index):
     """Every document as it was indexed, by id: the values a filter or phrase must find in it."""
@@ -42,8 +47,9 @@ def test_exact_identifier_is_first(bundled_index):
 
 def test_entries_matching_all_words_rank_first(bundled_index):
     result = bundled_index.search("rate semaphore")
-    top = result.hits[0]
-    assert "semaphore" in top.title.lower() and "rate" in top.title.lower()
+    top = result.hits[0]  # the pattern, with its snippet that says both words first under it
+    assert top.kind == "pattern" and top.sub_hits
+    assert "semaphore" in top.sub_hits[0].title.lower() and "rate" in top.sub_hits[0].title.lower()
 
 
 def test_title_and_symbol_matches_outrank_prose(bundled_index):
@@ -52,24 +58,43 @@ def test_title_and_symbol_matches_outrank_prose(bundled_index):
 
 
 def test_last_word_is_a_prefix(bundled_index):
-    assert "mutex" in first(bundled_index, "mute").title.lower()
+    row = first(bundled_index, "mute")  # marked where it matched: "mute" as the start of "Mutex"
+    assert "<b>mutex" in " ".join([row.fragment, *(sub.fragment for sub in row.sub_hits)]).lower()
     assert pattern_of(bundled_index, first(bundled_index, "websock")) == "WebSocket Real-time Communication"
 
 
-def test_typos_are_corrected(bundled_index):
+def test_typos_are_corrected_when_the_query_as_typed_finds_nothing(bundled_index):
     result = bundled_index.search("mutx thred")
-    assert result.corrected == "mutex thread"
+    assert result.corrected == "mutex thread" and result.correction_applied
     assert pattern_of(bundled_index, result.hits[0]) == "Thread Safety Patterns"
     assert bundled_index.search("mutex thread").corrected is None
+    as_typed = bundled_index.search("mutx thred", correct=False)
+    assert not as_typed.correction_applied and as_typed.terms == ("mutx", "thred")
+
+
+def test_a_query_that_finds_something_is_searched_as_typed_and_the_correction_offered(bundled_index):
+    result = bundled_index.search("mutx thread")
+    assert result.corrected == "mutex thread" and not result.correction_applied
+    assert result.terms and all("mutex" not in t for t in result.terms)
+
+
+@pytest.mark.parametrize("query", ["chat room", "async await", "lifetime", "borrow checker", "tokio spawn"])
+def test_a_word_the_index_knows_is_never_corrected(bundled_index, query):
+    result = bundled_index.search(query)
+    reader = bundled_index._thread_searcher().searcher.reader()
+    from patternkb.index.spelling import known
+    kept = [w for w in query.split() if known(reader, w, prefix=False)]
+    if result.corrected:
+        assert all(w in result.corrected.split() for w in kept), (query, result.corrected)
+    assert not result.correction_applied or not result.hits or kept != query.split()
 
 
 def test_quoted_phrase_and_exclusion(bundled_index, indexed):
     phrase = bundled_index.search('"rate limiting"', limit=100)
     assert phrase.hits and phrase.total == len(phrase.hits)
-    for hit in phrase.hits:  # every hit, pattern or not, holds the words side by side in a field
-        doc = indexed[hit.id]
-        assert any(_has_phrase(analyze(ANALYZER_OF[f], doc[f]), analyze(ANALYZER_OF[f], "rate limiting"))
-                   for f in ("title", "prose", "code")), hit.id
+    for hit in phrase.hits:  # every row holds the words side by side in a field, itself or in a sub-hit
+        assert any(_has_phrase(analyze(ANALYZER_OF[f], indexed[i][f]), analyze(ANALYZER_OF[f], "rate limiting"))
+                   for i in row_ids(hit) for f in ("title", "prose", "code")), hit.id
     with_tokio = {h.id for h in bundled_index.search("async").hits}
     without = bundled_index.search("async -tokio")
     assert without.hits and {h.id for h in without.hits} != with_tokio
@@ -92,10 +117,11 @@ def _values(doc: dict, field: str) -> list[str]:
     ("guide:complete-rust-guide builder", lambda doc: doc["guide"].startswith(slugify("complete-rust-guide"))),
 ])
 def test_field_filters(bundled_index, indexed, query, check):
-    # Every hit holds the filter's value as it was indexed.
+    # Every row holds the filter's value as it was indexed, itself or in the sub-hit it was found by.
     result = bundled_index.search(query, limit=1000)
     assert result.hits, query
-    assert all(check(indexed[h.id]) for h in result.hits), [h.id for h in result.hits if not check(indexed[h.id])]
+    wrong = [h.id for h in result.hits if not any(check(indexed[i]) for i in row_ids(h))]
+    assert not wrong
 
 
 @pytest.mark.parametrize("name", ["kind", "section", "lang", "crate", "symbol", "tag", "guide"])
@@ -112,12 +138,41 @@ def test_crate_filter_only_returns_entries_using_it(bundled_index):
 
 def test_hits_carry_everything(bundled_index):
     result = bundled_index.search("rate limiting")
-    snippet = next(h for h in result.hits if h.kind == "snippet")
-    assert snippet.parent == "concurrency-async/async-await-patterns"
-    assert "<b>" in snippet.fragment and snippet.score > 0
-    assert snippet.path.startswith("Concurrency & Async › Async/Await Patterns")
+    row = next(h for h in result.hits if h.id == "concurrency-async/async-await-patterns")
+    assert row.kind == "pattern" and row.parent is None and row.score > 0
+    assert row.path == ("Concurrency & Async", "Async/Await Patterns")
+    assert row.breadcrumb == "Concurrency & Async › Async/Await Patterns"
+    sub = row.sub_hits[0]
+    assert sub.kind == "snippet" and sub.id.startswith(row.id + "#") and sub.anchor == sub.id.split("#")[1]
+    assert "<b>" in sub.fragment and sub.title
     assert set(result.facets) == {"section", "kind"}
-    assert sum(result.facets["kind"].values()) == result.total
+    assert sum(result.facets["section"].values()) == result.total
+
+
+def test_a_snippet_asked_for_by_its_kind_is_its_own_row(bundled_index):
+    row = bundled_index.search("rate limiting", kind="snippet").hits[0]
+    assert row.kind == "snippet" and row.parent == "concurrency-async/async-await-patterns"
+    assert row.path[:2] == ("Concurrency & Async", "Async/Await Patterns") and "<b>" in row.fragment
+
+
+@pytest.mark.parametrize("query", ["mutex", "error handling", "tokio", "arc", "thread safety mutex", "kind:checklist"])
+def test_every_facet_count_is_the_rows_you_get_when_you_pick_it(bundled_index, query):
+    result = bundled_index.search(query, limit=1000)
+    assert result.facets["kind"] and result.facets["section"]
+    for kind, count in result.facets["kind"].items():
+        assert bundled_index.search(query, kind=kind, limit=1000).total == count, kind
+    for section, count in result.facets["section"].items():
+        assert bundled_index.search(query, section=section, limit=1000).total == count, section
+    for kind in result.facets["kind"]:  # and with the other filter on
+        picked = bundled_index.search(query, kind=kind, limit=1000)
+        for section, count in picked.facets["section"].items():
+            assert bundled_index.search(query, kind=kind, section=section, limit=1000).total == count, (kind, section)
+
+
+def test_one_entry_is_one_row(bundled_index):
+    for query in ("mutex", "arc", "error handling", "builder", "tokio", "borrowing references"):
+        ids = [h.id for h in bundled_index.search(query, limit=10).hits]
+        assert len(set(ids)) == len(ids) and not any("#" in i for i in ids), query
 
 
 def test_guide_order_toggle(bundled_index):
@@ -156,7 +211,7 @@ def test_hostile_queries_never_raise(bundled_index, query):
     result = bundled_index.search(query, limit=5)
     # A coherent answer: the facets count every match, the hits are real entries, at most 5.
     assert result.query == query and len(result.hits) <= 5
-    assert sum(result.facets["kind"].values()) == sum(result.facets["section"].values()) == result.total
+    assert sum(result.facets["section"].values()) == result.total
     assert result.total >= len(result.hits) and (result.total > 5) == (len(result.hits) == 5)
     assert all(bundled_index.kb.entry(h.parent or h.id) is not None for h in result.hits)
 
@@ -173,4 +228,4 @@ def test_a_fragment_marks_the_identifier_even_after_a_longer_word_containing_a_p
     # does not match: the fragment must still find and mark PooledObject itself.
     hit = bundled_index.search("PooledObject", limit=1).hits[0]
     assert hit.id == "memory-management-patterns/memory-pool-pattern"
-    assert "<b>PooledObject</b>" in hit.fragment
+    assert "<b>PooledObject</b>" in hit.sub_hits[0].fragment  # the code it matched, under the pattern
