@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 
 from patternkb.index.doctable import DocTable
-from patternkb.index.grouping import Row
+from patternkb.index.grouping import CHECKLIST, Row, is_part
 from patternkb.index.postings import Postings
 
 # An exact match's tier: a pattern's or checklist item's own title, or an identifier it
@@ -25,10 +25,11 @@ def exact_matches(table: DocTable, postings: Postings, scored: dict[int, float],
         own.update(postings.docs("defines", words[0].lower()))
     for docnum in own:
         if docnum in scored:
-            exact[docnum] = OWN if table.kinds[docnum] != "snippet" else SNIPPET
+            exact[docnum] = SNIPPET if is_part(table, docnum) else OWN
     for section_id in {i for i, title in table.section_titles.items() if title.lower() == phrase}:
         for docnum in postings.docs("section", section_id):
-            if docnum in scored and table.kinds[docnum] == "pattern":
+            # The section's entries with a body (patterns, its overview), not its checklist items.
+            if docnum in scored and not is_part(table, docnum) and table.kinds[docnum] != CHECKLIST:
                 exact[docnum] = max(exact.get(docnum, 0), SECTION)
     return exact
 

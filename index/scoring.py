@@ -112,8 +112,8 @@ def filter_docs(postings: Postings, parsed: ParsedQuery) -> set[int] | None:
                     options.update(postings.docs("symbols", token))
             elif fieldname == "crates":
                 options.update(postings.docs("crates", v.replace("-", "_")))
-            elif fieldname == "guide":
-                options |= postings.union("guide", postings.expand("guide", slugify(value) or v, limit=10_000))
+            elif fieldname == "guide":  # exactly: guide:style is not style-2
+                options.update(postings.docs("guide", slugify(value) or v))
             else:
                 options.update(postings.docs(fieldname, v))
         allowed = options if allowed is None else allowed & options

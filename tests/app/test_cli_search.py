@@ -25,7 +25,7 @@ def run(capsys, *argv):
 
 def test_index_then_current(capsys, index_dir):
     status, out, _ = run(capsys, "index", "--index-dir", index_dir)
-    assert status == 0 and out.startswith("indexed 261 documents (102 entries) in ")
+    assert status == 0 and out.startswith("indexed 263 documents (104 entries) in ")
     assert out.rstrip().endswith(index_dir)
     status, out, _ = run(capsys, "index", "--index-dir", index_dir)
     assert status == 0 and out.startswith("index is current")
@@ -114,7 +114,7 @@ def test_show_json_includes_related_and_checklist(capsys, index_dir):
 def test_check_passes_then_finds_a_stale_index(capsys, index_dir, tmp_path, mdbook_dir):
     assert run(capsys, "index", "--index-dir", index_dir)[0] == 0
     status, out, _ = run(capsys, "check", "--index-dir", index_dir)
-    assert status == 0 and out.startswith("ok: 102 entries")
+    assert status == 0 and out.startswith("ok: 104 entries")
     other_kb = tmp_path / "kb"
     assert main(["build", str(mdbook_dir), "--out", str(other_kb)]) == 0
     capsys.readouterr()

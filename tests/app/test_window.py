@@ -241,7 +241,7 @@ def test_no_hits_shows_suggestions(qtbot, window):
 def test_no_hits_names_the_filter_value_that_matches_nothing_and_cuts_a_long_query(qtbot, window):
     search(qtbot, window, "kind:bogus arc " + "x" * 5000)
     text = window.overview.toPlainText()
-    assert "kind:bogus matches nothing; kind is one of pattern, snippet, checklist" in text
+    assert "kind:bogus matches nothing; kind is one of pattern, overview, snippet, checklist" in text
     heading = text.splitlines()[0]
     assert heading.startswith("No results for") and len(heading) < 100 and heading.endswith("…”")
 
@@ -300,7 +300,7 @@ def test_esc_clears_the_query_and_the_filters_and_the_status_bar_tells_the_truth
     result = search(qtbot, window, "arc")
     everything = result.total
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
-        pick(window.filter_bar.kind_box, "pattern")
+        pick(window.filter_bar.kind_box, "checklist")
     assert window.last_result.total < everything
     window.guide_order_action.setChecked(True)
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):

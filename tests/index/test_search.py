@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from patternkb.index.analysis import analyze
 from patternkb.index.documents import documents
 from patternkb.index.scoring import ANALYZER_OF, CODE, TITLE
-from patternkb.kb.slugs import slugify
 
 
 def first(engine, query, **kw):
@@ -114,7 +113,10 @@ def _values(doc: dict, field: str) -> list[str]:
     ("crate:sqlx", lambda doc: "sqlx" in _values(doc, "crates")),
     ("symbol:RwLock", lambda doc: analyze(CODE, "RwLock")[0] in analyze(CODE, doc["symbols"])),
     ("tag:unsafe", lambda doc: "unsafe" in _values(doc, "tags")),
-    ("guide:complete-rust-guide builder", lambda doc: doc["guide"].startswith(slugify("complete-rust-guide"))),
+    ("guide:the-complete-rust-guide-your-rust-bible builder",
+     lambda doc: doc["guide"] == "the-complete-rust-guide-your-rust-bible"),
+    ("guide:The-Complete-Rust-Guide-Your-Rust-Bible builder",  # as a user types the title
+     lambda doc: doc["guide"] == "the-complete-rust-guide-your-rust-bible"),
 ])
 def test_field_filters(bundled_index, indexed, query, check):
     # Every row holds the filter's value as it was indexed, itself or in the sub-hit it was found by.
@@ -122,6 +124,11 @@ def test_field_filters(bundled_index, indexed, query, check):
     assert result.hits, query
     wrong = [h.id for h in result.hits if not any(check(indexed[i]) for i in row_ids(h))]
     assert not wrong
+
+
+def test_a_guide_filter_matches_the_guide_id_exactly_not_as_a_prefix(bundled_index):
+    assert bundled_index.search("guide:the-complete-rust-guide builder").total == 0
+    assert bundled_index.search("guide:the-complete-rust-guide-your-rust-bible builder").total > 0
 
 
 @pytest.mark.parametrize("name", ["kind", "section", "lang", "crate", "symbol", "tag", "guide"])
