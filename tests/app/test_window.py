@@ -373,8 +373,6 @@ def test_at_600_by_400_no_control_is_cut(qtbot, window):
     assert window.entry_pane.width() > window.tabs.width()  # the entry keeps the larger share
 
 
-@pytest.mark.xfail(strict=False, reason="the facets are counted before the other filter is applied "
-                   "(index/engine.py, the lead's: asked in requests-W.md)")
 def test_every_filter_count_is_what_picking_it_gives(qtbot, window):
     search(qtbot, window, "arc")
     with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
