@@ -39,6 +39,10 @@ class Outline:
         for index, block in enumerate(self.blocks):
             if is_contents(block, known):
                 guide.placed[id(block)] = "contents"
+                display = guide.displays.get(file, file)
+                guide.warnings.extend(
+                    (display, link.line, f"table of contents links {link.href!r}, which is no heading")
+                    for link in block.links if fragment(link.href) not in known)
                 # The HTML that wraps it (`<details><summary>Contents</summary>` ... `</details>`).
                 for near in self.blocks[max(index - 1, 0):index] + self.blocks[index + 1:index + 2]:
                     if near.kind == "html" and len(near.text) <= _MAX_LABEL and not near.fences:

@@ -16,7 +16,7 @@ from patternkb.kb.files import (
     ENTRIES, FILES, MANIFEST, SECTIONS, digest, generation_name, read_snapshot,
 )
 from patternkb.kb.models import (
-    SCHEMA_VERSION, Checksums, ChecklistItem, EntryList, KnowledgeBase, Manifest, Pattern, SectionList,
+    SCHEMA_VERSION, Checksums, ChecklistItem, EntryList, KnowledgeBase, Manifest, SectionList,
 )
 from patternkb.kb.publish import publish
 

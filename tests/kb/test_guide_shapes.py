@@ -174,3 +174,12 @@ def test_a_fence_that_never_closes_is_a_warning_naming_the_chapter_file_in_src(r
     assert not any(s.id.startswith("untitled") for s in kb.sections)
     assert not any(e.title == "};" or e.id.endswith("untitled") for e in kb.entries)
     assert kb.entry("naming/names-stay-short-r-short").summary == "No example needed."  # the fence ended there
+
+
+def test_a_table_of_contents_is_checked_against_the_headings(write_guide):
+    contents = "".join(f"- [{t}](#{t.lower()})\n" for t in ("Alpha", "Beta", "Gamma", "Delta", "Omega"))
+    body = "".join(f"## {t}\n\n```go\nfunc {t}() {{}}\n```\n\n" for t in ("Alpha", "Beta", "Gamma", "Delta"))
+    kb = build_kb([write_guide(f"# Book\n\n{contents}\n{body}")])
+    assert [e.title for e in kb.entries] == ["Alpha", "Beta", "Gamma", "Delta"]  # the list is no entry
+    assert [(w.line, w.message) for w in kb.manifest.warnings] == [
+        (7, "table of contents links '#omega', which is no heading")]
