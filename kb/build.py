@@ -202,7 +202,7 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
             packages.update(facts.crates)
             modules.update(facts.modules)
             for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
-                name = snippet_title(span, span_facts, fence.language, fence.label, title)
+                name = snippet_title(span, span_facts, fence.language, fence.label, fence.caption or title)
                 snippets.append(Snippet(title=name, language=fence.language or "text", code=span.code,
                                         block=index, line_start=fence.line_start + 1 + span.line_offset,
                                         symbols=span_facts.symbols))

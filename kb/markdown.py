@@ -23,6 +23,8 @@ _KINDS = {
 # Lines that open or close a fence, inside lists and blockquotes too.
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
 # A line that starts a heading with words: "# };" in code that a broken fence let out is none.
+# The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
+_BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
 
@@ -35,6 +37,7 @@ class Fence:
     line_end: int  # 1-based line of the closing fence (or the last line when it never closes)
     closed: bool
     label: str = ""  # the column header of the HTML table cell the fence sits in ("Bad", "Good")
+    caption: str = ""  # the bold lead of the list item the fence sits in ("**Constants**: ...")
 
 
 @dataclass
@@ -91,6 +94,10 @@ def plain_text(inline: Token | None) -> str:
         elif child.type == "html_inline":
             parts.append(html.inline_text(child.content))
     return "".join(parts)
+
+
+def plain_text_of(inline_markdown: str) -> str:
+    return inline_markdown.replace("`", "").strip().rstrip(":").strip()
 
 
 def _segments(lines: list[str]) -> tuple[list[int], list[int]]:
@@ -178,6 +185,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
     depth = 0
     item_depth = 0
     text_parts: list[str] = []
+    captions: list[str] = []  # per open list item, its bold lead
     for i, token in enumerate(tokens):
         if depth == 0 and token.map is not None and token.nesting >= 0:
             start, end = token.map[0] + offset, token.map[1] + offset
@@ -192,7 +200,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
             continue
         line = (token.map[0] + offset + 1) if token.map else current.line_start
         if token.type in ("fence", "code_block"):
-            current.fences.append(_fence(token, lines, offset, converter.cell_label()))
+            fence = _fence(token, lines, offset, converter.cell_label())
+            fence.caption = next((c for c in reversed(captions) if c), "")
+            current.fences.append(fence)
         elif token.type == "html_block":
             current.has_html = True
             converted = converter.feed(token.content)
@@ -204,8 +214,10 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 text_parts.append(converted.text)
         elif token.type == "list_item_open":
             item_depth += 1
+            captions.append("")
         elif token.type == "list_item_close":
             item_depth -= 1
+            captions.pop()
         elif token.type == "inline":
             plain = plain_text(token)
             text_parts.append(plain)
@@ -220,6 +232,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                     and tokens[i - 2].type == "list_item_open":
                 current.items.append(ListItem(line=line, markdown=token.content, text=plain, depth=item_depth,
                                               links=links))
+                lead = _BOLD_LEAD.search(token.content)
+                if captions and lead:
+                    captions[-1] = plain_text_of(lead.group(1))
             current.links += links
         depth += token.nesting
         if depth == 0:

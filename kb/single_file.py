@@ -164,6 +164,9 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
                 placed[id(block)] = "heading"
                 outline.pending += outline.anchors.get(i, [])
         else:
+            if not meaningful(own) and any(placed.get(id(b)) == "contents" for b in blocks[i + 1:end]):
+                placed[id(block)] = "contents"  # a heading over a table of contents
+                continue
             if section is None or section.role != "content":
                 section = implicit_section()
             path = [split_icon(section.heading)[1], *([group] if group else []), title]

@@ -38,6 +38,7 @@ def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
         elif is_anchor_only(block):
             pending += block.anchors
         elif block.kind != "html" or block.text:
+            block.anchors[:0] = pending  # anchors before a list or a paragraph name that block
             pending = []
     return result
 

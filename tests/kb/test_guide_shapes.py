@@ -183,3 +183,16 @@ def test_a_table_of_contents_is_checked_against_the_headings(write_guide):
     assert [e.title for e in kb.entries] == ["Alpha", "Beta", "Gamma", "Delta"]  # the list is no entry
     assert [(w.line, w.message) for w in kb.manifest.warnings] == [
         (7, "table of contents links '#omega', which is no heading")]
+
+
+def test_rules_as_list_items_with_anchors_and_bad_good_comments():
+    kb = build_kb([FIXTURES / "shapes" / "list-guide.md"])
+    assert [e.id for e in kb.entries] == ["gadget-style/values", "gadget-style/objects", "gadget-style/loops"]
+    # the snippets say which rule they show, from the list item's bold lead
+    assert [s.title for s in kb.entry("gadget-style/values").snippets] == [
+        "Bad: Constants", "Good: Constants", "Bad: Names", "Good: Names"]
+    # anchors before a list item lead to the entry that holds it; "back to top" is navigation
+    assert kb.entry("gadget-style/loops").links == ["gadget-style/values"]
+    links = kb.manifest.guides[0].links
+    assert (links.resolved, links.unresolved) == (5, 0) and kb.manifest.warnings == []
+    assert kb.manifest.guides[0].coverage["paragraph"].left_out >= 3
