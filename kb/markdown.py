@@ -23,6 +23,9 @@ _KINDS = {
 # Lines that open or close a fence, inside lists and blockquotes too.
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
 # A line that starts a heading with words: "# };" in code that a broken fence let out is none.
+# Front matter: `key: value` lines, list items and indented continuations, at most this long.
+_MAX_FRONT_MATTER = 200
+_YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
@@ -148,10 +151,15 @@ def _resume_at(lines: list[str], heading: int, start: int) -> int | None:
 def parse_document(text: str) -> Document:
     """Blocks of a whole document; each part between cuts (see `_segments`) is parsed once."""
     lines = text.split("\n")
-    cuts, unclosed = _segments(lines)
     blocks: list[Block] = []
+    first = _front_matter_end(lines)
+    if first:
+        blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
+                            markdown="\n".join(lines[:first]), text=""))
+    cuts, unclosed = _segments(lines)
+    cuts = [c for c in cuts if c > first]
     references: dict[str, str] = {}
-    bounds = [0, *cuts, len(lines)]
+    bounds = [first, *cuts, len(lines)]
     converter = html.Converter()
     for start, end in zip(bounds, bounds[1:]):
         env: dict = {}
@@ -161,6 +169,21 @@ def parse_document(text: str) -> Document:
             if span:
                 references[label] = "\n".join(lines[start + span[0]:start + span[1]])
     return Document(blocks=blocks, references=references, unclosed=unclosed)
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The number of lines of a YAML front matter block (`---` ... `---`) at the top, else 0."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):
+        if lines[n].strip() in ("---", "..."):
+            return n + 1 if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
+    return 0
+
+
+def front_matter_title(block: Block) -> str | None:
+    match = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", block.markdown, re.MULTILINE)
+    return match.group(1) if match else None
 
 
 def parse_blocks(text: str) -> list[Block]:

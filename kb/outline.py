@@ -56,7 +56,9 @@ class Outline:
         for block in self.blocks:
             if id(block) in guide.placed:
                 continue
-            if is_anchor_only(block):
+            if block.kind == "front-matter":
+                guide.placed[id(block)] = "front matter"
+            elif is_anchor_only(block):
                 guide.placed[id(block)] = "anchor"
             elif block.kind == "html" and not block.text.strip() and not block.markdown.strip():
                 guide.placed[id(block)] = "markup"

@@ -9,7 +9,7 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import printable, read_guide_text
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
-from patternkb.kb.markdown import Block, Document, parse_document
+from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
 
@@ -108,6 +108,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
         guide.title = split_icon(blocks[title_index].text)[1]
     elif len(top) == 1 and top[0] is headings[0]:
         guide.title = split_icon(top[0].text)[1]  # a lone top heading, even when it makes the section
+    elif blocks and blocks[0].kind == "front-matter":
+        guide.title = front_matter_title(blocks[0]) or guide.title
     units = outline.units(0, level)
     # Per section heading: whether a heading below it (down to the pattern level) follows before
     # the next section, and where the section ends; one pass from the end.

@@ -196,3 +196,12 @@ def test_rules_as_list_items_with_anchors_and_bad_good_comments():
     links = kb.manifest.guides[0].links
     assert (links.resolved, links.unresolved) == (5, 0) and kb.manifest.warnings == []
     assert kb.manifest.guides[0].coverage["paragraph"].left_out >= 3
+
+
+def test_front_matter_is_left_out_and_may_name_the_guide(write_guide):
+    kb = build_kb([write_guide("---\ntitle: \"Tidy Code\"\ntags: [style]\n---\n\n## Rule one\n\n```go\nfunc a() {}\n```\n\n"
+                               "## Rule two\n\n```go\nfunc b() {}\n```\n")])
+    guide = kb.manifest.guides[0]
+    assert (guide.title, guide.id) == ("Tidy Code", "tidy-code")
+    assert [e.title for e in kb.entries] == ["Rule one", "Rule two"]  # no setext heading "tags: [style]"
+    assert guide.coverage["front matter"].left_out == 1 and guide.covered == 1.0
