@@ -16,6 +16,7 @@ from patternkb.kb.errors import GuideError
 # such bytes, so mojibake made by decoding UTF-8 as Mac Roman is a run of these characters.
 _MAC_ROMAN_HIGH = "".join(bytes([b]).decode("mac_roman") for b in range(0x80, 0x100))
 _SUSPICIOUS_RUN = re.compile("[" + re.escape(_MAC_ROMAN_HIGH) + "]+")
+_MAC_ROMAN_SET = frozenset(_MAC_ROMAN_HIGH)
 
 
 def _utf8_length(lead: int) -> int:
@@ -54,8 +55,15 @@ def _repair_run(run: str) -> tuple[str, bool]:
 def repair_mojibake(text: str) -> tuple[str, int]:
     """Return the text with UTF-8-read-as-Mac-Roman runs repaired, and how many runs changed.
 
-    Newlines are never touched, so line numbers stay those of the file as shipped.
+    Only a guide that was read wrongly as a whole is repaired: one whose every non-ASCII character
+    is a Mac Roman one, as mojibake's are. A guide that also holds text no Mac Roman reading gives
+    (an arrow, an emoji, a letter outside Latin-1's few) was written right, and a run that looks
+    like mojibake in it is there on purpose (an example of decoding gone wrong): it is left exactly
+    as written, code blocks verbatim. Newlines are never touched, so line numbers stay those of
+    the file as shipped.
     """
+    if any(ord(ch) > 0x7F and ch not in _MAC_ROMAN_SET for ch in text):
+        return text, 0
     repaired = 0
 
     def fix(match: re.Match[str]) -> str:

@@ -42,7 +42,7 @@ class Outline:
                 display = guide.displays.get(file, file)
                 guide.warnings.extend(
                     (display, link.line, f"table of contents links {link.href!r}, which is no heading")
-                    for link in block.links if fragment(link.href) not in known)
+                    for link in block.links if link.href.startswith("#") and fragment(link.href) not in known)
                 # The HTML that wraps it (`<details><summary>Contents</summary>` ... `</details>`).
                 for near in self.blocks[max(index - 1, 0):index] + self.blocks[index + 1:index + 2]:
                     if near.kind == "html" and len(near.text) <= _MAX_LABEL and not near.fences:

@@ -50,3 +50,10 @@ def test_ftfy_is_not_enough(repaired_guide_text, bundled_guide):
     raw = bundled_guide.read_text(encoding="utf-8")
     assert "\uf8ff" in ftfy.fix_text(raw)
     assert "\uf8ff" not in repaired_guide_text
+
+
+def test_a_guide_written_right_keeps_its_deliberate_mojibake():
+    """A guide that shows decoding gone wrong on purpose (and holds text no Mac Roman reading
+    gives, such as an arrow) is left as written: its code blocks stay verbatim."""
+    text = "Read `a → b` as UTF-8.\n\n```js\n// Prints: t" + mojibake("é") + "st\n```\n"
+    assert repair_mojibake(text) == (text, 0)
