@@ -384,3 +384,16 @@ def test_every_filter_count_is_what_picking_it_gives(qtbot, window):
         with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
             pick(window.filter_bar.section_box, section)
         assert label.endswith(f"({window.last_result.total})"), label
+
+
+def test_zooming_keeps_the_reading_position_and_ctrl_0_resets_the_size(qtbot, window):
+    window.open_entry("concurrency-async/thread-safety-patterns")
+    bar = window.entry_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 300)
+    bar.setValue(bar.maximum() // 2)
+    reading = window.entry_view.reading_position()
+    window.change_font_size(+4)
+    assert bar.value() > 0 and abs(window.entry_view.reading_position() - reading) < 80
+    window.change_font_size(0)  # Ctrl+0
+    assert window.font_size == window.default_font_size
+    assert abs(window.entry_view.reading_position() - reading) < 80
