@@ -63,7 +63,8 @@ def install_actions(window: MainWindow) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([w.new_tab_action, w.close_tab_action, w.open_source_action,
-                          action(w, "Editor command…", w.tools.ask_editor)])
+                          action(w, "Editor command…", w.tools.ask_editor),
+                          action(w, "Guide folder…", lambda: w.tools.ask_guide_folder())])
     file_menu.addSeparator()
     file_menu.addActions([w.rebuild_action])
     file_menu.addSeparator()

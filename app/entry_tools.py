@@ -55,8 +55,8 @@ class EntryTools(QObject):
             found = self.source_of_current()
             if found is None:
                 entry = w.kb.entry(w.current_id) if w.kb is not None else None
-                said = (f"Cannot find {entry.source.file if entry else 'the guide'}: it is in no folder of "
-                        f"tools/guide_folders in the settings, nor beside the bundled guide")
+                said = (f"Cannot find {entry.source.file if entry else 'the guide'} in the guide folders: "
+                        f"File › Guide folder… says where it is")
             else:
                 said = open_at_source(*found, w.memory.editor)
         w.messages.info(said[0].upper() + said[1:], NOTE_MS)
@@ -68,6 +68,15 @@ class EntryTools(QObject):
                                         "system's default application):", text=self.window.memory.editor)
         if ok:
             self.window.memory.editor = text.strip()
+
+    def ask_guide_folder(self, folder: str | None = None) -> None:
+        """Add a folder where guides' files are looked for (a dialog asks which, without `folder`)."""
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self.window, "A folder that holds your guides")
+            if not folder:
+                return
+        self.window.memory.add_guide_folder(str(Path(folder).expanduser().resolve()))
+        self.window.messages.info(f"Guides are looked for in {folder} too", NOTE_MS)
 
     def export_bookmarks(self, path: Path | None = None) -> None:
         if path is None:

@@ -153,6 +153,9 @@ class Memory:
         """Folders where the guides' files are looked for, to open them at an entry's lines."""
         return self._list("tools/guide_folders")
 
+    def add_guide_folder(self, folder: str) -> None:
+        self._change("tools/guide_folders", lambda folders: folders if folder in folders else folders + [folder])
+
     @property
     def tabs(self) -> str:
         """The entry tabs open at the last close (app/tabs.py's JSON)."""

@@ -80,3 +80,23 @@ def test_an_editor_that_cannot_start_is_told(kb_window, tmp_path):
     kb_window.open_entry(kb_window.kb.patterns[0].id)
     assert kb_window.tools.open_source().startswith("could not start the editor")
     assert kb_window.statusBar().currentMessage().startswith("Could not start the editor")
+
+
+def test_a_guide_outside_the_known_folders_is_told_then_found_in_a_folder_added(qtbot, kb_window, fake_editor,
+                                                                                  tmp_path, monkeypatch):
+    script, record = fake_editor
+    kb_window.memory.editor = f"{script} {{file}}:{{line}}"
+    entry = kb_window.kb.patterns[0]
+    kb_window.open_entry(entry.id)
+    elsewhere = tmp_path / "guides"
+    elsewhere.mkdir()
+    (elsewhere / entry.source.file).write_text("# a copy\n")
+    monkeypatch.setattr("patternkb.app.editor.BUNDLED_GUIDE", tmp_path / "nowhere" / "guide.md")
+    assert kb_window.tools.open_source() == (f"Cannot find {entry.source.file} in the guide folders: "
+                                             f"File › Guide folder… says where it is")
+    kb_window.tools.ask_guide_folder(str(elsewhere))
+    assert kb_window.memory.guide_folders == [str(elsewhere.resolve())]
+    kb_window.tools.open_source()
+    qtbot.waitUntil(record.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: record.read_text().endswith("]"), timeout=5_000)
+    assert json.loads(record.read_text()) == [f"{(elsewhere / entry.source.file).resolve()}:{entry.source.line_start}"]
