@@ -61,6 +61,11 @@ class EntryNavigator(QObject):
             return None
         return self.view.verticalScrollBar().value()
 
+    def note_scroll(self) -> None:
+        """Note where the place in history is scrolled to now (not while a preview covers it)."""
+        if not self.previewing:
+            self.history.leave(self.scroll())
+
     def set_kb(self, kb: KnowledgeBase) -> bool:
         """Open entries of `kb` from now on, starting with the one that waited for it, if one did
         (True: one did)."""

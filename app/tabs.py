@@ -82,8 +82,6 @@ class EntryTabs(QObject):
         index = self._current if index is None else index
         if len(self.histories) <= 1 or not 0 <= index < len(self.histories):
             return False
-        if index == self._current:
-            self.navigator.history.leave(self.navigator.scroll())
         self.histories.pop(index)
         self.bar.blockSignals(True)
         self.bar.removeTab(index)
@@ -120,7 +118,7 @@ class EntryTabs(QObject):
     def _on_bar_current_changed(self, index: int) -> None:
         if index < 0 or index == self._current and self.navigator.history is self.histories[index]:
             return
-        self.navigator.history.leave(self.navigator.scroll())
+        self.navigator.note_scroll()
         self._show(index)
 
     @Slot(int)
@@ -140,7 +138,7 @@ class EntryTabs(QObject):
     # --- saved between runs ------------------------------------------------------------------
 
     def to_json(self) -> str:
-        self.navigator.history.leave(self.navigator.scroll())
+        self.navigator.note_scroll()
         return json.dumps({"current": self._current, "tabs": [h.to_json() for h in self.histories]})
 
     def restore(self, saved: str) -> bool:

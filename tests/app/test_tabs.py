@@ -112,3 +112,14 @@ def test_unreadable_saved_tabs_leave_one_new_tab(window):
     assert not window.entry_tabs.restore("{not json")
     assert not window.entry_tabs.restore('{"current": 0, "tabs": []}')
     assert window.entry_tabs.count() == 1
+
+
+def test_a_preview_s_position_is_not_noted_as_the_tab_s_own(qtbot, window):
+    window.open_entry(A)
+    window.open_entry(C, background=False, preview=True)  # Up/Down in the results, over A
+    bar = window.entry_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200)
+    bar.setValue(200)  # the preview scrolled
+    window.new_tab_action.trigger()
+    window.entry_tabs.cycle(-1)
+    assert window.current_id == A and window.history.current.scroll in (None, 0)
