@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from patternkb.kb.slugs import snippet_anchor
+from patternkb.kb.slugs import part_anchor, snippet_anchor
 
 if TYPE_CHECKING:
     from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
@@ -70,6 +70,14 @@ def _markdown():
         return f"<i>[{alt}]</i>"
 
     md.add_render_rule("image", image)
+
+    def heading_open(renderer, tokens, idx, options, env):
+        # Every sub-heading is a place a search's sub-hit opens the entry at (its named part).
+        title = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
+        anchor = f'<a name="{html.escape(part_anchor(title))}"></a>' if title else ""
+        return anchor + renderer.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("heading_open", heading_open)
     return md
 
 

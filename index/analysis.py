@@ -6,8 +6,9 @@ import re
 
 from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
-# An identifier, possibly a path (HashMap::new) or a macro (println!).
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*!?|[0-9]+")
+# An identifier, possibly a path (HashMap::new, sync.Mutex, os.path.join) or a macro (println!).
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:(?:::|\.)[A-Za-z_][A-Za-z0-9_]*)*!?|[0-9]+")
+_PATH = re.compile(r"::|\.")
 # A run such as Arc<Mutex<T>> or &mut [u8]: kept whole when it holds more than one identifier.
 _COMPOUND = re.compile(r"[A-Za-z_][A-Za-z0-9_:<>,&']*[A-Za-z0-9_>]")
 _JOINERS = re.compile(r"[<>:,&]")
@@ -70,15 +71,15 @@ def _pieces(match: re.Match, compound: re.Match | None) -> list[tuple[str, int, 
     if compound is not None and compound.group() != word:
         pieces.append((compound.group(), compound.start(), compound.end()))
     pieces.append((word, match.start(), match.end()))
-    if "::" in word:
+    if _PATH.search(word):
         offset = match.start()
-        for segment in word.split("::"):
+        for segment, joiner in zip(_PATH.split(word), [*_PATH.findall(word), ""]):
             pieces.append((segment, offset, offset + len(segment)))
-            offset += len(segment) + 2
+            offset += len(segment) + len(joiner)
     if word.endswith("!"):
         pieces.append((word[:-1], match.start(), match.end() - 1))
     for text, start, end in list(pieces):
-        if "::" not in text and "<" not in text:
+        if not _PATH.search(text) and "<" not in text:
             parts = identifier_parts(text)
             if len(parts) > 1:
                 pieces.extend((p, start, end) for p in parts)

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
+from patternkb.index import vocabulary
 from patternkb.index.analysis import analyze, prose_analyzer
 from patternkb.index.doctable import DocTable
 from patternkb.index.documents import documents, make_schema, snippet_anchor
 from patternkb.index.postings import Postings, summed
+from patternkb.index.query import PLAIN_WORDS
 from patternkb.index.related import compute_related
 from patternkb.index.scoring import word_scores
 from patternkb.index.storage import LINKS, IndexStore
@@ -85,6 +87,7 @@ def _write_generation(kb: KnowledgeBase, path: Path, docs: list[dict],
 
 
 def _related(kb: KnowledgeBase, searcher, table: DocTable):
+    noise = vocabulary.keywords(kb)
     docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
     pattern_filter = Term("kind", "pattern")
     ids = {n: i for i, n in docnums.items()}
@@ -98,11 +101,19 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable):
 
     many = sum(1 for e in kb.entries if e.kind == "pattern") > MLT_MAX_PATTERNS
 
+    reader = searcher.reader()
+    common = max(2, int(sum(1 for k in table.kinds if k == "pattern") * vocabulary.COMMON_SHARE))
+
+    def telling_terms(terms: set[str]) -> set[str]:
+        # Identifiers few patterns' code has: what most of the code says relates nothing.
+        return {t for t in vocabulary.telling(terms, noise)
+                if t.isidentifier() and reader.doc_frequency("pattern_code", t) <= common}
+
     def similar(pid: str) -> list[tuple[str, float, list[str]]]:
         docnum = docnums.get(pid)
         if docnum is None or many:
             return []
-        mine = _readable_terms(code_terms(docnum))
+        mine = telling_terms(code_terms(docnum))
         out: dict[str, float] = {}
         for fieldname in ("pattern_code", "prose"):
             # numterms well above the default 5: on a small corpus 5 terms find little.
@@ -122,39 +133,40 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable):
 
     def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
         # The item's content words (stemmed, no stop words, no advice verbs) and its code.
-        words = [w for w in text.split() if analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
+        words = [w for w in text.split() if w.lower() not in PLAIN_WORDS
+                 and analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
         words += [s for s in symbols if s not in words]
         words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
         if not words:
             return []
-        per_word = [word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS)
+        # A word counts for a pattern when the pattern or one of its snippets (their titles and
+        # the identifiers they use) holds it.
+        per_word = [_by_pattern(table, word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS))
                     for w in words]
-        # Two words must match when there are three or more: one shared word is chance.
-        needed = 2 if len(words) >= 3 else 1
-        matched = Counter(d for scores in per_word for d in scores if kinds[d] == "pattern")
+        # Half the words, and at least two of three or more, must match: one shared word is chance.
+        needed = 1 if len(words) < 3 else max(2, (len(words) + 1) // 2)
+        matched = Counter(d for scores in per_word for d in scores)
         scored = summed(per_word)
         best = sorted((d for d, n in matched.items() if n >= needed), key=lambda d: (-scored[d], d))[:5]
         return [(ids[d], scored[d]) for d in best]
 
-    return compute_related(kb, similar, patterns_for_text)
+    return compute_related(kb, similar, patterns_for_text, noise)
+
+
+def _by_pattern(table: DocTable, scores: dict[int, float]) -> dict[int, float]:
+    """Scores by pattern: a snippet's is its pattern's (the best of them counts)."""
+    out: dict[int, float] = {}
+    for docnum, score in scores.items():
+        entry = table.entry_of(docnum)
+        if table.kinds[entry] == "pattern" and score > out.get(entry, 0.0):
+            out[entry] = score
+    return out
 
 
 # Words every checklist item uses to give advice: they say nothing about which pattern it means.
 _ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly provide prefer avoid make
 all when need needed not just follow keep consider handle set add run write design support
 appropriate possible sensible""") + ["design"])
-
-# Words in nearly all Rust code: sharing them does not make two patterns similar to a reader.
-_NOISE_TERMS = frozenset("""
-self std new get set value data unwrap clone let mut pub use impl fn string vec result ok some none
-err into from str u8 u32 u64 i32 usize bool map iter collect len as ref return match crate super
-expect to_string format println item items main test
-""".split())
-
-
-def _readable_terms(terms: set[str]) -> set[str]:
-    return {t for t in terms if t.isidentifier() and t not in _NOISE_TERMS}
-
 
 def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
     """Identifiers an exact query pins to a document: items a pattern or snippet defines."""

@@ -1,5 +1,5 @@
-"""The Whoosh schema, and the documents made from a KB: one per pattern (or overview), snippet and
-checklist item."""
+"""The Whoosh schema, and the documents made from a KB: one per entry (pattern, overview, checklist
+item), and one per snippet and named part of a pattern or overview, folded into it when searching."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from patternkb.index.analysis import code_analyzer, prose_analyzer, title_analyzer
 from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
-from patternkb.kb.slugs import snippet_anchor
+from patternkb.kb.slugs import part_anchor, snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
@@ -80,10 +80,21 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 yield dict(
                     common, id=sid, kind="snippet", title=snippet.title, title_code=snippet.title,
                     title_exact=snippet.title.lower(), path=" › ".join([*entry.path, snippet.title]),
-                    prose=f"{snippet.title}\n\n{entry.title}", code=snippet.code, pattern_code="",
+                    prose=snippet.title, code=snippet.code, pattern_code="",
                     symbols=" ".join(snippet.symbols), crates=",".join(entry.packages),
                     language=snippet.language, parent=entry.id, order=entry.order * ORDER_STRIDE + n + 1,
                     spell="", anchor=sid.split("#", 1)[1],
+                )
+            # A named part (a sub-heading: Advantages, Example, a sub-rule) is found on its own
+            # and folded into its entry as a sub-hit that opens the entry scrolled to it.
+            for n, part in enumerate(entry.parts):
+                anchor = part_anchor(part.name)
+                yield dict(
+                    common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
+                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.markdown,
+                    code="", pattern_code="", symbols="", crates=",".join(entry.packages), language="",
+                    parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
+                    spell="", anchor=anchor,
                 )
         elif isinstance(entry, ChecklistItem):
             yield dict(

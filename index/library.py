@@ -198,9 +198,9 @@ class PatternLibrary:
                      if link["id"] not in ids or source not in ids]
         if meta.get("documents") != sum(1 for _ in documents(kb)):
             problems.append("index: document count differs from the KB")
-        thin = [p.id for p in kb.patterns if len(related.get(p.id, [])) < 3]
-        if thin:
-            problems.append(f"index: {len(thin)} patterns have fewer than 3 related patterns: {', '.join(thin[:3])}")
+        alone = [p.id for p in kb.patterns if not related.get(p.id)] if len(kb.patterns) > 1 else []
+        if alone:
+            problems.append(f"index: {len(alone)} patterns have no related pattern: {', '.join(alone[:3])}")
         return problems
 
     def preload(self) -> None:

@@ -21,7 +21,7 @@ FILTER_FIELDS = {
     "section": "section", "kind": "kind", "lang": "language", "language": "language", "crate": "crates",
     "crates": "crates", "symbol": "symbols", "sym": "symbols", "tag": "tags", "guide": "guide",
 }
-KINDS = ("pattern", "overview", "snippet", "checklist")
+KINDS = ("pattern", "overview", "snippet", "part", "checklist")
 
 # Words of a question typed in plain English. A guide may never use them, but they are not
 # typos: "how do I share state" must not become "hot do I share state".

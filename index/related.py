@@ -1,8 +1,11 @@
 """Related patterns with reasons a person can read, and checklist items linked to patterns.
 
 Sources, strongest first: explicit links (see-also parts and links), mentions of another
-pattern's title, shared symbols and crates weighted by how rare they are, and Whoosh's
-more_like_this over the code and prose. Relations are symmetric and the output deterministic.
+pattern's title, title words both share (a topic), checklist items both illustrate, shared
+symbols and packages weighted by how rare they are, and Whoosh's more_like_this over the code and
+prose. No keyword of the code's language, placeholder name or word most patterns share is ever a
+reason. Relations are symmetric and the output deterministic; the guide's neighbourhood fills in
+only for a pattern with no relation at all, and says so.
 """
 
 from __future__ import annotations
@@ -13,31 +16,38 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from patternkb.index import vocabulary
+from patternkb.index.analysis import analyze, prose_analyzer
+from patternkb.index.query import PLAIN_WORDS
 from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
+
+_PROSE = prose_analyzer()
 
 MIN_RELATED = 3
 MAX_RELATED = 5
-# A symbol or crate that many patterns share says little, and pairing them all grows as df².
+# A symbol or package that many patterns share says little, and pairing them all grows as df².
 MAX_SHARED_DF = 40
-# Used by nearly every pattern: sharing them says nothing.
-_GENERIC_SYMBOLS = {"String", "Vec", "Option", "Result", "Box", "Clone", "Debug", "Default", "Copy",
-                    "Into", "From", "Error", "Display", "Send", "Sync", "PartialEq", "Eq"}
 
 
 @dataclass
 class _Pair:
     explicit: bool = False
     mentioner: str | None = None  # id of the pattern whose prose names the other
+    topic: list[tuple[float, str]] = field(default_factory=list)  # title words both have
+    advice: list[str] = field(default_factory=list)  # checklist items illustrated by both
     symbols: list[tuple[float, str]] = field(default_factory=list)
     crates: list[tuple[float, str]] = field(default_factory=list)
     similar: float = 0.0
     similar_terms: list[str] = field(default_factory=list)
 
     def score(self, max_idf: float) -> float:
-        score = 3.0 * self.explicit + 1.5 * bool(self.mentioner)
+        # What a reader can check counts most: a link, a mention, a shared topic, the same
+        # advice, the same identifiers and packages; word overlap in the code least.
+        score = 3.0 * self.explicit + 1.5 * bool(self.mentioner) + 1.0 * bool(self.advice)
+        score += min(sum(w for w, _ in self.topic) / max_idf, 1.5) * 1.2
         score += min(sum(w for w, _ in self.symbols) / max_idf, 2.0) * 0.8
         score += min(sum(w for w, _ in self.crates) / max_idf, 2.0) * 0.6
-        score += 1.2 * self.similar
+        score += 0.8 * self.similar
         return round(score, 4)
 
     def reason(self, me: str, other_title: str) -> str:
@@ -47,22 +57,39 @@ class _Pair:
             reasons.append("see also")
         if self.mentioner:
             reasons.append(f"mentions {other_title}" if self.mentioner == me else f"mentioned in {other_title}")
+        if self.topic:
+            reasons.append("both about " + ", ".join(_strongest(self.topic)))
         if self.symbols:
-            names = [n for _, n in sorted(self.symbols, key=lambda x: (-x[0], x[1]))[:3]]
-            reasons.append("also uses " + ", ".join(names))
+            reasons.append("also uses " + ", ".join(_strongest(self.symbols)))
         if self.crates:
-            names = [n for _, n in sorted(self.crates, key=lambda x: (-x[0], x[1]))[:3]]
-            reasons.append(("same crate: " if len(names) == 1 else "same crates: ") + ", ".join(names))
+            names = _strongest(self.crates)
+            reasons.append(("same package: " if len(names) == 1 else "same packages: ") + ", ".join(names))
+        if self.advice:
+            reasons.append(f"same checklist item: {self.advice[0]}")
         if self.similar_terms and len(reasons) < 2:
-            reasons.append("similar: " + ", ".join(self.similar_terms[:3]))
-        elif not reasons:
-            reasons.append("similar")
-        return "; ".join(reasons[:2])
+            reasons.append("similar code: " + ", ".join(self.similar_terms[:3]))
+        return "; ".join(reasons[:2]) or "similar code"
 
 
-def _features(pattern: Pattern) -> tuple[set[str], set[str]]:
-    symbols = {s for s in pattern.defines + pattern.symbols if s not in _GENERIC_SYMBOLS and len(s) > 2}
+def _strongest(weighted: list[tuple[float, str]]) -> list[str]:
+    return [n for _, n in sorted(weighted, key=lambda x: (-x[0], x[1]))[:3]]
+
+
+def _features(pattern: Pattern, noise: frozenset[str]) -> tuple[set[str], set[str]]:
+    symbols = set(vocabulary.telling(pattern.defines + pattern.symbols, noise))
     return symbols, set(pattern.crates)
+
+
+def _title_words(patterns: list[Pattern]) -> dict[str, dict[str, str]]:
+    """Each pattern's title words that can name a topic (stemmed -> as written): not a stop word,
+    not a word any heading uses ("Pattern", "Best Practices"), not a word most titles have. A
+    keyword of the code ("unsafe") is a topic in a title."""
+    plain = PLAIN_WORDS | vocabulary.FUNCTION_WORDS | vocabulary.TITLE_FILLERS | vocabulary.PLACEHOLDERS
+    words = {p.id: {stem[0]: word for word in _WORD.findall(p.title)
+                    if (stem := analyze(_PROSE, word)) and word.lower() not in plain and len(stem[0]) > 2}
+             for p in patterns}
+    generic = vocabulary.common((set(w) for w in words.values()), len(patterns), vocabulary.TOPIC_SHARE)
+    return {pid: {stem: word for stem, word in found.items() if stem not in generic} for pid, found in words.items()}
 
 
 _WORD = re.compile(r"\w+")
@@ -93,23 +120,26 @@ def compute_related(
     kb: KnowledgeBase,
     similar: Callable[[str], list[tuple[str, float, list[str]]]],
     patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
+    noise: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
     """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
 
     `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
-    `patterns_for_text(text, symbols)` gives (pattern id, score), best first.
+    `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
+    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords).
     """
     patterns = kb.patterns
     by_id = {p.id: p for p in patterns}
+    titles = {e.id: e.title for e in kb.entries}
     n = max(len(patterns), 1)
-    features = {p.id: _features(p) for p in patterns}
-    sym_df: dict[str, int] = defaultdict(int)
-    crate_df: dict[str, int] = defaultdict(int)
-    for symbols, crates in features.values():
-        for s in symbols:
-            sym_df[s] += 1
-        for c in crates:
-            crate_df[c] += 1
+    checklist, illustrates = _illustrations(kb, by_id, patterns_for_text)
+    features = {p.id: _features(p, noise) for p in patterns}
+    topics = _title_words(patterns)
+    dfs = [defaultdict(int) for _ in range(3)]  # symbols, packages, title words
+    for pid, (symbols, crates) in features.items():
+        for df, found in zip(dfs, (symbols, crates, topics[pid])):
+            for f in found:
+                df[f] += 1
 
     def idf(df: int) -> float:
         return math.log(1 + n / df)
@@ -127,24 +157,32 @@ def compute_related(
     # Mentions of another pattern's title in prose (both directions read the same way).
     for mentioner, mentioned in _title_mentions(patterns):
         pair(mentioner, mentioned).mentioner = mentioner
-    # Shared symbols and crates, through inverted lists so large KBs stay linear-ish.
-    for kind, df, getter in (("symbols", sym_df, 0), ("crates", crate_df, 1)):
+    # The same advice: a checklist item both patterns illustrate.
+    for item, ids in illustrates.items():
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                pair(a, b).advice.append(titles[item])
+    # Shared title words, symbols and packages, through inverted lists so large KBs stay linear-ish.
+    shown = {"topic": lambda pid, f: topics[pid][f], "symbols": lambda pid, f: f, "crates": lambda pid, f: f}
+    for kind, df, found_in in (("symbols", dfs[0], lambda pid: features[pid][0]),
+                               ("crates", dfs[1], lambda pid: features[pid][1]),
+                               ("topic", dfs[2], lambda pid: topics[pid])):
         owners: dict[str, list[str]] = defaultdict(list)
-        for pid, feats in features.items():
-            for f in feats[getter]:
+        for pid in features:
+            for f in found_in(pid):
                 if 2 <= df[f] <= min(max(2, n // 4), MAX_SHARED_DF):
                     owners[f].append(pid)
         for f, ids in owners.items():
             weight = idf(df[f])
             for i, a in enumerate(ids):
                 for b in ids[i + 1:]:
-                    getattr(pair(a, b), kind).append((weight, f))
+                    getattr(pair(a, b), kind).append((weight, shown[kind](a, f)))
     for p in patterns:
         for other, score, terms in similar(p.id):
             if other in by_id and other != p.id:
                 entry = pair(p.id, other)
                 if score > entry.similar:
-                    entry.similar, entry.similar_terms = score, terms
+                    entry.similar, entry.similar_terms = score, vocabulary.telling(terms, noise)
 
     candidates: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
     for (a, b), info in pairs.items():
@@ -153,26 +191,9 @@ def compute_related(
             continue
         candidates[a].append((score, b, info.reason(a, by_id[b].title)))
         candidates[b].append((score, a, info.reason(b, by_id[a].title)))
-    chosen: dict[str, dict[str, tuple[float, str]]] = {}
-    by_section: dict[str, list[Pattern]] = defaultdict(list)
-    for p in patterns:
-        by_section[p.section].append(p)
-    in_order = sorted(patterns, key=lambda q: q.order)
-    position = {q.id: i for i, q in enumerate(in_order)}
-    for p in patterns:
-        ranked = sorted(candidates[p.id], key=lambda c: (-c[0], c[1]))[:MAX_RELATED]
-        picks = {other: (score, reason) for score, other, reason in ranked}
-        # Too few signals: fall back on the guide's own neighbourhood.
-        i = position[p.id]
-        nearby = [q for d in range(1, 4) for q in (in_order[i - d] if i - d >= 0 else None,
-                                                   in_order[i + d] if i + d < len(in_order) else None) if q]
-        for q in by_section[p.section][:MIN_RELATED + 1] + nearby:
-            if len(picks) >= MIN_RELATED:
-                break
-            if q.id != p.id and q.id not in picks:
-                section = q.path[0] if q.path else q.section
-                picks[q.id] = (0.1, f"same section: {section}" if q.section == p.section else "nearby in the guide")
-        chosen[p.id] = picks
+    chosen = {p.id: {other: (score, reason) for score, other, reason in
+                     sorted(candidates[p.id], key=lambda c: (-c[0], c[1]))[:MAX_RELATED]} for p in patterns}
+    _fill_from_the_neighbourhood(patterns, chosen)
     # Shown both ways: if A lists B, B lists A.
     for a, picks in list(chosen.items()):
         for b, (score, reason) in list(picks.items()):
@@ -184,16 +205,48 @@ def compute_related(
               for other, (score, reason) in sorted(picks.items(), key=lambda kv: (-kv[1][0], kv[0]))]
         for pid, picks in chosen.items()
     }
+    return related, checklist, illustrates
 
+
+def _fill_from_the_neighbourhood(patterns: list[Pattern], chosen: dict[str, dict[str, tuple[float, str]]]) -> None:
+    """A pattern nothing relates to gets its neighbours in the guide, saying that is all it is."""
+    by_section: dict[str, list[Pattern]] = defaultdict(list)
+    for p in patterns:
+        by_section[p.section].append(p)
+    in_order = sorted(patterns, key=lambda q: q.order)
+    position = {q.id: i for i, q in enumerate(in_order)}
+    for p in patterns:
+        picks = chosen[p.id]
+        if picks:
+            continue
+        i = position[p.id]
+        nearby = [q for d in range(1, 4) for q in (in_order[i - d] if i - d >= 0 else None,
+                                                   in_order[i + d] if i + d < len(in_order) else None)
+                  if q and q.guide == p.guide]
+        for q in by_section[p.section][:MIN_RELATED + 1] + nearby:
+            if len(picks) >= MIN_RELATED:
+                break
+            if q.id != p.id and q.id not in picks:
+                picks[q.id] = (0.1, "same section (nothing closer found)" if q.section == p.section
+                               else "next to it in the guide (nothing closer found)")
+
+
+def _illustrations(kb: KnowledgeBase, by_id: dict[str, Pattern],
+                   patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]]
+                   ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(checklist item ids by pattern id, pattern ids by item id): the patterns an item links to,
+    else the one or two its words and code match best."""
     illustrates: dict[str, list[str]] = {}
     checklist: dict[str, list[str]] = defaultdict(list)
     for item in (e for e in kb.entries if isinstance(e, ChecklistItem)):
-        ranked = patterns_for_text(item.title, item.symbols)
-        if not ranked:
-            continue
-        best = ranked[0][1]
-        ids = [pid for pid, score in ranked[:2] if score >= 0.75 * best]
+        ids = [target for target in dict.fromkeys(item.links) if target in by_id]
+        if not ids:
+            ranked = patterns_for_text(item.title, item.symbols)
+            if not ranked:
+                continue
+            best = ranked[0][1]
+            ids = [pid for pid, score in ranked[:2] if score >= 0.75 * best]
         illustrates[item.id] = ids
         for pid in ids:
             checklist[pid].append(item.id)
-    return related, dict(checklist), illustrates
+    return dict(checklist), illustrates

@@ -97,10 +97,13 @@ def evaluate(queries: Iterable[Judged], ranked: Callable[[str], list[Ranked]]) -
 
 
 def ranked_by(library, query: str) -> list[Ranked]:
-    """Our search's rows as judged: a row answers by its title and by every heading above it."""
+    """Our search's rows as judged: a row answers by its title, by every heading above it, and by
+    the named part (a sub-heading) shown first under it, one click away as a DocSearch hit is."""
     rows = []
     for hit in library.search(query).hits:
         names = {fold(hit.title), *(fold(p) for p in hit.path)}
+        if hit.sub_hits and hit.sub_hits[0].kind == "part":
+            names.add(fold(hit.sub_hits[0].title))
         rows.append(Ranked(hit.parent or hit.id, frozenset(names)))
     return rows
 

@@ -27,6 +27,7 @@ PREFIX_FIELDS = ("title", "title_code", "symbols")
 FUZZY_FIELDS = ("title", "symbols", "prose", "code")
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
+MIN_PREFIX = 3
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, floa
             clauses.append(Clause("term", fieldname, token, weight))
             if fuzzy and fieldname in FUZZY_FIELDS and 4 <= len(token) <= MAX_FUZZY:
                 clauses.append(Clause("fuzzy", fieldname, token, weight * 0.6, 1 if len(token) <= 6 else 2))
-        if prefix and fieldname in PREFIX_FIELDS and tokens and len(tokens[0]) >= 2:
+        # A word being typed is a prefix once it has three letters: "id" is a word, not "idle".
+        if prefix and fieldname in PREFIX_FIELDS and tokens and len(tokens[0]) >= MIN_PREFIX:
             code = analyze(CODE, word)
             clauses.append(Clause("prefix", fieldname, code[0] if code else tokens[0], boost * 0.4))
     clauses.append(Clause("term", "crates", word.lower().replace("-", "_"), boosts.get("crates", 1.0)))

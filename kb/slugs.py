@@ -15,3 +15,8 @@ def slugify(text: str) -> str:
 def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
     """The id of a pattern's index-th snippet: `<pattern id>#<index>-<slug of its title>`."""
     return f"{pattern_id}#{index}-{slugify(title)[:40] or 'snippet'}"
+
+
+def part_anchor(name: str) -> str:
+    """Where a named part (a sub-heading of a pattern) starts in the rendered entry."""
+    return f"part-{slugify(name)[:60] or 'part'}"

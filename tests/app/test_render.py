@@ -77,3 +77,21 @@ def test_line_numbers_count_from_the_first_line_without_changing_the_code():
 
 def test_an_unknown_language_is_shown_as_plain_escaped_text():
     assert visible_text(highlight_code(RUST, "no-such-language", LIGHT)) == RUST.rstrip("\n")
+
+
+def test_every_sub_hit_opens_at_a_place_in_the_rendered_entry(tmp_path):
+    # A search's sub-hits (named parts and snippets) name anchors the entry page must hold.
+    from pathlib import Path
+
+    from patternkb.index.library import PatternLibrary
+    from patternkb.kb.build import build_kb
+
+    guide = Path(__file__).parents[1] / "fixtures" / "grouping" / "service-guide.md"
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        hits = library.search("pool idle timeout giving up retry loop").hits
+        subs = [(hit, sub) for hit in hits for sub in hit.sub_hits if sub.kind in ("part", "snippet")]
+        assert {sub.kind for _, sub in subs} == {"part", "snippet"}
+        for hit, sub in subs:
+            page = render_entry(library.kb.entry(hit.id), library.kb, related=[], checklist=[]).html
+            assert f'name="{sub.anchor}"' in page, (hit.id, sub.anchor)

@@ -241,7 +241,7 @@ def test_no_hits_shows_suggestions(qtbot, window):
 def test_no_hits_names_the_filter_value_that_matches_nothing_and_cuts_a_long_query(qtbot, window):
     search(qtbot, window, "kind:bogus arc " + "x" * 5000)
     text = window.overview.toPlainText()
-    assert "kind:bogus matches nothing; kind is one of pattern, overview, snippet, checklist" in text
+    assert "kind:bogus matches nothing; kind is one of pattern, overview, snippet, part, checklist" in text
     heading = text.splitlines()[0]
     assert heading.startswith("No results for") and len(heading) < 100 and heading.endswith("…”")
 

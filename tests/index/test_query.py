@@ -15,7 +15,7 @@ def test_an_exclusion_with_words_or_filters_narrows_them():
 
 
 def test_a_negated_kind_is_the_other_kinds():
-    assert parse("-kind:snippet").filters == {"kind": ["pattern", "overview", "checklist"]}
+    assert parse("-kind:snippet").filters == {"kind": ["pattern", "overview", "part", "checklist"]}
     assert parse("-crate:tokio arc").excluded == ["tokio"]
 
 
@@ -48,7 +48,7 @@ def test_unknown_value_message_lists_what_exists(built_kb):
     assert values["kind"] == list(KINDS) and "rust" in values["language"]
     assert len(values["section"]) == len(built_kb.sections) and values["guide"]
     message = unknown_value_message("kind", "bogus", values["kind"])
-    assert message == "kind:bogus matches nothing; kind is one of pattern, overview, snippet, checklist"
+    assert message == "kind:bogus matches nothing; kind is one of pattern, overview, snippet, part, checklist"
     many = unknown_value_message("symbols", "x" * 200, values["symbols"])
     assert f"({len(values['symbols'])} in all)" in many and len(many) < 400 and "\n" not in many
 

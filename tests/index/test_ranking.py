@@ -41,12 +41,13 @@ def ranked(scored, all_words, words, limit, kind=None):
 def test_a_snippet_folds_into_its_pattern_and_lifts_it():
     rows = grouping.rows(TABLE, {2: 8.0, 1: 3.0})
     assert set(rows) == {0, 1}  # the pattern stands for its snippet, though it did not match itself
-    assert rows[0].own is None and rows[0].sub_hits() == [2] and rows[0].score == 8.0
+    assert rows[0].own is None and rows[0].sub_hits() == [2]
+    assert rows[0].score == pytest.approx(8.0 * grouping.INSIDE_WEIGHT)
 
 
-def test_an_entry_s_score_is_its_best_match_and_a_quarter_of_the_next_two():
-    rows = grouping.rows(TABLE, {0: 4.0, 2: 8.0})
-    assert rows[0].score == pytest.approx(8.0 + grouping.MORE_WEIGHT * 4.0)
+def test_an_entry_s_score_is_its_best_match_its_own_counting_more():
+    assert grouping.rows(TABLE, {0: 4.0, 2: 8.0})[0].score == pytest.approx(max(4.0, 8.0 * grouping.INSIDE_WEIGHT))
+    assert grouping.rows(TABLE, {0: 7.0, 2: 8.0})[0].score == pytest.approx(7.0)  # its own title beats its code
 
 
 def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():

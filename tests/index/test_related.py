@@ -1,15 +1,40 @@
 """Related patterns and checklist links, read from the built index."""
 
+import re
+from pathlib import Path
 
-def test_every_pattern_has_three_related_with_reasons(bundled_index):
+import pytest
+
+from patternkb.index import vocabulary
+from patternkb.index.library import PatternLibrary
+from patternkb.kb.build import build_kb
+
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+FILLED = "(nothing closer found)"
+
+
+def test_every_pattern_has_related_with_reasons(bundled_index):
     for pattern in bundled_index.kb.patterns:
         related = bundled_index.related(pattern.id)
-        assert len(related) >= 3, pattern.id
+        assert related, pattern.id
         for link in related:
             assert link["reason"] and link["id"] != pattern.id
             assert bundled_index.kb.entry(link["id"]).title == link["title"]
         scores = [link["score"] for link in related]
         assert scores == sorted(scores, reverse=True)
+        # The guide's neighbourhood fills in only where nothing real relates, and says so.
+        filled = [link for link in related if FILLED in link["reason"]]
+        assert not filled or len(filled) == len(related) or all(l["score"] <= 0.1 for l in filled)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("concurrency-async/thread-safety-patterns", "ownership-borrowing-mastery/smart-pointers"),
+    ("error-handling/error-design-patterns", "error-handling/error-handling-best-practices"),
+    ("unsafe-rust/safe-abstractions-over-unsafe-code", "unsafe-rust/unsafe-guidelines"),
+])
+def test_pairs_an_expert_draws_are_in_each_other_s_first_five(bundled_index, a, b):
+    assert b in [link["id"] for link in bundled_index.related(a)[:5]]
+    assert a in [link["id"] for link in bundled_index.related(b)[:5]]
 
 
 def test_related_is_shown_both_ways(bundled_index):
@@ -20,11 +45,39 @@ def test_related_is_shown_both_ways(bundled_index):
 
 def test_reasons_read_like_a_person_wrote_them(bundled_index):
     reasons = [link["reason"] for p in bundled_index.kb.patterns for link in bundled_index.related(p.id)]
-    assert any(r.startswith("also uses ") for r in reasons)
-    assert any("same crate: " in r or "same crates: " in r for r in reasons)
-    assert any("similar: " in r for r in reasons)
+    for kind in ("also uses ", "same package: ", "both about ", "same checklist item: ", "similar code"):
+        assert any(kind in r for r in reasons), kind
     actor = {link["id"]: link["reason"] for link in bundled_index.related("concurrency-async/actor-model-pattern")}
     assert any("tokio" in reason for reason in actor.values())
+
+
+def _reason_words(reason: str) -> tuple[list[str], list[str]]:
+    """(words a reason draws from the code, words it draws from the titles)."""
+    code, titles = [], []
+    for clause in reason.split("; "):
+        for start, found in (("also uses ", code), ("similar code: ", code), ("both about ", titles)):
+            if clause.startswith(start):
+                found += [w.strip() for w in clause.removeprefix(start).split(",")]
+    return code, titles
+
+
+@pytest.mark.parametrize("guide", ["bundled", "uber-go-guide/style.md", "rust-api-guidelines", "google-pyguide/pyguide.md"])
+def test_no_keyword_or_placeholder_is_ever_a_reason(bundled_index, guide, tmp_path):
+    if guide == "bundled":
+        kb, links = bundled_index.kb, bundled_index.links()["related"]
+    else:
+        if not CORPORA.is_dir():
+            pytest.skip(f"the real guides are not here: {CORPORA}")
+        with PatternLibrary.of(build_kb([CORPORA / guide]), tmp_path / "ix") as library:
+            library.ensure()
+            kb, links = library.kb, library._index.links()["related"]
+    # A keyword of the code is no reason (a title's topic may be named like one: "Unsafe").
+    code = [w for related in links.values() for link in related for w in _reason_words(link["reason"])[0]]
+    titles = [w for related in links.values() for link in related for w in _reason_words(link["reason"])[1]]
+    assert code and not [w for w in code if w.lower() in vocabulary.keywords(kb) | vocabulary.PLACEHOLDERS]
+    assert not [w for w in titles if w.lower() in vocabulary.PLACEHOLDERS | vocabulary.FUNCTION_WORDS
+                | vocabulary.TITLE_FILLERS]
+    assert all(re.fullmatch(r"[^;]+(; [^;]+)?", link["reason"]) for related in links.values() for link in related)
 
 
 def test_related_is_deterministic(bundled_index, tmp_path):
