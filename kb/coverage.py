@@ -10,7 +10,7 @@ from patternkb.kb.models import BlockCoverage, GuideInfo, KnowledgeBase
 IN_ENTRIES = frozenset({"entry", "section", "checklist", "title", "heading"})
 # A block's kind as a maintainer names it.
 KIND_NAMES = {"fence": "code", "html": "html", "heading": "heading", "paragraph": "paragraph", "list": "list",
-              "table": "table", "quote": "quote", "rule": "rule", "other": "other", "front-matter": "front matter"}
+              "table": "table", "quote": "quote", "rule": "rule", "other": "other", "front-matter": "front-matter"}
 
 
 def account(guide: DraftGuide) -> dict[str, BlockCoverage]:

@@ -204,4 +204,4 @@ def test_front_matter_is_left_out_and_may_name_the_guide(write_guide):
     guide = kb.manifest.guides[0]
     assert (guide.title, guide.id) == ("Tidy Code", "tidy-code")
     assert [e.title for e in kb.entries] == ["Rule one", "Rule two"]  # no setext heading "tags: [style]"
-    assert guide.coverage["front matter"].left_out == 1 and guide.covered == 1.0
+    assert guide.coverage["front-matter"].left_out == 1 and guide.covered == 1.0
