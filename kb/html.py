@@ -17,6 +17,7 @@ tr tt u ul var video wbr
 _BLOCK_TAGS = frozenset("p div details summary h1 h2 h3 h4 h5 h6 ul ol dl dt dd blockquote pre section "
                         "figure figcaption center nav hr".split())
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _ATTR_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
@@ -39,6 +40,16 @@ def anchors(fragment: str) -> list[str]:
 def hrefs(fragment: str) -> list[str]:
     return [m.group(1) for tag in _TAG.finditer(fragment) if (tag.group(1) or "").lower() == "a"
             for m in [_ATTR_HREF.search(tag.group(0))] if m]
+
+
+def html_title(fragment: str) -> str | None:
+    """The text of the first `<h1>` in an HTML fragment, tags and entities removed."""
+    match = _H1.search(fragment)
+    if not match:
+        return None
+    converter = Converter()
+    text = converter.feed(match.group(1)).text
+    return text or None
 
 
 def inline_text(fragment: str) -> str:

@@ -26,6 +26,7 @@ _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
 # Front matter: `key: value` lines, list items and indented continuations, at most this long.
 _MAX_FRONT_MATTER = 200
 _YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
@@ -263,6 +264,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
         if depth == 0:
             if current.kind != "html":
                 current.text = " ".join(p for p in text_parts if p)
+            if current.kind == "quote":
+                # GitHub's alerts ("> [!NOTE]") read as words.
+                current.text = _ALERT.sub(lambda m: m.group(1).capitalize() + ": ", current.text)
             if current.has_html and current.kind not in ("html", "fence"):
                 current.markdown = html.clean_markdown(current.markdown)
                 current.inline = html.clean_markdown(current.inline)

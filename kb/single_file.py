@@ -9,6 +9,7 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import printable, read_guide_text
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
+from patternkb.kb.html import html_title
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
@@ -104,8 +105,15 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
     headings = [b for b in blocks if b.kind == "heading"]
     least = min((h.level for h in headings), default=0)
     top = [b for b in headings if b.level == least]
+    # A README may centre its title in HTML (`<h1 align="center">Title</h1>`) before any heading.
+    first_html = next((b for b in blocks if b.text.strip()), None)
+    lines = guide.texts.get(outline.file, [])
+    html_h1 = html_title("\n".join(lines[first_html.line_start - 1:first_html.line_end])) \
+        if first_html is not None and first_html.kind == "html" else None
     if title_index is not None:
         guide.title = split_icon(blocks[title_index].text)[1]
+    elif html_h1:
+        guide.title = html_h1
     elif len(top) == 1 and top[0] is headings[0]:
         guide.title = split_icon(top[0].text)[1]  # a lone top heading, even when it makes the section
     elif blocks and blocks[0].kind == "front-matter":

@@ -205,3 +205,13 @@ def test_front_matter_is_left_out_and_may_name_the_guide(write_guide):
     assert (guide.title, guide.id) == ("Tidy Code", "tidy-code")
     assert [e.title for e in kb.entries] == ["Rule one", "Rule two"]  # no setext heading "tags: [style]"
     assert guide.coverage["front-matter"].left_out == 1 and guide.covered == 1.0
+
+
+def test_a_readme_titled_in_html_and_a_github_alert(write_guide):
+    kb = build_kb([write_guide('<h1 align="center">\n  <img src="logo.png" alt=""><br>Sprocket &amp; Co\n</h1>\n\n'
+                               "## Usage\n\n> [!NOTE]\n> Needs a sprocket.\n\n```sh\nsprocket run\n```\n",
+                               name="README.md")])
+    guide = kb.manifest.guides[0]
+    assert (guide.title, guide.id) == ("Sprocket & Co", "sprocket-co")
+    usage = next(e for e in kb.entries if e.title == "Usage")
+    assert "Note: Needs a sprocket." in usage.text and "[!" not in usage.text
