@@ -94,7 +94,8 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
                 id=sid, guide=guide_id, title=title, icon=icon, order=len(sections), summary=draft.summary,
                 role=draft.role, source=Source(file=draft.file, line_start=draft.line_start,
                                                line_end=max(draft.line_end, draft.line_start)))))
-        targets = LinkTargets(root=guide.link_root, navigation=guide.navigation)
+        targets = LinkTargets(root=guide.link_root, navigation=guide.navigation,
+                              single_file=guide.layout == "single-file")
         pattern_ids: list[str] = []
         for draft in guide.patterns:
             title = split_icon(draft.heading)[1]

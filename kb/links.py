@@ -18,6 +18,7 @@ class LinkTargets:
     """Where each (file, anchor) and each file of one guide leads, and what is navigation."""
 
     root: str  # the folder root-relative links start from ("" for a single file)
+    single_file: bool = False  # a link to another file leaves a one-file guide: not internal
     anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, anchor) -> entry id
     pages: dict[str, str] = field(default_factory=dict)  # file -> its first entry's id
     navigation: dict[str, set[str]] = field(default_factory=dict)  # file -> anchors that are navigation
@@ -58,7 +59,7 @@ class LinkTargets:
             base = self.root if path.startswith("/") else posixpath.dirname(file)
             page = self._page(posixpath.normpath(posixpath.join(base, path.lstrip("/"))), path.endswith("/"))
             if page is None:
-                return "unresolved", None
+                return ("external", None) if self.single_file else ("unresolved", None)
         # Back to the top or to the contents of the same page: moving about, not a relation.
         if frag and page == file and frag in self.navigation.get(page, set()):
             return "navigation", None

@@ -148,7 +148,16 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
     section: DraftSection | None = None
     group: str | None = None
     skip_until = 0
+    # Headings above the sections other than the guide's title (a changelog's versions): their
+    # titles lead the paths of the entries below them, so no heading's words are lost.
+    above_titles: dict[int, str] = {}
+    done = len(guide.patterns)
     for i, end in units:
+        prefix = [above_titles[lv] for lv in sorted(above_titles)]
+        for draft in guide.patterns[done:]:
+            if prefix and draft.path[:1] != prefix[-1:]:
+                draft.path[:0] = prefix
+        done = len(guide.patterns)
         if i < skip_until:
             continue
         block = blocks[i]
@@ -157,8 +166,13 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
         if section_level is not None and block.level < section_level:
             placed[id(block)] = "title"
             section, group = None, None
+            above_titles = {lv: t for lv, t in above_titles.items() if lv < block.level}
+            if i != title_index:
+                above_titles[block.level] = title
             if meaningful(own):
                 outline.entry(title, implicit_section(), [title], kind="overview", heading=block, body=own, end=end)
+            else:
+                outline.pending += outline.anchors.get(i, [])
         elif block.level == section_level:
             group = None
             section = _section(guide, outline, i, end, section_end[i], has_children[i], title)
@@ -183,6 +197,10 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
             if section_level is None:
                 path = [title]
             outline.entry(block.text, section, path, kind="pattern", heading=block, body=blocks[i + 1:end], end=end)
+    prefix = [above_titles[lv] for lv in sorted(above_titles)]
+    for draft in guide.patterns[done:]:
+        if prefix and draft.path[:1] != prefix[-1:]:
+            draft.path[:0] = prefix
 
 
 def _section(guide: DraftGuide, outline: Outline, i: int, end: int, section_end: int, has_children: bool,

@@ -33,7 +33,11 @@ def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
             slug = github_anchor(block.text)
             n = seen.get(slug, 0)
             seen[slug] = n + 1
-            result[index] = [slug if n == 0 else f"{slug}-{n}", *pending, *block.anchors]
+            # A repeated slug is numbered: "-1" on GitHub, "_1" by some doc generators.
+            numbered = [slug] if n == 0 else [f"{slug}-{n}", f"{slug}_{n}"]
+            # Wikis keep the words and join them with "_" ("Settings_Keys").
+            wiki = "_".join(block.text.split())
+            result[index] = [*numbered, *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
             pending = []
         elif is_anchor_only(block):
             pending += block.anchors

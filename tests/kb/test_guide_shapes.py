@@ -215,3 +215,23 @@ def test_a_readme_titled_in_html_and_a_github_alert(write_guide):
     assert (guide.title, guide.id) == ("Sprocket & Co", "sprocket-co")
     usage = next(e for e in kb.entries if e.title == "Usage")
     assert "Note: Needs a sprocket." in usage.text and "[!" not in usage.text
+
+
+def test_a_link_from_a_one_file_guide_to_another_file_is_not_internal(write_guide):
+    kb = build_kb([write_guide("# G\n\n## A\n\nSee [errors](errors.md#codes) and [B](#b).\n\n"
+                               "```go\nfunc a() {}\n```\n\n## B\n\n```go\nfunc b() {}\n```\n")])
+    links = kb.manifest.guides[0].links
+    assert (links.internal, links.resolved, links.unresolved) == (1, 1, 0) and kb.manifest.warnings == []
+
+
+def test_headings_above_the_sections_keep_their_anchors_and_words(write_guide):
+    # A changelog: versions above the sections, anchors before them, a wiki-style link.
+    versions = "".join(f'<a id="1.{n}.0"></a>\n\n## Version 1.{n}.0\n\n### Changes\n\n#### Fix {n}\n\n'
+                       f"```js\nfix{n}();\n```\n\n" for n in (2, 1))
+    kb = build_kb([write_guide(f"# Log\n\nSee [1.1.0](#1.1.0), [changes](#changes_1) and [fixes](#Fix_2).\n\n"
+                               f"{versions}")])
+    assert kb.manifest.guides[0].links.unresolved == 0
+    fix = next(e for e in kb.entries if e.title == "Fix 1")
+    assert fix.path == ["Version 1.1.0", "Changes", "Fix 1"]
+    # "#1.1.0" and "#changes_1" lead to the first entry below them; "#Fix_2" to its heading
+    assert kb.entries[0].links == [fix.id, "changes/fix-2"]
