@@ -1,4 +1,5 @@
-"""Paints one search hit: title, kind badge, breadcrumb, and the fragment with matches marked."""
+"""Paints one search result row: an entry (title, kind badge, breadcrumb, the fragment with matches
+marked), or a sub-hit inside the entry above it (indented: what it is, its title, its fragment)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from patternkb.app.roles import DISPLAY, Role
 BADGE_COLORS = {"pattern": "#1a7f37", "snippet": "#8250df", "checklist": "#9a6700", "overview": "#0a5a9c"}
 OTHER_BADGE_COLOR = "#6e7781"
 PADDING = 6
+SUB_HIT_INDENT = 22  # a sub-hit's row starts this far in from its entry's
 LAID_OUT_ROWS = 256  # documents kept for rows painted again (scrolling, selection, hover)
 
 
@@ -58,6 +60,7 @@ class _Fonts:
         # The title's size, in a document whose default font is the small one.
         self.title_size = f"{base.pointSizeF()}pt" if base.pointSizeF() > 0 else f"{base.pixelSize()}px"
         self.row_height = self.line + self.small_line * 3 + PADDING + 4
+        self.sub_row_height = self.small_line * 2 + PADDING + 2  # a sub-hit: its title, a line of its text
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -81,7 +84,16 @@ class ResultDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(option.rect, palette.brush(QPalette.ColorRole.Highlight))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)  # the badge's corners, not the row's edges
-        rect = QRectF(option.rect.adjusted(PADDING, PADDING // 2, -PADDING, -PADDING // 2))
+        sub_hit = bool(index.data(Role.Depth))
+        rect = QRectF(option.rect.adjusted(PADDING + (SUB_HIT_INDENT if sub_hit else 0), PADDING // 2,
+                                           -PADDING, -PADDING // 2))
+        if sub_hit:  # inside the entry above: indented, smaller, no badge or breadcrumb
+            text = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+            row = self._sub_row(index.data(DISPLAY) or "", index.data(Role.Fragment) or "", _css_color(text),
+                                fonts, rect.width())
+            _draw(painter, row, rect.left(), rect.top(), rect.width(), rect.height())
+            painter.restore()
+            return
 
         kind = index.data(Role.Kind) or ""
         text_width = fonts.badge_metrics.horizontalAdvance(kind)
@@ -124,5 +136,20 @@ class ResultDelegate(QStyledItemDelegate):
         doc = self._rows[key] = _document(html, fonts.small, width)
         return doc
 
+    def _sub_row(self, title: str, fragment: str, text: str, fonts: _Fonts, width: float) -> QTextDocument:
+        """A sub-hit's two lines: what it is and its title, then its text with the matches marked."""
+        key = ("sub", title, fragment, text, id(fonts), width)
+        doc = self._rows.get(key)
+        if doc is not None:
+            return doc
+        html = (f'<div style="color:{text}"><div style="white-space:pre">'
+                f'{escape(fonts.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(width)))}</div>'
+                f'<div style="white-space:pre">{fragment}</div></div>')
+        if len(self._rows) >= LAID_OUT_ROWS:
+            self._rows.clear()
+        doc = self._rows[key] = _document(html, fonts.small, width)
+        return doc
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(200, self._fonts_for(option.font).row_height)
+        fonts = self._fonts_for(option.font)
+        return QSize(200, fonts.sub_row_height if index.data(Role.Depth) else fonts.row_height)

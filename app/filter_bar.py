@@ -56,7 +56,7 @@ class FilterBar(QWidget):
         kind, section = self.kind(), self.section()
         counted = result is not None
         self.kind_box.clear()
-        self.kind_box.addItem(f"All kinds ({sum(facets['kind'].values())})" if counted else "All kinds", None)
+        self.kind_box.addItem(f"All kinds ({result.all_kinds})" if counted else "All kinds", None)
         for name in KINDS:  # as sections: a kind the search did not find is not offered, unless picked
             label, count = f"{name.title()}s", facets["kind"].get(name, 0)
             if not counted or count or name == kind:

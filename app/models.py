@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex
 
 from patternkb.app.roles import DISPLAY, TOOL_TIP, Role
-from patternkb.index.results import SearchHit, SearchResult
+from patternkb.index.results import SearchHit, SearchResult, SubHit
 from patternkb.kb.slugs import snippet_anchor
 
 if TYPE_CHECKING:
@@ -17,37 +17,57 @@ if TYPE_CHECKING:
 _Index = QModelIndex | QPersistentModelIndex
 
 
+# How a sub-hit row names what it found inside its entry.
+SUB_HIT_LABELS = {"snippet": "Code", "part": "Section", "checklist": "Checklist"}
+
+
+def opened_by(hit: SearchHit, sub: SubHit) -> SearchHit:
+    """What a sub-hit row opens: its entry scrolled to the snippet or part, or the checklist
+    item (an entry of its own)."""
+    inside = sub.kind != "checklist"
+    return SearchHit(id=sub.id, kind=sub.kind, title=sub.title, path=(*hit.path, sub.title), section=hit.section,
+                     score=sub.score, fragment=sub.fragment, parent=hit.id if inside else None,
+                     anchor=sub.anchor if inside else None)
+
+
 class ResultsModel(QAbstractListModel):
-    """The hits of one search; a new search swaps the whole set."""
+    """The rows of one search: each result's entry, then its sub-hits (a snippet, a named part, a
+    checklist item found inside it) one level in, so Up/Down walks both. A new search swaps the
+    whole set."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._hits: list[SearchHit] = []
+        self._rows: list[tuple[SearchHit, int]] = []  # (what the row opens, its depth)
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
         self.beginResetModel()
         self.result = result
-        self._hits = list(result.hits) if result else []
+        self._rows = []
+        for hit in result.hits if result else ():
+            self._rows.append((hit, 0))
+            self._rows += [(opened_by(hit, sub), 1) for sub in hit.sub_hits]
         self.endResetModel()
 
     def hit(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        """What the row opens: a result, or (a sub-hit's row) the place inside it."""
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: _Index, role: int = DISPLAY):
-        if not index.isValid() or not 0 <= index.row() < len(self._hits) or index.column() != 0:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
             return None
-        hit = self._hits[index.row()]
+        hit, depth = self._rows[index.row()]
         if role == DISPLAY:
-            return hit.title
+            return hit.title if not depth else f"{SUB_HIT_LABELS.get(hit.kind, hit.kind.title())}: {hit.title}"
         if role == TOOL_TIP:
             return hit.breadcrumb
         return {
             Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.breadcrumb, Role.Fragment: hit.fragment,
             Role.Section: hit.section, Role.Parent: hit.parent, Role.Anchor: hit.anchor, Role.Score: hit.score,
+            Role.Depth: depth,
         }.get(role)
 
     def roleNames(self):

@@ -34,6 +34,7 @@ class ResultsPane(QWidget):
     hit_activated = Signal(object)  # SearchHit: Enter or a double click
     entry_requested = Signal(str, str)  # entry id, anchor
     correction_chosen = Signal(str)  # the suggested spelling, to search instead
+    as_typed_chosen = Signal()  # a corrected search shown: the words as typed, to search instead
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -46,7 +47,8 @@ class ResultsPane(QWidget):
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(ResultDelegate(self.view))
-        self.view.setUniformItemSizes(True)
+        # Rows differ: an entry takes four lines, a sub-hit inside it two.
+        self.view.setUniformItemSizes(False)
         # Rows are elided to the list's width, never scrolled sideways.
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
@@ -73,8 +75,8 @@ class ResultsPane(QWidget):
         self.model.set_result(result)
         self.filter_bar.fill(result, kb.sections if kb is not None else ())
         if result is not None and result.correction_applied:
-            self.correction.setText(f"Showing results for <b>{html.escape(result.corrected)}</b>: "
-                                    f"“{html.escape(result.query)}” finds nothing")
+            self.correction.setText(f"Showing results for <b>{html.escape(result.corrected)}</b>. Search instead "
+                                    f'for <a href="#as-typed">{html.escape(result.query)}</a>')
             self.correction.show()
         elif result is not None and result.corrected:
             self.correction.setText(f'Did you mean <a href="#">{html.escape(result.corrected)}</a>?')
@@ -147,5 +149,9 @@ class ResultsPane(QWidget):
 
     @Slot(str)
     def _on_correction_link_activated(self, _link: str) -> None:
-        if self.result is not None and self.result.corrected and not self.result.correction_applied:
+        if self.result is None or not self.result.corrected:
+            return
+        if self.result.correction_applied:
+            self.as_typed_chosen.emit()
+        else:
             self.correction_chosen.emit(self.result.corrected)

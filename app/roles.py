@@ -17,3 +17,4 @@ class Role(IntEnum):
     Parent = Qt.ItemDataRole.UserRole + 6
     Anchor = Qt.ItemDataRole.UserRole + 7
     Score = Qt.ItemDataRole.UserRole + 8
+    Depth = Qt.ItemDataRole.UserRole + 9  # 0: a result's entry; 1: a sub-hit inside it

@@ -3,7 +3,7 @@ query as a background job, dropping an answer that a newer query made stale."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
@@ -26,6 +26,7 @@ class SearchOptions:
     kind: str | None = None
     section: str | None = None
     order: str = "relevance"
+    correct: bool = True  # False: the words as typed, though they find nothing ("search instead for")
 
 
 class SearchBox(QLineEdit):
@@ -60,7 +61,7 @@ def run_search(library: PatternLibrary, text: str, options: SearchOptions) -> Se
 
     return library.search(text, index_library.SearchOptions(kind=options.kind, section=options.section,
                                                             order=options.order, limit=GUI_LIMIT,
-                                                            fragments=GUI_FRAGMENTS))
+                                                            fragments=GUI_FRAGMENTS, correct=options.correct))
 
 
 class SearchController(QObject):
@@ -99,9 +100,17 @@ class SearchController(QObject):
             self._on_timer_timeout()
 
     def set_text(self, text: str) -> None:
-        """Called on every keystroke: restart the timer; unchanged text runs nothing."""
+        """Called on every keystroke: restart the timer; unchanged text runs nothing. New text is
+        searched with its spelling corrected again."""
+        if text != self._text and not self.options.correct:
+            self.options = replace(self.options, correct=True)
         self._text = text
         self.timer.start()
+
+    def search_as_typed(self) -> None:
+        """Search the text as typed, though a corrected spelling found something and it does not."""
+        self.options = replace(self.options, correct=False)
+        self.run_now()
 
     def set_options(self, options: SearchOptions) -> None:
         self.options = options

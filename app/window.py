@@ -93,6 +93,7 @@ class MainWindow(LookMixin, QMainWindow):
         self.results_pane.hit_activated.connect(self._on_results_pane_hit_activated)
         self.results_pane.entry_requested.connect(self._on_entry_view_entry_requested)
         self.results_pane.correction_chosen.connect(self.search_box.setText)
+        self.results_pane.as_typed_chosen.connect(self.search_controller.search_as_typed)
         self.results_pane.filter_bar.changed.connect(self._on_filter_bar_changed)
         # Named here as well: the parts a test or the screenshot looks at.
         self.results_model, self.results_view = self.results_pane.model, self.results_pane.view
@@ -296,7 +297,7 @@ class MainWindow(LookMixin, QMainWindow):
         self._show_result_count(result)
 
     def _show_result_count(self, result: SearchResult) -> None:
-        corrected = f" (showing “{result.corrected}”)" if result.corrected else ""
+        corrected = f" (showing “{result.corrected}”)" if result.correction_applied else ""
         self.messages.info(f"{result.total} results in {result.elapsed_ms:.0f} ms{corrected}")
 
     @Slot(str)

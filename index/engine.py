@@ -209,10 +209,13 @@ class PatternIndex:
             kind = typed_kinds[0].lower()  # "kind:snippet" typed is the kind option: snippets as rows
         # Facets count rows as the user will get them when picking one: each with the other filter on.
         # An item folds into a pattern when both match words; a listing by filters alone lists both.
-        of_kind = grouping.rows(table, scored, kind, fold=bool(search_words or parsed.phrases))
+        fold = bool(search_words or parsed.phrases)
+        of_kind = grouping.rows(table, scored, kind, fold=fold)
         facets = {"section": grouping.section_counts(table, of_kind),
                   "kind": grouping.kind_counts(table, scored, section)}
         found = of_kind if not section else {e: r for e, r in of_kind.items() if table.sections[e] == section}
+        any_kind = of_kind if kind is None else grouping.rows(table, scored, None, fold=fold)
+        all_kinds = sum(1 for e in any_kind if not section or table.sections[e] == section)
         limit = max(limit, 0)
         if order == "guide":
             top = ranking.in_guide_order(table, found, limit)
@@ -224,7 +227,7 @@ class PatternIndex:
         hits = [self._hit(ts, found[entry], marked if n < fragments else [], prefix if n < fragments else None)
                 for n, entry in enumerate(top)]
         return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
-                            correction_applied=applied, total=len(found), facets=facets, hits=hits,
+                            correction_applied=applied, total=len(found), all_kinds=all_kinds, facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod

@@ -62,7 +62,8 @@ class SearchResult:
     terms: tuple[str, ...] = ()  # what to highlight in the entry view
     unknown_filters: tuple[str, ...] = ()  # of a search that found nothing: see patternkb.index.query.unknown_filters
     correction_applied: bool = False
+    all_kinds: int = 0  # result rows with no kind filter (the section filter still on): "All kinds (n)"
 
     def to_json(self) -> dict:
         return dict(query=self.query, corrected=self.corrected, correction_applied=self.correction_applied,
-                    total=self.total, facets=self.facets, hits=[h.to_json() for h in self.hits])
+                    total=self.total, all_kinds=self.all_kinds, facets=self.facets, hits=[h.to_json() for h in self.hits])

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
-from patternkb.app.delegate import ResultDelegate
+from patternkb.app.delegate import SUB_HIT_INDENT, ResultDelegate
 from patternkb.app.roles import DISPLAY, Role
 
 LONG_TITLE = "Arc<Mutex<T>> shared across threads " * 12
@@ -74,3 +74,35 @@ def test_a_short_title_is_shown_whole(qtbot):
     _, _, delegate = paint_row(qtbot, "Newtype")
     [doc] = delegate._rows.values()
     assert doc.toPlainText().split("\n")[0] == "Newtype"
+
+
+def test_a_sub_hit_row_is_shorter_and_starts_further_in(qtbot):
+    view = QListView()
+    qtbot.addWidget(view)
+    model = hit_row("Shared state with Mutex")
+    sub = QStandardItem()
+    sub.setData("Code: Shared state with Mutex", DISPLAY)
+    sub.setData("snippet", Role.Kind)
+    sub.setData(1, Role.Depth)
+    sub.setData("let <b>m</b> = Mutex::new(0);", Role.Fragment)
+    model.appendRow(sub)
+    view.setModel(model)
+    delegate = ResultDelegate(view)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.font = view.font()
+    entry_height = delegate.sizeHint(option, model.index(0, 0)).height()
+    sub_height = delegate.sizeHint(option, model.index(1, 0)).height()
+    assert 0 < sub_height < entry_height
+
+    def leftmost_ink(row: int) -> int:
+        option.rect = QRect(0, 0, ROW_WIDTH, delegate.sizeHint(option, model.index(row, 0)).height())
+        image = QImage(ROW_WIDTH, option.rect.height(), QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        delegate.paint(painter, option, model.index(row, 0))
+        painter.end()
+        white = QColor(Qt.GlobalColor.white).rgb()
+        return min(x for x in range(image.width()) for y in range(image.height()) if image.pixel(x, y) != white)
+
+    assert leftmost_ink(1) >= leftmost_ink(0) + SUB_HIT_INDENT

@@ -29,7 +29,7 @@ def test_hits_are_listed_and_the_overview_shows_without_them(pane, bundled_libra
     result = bundled_library.search("mutex")
     show(pane, result, kb)
     assert pane.stack.currentWidget() is pane.view
-    assert pane.model.rowCount() == len(result.hits) > 1
+    assert pane.model.rowCount() == len(result.hits) + sum(len(h.sub_hits) for h in result.hits) > 1
     assert pane.model.hit(0) == result.hits[0]
 
 
@@ -50,12 +50,15 @@ def test_moving_stays_on_the_list_and_reports_each_hit(qtbot, pane, bundled_libr
     pane.current_hit.connect(picked.append)
     pane.select_top(result)
     pane.move(-8)  # already at the top: stays there
-    pane.move(+1)
+    pane.move(+1)  # into the first result: its best sub-hit
+    rows = pane.model.rowCount()
     pane.move(+10_000)  # to the last, not past it
-    assert picked == [result.hits[0], result.hits[1], result.hits[-1]]
+    top = result.hits[0]
+    assert picked == [top, pane.model.hit(1), pane.model.hit(rows - 1)]
+    assert picked[1].parent == top.id and picked[1].anchor == top.sub_hits[0].anchor
     with qtbot.waitSignal(pane.hit_activated) as activated:
         pane.activate_current()
-    assert activated.args == [result.hits[-1]]
+    assert activated.args == [pane.model.hit(rows - 1)]
 
 
 def test_selecting_the_top_hit_of_a_result_no_longer_shown_does_nothing(qtbot, pane, bundled_library):
@@ -72,9 +75,10 @@ def test_a_correction_applied_says_so(qtbot, pane, bundled_library):
     assert result.correction_applied
     show(pane, result, bundled_library.kb)
     text = pane.correction.text()
-    assert not pane.correction.isHidden() and "Showing results for <b>mutex thread</b>" in text and "mutx thred" in text
-    with qtbot.assertNotEmitted(pane.correction_chosen):
-        pane.correction.linkActivated.emit("#")
+    assert not pane.correction.isHidden() and "Showing results for <b>mutex thread</b>" in text
+    assert "Search instead for" in text and "mutx thred" in text
+    with qtbot.assertNotEmitted(pane.correction_chosen), qtbot.waitSignal(pane.as_typed_chosen):
+        pane.correction.linkActivated.emit("#as-typed")
 
 
 def test_the_spelling_suggestion_is_offered_and_chosen(qtbot, pane, bundled_library):

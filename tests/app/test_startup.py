@@ -55,7 +55,8 @@ def test_a_query_given_at_start_is_answered_once_the_engine_is_open(qtbot, memor
         window.show()
     assert answered.args[0].query == "mutex" and answered.args[0].hits
     qtbot.waitUntil(lambda: window.index_ready and window.entry_view.page is not None, timeout=30_000)
-    assert window.results_model.rowCount() == len(answered.args[0].hits)
+    shown = answered.args[0]
+    assert window.results_model.rowCount() == len(shown.hits) + sum(len(h.sub_hits) for h in shown.hits)
     assert window.statusBar().currentMessage().startswith(f"{answered.args[0].total} results in")
     window.library.close()
 

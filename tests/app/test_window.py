@@ -397,3 +397,30 @@ def test_zooming_keeps_the_reading_position_and_ctrl_0_resets_the_size(qtbot, wi
     window.change_font_size(0)  # Ctrl+0
     assert window.font_size == window.default_font_size
     assert abs(window.entry_view.reading_position() - reading) < 80
+
+
+def test_a_corrected_search_says_so_and_searches_as_typed_when_asked(qtbot, window):
+    corrected = search(qtbot, window, "mutx thred")
+    assert corrected.correction_applied and corrected.hits
+    assert "showing “mutex thread”" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.search_controller.results_ready, timeout=10_000):
+        window.results_pane.correction.linkActivated.emit("#as-typed")
+    as_typed = window.last_result
+    assert as_typed.query == "mutx thred" and not as_typed.correction_applied
+    assert "showing" not in window.statusBar().currentMessage()
+    again = search(qtbot, window, "mutx thredd")  # new words: corrected again
+    assert again.correction_applied
+
+
+def test_enter_on_a_sub_hit_opens_its_entry_at_that_place(qtbot, window):
+    result = search(qtbot, window, "rate limiting semaphore")
+    top = result.hits[0]
+    assert top.sub_hits and top.sub_hits[0].kind == "snippet"
+    window.results_pane.select_top(result)
+    window.results_pane.move(+1)
+    with qtbot.waitSignal(window.results_pane.hit_activated):
+        window.results_pane.activate_current()
+    assert window.current_id == top.id
+    qtbot.waitUntil(lambda: window.entry_view.page is not None
+                    and f'name="{top.sub_hits[0].anchor}"' in window.entry_view.page.html)
+    qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() > 0)

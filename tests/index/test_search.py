@@ -170,10 +170,14 @@ def test_every_facet_count_is_the_rows_you_get_when_you_pick_it(bundled_index, q
         assert bundled_index.search(query, kind=kind, limit=1000).total == count, kind
     for section, count in result.facets["section"].items():
         assert bundled_index.search(query, section=section, limit=1000).total == count, section
+    assert result.all_kinds == result.total
     for kind in result.facets["kind"]:  # and with the other filter on
         picked = bundled_index.search(query, kind=kind, limit=1000)
+        assert picked.all_kinds == result.total  # "All kinds" is what dropping the kind gives
         for section, count in picked.facets["section"].items():
             assert bundled_index.search(query, kind=kind, section=section, limit=1000).total == count, (kind, section)
+            assert bundled_index.search(query, kind=kind, section=section).all_kinds == \
+                bundled_index.search(query, section=section).total
 
 
 def test_one_entry_is_one_row(bundled_index):

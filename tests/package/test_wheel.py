@@ -60,7 +60,7 @@ def test_the_installed_command_works_from_the_root_folder(installed, tmp_path):
     listed = _run(patternkb, "list", env=env)
     assert len(listed.splitlines()) > 50 and "api-design-patterns/newtype-pattern" in listed
     found = _run(patternkb, "search", "mutex", "--index-dir", tmp_path / "ix", env=env)
-    assert "hits in" in found
+    assert "results in" in found
     shown = _run(patternkb, "show", "api-design-patterns/newtype-pattern", "--index-dir", tmp_path / "ix", env=env)
     assert shown.startswith("Newtype Pattern")
     assert "up to date" in _run(patternkb, "build", "--check", env=env)
