@@ -9,23 +9,22 @@ from patternkb.index.doctable import DocTable
 from patternkb.index.grouping import CHECKLIST, Row, is_part
 from patternkb.index.postings import Postings
 
-# An exact match's tier: a pattern's or checklist item's own title, or an identifier it
-# defines, comes first; then the patterns of a section titled so; then a snippet saying it.
-OWN, SECTION, SNIPPET = 3, 2, 1
+# An exact match's tier: an entry's own title, or an identifier it defines, comes first; then
+# the entries of a section titled so. A snippet or part titled so lifts its entry only by its
+# score: an "Error handling" comment over a Cargo.toml dependency is no "Error Handling" section.
+OWN, SECTION = 2, 1
 
 
 def exact_matches(table: DocTable, postings: Postings, scored: dict[int, float], words: list[str]) -> dict[int, int]:
-    """The scored documents that match `words` exactly, each with its tier (OWN, SECTION, SNIPPET)."""
+    """The scored entries that match `words` exactly, each with its tier (OWN, SECTION)."""
     phrase = " ".join(w.lower() for w in words)
     exact: dict[int, int] = {}
-    # A snippet whose comment says it comes after the section: an "Error handling" comment over
-    # a Cargo.toml dependency must not outrank the patterns of an "Error Handling" section.
     own = set(postings.docs("title_exact", phrase))
     if len(words) == 1:
         own.update(postings.docs("defines", words[0].lower()))
     for docnum in own:
-        if docnum in scored:
-            exact[docnum] = SNIPPET if is_part(table, docnum) else OWN
+        if docnum in scored and not is_part(table, docnum):
+            exact[docnum] = OWN
     for section_id in {i for i, title in table.section_titles.items() if title.lower() == phrase}:
         for docnum in postings.docs("section", section_id):
             # The section's entries with a body (patterns, its overview), not its checklist items.
