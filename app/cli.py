@@ -54,6 +54,8 @@ def _build_options(p: argparse.ArgumentParser) -> None:
                    help="heading level that makes a pattern (default: detected)")
     p.add_argument("--encoding", help="encoding of the guides (default: UTF-8)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the KB is stale")
+    p.add_argument("--json", action="store_true",
+                   help="print the build's report as JSON: counts, coverage per guide and block kind, links, warnings")
 
 
 def _list_options(p: argparse.ArgumentParser) -> None:

@@ -21,6 +21,7 @@ class BadQuery(KBError):
 
 def _build(args: argparse.Namespace) -> Exit:
     from patternkb.kb.build import build_kb
+    from patternkb.kb.coverage import build_report
     from patternkb.kb.paths import BUNDLED_GUIDE, BUNDLED_KB, user_kb
     from patternkb.kb.store import stale_files, write_kb
 
@@ -32,24 +33,44 @@ def _build(args: argparse.Namespace) -> Exit:
     kb = build_kb(guides, pattern_level=args.pattern_level, encoding=args.encoding)
     elapsed = time.perf_counter() - started
     c = kb.manifest.counts
-    summary = (f"{c.sections} sections, {c.patterns} patterns, {c.code_blocks} code blocks, "
+    summary = (f"{c.sections} sections, {c.patterns} patterns, {c.overviews} overviews, {c.code_blocks} code blocks, "
                f"{c.snippets} snippets, {c.checklist_items} checklist items, "
                f"{c.repaired_runs} mojibake runs repaired, {len(kb.manifest.warnings)} warnings")
+    report = build_report(kb) | {"kb": str(out)}
     if args.check:
         stale = stale_files(kb, out)
         if stale:
             error(f"{out} is stale ({', '.join(stale)} differ); run `patternkb build`")
             return Exit.PROBLEM
+        if args.json:
+            print_json(report | {"up_to_date": True})
+            return Exit.OK
         print(f"{out} is up to date: {summary}")
+        _coverage(kb)
         _warnings(kb.manifest.warnings)
         return Exit.OK
     write_kb(kb, out)
-    print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
+    if args.json:
+        print_json(report | {"written": True})
+    else:
+        print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
+        _coverage(kb)
     if args.index_dir is not None:
         with _library(out, args.index_dir) as library:
-            print(library.ensure() or f"index at {args.index_dir} is current")
-    _warnings(kb.manifest.warnings)
+            line = library.ensure() or f"index at {args.index_dir} is current"
+        if not args.json:
+            print(line)
+    if not args.json:
+        _warnings(kb.manifest.warnings)
     return Exit.OK
+
+
+def _coverage(kb) -> None:
+    """One line per guide: how much of it the KB accounts for, and its links resolved."""
+    from patternkb.kb.coverage import coverage_line
+
+    for guide in kb.manifest.guides:
+        print(f"  {coverage_line(guide)}")
 
 
 def _warnings(warnings: list) -> None:

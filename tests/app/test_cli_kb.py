@@ -62,3 +62,19 @@ def test_show_unknown_id_suggests(capsys):
 def test_show_and_list_from_a_missing_kb(capsys, tmp_path):
     status, _, err = run(capsys, "list", "--kb", str(tmp_path / "none"))
     assert status == 1 and "no KB here" in err and "Traceback" not in err
+
+
+def test_build_prints_each_guide_s_coverage_and_json_gives_it_per_block_kind(capsys, tmp_path, mdbook_dir):
+    status, out, _ = run(capsys, "build", str(mdbook_dir), "--out", str(tmp_path / "kb"))
+    kb = load_kb(tmp_path / "kb")
+    guide = kb.manifest.guides[0]
+    assert status == 0 and f"  {guide.id}: 100.0% of " in out and "links between entries resolved" in out
+    status, out, _ = run(capsys, "build", str(mdbook_dir), "--out", str(tmp_path / "kb2"), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["written"] and report["kb"] == str(tmp_path / "kb2")
+    assert report["counts"] == kb.manifest.counts.model_dump(mode="json")
+    coverage = report["guides"][0]["coverage"]
+    assert coverage and all(set(c) == {"total", "in_entries", "left_out", "lost"} for c in coverage.values())
+    assert sum(c["lost"] for c in coverage.values()) == 0 and report["guides"][0]["covered"] == 1.0
+    status, out, _ = run(capsys, "build", str(mdbook_dir), "--out", str(tmp_path / "kb2"), "--json", "--check")
+    assert status == 0 and json.loads(out)["up_to_date"]
