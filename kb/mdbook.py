@@ -190,7 +190,8 @@ class _Book:
             guide.title = title
         if front:
             section = self.section(guide.title, outline.file)
-        elif category_page or level > 1:
+        elif category_page or (level > 1 and not chapter.trail):
+            # A category page, or a top-level chapter of several rules: a section of its own.
             section = self.section(title, outline.file, line=h1.line_start if h1 else 1, summary=summary)
             self.by_label.setdefault(chapter.title, section)
         elif chapter.place != "numbered":
@@ -211,12 +212,13 @@ class _Book:
         rules = [(i, end) for i, end in units if blocks[i] is not h1]
         if h1 is not None and units and blocks[units[0][0]] is h1:
             intro += blocks[units[0][0] + 1:units[1][0] if len(units) > 1 else len(blocks)]
-        draft = outline.entry(heading, section, [title], kind="overview", heading=h1, body=intro)
+        base = trail if trail[-1] == title else [*trail, title]  # the chapter's own path
+        draft = outline.entry(heading, section, base, kind="overview", heading=h1, body=intro)
         draft.aliases = [chapter.title]
         for i, end in rules:
             block = blocks[i]
             kind = "pattern" if block.level == level else "overview"
-            outline.entry(block.text, section, [title, split_icon(block.text)[1]], kind=kind, heading=block,
+            outline.entry(block.text, section, [*base, split_icon(block.text)[1]], kind=kind, heading=block,
                           body=blocks[i + 1:end], part_name=part_name, end=end)
 
 

@@ -235,3 +235,12 @@ def test_headings_above_the_sections_keep_their_anchors_and_words(write_guide):
     assert fix.path == ["Version 1.1.0", "Changes", "Fix 1"]
     # "#1.1.0" and "#changes_1" lead to the first entry below them; "#Fix_2" to its heading
     assert kb.entries[0].links == [fix.id, "changes/fix-2"]
+
+
+def test_a_chapter_of_rules_under_a_category_stays_in_its_section(rulebook):
+    kb = build_kb([rulebook])
+    assert [(e.kind, e.path) for e in kb.entries if e.source.file.endswith("/kinds.md")] == [
+        ("overview", ["Errors", "Kinds of error"]),
+        ("pattern", ["Errors", "Kinds of error", "Errors are enums (R-ENUM)"]),
+        ("pattern", ["Errors", "Kinds of error", "Errors are Send (R-SEND)"])]
+    assert {e.section for e in kb.entries if e.source.file.endswith("/kinds.md")} == {"errors"}
