@@ -135,6 +135,10 @@ class Converter(HTMLParser):
         self._tables: list[_Table] = []
         self._link: list[str | None] = []
 
+    def end_tables(self) -> None:
+        """Forget tables left open: an unclosed `<table>` must not swallow what follows a heading."""
+        self._tables.clear()
+
     def cell_label(self) -> str:
         """The column header of the table cell a fence sits in, when it sits in one."""
         table = self._tables[-1] if self._tables else None

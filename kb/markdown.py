@@ -218,6 +218,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                             markdown="\n".join(lines[start:end]))
             if kind == "heading":
                 current.level = int(token.tag[1])
+                converter.end_tables()
             blocks.append(current)
             text_parts = []
         if current is None:

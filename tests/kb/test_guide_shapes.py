@@ -244,3 +244,11 @@ def test_a_chapter_of_rules_under_a_category_stays_in_its_section(rulebook):
         ("pattern", ["Errors", "Kinds of error", "Errors are enums (R-ENUM)"]),
         ("pattern", ["Errors", "Kinds of error", "Errors are Send (R-SEND)"])]
     assert {e.section for e in kb.entries if e.source.file.endswith("/kinds.md")} == {"errors"}
+
+
+def test_an_html_table_left_open_does_not_swallow_the_next_section(write_guide):
+    kb = build_kb([write_guide("# G\n\n## One\n\n<table><tr><td>\n\n```go\nfunc a() {}\n```\n\n"
+                               "## Two\n\n<details>\n\nSecond section's words.\n\n</details>\n\n"
+                               "<p>More words</p>\n\n```go\nfunc b() {}\n```\n")])
+    two = next(e for e in kb.entries if e.title == "Two")
+    assert "More words" in two.text and two.snippets[0].title == "b"
