@@ -170,8 +170,8 @@ class Converter(HTMLParser):
         if table is not None and table.cell is not None:
             table.cell.append(text if text is not None else markdown)
             return
-        if table is not None:
-            return  # between cells: whitespace only
+        if table is not None and not markdown.strip():
+            return  # the whitespace between a table's cells
         self._out.append(markdown)
         self._text.append(text if text is not None else markdown)
 
