@@ -1,4 +1,4 @@
-"""mdBook's `{{#include}}` and `{{#rustdoc_include}}` expanded, reading only files inside the book."""
+"""mdBook's `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}` expanded, reading only files inside the book."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 from patternkb.kb.encoding import read_regular_file, resolve_inside
 from patternkb.kb.errors import GuideError
 
-_DIRECTIVE = re.compile(r"\{\{\s*#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}")
+_DIRECTIVE = re.compile(r"\{\{\s*#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}")
+# `{{#title …}}` sets the rendered page's title: nothing to show in an entry.
+_TITLE = re.compile(r"^\s*\{\{\s*#title\s[^}]*\}\}\s*$", re.M)
 _ANCHOR_START = re.compile(r"ANCHOR:\s*([\w-]+)")
 _ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w-]+)")
 _MAX_DEPTH = 10
@@ -19,6 +21,7 @@ def expand(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> str:
     A path that leaves `root`, or a file that cannot be read, is a warning: `warn(line, message)`."""
     if "{{" not in text:
         return text
+    text = _TITLE.sub("", text)
     out: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         out.append(_DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth), line))

@@ -136,8 +136,9 @@ def test_includes_are_expanded_from_inside_the_book_only(rulebook):
     assert wrapping.code[0].code == "pub fn wrap(e: std::io::Error) -> WrappedError { WrappedError(e) }\n"
     assert wrapping.code[1].code == "use thiserror::Error;\n" and wrapping.packages == ["thiserror"]
     assert "CANARY" not in " ".join(e.model_dump_json() for e in kb.entries)
-    assert any("outside.txt}} leads outside the book; not included" in str(w) and "src/errors/wrapping.md:13" in str(w)
+    assert any("outside.txt}} leads outside the book; not included" in str(w) and "src/errors/wrapping.md:14" in str(w)
                for w in kb.manifest.warnings)
+    assert "{{#" not in wrapping.markdown and wrapping.title == "Wrapping"  # {{#title}} and {{#playground}}
 
 
 def test_a_checklist_chapter_of_nested_items_links_to_its_rules(rulebook):
@@ -252,3 +253,13 @@ def test_an_html_table_left_open_does_not_swallow_the_next_section(write_guide):
                                "<p>More words</p>\n\n```go\nfunc b() {}\n```\n")])
     two = next(e for e in kb.entries if e.title == "Two")
     assert "More words" in two.text and two.snippets[0].title == "b"
+
+
+def test_a_book_with_no_chapter_found_says_why_in_its_one_error(tmp_path):
+    from patternkb.kb.errors import GuideError
+
+    (tmp_path / "SUMMARY.md").write_text("# Summary\n\n- [Gone](/gone.md#part)\n")
+    with pytest.raises(GuideError) as caught:
+        build_kb([tmp_path])
+    assert "links no chapter file" in str(caught.value)
+    assert "SUMMARY.md:3: chapter file '/gone.md#part' not found" in str(caught.value)
