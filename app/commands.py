@@ -196,12 +196,13 @@ def _progress_bar():
 
 
 def _show(args: argparse.Namespace) -> Exit:
+    from patternkb.app.render import NOT_ILLUSTRATED
     with _library(args.kb, args.index_dir) as library:
         library.find(args.id)  # an unknown id fails before any index is built
         _ensure(library)
         view = library.entry(args.id)
     entry, related = view.entry, view.related
-    checklist = view.checklist if entry.kind == "pattern" else view.illustrated_by
+    checklist = view.checklist if entry.kind != "checklist" else view.illustrated_by
     if args.json:
         print_json(view.to_json())
         return Exit.OK
@@ -210,9 +211,9 @@ def _show(args: argparse.Namespace) -> Exit:
     print(f"tags: {', '.join(entry.tags)}")
     if entry.symbols:
         print(f"symbols: {', '.join(entry.symbols)}")
-    if entry.crates:
-        print(f"crates: {', '.join(entry.crates)}")
-    if entry.kind == "pattern":
+    if entry.packages:
+        print(f"packages: {', '.join(entry.packages)}")
+    if entry.kind != "checklist":  # a pattern or an overview
         if entry.summary:
             print(f"\n{entry.summary}")
         for snippet in entry.snippets:
@@ -225,9 +226,11 @@ def _show(args: argparse.Namespace) -> Exit:
         for link in related:
             print(f"  {link['title']}  ({link['reason']})  {link['id']}")
     if checklist:
-        print("\nchecklist:" if entry.kind == "pattern" else "\nillustrated by:")
+        print("\nchecklist:" if entry.kind != "checklist" else "\nillustrated by:")
         for item in checklist:
             print(f"  {view.titles.get(item, item)}  {item}")
+    elif entry.kind == "checklist":
+        print(f"\nillustrated by: none ({NOT_ILLUSTRATED})")
     return Exit.OK
 
 

@@ -53,6 +53,7 @@ def page_head(theme: Theme) -> str:
     return (f"<head><style>body {{ color: {theme.text}; background-color: {theme.background}; }} "
             f"a {{ color: {theme.link}; }} h1, h2, h3, h4 {{ color: {theme.text}; }}</style></head>")
 
+NOT_ILLUSTRATED = "No pattern of this guide illustrates this item."
 
 # markdown-it and Pygments are imported on first use, not at start: the window paints its first
 # results before it renders any entry.
@@ -220,6 +221,8 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         for item in checklist:
             parts.append(f'<li><a href="entry:{html.escape(item)}">{html.escape(titles.get(item, item))}</a></li>')
         parts.append("</ul>")
+    elif entry.kind == "checklist":
+        parts.append(f'<h3>Illustrated by</h3><p style="color:{theme.muted}">{NOT_ILLUSTRATED}</p>')
     guide = guides.get(entry.guide)
     source = f"{entry.source.file}, lines {entry.source.line_start}–{entry.source.line_end}"
     parts.append(f'<hr><p style="color:{theme.muted}; font-size:small">From '

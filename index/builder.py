@@ -130,6 +130,11 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable):
 
     postings = Postings(searcher)
     kinds = table.kinds
+    # The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices").
+    fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
+    title_stems = {docnums[p.id]: {stem for w in p.title.split() if w.lower() not in fillers
+                                   for stem in analyze(_PROSE, w)} for p in kb.patterns if p.id in docnums}
+    title_stems = {d: stems for d, stems in title_stems.items() if stems}
 
     def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
         # The item's content words (stemmed, no stop words, no advice verbs) and its code.
@@ -143,11 +148,15 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable):
         # the identifiers they use) holds it.
         per_word = [_by_pattern(table, word_scores(postings, w, prefix=False, fuzzy=False, boosts=LINK_BOOSTS))
                     for w in words]
-        # Half the words, and at least two of three or more, must match: one shared word is chance.
-        needed = 1 if len(words) < 3 else max(2, (len(words) + 1) // 2)
+        # Two words must match when there are three or more: one shared word is chance, unless
+        # the item names the pattern: every word of its title ("Use newtypes …", Newtype Pattern).
+        needed = 2 if len(words) >= 3 else 1
         matched = Counter(d for scores in per_word for d in scores)
+        said = {stem for w in text.split() for stem in analyze(_PROSE, w)}
+        named = {d for d, title in title_stems.items() if title <= said}
         scored = summed(per_word)
-        best = sorted((d for d, n in matched.items() if n >= needed), key=lambda d: (-scored[d], d))[:5]
+        best = sorted((d for d, n in matched.items() if n >= needed or d in named),
+                      key=lambda d: (-scored[d], d))[:5]
         return [(ids[d], scored[d]) for d in best]
 
     return compute_related(kb, similar, patterns_for_text, noise)

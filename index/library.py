@@ -68,7 +68,7 @@ class EntryView:
         """The entry as `patternkb show --json` prints it."""
         data = self.entry.model_dump(mode="json")
         data["related"] = self.related
-        if self.entry.kind == "pattern":
+        if self.entry.kind != "checklist":
             data["checklist"] = self.checklist
         else:
             data["illustrated_by"] = self.illustrated_by
@@ -169,7 +169,7 @@ class PatternLibrary:
         IndexError_ when there is no index (call `ensure` first)."""
         entry = self.find(entry_id)
         related = self._index.related(entry.id)
-        if entry.kind == "pattern":
+        if entry.kind != "checklist":
             checklist, illustrated_by = self._index.checklist_for(entry.id), []
         else:
             checklist, illustrated_by = [], self._index.illustrated_by(entry.id)

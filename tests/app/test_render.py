@@ -95,3 +95,11 @@ def test_every_sub_hit_opens_at_a_place_in_the_rendered_entry(tmp_path):
         for hit, sub in subs:
             page = render_entry(library.kb.entry(hit.id), library.kb, related=[], checklist=[]).html
             assert f'name="{sub.anchor}"' in page, (hit.id, sub.anchor)
+
+
+def test_a_checklist_item_no_pattern_illustrates_says_so(built_kb):
+    from patternkb.app.render import NOT_ILLUSTRATED
+
+    item = next(e for e in built_kb.entries if e.kind == "checklist")
+    assert NOT_ILLUSTRATED in render_entry(item, built_kb, related=[], checklist=[]).html
+    assert NOT_ILLUSTRATED not in render_entry(item, built_kb, related=[], checklist=[built_kb.patterns[0].id]).html

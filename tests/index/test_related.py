@@ -106,3 +106,11 @@ def test_see_also_links_in_an_mdbook(mdbook_dir, tmp_path):
     assert "see also" in {link["id"]: link["reason"] for link in engine.related("design-patterns/builder")}[
         "idioms/constructors"]
     engine.close()
+
+
+def test_an_item_naming_a_pattern_by_its_title_words_links_to_it(bundled_index):
+    item = "best-practices-checklist/development-checklist/use-newtypes-for-domain-specific-values"
+    assert bundled_index.illustrated_by(item) == ["api-design-patterns/newtype-pattern"]
+    # A word of a title alone ("code", "key") names nothing.
+    fmt = "best-practices-checklist/development-checklist/format-code-with-rustfmt"
+    assert "unsafe-rust/safe-abstractions-over-unsafe-code" not in bundled_index.illustrated_by(fmt)
