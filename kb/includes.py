@@ -19,13 +19,22 @@ _MAX_DEPTH = 10
 def expand(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> str:
     """`text` (of the file `chapter`) with its include directives replaced by what they name.
     A path that leaves `root`, or a file that cannot be read, is a warning: `warn(line, message)`."""
+    return expand_with_lines(text, chapter, root, warn, depth)[0]
+
+
+def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> tuple[str, list[int] | None]:
+    """The expanded text and, for each of its lines, the line of `chapter` it comes from (None when
+    nothing was expanded): what is included is reported at its directive's line."""
     if "{{" not in text:
-        return text
+        return text, None
     text = _TITLE.sub("", text)
     out: list[str] = []
+    origin: list[int] = []
     for number, line in enumerate(text.split("\n"), 1):
-        out.append(_DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth), line))
-    return "\n".join(out)
+        expanded = _DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth), line)
+        out.append(expanded)
+        origin += [number] * (expanded.count("\n") + 1)
+    return "\n".join(out), origin
 
 
 def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth: int) -> str:

@@ -172,6 +172,22 @@ def parse_document(text: str) -> Document:
     return Document(blocks=blocks, references=references, unclosed=unclosed)
 
 
+def remap_lines(document: Document, origin: list[int]) -> None:
+    """Give every line number of `document` as `origin` maps it (expanded line -> line of the file)."""
+    def at(line: int) -> int:
+        return origin[min(max(line, 1), len(origin)) - 1]
+
+    for block in document.blocks:
+        block.line_start, block.line_end = at(block.line_start), at(block.line_end)
+        for fence in block.fences:
+            fence.line_start, fence.line_end = at(fence.line_start), at(fence.line_end)
+        for item in block.items:
+            item.line = at(item.line)
+        for link in block.links:
+            link.line = at(link.line)
+    document.unclosed = [at(line) for line in document.unclosed]
+
+
 def _front_matter_end(lines: list[str]) -> int:
     """The number of lines of a YAML front matter block (`---` ... `---`) at the top, else 0."""
     if not lines or lines[0].strip() != "---":

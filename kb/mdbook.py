@@ -12,7 +12,7 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
-from patternkb.kb.includes import expand
+from patternkb.kb.includes import expand_with_lines
 from patternkb.kb.markdown import Block
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 from patternkb.kb.single_file import detect_pattern_level, read_document
@@ -112,9 +112,10 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
             continue
         digest.update(rel.encode() + b"\0" + text.raw)
         guide.repaired_runs += text.repaired_runs
-        expanded = expand(text.text, path, root, lambda line, message: guide.warnings.append((shown, line, message)))
-        guide.texts[file_label] = expanded.split("\n")
-        document = read_document(expanded, shown, guide.warnings)
+        expanded, origin = expand_with_lines(text.text, path, root,
+                                             lambda line, message: guide.warnings.append((shown, line, message)))
+        guide.texts[file_label] = text.text.split("\n")
+        document = read_document(expanded, shown, guide.warnings, origin)
         guide.documents[file_label] = document
         guide.displays[file_label] = shown
         level = pattern_level or chapter_level(document.blocks)

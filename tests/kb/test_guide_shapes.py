@@ -134,9 +134,13 @@ def test_includes_are_expanded_from_inside_the_book_only(rulebook):
     kb = build_kb([rulebook])
     wrapping = kb.entry("errors/wrapping")
     assert wrapping.code[0].code == "pub fn wrap(e: std::io::Error) -> WrappedError { WrappedError(e) }\n"
-    assert wrapping.code[1].code == "use thiserror::Error;\n" and wrapping.packages == ["thiserror"]
+    assert wrapping.code[1].code == ("use thiserror::Error;\n"
+                                     "pub fn wrap(e: std::io::Error) -> WrappedError { WrappedError(e) }\n")
+    assert wrapping.code[2].code == "use thiserror::Error;\n" and wrapping.packages == ["thiserror"]
+    # lines are the chapter file's, whatever the includes brought in
+    assert [b.line_start for b in wrapping.code] == [6, 10, 14] and wrapping.source.line_end == 16
     assert "CANARY" not in " ".join(e.model_dump_json() for e in kb.entries)
-    assert any("outside.txt}} leads outside the book; not included" in str(w) and "src/errors/wrapping.md:14" in str(w)
+    assert any("outside.txt}} leads outside the book; not included" in str(w) and "src/errors/wrapping.md:18" in str(w)
                for w in kb.manifest.warnings)
     assert "{{#" not in wrapping.markdown and wrapping.title == "Wrapping"  # {{#title}} and {{#playground}}
 
