@@ -16,15 +16,11 @@ _ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w-]+)")
 _MAX_DEPTH = 10
 
 
-def expand(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> str:
-    """`text` (of the file `chapter`) with its include directives replaced by what they name.
-    A path that leaves `root`, or a file that cannot be read, is a warning: `warn(line, message)`."""
-    return expand_with_lines(text, chapter, root, warn, depth)[0]
-
-
 def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> tuple[str, list[int] | None]:
-    """The expanded text and, for each of its lines, the line of `chapter` it comes from (None when
-    nothing was expanded): what is included is reported at its directive's line."""
+    """`text` (of the file `chapter`) with its include directives replaced by what they name, and
+    for each of its lines the line of `chapter` it comes from (None when nothing was expanded):
+    what is included is reported at its directive's line. A path that leaves `root`, or a file
+    that cannot be read, is a warning: `warn(line, message)`."""
     if "{{" not in text:
         return text, None
     text = _TITLE.sub("", text)
@@ -60,7 +56,7 @@ def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth
             return ""
     body = "\n".join(line for line in lines if not _ANCHOR_START.search(line) and not _ANCHOR_END.search(line))
     if depth < _MAX_DEPTH:
-        body = expand(body, inside, root, warn, depth + 1)
+        body = expand_with_lines(body, inside, root, warn, depth + 1)[0]
     return body
 
 
