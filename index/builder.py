@@ -1,5 +1,6 @@
-"""Building a generation of the index from a KB: the Whoosh documents, the doc table, and the
-related links between patterns and checklist items (links.json)."""
+"""Building a generation of the index from a KB: its segments (segments.py: written in worker
+processes, or linked from the previous generation where a guide did not change), the doc table,
+and the related links between patterns and checklist items (links.json)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 from whoosh.query import Term
 
-from patternkb.index import vocabulary
+from patternkb.index import segments, vocabulary
 from patternkb.index.analysis import analyze, prose_analyzer
 from patternkb.index.doctable import DocTable
-from patternkb.index.documents import documents, make_schema, snippet_anchor
+from patternkb.index.documents import snippet_anchor
 from patternkb.index.postings import Postings, summed
 from patternkb.index.query import PLAIN_WORDS
 from patternkb.index.related import compute_related
 from patternkb.index.scoring import word_scores
-from patternkb.index.storage import LINKS, IndexStore
+from patternkb.index.storage import LINKS, GenerationHold, IndexCorrupt, IndexStore
 from patternkb.kb.models import KnowledgeBase, Pattern
 
 if TYPE_CHECKING:
@@ -38,45 +41,66 @@ LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "
 MLT_MAX_PATTERNS = 1500
 
 
-def build_generation(fingerprint: str, kb: KnowledgeBase, store: IndexStore,
-                     progress: Progress | None = None) -> tuple[int, str]:
+def build_generation(fingerprint: str, kb: KnowledgeBase, store: IndexStore, progress: Progress | None = None,
+                     previous: GenerationHold | None = None, procs: int | None = None) -> tuple[int, str, int]:
     """Index `kb` (whose fingerprint the generation records) into a new generation of `store`
-    and publish it (call with the writer lock held). Returns (documents indexed, its name)."""
-    docs = list(documents(kb))
-    defines = _defines_by_doc(kb)
+    and publish it (call with the writer lock held). With `previous` (a verified generation
+    held), the units whose documents it holds already are linked from it, not written again
+    (segments.py). Returns (documents indexed, the generation's name, documents written)."""
     path = store.new_generation()
     try:
-        _write_generation(kb, path, docs, defines, progress)
-        store.publish(path, dict(kb_fingerprint=fingerprint, documents=len(docs)))
+        count, written, meta, known = _write_generation(kb, path, progress, previous,
+                                                        segments.workers() if procs is None else procs)
+        store.publish(path, dict(meta, kb_fingerprint=fingerprint, documents=count), known=known)
     except BaseException as exc:
         # A failed build must not keep the space it took: on a full disk, the next try needs it.
         store.discard(path)
         if isinstance(exc, OSError):
             raise store.write_error(exc) from None
         raise
-    return len(docs), path.name
+    return count, path.name, written
 
 
-def _write_generation(kb: KnowledgeBase, path: Path, docs: list[dict],
-                      defines: dict[str, str], progress: Progress | None) -> None:
-    ix = whoosh_index.create_in(str(path), make_schema())
-    writer = ix.writer(limitmb=128)
+def _previous_units(previous: GenerationHold | None) -> dict[str, tuple[dict, object]]:
+    """The units of a previous generation by key: (their record in its meta, their segment)."""
+    if previous is None or previous.meta.get("unit_format") != segments.UNIT_FORMAT:
+        return {}
     try:
-        for n, doc in enumerate(docs, 1):
-            writer.add_document(defines=defines.get(doc["id"], ""), **doc)
-            if progress and (n % 50 == 0 or n == len(docs)):
-                progress(n, len(docs))
-        writer.commit()
-    except BaseException:
-        try:
-            writer.cancel()
-        except Exception:  # its own failure (the same full disk) must not hide the first error
-            log.debug("cancelling the index writer failed", exc_info=True)
-        raise
+        toc = TOC.read(FileStorage(str(previous.path)), segments.INDEX_NAME)
+    except Exception:  # Whoosh raises many kinds on a damaged index: then build everything
+        log.debug("cannot read the previous generation's segments", exc_info=True)
+        return {}
+    by_id = {segment.segment_id(): segment for segment in toc.segments}
+    return {unit["key"]: (unit, by_id[unit["segment"]]) for unit in previous.meta.get("units", [])
+            if unit.get("segment") in by_id}
+
+
+def _write_generation(kb: KnowledgeBase, path: Path, progress: Progress | None,
+                      previous: GenerationHold | None, procs: int) -> tuple[int, int, dict, dict[str, str]]:
+    units: list[segments.Unit] = []
+
+    def every_document():
+        for unit, docs in segments.cut(kb):
+            units.append(unit)
+            yield from docs
+
+    table, ids = DocTable.from_documents(every_document())
+    before = _previous_units(previous)
+    reused = {n: segments.Reused(before[u.key][1], before[u.key][0]["files"])
+              for n, u in enumerate(units) if u.key in before}
+    to_write = sum(u.docs for n, u in enumerate(units) if n not in reused)
+    jobs = ((n, segments.unit_documents(kb, u.first, u.count)) for n, u in enumerate(units) if n not in reused)
+    # A worker costs a start (an interpreter, Whoosh's imports): one unit is written here.
+    procs = min(procs, len(units) - len(reused))
+    written, linked = segments.write_segments(path, jobs, to_write, reused, previous.path if previous else None,
+                                              procs, progress)
+    docnums = {doc_id: n for n, doc_id in enumerate(ids)}
+    ix = whoosh_index.open_dir(str(path))
     with ix.searcher() as searcher:
-        table = DocTable.from_reader(searcher.reader())
-        related, checklist, illustrates = _related(kb, searcher, table)
-        docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
+        if searcher.reader().doc_count_all() != len(ids):
+            raise IndexCorrupt(f"the segments hold {searcher.reader().doc_count_all()} documents, "
+                               f"the KB {len(ids)}", file=path)
+        related, checklist, illustrates = _related(kb, searcher, table, docnums)
         # Grouping folds a matching checklist item into a matching pattern it illustrates.
         table.illustrated_by = {docnums[item]: [docnums[p] for p in patterns if p in docnums]
                                 for item, patterns in illustrates.items() if item in docnums}
@@ -84,11 +108,16 @@ def _write_generation(kb: KnowledgeBase, path: Path, docs: list[dict],
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
     (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    records = [dict(key=u.key, guide=u.guide, docs=u.docs, segment=segment.segment_id(),
+                    files=segments.segment_files(path, segment)) for u, segment in zip(units, written)]
+    known = {name: previous.meta["files"][name] for name in linked
+             if previous is not None and name in previous.meta.get("files", {})}
+    meta = dict(unit_format=segments.UNIT_FORMAT, units=records, written=to_write)
+    return len(ids), to_write, meta, known
 
 
-def _related(kb: KnowledgeBase, searcher, table: DocTable):
+def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, int]):
     noise = vocabulary.keywords(kb)
-    docnums = {stored["id"]: n for n, stored in searcher.reader().iter_docs()}
     pattern_filter = Term("kind", "pattern")
     ids = {n: i for i, n in docnums.items()}
 
@@ -177,7 +206,7 @@ _ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly
 all when need needed not just follow keep consider handle set add run write design support
 appropriate possible sensible""") + ["design"])
 
-def _defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
+def defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
     """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
     out: dict[str, str] = {}
     for entry in kb.entries:

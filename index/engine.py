@@ -23,7 +23,7 @@ from patternkb.index.searchers import SearcherPool, ThreadSearcher
 from patternkb.index import spelling
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
-from patternkb.kb.files import fingerprint_of
+from patternkb.index.kbkey import key_of, key_of_dir
 
 if TYPE_CHECKING:
     from patternkb.index.library import Progress
@@ -40,18 +40,15 @@ class PatternIndex:
             raise TypeError("PatternIndex needs a KB or a KB directory")
         self._kb = kb
         self.kb_dir = kb_dir
-        if kb is not None:
-            from patternkb.kb.store import fingerprint  # the KB's models are loaded already
-
-            self.fingerprint = fingerprint(kb)
-        else:
-            self.fingerprint = fingerprint_of(kb_dir)  # the files' bytes: no models needed
+        # The KB's key (kbkey.py): its manifest's hash, so opening reads no entry.
+        self.fingerprint = key_of(kb) if kb is not None else key_of_dir(kb_dir)
         self.store = IndexStore(root or default_index_dir(self.fingerprint))
         self._pool = SearcherPool(self.store, self._verify)
         self._kb_lock = threading.Lock()
         self._verify_lock = threading.Lock()  # one thread checksums a generation; others wait
         self._verified: set[str] = set()
         self._links: tuple[str, dict] | None = None  # (generation name, links.json)
+        self.last_written = 0  # documents the last rebuild indexed (the others were linked)
 
     @classmethod
     def open(cls, kb_dir: Path, index_dir: Path | None = None) -> PatternIndex:
@@ -69,18 +66,21 @@ class PatternIndex:
 
                 self._kb = load_kb(self.kb_dir)
                 # Changed on disk since we started? Then the index is stale for it.
-                self.fingerprint = self._kb.fingerprint or self.fingerprint
+                self.fingerprint = key_of(self._kb)
             return self._kb
 
     # --- building -------------------------------------------------------------------------
 
-    def status(self) -> str:
-        """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises)."""
+    def status(self, *, full: bool = False) -> str:
+        """'current', 'missing', 'stale' or 'corrupt: <why>' (never raises). `full` checksums
+        every byte of the live generation (see IndexStore.verify), even when verified before."""
         try:
             hold = self.store.hold_current()
             if hold is None:
                 return "missing"
             with hold:
+                if full:
+                    self.store.verify(hold, full=True)
                 self._verify(hold)
         except IndexError_ as exc:
             return f"corrupt: {exc.message}"
@@ -97,18 +97,21 @@ class PatternIndex:
             self._verified.add(hold.name)
 
     def ensure(self, progress: Progress | None = None) -> str | None:
-        """Rebuild when the index is missing, stale or corrupt. Returns a line saying what was
-        done, or None when the index was already current."""
+        """Rebuild when the index is missing, stale or corrupt (a stale one only where the KB
+        changed: see `rebuild`). Returns a line saying what was done, or None when the index was
+        already current."""
         state = self.status()
         if state == "current":
             return None
-        self.rebuild(progress)
+        self.rebuild(progress, full=state != "stale")
         if state.startswith("corrupt"):
             return f"index at {self.store.root} was {state}; rebuilt"
         return f"index was {state}; built at {self.store.root}"
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Build a new generation and make it live atomically. Returns documents indexed."""
+    def rebuild(self, progress: Progress | None = None, *, full: bool = True) -> int:
+        """Build a new generation and make it live atomically. Returns documents indexed. Unless
+        `full`, the guides whose documents the live generation holds already (it verified) are
+        linked from it, and only the others are indexed again."""
         # Imported here: the KB's models and the document builder load only when building, so
         # a window opening on a current index never waits for them.
         from patternkb.index.builder import build_generation
@@ -118,9 +121,34 @@ class PatternIndex:
         if mine is not None:
             self._pool.retire(mine)  # about to be stale: let the collector take its generation
         with self.store.writer_lock():
-            count, name = build_generation(self.fingerprint, kb, self.store, progress)
+            previous = None if full else self._verified_live()
+            try:
+                count, name, self.last_written = build_generation(self.fingerprint, kb, self.store, progress,
+                                                                  previous)
+            finally:
+                if previous is not None:
+                    previous.release()
+                    self.store.collect()  # the generation just replaced, no longer held by us
             self._verified.add(name)
         return count
+
+    def _verified_live(self) -> GenerationHold | None:
+        """The live generation, held, if it is ours to build on (verified, of this format)."""
+        try:
+            hold = self.store.hold_current()
+            if hold is None:
+                return None
+            if hold.meta.get("format") != INDEX_FORMAT:
+                hold.release()
+                return None
+        except IndexError_:
+            return None
+        try:
+            self._verify(hold)
+        except IndexError_:
+            hold.release()
+            return None
+        return hold
 
     # --- reading --------------------------------------------------------------------------
 

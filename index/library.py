@@ -113,8 +113,8 @@ class PatternLibrary:
     # --- the index's lifecycle ------------------------------------------------------------
 
     def status(self) -> str:
-        """'current', 'missing', 'stale' or 'corrupt: <why>'. Never raises; checksums the live
-        generation once per process."""
+        """'current', 'missing', 'stale' or 'corrupt: <why>'. Never raises; checks the live
+        generation once per process (its files' sizes and times; those that changed, checksummed)."""
         return self._index.status()
 
     def ensure(self, progress: Progress | None = None) -> str | None:
@@ -123,10 +123,17 @@ class PatternLibrary:
         None when the index was current already."""
         return self._index.ensure(progress)
 
-    def rebuild(self, progress: Progress | None = None) -> int:
+    def rebuild(self, progress: Progress | None = None, *, full: bool = True) -> int:
         """Build a new generation from the KB and make it live atomically, whatever the state.
-        Returns the number of documents indexed (entries plus snippets)."""
-        return self._index.rebuild(progress)
+        Returns the number of documents indexed (entries plus snippets). Unless `full`, only the
+        guides that changed since the live generation are indexed again (what `ensure` does
+        with a stale index); `last_written` then says how many documents that was."""
+        return self._index.rebuild(progress, full=full)
+
+    @property
+    def last_written(self) -> int:
+        """Documents the last `ensure` or `rebuild` of this library indexed (not linked)."""
+        return self._index.last_written
 
     def close(self) -> None:
         """Close every thread's searcher. The library may be used again afterwards."""
@@ -189,7 +196,7 @@ class PatternLibrary:
         ids = {e.id for e in kb.entries}
         problems = [f"{e.source.file}:{e.source.line_start}: {e.id} links to missing entry {target}"
                     for e in kb.entries for target in getattr(e, "links", []) if target not in ids]
-        state = self.status()
+        state = self._index.status(full=True)  # every byte checksummed: bit rot too
         if state != "current":
             return [*problems, f"index at {self.index_dir} is {state} (run `patternkb index`)"]
         meta, related = self._index.meta(), self._index.links().get("related", {})

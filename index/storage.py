@@ -32,7 +32,7 @@ from patternkb.kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 8  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 9  # bump when the schema changes: an older index is then stale
 META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
 LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
 MARKER = ".patternkb-index"
@@ -43,7 +43,7 @@ ENV_VAR = "PATTERNKB_INDEX_DIR"
 _LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\.\d+|gen-.*")
 # What a generation of ours holds: Whoosh's files (index "MAIN"), ours, and Whoosh's temporary
 # folder of a build that was killed (random names, .run and .ctmp).
-_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)?|meta\.json|links\.json|doctable\.json|\.reader\.lock")
+_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.json|\.reader\.lock")
 _WHOOSH_TEMP = "MAIN.tmp"
 _WHOOSH_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(run|ctmp)")
 _TRASH = ".trash-"
@@ -101,13 +101,26 @@ class GenerationHold:
         self.release()
 
 
-def _file_digests(directory: Path) -> dict[str, str]:
+def _sealed_files(directory: Path) -> list[Path]:
+    return [path for path in sorted(directory.iterdir())
+            if path.is_file() and path.name != META and not path.name.endswith(".lock")]
+
+
+def _file_digests(directory: Path, known: dict[str, str] | None = None) -> dict[str, str]:
     digests = {}
-    for path in sorted(directory.iterdir()):
-        if path.is_file() and path.name != META and not path.name.endswith(".lock"):
-            with open(path, "rb") as fh:  # streamed: a 200 MB segment is never all in memory
-                digests[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
+    for path in _sealed_files(directory):
+        if known and path.name in known:
+            digests[path.name] = known[path.name]
+            continue
+        with open(path, "rb") as fh:  # streamed: a 200 MB segment is never all in memory
+            digests[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
     return digests
+
+
+def _file_stats(directory: Path) -> dict[str, list[int]]:
+    """Each sealed file's [size, mtime in ns]: any write to a file changes one of them."""
+    return {path.name: [st.st_size, st.st_mtime_ns] for path in _sealed_files(directory)
+            for st in [path.stat()]}
 
 
 def _is_index_meta(path: Path) -> bool:
@@ -264,10 +277,20 @@ class IndexStore:
             raise IndexCorrupt("index metadata is not an object", file=path / META)
         return GenerationHold(name=name, path=path, meta=meta, fd=fd)
 
-    def verify(self, generation: Generation | GenerationHold) -> None:
-        """Raises IndexCorrupt unless every file of `generation` matches its checksum."""
+    def verify(self, generation: Generation | GenerationHold, *, full: bool = False) -> None:
+        """Raises IndexCorrupt unless every file of `generation` matches its checksum.
+
+        Checksumming reads every byte (over a gigabyte at 50,000 entries): unless `full`, files
+        whose size and modification time are still those recorded when the generation was
+        sealed are taken as sealed, as git's index trusts a file's stat data, and only a file
+        that differs (a write, a truncation, a file replaced or missing) is checksummed. A
+        change that keeps both (a disk's silent bit rot) is left to `full` (`patternkb check`)."""
         expected = generation.meta.get("files", {})
+        stats = generation.meta.get("stats")
         try:
+            if not full and isinstance(stats, dict) and stats.keys() == expected.keys():
+                if _file_stats(generation.path) == stats:
+                    return
             actual = _file_digests(generation.path)
         except OSError as exc:
             raise IndexCorrupt(f"index files unreadable: {exc.strerror or exc}", file=generation.path) from None
@@ -345,11 +368,13 @@ class IndexStore:
             pass
         shutil.rmtree(generation, ignore_errors=True)
 
-    def publish(self, generation: Path, meta: dict) -> None:
-        """Seal a finished generation and make it live with one atomic rename."""
+    def publish(self, generation: Path, meta: dict, known: dict[str, str] | None = None) -> None:
+        """Seal a finished generation and make it live with one atomic rename. `known`: the
+        checksums of files linked from a verified generation (not read again)."""
         tmp = self.root / f".CURRENT.{os.getpid()}"
         try:
-            meta = dict(meta, format=INDEX_FORMAT, files=_file_digests(generation))
+            meta = dict(meta, format=INDEX_FORMAT, files=_file_digests(generation, known or {}),
+                        stats=_file_stats(generation))
             (generation / META).write_text(json.dumps(meta, sort_keys=True, indent=1), encoding="utf-8")
             tmp.write_text(generation.name, encoding="utf-8")
             with open(tmp, "rb") as fh:

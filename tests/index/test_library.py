@@ -92,3 +92,59 @@ print(json.dumps([len(hits), "pydantic" in sys.modules, "patternkb.kb.models" in
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [10, False, False]
+
+
+def test_opening_a_current_index_reads_neither_the_entries_nor_every_index_byte(library, tmp_path):
+    # A search in a fresh process at 50,000 entries spent seconds hashing 400 MB of entries and
+    # a gigabyte of index: opening reads the KB's manifest, and the index files' sizes and times.
+    library.ensure()
+    code = f"""
+import builtins, json, hashlib
+from pathlib import Path
+opened = []  # files read from (opening one to see it is there is no read)
+real_open = builtins.open
+class Tracked:
+    def __init__(self, name, file):
+        self.name, self.file = name, file
+    def __getattr__(self, attr):
+        if attr.startswith("read"):
+            opened.append(self.name)
+        return getattr(self.file, attr)
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.file.close()
+    def __iter__(self):
+        opened.append(self.name)
+        return iter(self.file)
+builtins.open = lambda file, *args, **kwargs: Tracked(str(file), real_open(file, *args, **kwargs))
+Path.read_bytes = lambda self: (opened.append(str(self)), real_open(self, "rb").read())[1]
+Path.read_text = lambda self, encoding=None: (opened.append(str(self)), real_open(self, encoding=encoding).read())[1]
+from patternkb.index.library import PatternLibrary
+lib = PatternLibrary.open(Path({str(BUNDLED_KB)!r}), Path({str(library.index_dir)!r}))
+assert lib.status() == "current" and lib.search("error").hits
+print(json.dumps(opened))
+"""
+    opened = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert not [f for f in opened if f.endswith("entries.json")], opened
+    assert not [f for f in opened if f.endswith("links.json")], opened  # read when an entry is shown
+
+
+def test_a_file_touched_but_unchanged_is_checksummed_and_passes_and_check_reads_every_byte(tmp_path, monkeypatch):
+    from patternkb.index import storage
+
+    with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as built:
+        built.ensure()
+    generation = tmp_path / "ix" / (tmp_path / "ix" / "CURRENT").read_text()
+    hashed: list[str] = []
+    digests = storage._file_digests
+    monkeypatch.setattr(storage, "_file_digests", lambda folder, known=None: hashed.append(folder.name) or
+                        digests(folder, known))
+    with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as fresh:
+        assert fresh.status() == "current" and hashed == []  # sizes and times as sealed: no byte read
+    doctable = generation / "doctable.json"
+    doctable.write_bytes(doctable.read_bytes())  # same bytes, a new modification time
+    with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as fresh:
+        assert fresh.status() == "current" and hashed == [generation.name]
+        assert fresh.check() == [] and hashed == [generation.name] * 2  # check reads every byte

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from patternkb.index.engine import PatternIndex
+from patternkb.index.kbkey import key_of
 from patternkb.index.storage import ENV_VAR, IndexBusy, default_index_dir
 from patternkb.kb.build import build_kb
 from patternkb.kb.paths import BUNDLED_KB
@@ -33,7 +34,7 @@ def test_missing_index_is_built_and_records_the_kb(kb, tmp_path):
     assert engine.status() == "missing"
     assert "missing" in engine.ensure()
     assert engine.status() == "current" and engine.ensure() is None
-    assert engine.meta()["kb_fingerprint"] == kb.fingerprint
+    assert engine.meta()["kb_fingerprint"] == key_of(kb)
     engine.close()
 
 
@@ -60,7 +61,7 @@ def test_corrupt_index_is_detected_reported_and_rebuilt(kb, tmp_path, damage):
     engine.close()
     generation = root / (root / "CURRENT").read_text()
     if damage == "truncate_segment":
-        segment = max((p for p in generation.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
+        segment = max((p for p in generation.iterdir() if p.name.startswith("MAIN_")), key=lambda p: p.stat().st_size)
         segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
     elif damage == "garbage_toc":
         toc = next(p for p in generation.iterdir() if p.suffix == ".toc")

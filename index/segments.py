@@ -1,0 +1,266 @@
+"""A generation's Whoosh segments: the KB cut into units (a guide, or a slice of a large one), each
+written as a segment of its own by worker processes, or linked unchanged from the previous
+generation when its documents are the same.
+
+Why units: a segment holds one unit's documents and nothing else, so after a build that changed
+one guide only that guide's segments are written again (the others are hard links to the live
+generation's files: no copy, no disk), and the index is, document for document and segment for
+segment, the one a full rebuild makes: same document numbers, same statistics, same scores.
+A full rebuild writes the units on every core at once.
+
+A document's `order` (its place in the whole KB) is stored relative to its unit's first one, so
+that an edit in one guide, which shifts the places of every later guide, does not make their
+segments differ; the doc table (doctable.py) keeps the KB's order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "MAIN"
+# At most this many documents in a unit: large enough for few segments (each costs a lookup per
+# term searched), small enough that two workers share even a one-guide KB, and that re-indexing
+# one changed guide of 1,000 entries (about 5,000 documents) is split between them.
+UNIT_DOCS = 3_000
+# Each worker's posting pool: a unit's postings fit, so they are sorted in memory, not in runs.
+WORKER_LIMIT_MB = 96
+# Bumped when what a unit's hash covers changes meaning.
+UNIT_FORMAT = 1
+
+
+@dataclass
+class Unit:
+    """Consecutive entries of one guide and their documents, with the hash of those documents."""
+
+    guide: str
+    first: int  # index in kb.entries of its first entry
+    count: int  # entries
+    docs: int  # documents
+    key: str
+
+
+def _stored(doc: dict, base: int) -> dict:
+    return dict(doc, order=doc["order"] - base)
+
+
+def unit_documents(kb, first: int, count: int) -> list[dict]:
+    """The Whoosh documents of kb.entries[first:first + count], each with its `defines`, in KB order."""
+    from patternkb.index.builder import defines_by_doc
+    from patternkb.index.documents import documents
+    from patternkb.kb.models import KnowledgeBase
+
+    part = KnowledgeBase(manifest=kb.manifest, sections=kb.sections, entries=kb.entries[first:first + count])
+    defines = defines_by_doc(part)
+    return [dict(doc, defines=defines.get(doc["id"], "")) for doc in documents(part)]
+
+
+def cut(kb) -> Iterator[tuple[Unit, list[dict]]]:
+    """The KB's units in KB order, each with its documents (made one unit at a time, so that a
+    caller holds one unit's documents at once, not the KB's)."""
+    entries = kb.entries
+    start = 0
+    while start < len(entries):
+        guide = entries[start].guide
+        end = start
+        docs: list[dict] = []
+        # An entry and its snippets and parts stay in one unit (their document numbers follow it).
+        while end < len(entries) and entries[end].guide == guide:
+            mine = unit_documents(kb, end, 1)
+            if docs and len(docs) + len(mine) > UNIT_DOCS:
+                break
+            docs += mine
+            end += 1
+        base = docs[0]["order"] if docs else 0
+        digest = hashlib.sha256(f"{UNIT_FORMAT}\0".encode())
+        for doc in docs:
+            # pickle, not JSON: five times faster, and as deterministic for the same documents
+            # (the same code builds each dict, in the same key order).
+            digest.update(pickle.dumps(_stored(doc, base), protocol=5))
+        yield Unit(guide=guide, first=start, count=end - start, docs=len(docs), key=digest.hexdigest()), docs
+        start = end
+
+
+# --- writing one unit (in a worker process) -------------------------------------------------
+
+def _die_with_parent() -> None:
+    """A worker of a build killed mid-way must not write on (nor keep the index's files busy)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's pool terminates its workers when it fails
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+
+
+def write_unit(generation: str, number: int, docs: list[dict], progress=None) -> tuple[int, bytes, list[str]]:
+    """Write `docs` as one segment into the folder `generation`; returns (number, the pickled
+    segment, its files). Built in a folder of its own, then its files moved in."""
+    from whoosh import index as whoosh_index
+
+    from patternkb.index.documents import make_schema
+
+    folder = Path(generation) / f"unit-{number}.tmp"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
+    writer = ix.writer(limitmb=WORKER_LIMIT_MB, compound=False)
+    try:
+        base = docs[0]["order"] if docs else 0
+        for n, doc in enumerate(docs, 1):
+            writer.add_document(**_stored(doc, base))
+            if progress is not None and n % 100 == 0:
+                progress.put(100)
+        if progress is not None and len(docs) % 100:
+            progress.put(len(docs) % 100)
+        writer.commit(merge=False)
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:  # its own failure (the same full disk, a closed writer) must not hide the first
+            log.debug("cancelling the index writer failed", exc_info=True)
+        raise
+    segment = TOC.read(FileStorage(str(folder)), INDEX_NAME).segments[0]
+    prefix = segment.segment_id() + "."
+    files = sorted(name for name in os.listdir(folder) if name.startswith(prefix))
+    for name in files:
+        os.replace(folder / name, Path(generation) / name)
+    shutil.rmtree(folder, ignore_errors=True)
+    return number, pickle.dumps(segment), files
+
+
+_progress_queue = None
+
+
+def _worker_init(queue) -> None:
+    global _progress_queue
+    _die_with_parent()
+    _progress_queue = queue
+
+
+def _worker_write(generation: str, number: int, docs: list[dict]):
+    return write_unit(generation, number, docs, _progress_queue)
+
+
+# --- the whole generation -------------------------------------------------------------------
+
+def workers() -> int:
+    """Worker processes for a build: the cores this process may use, at most 4 (each holds a
+    unit's postings in memory)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+@dataclass
+class Reused:
+    """A unit whose segment the previous generation holds: its segment and files."""
+
+    segment: object
+    files: list[str]
+
+
+def write_segments(path: Path, jobs: Iterator[tuple[int, list[dict]]], to_write: int,
+                   reused: dict[int, Reused], previous: Path | None, procs: int,
+                   progress: Callable[[int, int], None] | None) -> tuple[list, list[str]]:
+    """Write the units `jobs` yields (number, documents) and link the `reused` ones from the
+    generation folder `previous`; then write the index's table of contents, segments in unit
+    order. Returns (segments, files linked). `to_write` documents in all, for `progress`."""
+    segments: dict[int, object] = {}
+    linked: list[str] = []
+    for number, unit in reused.items():
+        for name in unit.files:
+            os.link(previous / name, path / name)
+            linked.append(name)
+        segments[number] = unit.segment
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, to_write)
+
+    if procs <= 1:
+        for number, docs in jobs:
+            _, segment, _ = write_unit(str(path), number, docs, _Counter(advance))
+            segments[number] = pickle.loads(segment)
+    else:
+        _write_in_workers(path, jobs, procs, segments, advance)
+    if progress and done < to_write:
+        progress(to_write, to_write)
+    ordered = [segments[n] for n in sorted(segments)]
+    from patternkb.index.documents import make_schema
+
+    TOC(make_schema(), ordered, 0).write(FileStorage(str(path)), INDEX_NAME)
+    return ordered, linked
+
+
+class _Counter:
+    """A progress queue for writing in this process: `put(n)` advances at once."""
+
+    def __init__(self, advance: Callable[[int], None]):
+        self.put = advance
+
+
+def _write_in_workers(path: Path, jobs, procs: int, segments: dict, advance: Callable[[int], None]) -> None:
+    # Spawned, not forked: a fork of the window's process would copy its Qt threads' locks, and
+    # a forked worker would carry the whole KB; a spawned one holds a unit's documents only.
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    pool = context.Pool(procs, initializer=_worker_init, initargs=(queue,))
+    pending = []
+    try:
+        for number, docs in jobs:
+            # At most one unit waiting per worker: the documents of the others are not made yet.
+            while len([p for p in pending if not p.ready()]) >= procs * 2:
+                _drain(queue, advance, wait=0.1)
+            pending.append(pool.apply_async(_worker_write, (str(path), number, docs)))
+            del docs
+        while not all(p.ready() for p in pending):
+            _drain(queue, advance, wait=0.1)
+        for p in pending:
+            number, segment, _ = p.get()  # a worker's exception is raised here
+            segments[number] = pickle.loads(segment)
+        _drain(queue, advance, wait=0)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        queue.close()
+
+
+def _drain(queue, advance: Callable[[int], None], wait: float) -> None:
+    import queue as queue_module
+
+    try:
+        advance(queue.get(timeout=wait) if wait else queue.get_nowait())
+        while True:
+            advance(queue.get_nowait())
+    except queue_module.Empty:
+        pass
+
+
+def segment_files(path: Path, segment) -> list[str]:
+    """The files of `segment` in the generation folder `path`."""
+    prefix = segment.segment_id() + "."
+    return sorted(name for name in os.listdir(path) if name.startswith(prefix))

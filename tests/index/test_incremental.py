@@ -1,0 +1,196 @@
+"""Incremental and parallel indexing: after one guide changed, only its documents are indexed
+again (the others' segments are linked from the live generation), and the index answers exactly
+as a full rebuild's does; a rebuild in worker processes answers as one written in-process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from patternkb.index import segments
+from patternkb.index.documents import documents
+from patternkb.index.engine import PatternIndex
+from patternkb.kb.build import build_kb
+from tests.index.index_safety_tools import leftovers
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+QUERIES = ["connection pool", "retry backoff", "builder", "newtype", "default constructor", "idle timeout",
+           "kind:checklist retry", "pool siz", "idempotency tokens", "conection"]
+
+
+def _guides(tmp_path: Path) -> tuple[Path, Path]:
+    handbook = tmp_path / "handbook.md"
+    shutil.copy(FIXTURES / "grouping" / "service-guide.md", handbook)
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURES / "mdbook", book)
+    return handbook, book
+
+
+def _add_pattern(guide: Path) -> None:
+    """A pattern added before the guide's last section, at the level of its first pattern: the
+    guide gains documents, and every entry after it (the other guide's) moves in KB order."""
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    level = next(line.split(" ")[0] for line in lines if line.startswith("###"))
+    last_section = max(n for n, line in enumerate(lines) if line.startswith("## "))
+    added = [f"{level} Added Later", "", "A pattern added after the first build: idempotency tokens.", "",
+             "```python", "def added_later():", "    return None", "```", ""]
+    guide.write_text("\n".join(lines[:last_section] + added + lines[last_section:]) + "\n", encoding="utf-8")
+
+
+def _answers(engine: PatternIndex) -> list:
+    out = []
+    for query in QUERIES:
+        result = engine.search(query, limit=50)
+        out.append((query, result.total, [(h.id, round(h.score, 9), [(s.id, round(s.score, 9)) for s in h.sub_hits])
+                                          for h in result.hits]))
+    return out
+
+
+def _generation(root: Path) -> Path:
+    return root / (root / "CURRENT").read_text().strip()
+
+
+def _table_fits_index(engine: PatternIndex) -> None:
+    """The doc table (made from the documents) describes the documents the segments hold."""
+    ts = engine._thread_searcher()
+    stored = list(ts.searcher.reader().iter_docs())
+    docnums = {fields["id"]: n for n, fields in stored}
+    assert [n for n, _ in stored] == list(range(len(ts.table.kinds)))
+    for n, fields in stored:
+        assert (fields["kind"], fields["section"]) == (ts.table.kinds[n], ts.table.sections[n])
+        assert docnums.get(fields.get("parent") or "", -1) == ts.table.parents[n]
+
+
+def _same_index(one: PatternIndex, other: PatternIndex) -> None:
+    _table_fits_index(one)
+    assert _answers(one) == _answers(other)
+    assert one.links() == other.links()
+    first, second = _generation(one.store.root), _generation(other.store.root)
+    assert (json.loads((first / "doctable.json").read_text()) == json.loads((second / "doctable.json").read_text()))
+    assert [u["key"] for u in one.meta()["units"]] == [u["key"] for u in other.meta()["units"]]
+
+
+def test_one_guide_changed_reindexes_only_its_documents(tmp_path):
+    handbook, book = _guides(tmp_path)
+    root = tmp_path / "ix"
+    before = PatternIndex(build_kb([handbook, book]), root)
+    before.ensure()
+    assert before.last_written == before.meta()["documents"]  # the first build writes everything
+    _add_pattern(handbook)
+    kb = build_kb([handbook, book])
+    changed = kb.entries[0].guide
+    of_changed = sum(1 for doc in documents(kb) if doc["guide"] == changed)
+    after = PatternIndex(kb, root)
+    assert after.status() == "stale"
+    assert "stale" in after.ensure()
+    assert after.last_written == of_changed < after.meta()["documents"]
+    assert after.search("idempotency tokens").hits[0].title == "Added Later"
+    full = PatternIndex(kb, tmp_path / "full")
+    full.rebuild()
+    _same_index(after, full)
+    # The unchanged guide's segment is the same files as before: linked, not copied.
+    old_units, new_units = before.meta()["units"], after.meta()["units"]
+    kept = [u for u in new_units if u["guide"] != changed]
+    assert kept and all(u in old_units for u in kept)
+    gen = _generation(root)
+    assert all(os.stat(gen / name).st_nlink >= 1 for u in kept for name in u["files"])
+    for engine in (before, after, full):
+        engine.close()
+
+
+def test_a_full_rebuild_writes_every_document(tmp_path):
+    handbook, book = _guides(tmp_path)
+    engine = PatternIndex(build_kb([handbook, book]), tmp_path / "ix")
+    engine.ensure()
+    engine.rebuild()  # full: nothing reused, even though nothing changed
+    assert engine.last_written == engine.meta()["documents"]
+    engine.rebuild(full=False)
+    assert engine.last_written == 0
+    engine.close()
+
+
+def test_units_split_a_large_guide_and_workers_write_the_same_index(tmp_path, monkeypatch):
+    handbook, book = _guides(tmp_path)
+    kb = build_kb([handbook, book])
+    monkeypatch.setattr(segments, "UNIT_DOCS", 8)  # many units: written by two worker processes
+    units = [unit for unit, _ in segments.cut(kb)]
+    assert len(units) > 4 and {u.guide for u in units} == {e.guide for e in kb.entries}
+    assert sum(u.docs for u in units) == sum(1 for _ in documents(kb))
+    parallel = PatternIndex(kb, tmp_path / "parallel")
+    seen = []
+    from patternkb.index.builder import build_generation
+
+    with parallel.store.writer_lock():
+        count, _, written = build_generation(parallel.fingerprint, kb, parallel.store,
+                                             lambda done, total: seen.append((done, total)), procs=2)
+    assert count == written == sum(u.docs for u in units)
+    assert seen and seen[-1] == (count, count) and len(seen) > 2  # progress throughout, ending at the total
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(parallel.meta()["units"]) == len(units)
+    alone = PatternIndex(kb, tmp_path / "alone")
+    with alone.store.writer_lock():
+        build_generation(alone.fingerprint, kb, alone.store, procs=1)
+    _same_index(parallel, alone)
+    parallel.close()
+    alone.close()
+
+
+def test_killed_parallel_rebuild_leaves_the_index_working_and_is_swept(tmp_path):
+    handbook, book = _guides(tmp_path)
+    kb_dir = tmp_path / "kb"
+    from patternkb.kb.store import write_kb
+
+    write_kb(build_kb([handbook, book]), kb_dir)
+    root = tmp_path / "ix"
+    engine = PatternIndex(kb_dir=kb_dir, root=root)
+    engine.ensure()
+    before = (root / "CURRENT").read_text()
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from patternkb.index import segments
+        from patternkb.index.engine import PatternIndex
+        segments.UNIT_DOCS = 8
+        segments.workers = lambda: 2
+        engine = PatternIndex(kb_dir=Path({str(kb_dir)!r}), root=Path({str(root)!r}))
+        def progress(done, total):
+            if done >= 16:
+                print("killing", flush=True)
+                os.kill(os.getpid(), signal.SIGKILL)
+        engine.rebuild(progress)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert "killing" in proc.stdout
+    assert (root / "CURRENT").read_text() == before
+    assert engine.status() == "current" and engine.search("builder").hits
+    engine.rebuild()  # the writer lock is free (the workers died with their parent) and the partial generation goes
+    assert leftovers(root) == [] and len(list(root.glob("gen-*"))) == 1
+    engine.close()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "rewrite_same_size"])
+def test_a_damaged_live_generation_is_not_built_on(tmp_path, damage):
+    handbook, book = _guides(tmp_path)
+    root = tmp_path / "ix"
+    engine = PatternIndex(build_kb([handbook, book]), root)
+    engine.ensure()
+    engine.close()
+    target = max((p for p in _generation(root).iterdir() if p.name.startswith("MAIN_")), key=lambda p: p.stat().st_size)
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 2] if damage == "truncate" else bytes(len(data)))
+    _add_pattern(handbook)
+    after = PatternIndex(build_kb([handbook, book]), root)
+    assert after.status().startswith("corrupt")
+    after.ensure()
+    assert after.last_written == after.meta()["documents"]  # nothing linked from the damaged one
+    assert after.status() == "current" and after.search("builder").hits
+    after.close()
