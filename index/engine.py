@@ -10,17 +10,17 @@ import json
 import math
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from patternkb.index import grouping, ranking
+from patternkb.index import grouping, ranking, spelling
 from patternkb.index.analysis import analyze
 from patternkb.index.fragments import fragment
 from patternkb.index.query import KINDS, parse
 from patternkb.index.results import BREADCRUMB_SEPARATOR, SearchHit, SearchResult, SubHit
 from patternkb.index.scoring import CODE, MAX_WORD, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
-from patternkb.index import spelling
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
 from patternkb.index.kbkey import key_of, key_of_dir
@@ -252,26 +252,41 @@ class PatternIndex:
         terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(CODE, w)))
         marked = search_words + parsed.phrases
         prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
-        hits = [self._hit(ts, found[entry], marked if n < fragments else [], prefix if n < fragments else None)
-                for n, entry in enumerate(top)]
+        marking = _Marking(marked, prefix, max(fragments, 0))
+        hits = [self._hit(ts, found[entry], marking) for entry in top]
         return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
                             correction_applied=applied, total=len(found), all_kinds=all_kinds, facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod
-    def _hit(ts: ThreadSearcher, row: grouping.Row, words: list[str], prefix: str | None) -> SearchHit:
+    def _hit(ts: ThreadSearcher, row: grouping.Row, marking: _Marking) -> SearchHit:
         stored = ts.searcher.stored_fields(row.entry)
-        scores = dict((d, s) for s, d in row.members)
+        entry_fragment = marking.next()  # the row first, then its sub-hits, as they are shown
+        scores = {d: s for s, d in row.members}
         sub_hits = []
         for docnum in row.sub_hits():
             sub = ts.searcher.stored_fields(docnum)
             sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
-                                   fragment=fragment(sub, words, prefix), score=_finite(scores[docnum])))
+                                   fragment=marking.next()(sub), score=_finite(scores[docnum])))
         return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
                          path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
-                         score=_finite(row.score), fragment=fragment(stored, words, prefix, code=not sub_hits),
+                         score=_finite(row.score), fragment=entry_fragment(stored, code=not sub_hits),
                          parent=stored.get("parent") or None, anchor=stored.get("anchor") or None,
                          sub_hits=tuple(sub_hits))
+
+
+class _Marking:
+    """Fragments for the first `budget` rows and sub-hits, in the order they are shown, with the
+    matches marked; the rest show the start of their text (marking is the slowest part of a hit)."""
+
+    def __init__(self, words: list[str], prefix: str | None, budget: int):
+        self.words, self.prefix, self.budget = words, prefix, budget
+
+    def next(self) -> Callable[..., str]:
+        if self.budget <= 0:
+            return lambda stored, code=True: fragment(stored, [], code=code)
+        self.budget -= 1
+        return lambda stored, code=True: fragment(stored, self.words, self.prefix, code=code)
 
 
 def _finite(score: float) -> float:

@@ -29,6 +29,12 @@ class Row:
     entry: int
     own: float | None = None  # the entry's own score, when its own fields matched
     members: list[tuple[float, int]] = field(default_factory=list)  # (score, document), folded in
+    best_inside: float = 0.0  # the best member's score
+
+    def add(self, score: float, docnum: int) -> None:
+        self.members.append((score, docnum))
+        if score > self.best_inside:
+            self.best_inside = score
 
     @property
     def docs(self) -> list[int]:
@@ -39,8 +45,7 @@ class Row:
     def score(self) -> float:
         """The entry's best match: its own, or the best inside it (weighed INSIDE_WEIGHT). Matches
         do not add up: an entry with many snippets saying a word is not more about it."""
-        inside = max((s for s, _ in self.members), default=0.0) * INSIDE_WEIGHT
-        return max(self.own or 0.0, inside)
+        return max(self.own or 0.0, self.best_inside * INSIDE_WEIGHT)
 
     def sub_hits(self, limit: int = SUB_HITS) -> list[int]:
         """The best `limit` members, best first (ties in document order)."""
@@ -63,27 +68,32 @@ def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, 
     """
     out: dict[int, Row] = {}
     items: list[int] = []
-    for docnum, score in scored.items():
-        entry = table.entry_of(docnum)
+    parents, kinds, illustrated = table.parents, table.kinds, table.illustrated_by
+    fold_items = fold and kind is None
+    for docnum, score in scored.items():  # every matching document: keep this loop lean
+        parent = parents[docnum]
+        entry = docnum if parent == NO_PARENT else parent
         if kind is not None:
-            if is_part(table, docnum) and table.kinds[docnum] == kind:
+            if parent != NO_PARENT and kinds[docnum] == kind:
                 out[docnum] = Row(docnum, own=score)  # a part asked for by its kind is its own row
                 continue
-            if table.kinds[entry] != kind:
+            if kinds[entry] != kind:
                 continue
-        if fold and kind is None and table.kinds[docnum] == CHECKLIST and table.illustrated_by.get(docnum):
+        if fold_items and kinds[docnum] == CHECKLIST and illustrated.get(docnum):
             items.append(docnum)  # folded below, once every pattern's row exists
             continue
-        row = out.setdefault(entry, Row(entry))
+        row = out.get(entry)
+        if row is None:
+            row = out[entry] = Row(entry)
         if docnum == entry:
             row.own = score
         else:
-            row.members.append((score, docnum))
+            row.add(score, docnum)
     for item in items:
-        patterns = [p for p in table.illustrated_by[item] if p in out]
+        patterns = [p for p in illustrated[item] if p in out]
         if patterns:
             host = max(patterns, key=lambda p: (out[p].score, -p))
-            out[host].members.append((scored[item], item))
+            out[host].add(scored[item], item)
         else:
             out[item] = Row(item, own=scored[item])
     return out
