@@ -3,6 +3,7 @@ marked), or a sub-hit inside the entry above it (indented: what it is, its title
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
@@ -121,33 +122,28 @@ class ResultDelegate(QStyledItemDelegate):
              width: float, title_width: float) -> QTextDocument:
         """The row's three parts, one under the other: the title in bold, cut to leave room for
         the badge; the breadcrumb, muted and cut in its middle; two lines of the fragment."""
-        key = (title, path, fragment, text, muted, id(fonts), width, title_width)
-        doc = self._rows.get(key)
-        if doc is not None:
-            return doc
-        html = (f'<div style="color:{text}">'
-                f'<div style="font-weight:bold; font-size:{fonts.title_size}; white-space:pre">'
-                f'{escape(fonts.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(title_width)))}</div>'
-                f'<div style="color:{muted}; white-space:pre">'
-                f'{escape(fonts.small_metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, int(width)))}</div>'
-                f'<div style="margin-top:2px">{fragment}</div></div>')
-        if len(self._rows) >= LAID_OUT_ROWS:
-            self._rows.clear()
-        doc = self._rows[key] = _document(html, fonts.small, width)
-        return doc
+        return self._laid_out((title, path, fragment, text, muted, id(fonts), width, title_width), lambda: (
+            f'<div style="color:{text}">'
+            f'<div style="font-weight:bold; font-size:{fonts.title_size}; white-space:pre">'
+            f'{escape(fonts.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(title_width)))}</div>'
+            f'<div style="color:{muted}; white-space:pre">'
+            f'{escape(fonts.small_metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, int(width)))}</div>'
+            f'<div style="margin-top:2px">{fragment}</div></div>'), fonts, width)
 
     def _sub_row(self, title: str, fragment: str, text: str, fonts: _Fonts, width: float) -> QTextDocument:
         """A sub-hit's two lines: what it is and its title, then its text with the matches marked."""
-        key = ("sub", title, fragment, text, id(fonts), width)
+        return self._laid_out(("sub", title, fragment, text, id(fonts), width), lambda: (
+            f'<div style="color:{text}"><div style="white-space:pre">'
+            f'{escape(fonts.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(width)))}</div>'
+            f'<div style="white-space:pre">{fragment}</div></div>'), fonts, width)
+
+    def _laid_out(self, key: tuple, html: Callable[[], str], fonts: _Fonts, width: float) -> QTextDocument:
+        """The document for `key`, laid out once and kept for the rows painted again."""
         doc = self._rows.get(key)
-        if doc is not None:
-            return doc
-        html = (f'<div style="color:{text}"><div style="white-space:pre">'
-                f'{escape(fonts.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(width)))}</div>'
-                f'<div style="white-space:pre">{fragment}</div></div>')
-        if len(self._rows) >= LAID_OUT_ROWS:
-            self._rows.clear()
-        doc = self._rows[key] = _document(html, fonts.small, width)
+        if doc is None:
+            if len(self._rows) >= LAID_OUT_ROWS:
+                self._rows.clear()
+            doc = self._rows[key] = _document(html(), fonts.small, width)
         return doc
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:

@@ -27,16 +27,22 @@ def hit_row(title: str) -> QStandardItemModel:
     return model
 
 
-def paint_row(qtbot, title: str) -> tuple[QImage, QRect, ResultDelegate]:
-    """Paint the row as the list does, at ROW_WIDTH, on a wider white canvas."""
+def delegate_on(qtbot, model: QStandardItemModel) -> tuple[ResultDelegate, QStyleOptionViewItem]:
+    """The delegate of a list showing `model`, and the style option the list paints with."""
     view = QListView()
     qtbot.addWidget(view)
-    model = hit_row(title)
     view.setModel(model)
     delegate = ResultDelegate(view)
     option = QStyleOptionViewItem()
     option.initFrom(view)
     option.font = view.font()
+    return delegate, option
+
+
+def paint_row(qtbot, title: str) -> tuple[QImage, QRect, ResultDelegate]:
+    """Paint the row as the list does, at ROW_WIDTH, on a wider white canvas."""
+    model = hit_row(title)
+    delegate, option = delegate_on(qtbot, model)
     height = delegate.sizeHint(option, model.index(0, 0)).height()
     option.rect = QRect(0, 0, ROW_WIDTH, height)
     image = QImage(CANVAS_WIDTH, height * 3, QImage.Format.Format_ARGB32)
@@ -77,8 +83,6 @@ def test_a_short_title_is_shown_whole(qtbot):
 
 
 def test_a_sub_hit_row_is_shorter_and_starts_further_in(qtbot):
-    view = QListView()
-    qtbot.addWidget(view)
     model = hit_row("Shared state with Mutex")
     sub = QStandardItem()
     sub.setData("Code: Shared state with Mutex", DISPLAY)
@@ -86,11 +90,7 @@ def test_a_sub_hit_row_is_shorter_and_starts_further_in(qtbot):
     sub.setData(1, Role.Depth)
     sub.setData("let <b>m</b> = Mutex::new(0);", Role.Fragment)
     model.appendRow(sub)
-    view.setModel(model)
-    delegate = ResultDelegate(view)
-    option = QStyleOptionViewItem()
-    option.initFrom(view)
-    option.font = view.font()
+    delegate, option = delegate_on(qtbot, model)
     entry_height = delegate.sizeHint(option, model.index(0, 0)).height()
     sub_height = delegate.sizeHint(option, model.index(1, 0)).height()
     assert 0 < sub_height < entry_height
