@@ -241,9 +241,9 @@ class PatternIndex:
         of_kind = grouping.rows(table, scored, kind, fold=fold)
         facets = {"section": grouping.section_counts(table, of_kind),
                   "kind": grouping.kind_counts(table, scored, section)}
-        found = of_kind if not section else {e: r for e, r in of_kind.items() if table.sections[e] == section}
+        found = of_kind if not section else of_kind.within(section)
         any_kind = of_kind if kind is None else grouping.rows(table, scored, None, fold=fold)
-        all_kinds = sum(1 for e in any_kind if not section or table.sections[e] == section)
+        all_kinds = len(any_kind.within(section)) if section else len(any_kind)
         limit = max(limit, 0)
         if order == "guide":
             top = ranking.in_guide_order(table, found, limit)
@@ -253,24 +253,25 @@ class PatternIndex:
         marked = search_words + parsed.phrases
         prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
         marking = _Marking(marked, prefix, max(fragments, 0))
-        hits = [self._hit(ts, found[entry], marking) for entry in top]
+        inside = found.sub_hits(top)
+        hits = [self._hit(ts, entry, found.score(entry), inside[entry], marking) for entry in top]
         return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
                             correction_applied=applied, total=len(found), all_kinds=all_kinds, facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod
-    def _hit(ts: ThreadSearcher, row: grouping.Row, marking: _Marking) -> SearchHit:
-        stored = ts.searcher.stored_fields(row.entry)
+    def _hit(ts: ThreadSearcher, entry: int, score: float, inside: list[tuple[int, float]],
+             marking: _Marking) -> SearchHit:
+        stored = ts.searcher.stored_fields(entry)
         entry_fragment = marking.next()  # the row first, then its sub-hits, as they are shown
-        scores = {d: s for s, d in row.members}
         sub_hits = []
-        for docnum in row.sub_hits():
+        for docnum, sub_score in inside:
             sub = ts.searcher.stored_fields(docnum)
             sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
-                                   fragment=marking.next()(sub), score=_finite(scores[docnum])))
+                                   fragment=marking.next()(sub), score=_finite(sub_score)))
         return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
                          path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
-                         score=_finite(row.score), fragment=entry_fragment(stored, code=not sub_hits),
+                         score=_finite(score), fragment=entry_fragment(stored, code=not sub_hits),
                          parent=stored.get("parent") or None, anchor=stored.get("anchor") or None,
                          sub_hits=tuple(sub_hits))
 

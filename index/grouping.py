@@ -10,7 +10,6 @@ Google's sitelinks).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from patternkb.index.doctable import NO_PARENT, DocTable
 
@@ -22,34 +21,61 @@ INSIDE_WEIGHT = 0.8
 CHECKLIST = "checklist"
 
 
-@dataclass
-class Row:
-    """One result row: an entry (by document number) and the documents matched inside it."""
+class Found:
+    """The result rows of one search, by entry document number: each row's score, and which row
+    each matched document is shown in. A search at 10,000 entries matches thousands of documents:
+    this keeps two dicts of floats, not an object per row (each object fed the garbage collector,
+    whose pauses took a search from 20 ms to 200 ms)."""
 
-    entry: int
-    own: float | None = None  # the entry's own score, when its own fields matched
-    members: list[tuple[float, int]] = field(default_factory=list)  # (score, document), folded in
-    best_inside: float = 0.0  # the best member's score
+    def __init__(self, table: DocTable, scored: dict[int, float], own: dict[int, float],
+                 inside: dict[int, float], hosts: dict[int, int], alone: frozenset[int] = frozenset()):
+        self.table, self.scored = table, scored
+        self.own = own  # entry -> the score of its own fields
+        self.inside = inside  # entry -> the best score of a match inside it
+        self.hosts = hosts  # checklist item -> the pattern row it is folded into
+        self.alone = alone  # parts that are rows of their own (`kind:snippet`)
+        self.entries = own.keys() | inside.keys()
 
-    def add(self, score: float, docnum: int) -> None:
-        self.members.append((score, docnum))
-        if score > self.best_inside:
-            self.best_inside = score
+    def __len__(self) -> int:
+        return len(self.entries)
 
-    @property
-    def docs(self) -> list[int]:
-        """Every matched document of the row: the entry (when it matched) and its members."""
-        return ([self.entry] if self.own is not None else []) + [d for _, d in self.members]
+    def __iter__(self):
+        return iter(self.entries)
 
-    @property
-    def score(self) -> float:
+    def __contains__(self, entry: int) -> bool:
+        return entry in self.entries
+
+    def score(self, entry: int) -> float:
         """The entry's best match: its own, or the best inside it (weighed INSIDE_WEIGHT). Matches
         do not add up: an entry with many snippets saying a word is not more about it."""
-        return max(self.own or 0.0, self.best_inside * INSIDE_WEIGHT)
+        return max(self.own.get(entry, 0.0), self.inside.get(entry, 0.0) * INSIDE_WEIGHT)
 
-    def sub_hits(self, limit: int = SUB_HITS) -> list[int]:
-        """The best `limit` members, best first (ties in document order)."""
-        return [d for _, d in sorted(self.members, key=lambda m: (-m[0], m[1]))[:limit]]
+    def row_of(self, docnum: int) -> int | None:
+        """The row a matched document is shown in (None: in none, filtered out)."""
+        if docnum in self.alone:
+            return docnum
+        row = self.hosts.get(docnum)
+        if row is None:
+            row = self.table.entry_of(docnum)
+        return row if row in self.entries else None
+
+    def within(self, section: str) -> Found:
+        """The rows whose entry is in `section`."""
+        sections = self.table.sections
+        return Found(self.table, self.scored, {e: s for e, s in self.own.items() if sections[e] == section},
+                     {e: s for e, s in self.inside.items() if sections[e] == section}, self.hosts, self.alone)
+
+    def sub_hits(self, entries: list[int], limit: int = SUB_HITS) -> dict[int, list[tuple[int, float]]]:
+        """For each of `entries`, its best `limit` matches inside it as (document, score), best
+        first (ties in document order): one pass over the matches, for the few rows shown."""
+        wanted = set(entries)
+        inside: dict[int, list[tuple[float, int]]] = {e: [] for e in entries}
+        for docnum, score in self.scored.items():
+            row = self.row_of(docnum)
+            if row in wanted and row != docnum:
+                inside[row].append((score, docnum))
+        return {e: [(d, s) for s, d in sorted(found, key=lambda m: (-m[0], m[1]))[:limit]]
+                for e, found in inside.items()}
 
 
 def is_part(table: DocTable, docnum: int) -> bool:
@@ -57,16 +83,18 @@ def is_part(table: DocTable, docnum: int) -> bool:
     return table.parents[docnum] != NO_PARENT
 
 
-def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, fold: bool = True) -> dict[int, Row]:
-    """The result rows of the scored documents, by the entry's document number.
+def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, fold: bool = True) -> Found:
+    """The result rows of the scored documents.
 
     No `kind`: every entry, with its parts and (when `fold`: the query has words to match) the
     checklist items illustrating it folded in; an item no matching pattern illustrates stands
-    as a row of its own. A `kind` of entry
-    ("pattern", "checklist", …): only entries of that kind, checklist items unfolded. A `kind`
-    of part ("snippet"): those documents themselves, one row each, as the user asked for them.
+    as a row of its own. A `kind` of entry ("pattern", "checklist", …): only entries of that
+    kind, checklist items unfolded. A `kind` of part ("snippet"): those documents themselves,
+    one row each, as the user asked for them.
     """
-    out: dict[int, Row] = {}
+    own: dict[int, float] = {}
+    inside: dict[int, float] = {}
+    alone: set[int] = set()
     items: list[int] = []
     parents, kinds, illustrated = table.parents, table.kinds, table.illustrated_by
     fold_items = fold and kind is None
@@ -75,28 +103,28 @@ def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, 
         entry = docnum if parent == NO_PARENT else parent
         if kind is not None:
             if parent != NO_PARENT and kinds[docnum] == kind:
-                out[docnum] = Row(docnum, own=score)  # a part asked for by its kind is its own row
+                own[docnum] = score  # a part asked for by its kind is its own row
+                alone.add(docnum)
                 continue
             if kinds[entry] != kind:
                 continue
         if fold_items and kinds[docnum] == CHECKLIST and illustrated.get(docnum):
             items.append(docnum)  # folded below, once every pattern's row exists
-            continue
-        row = out.get(entry)
-        if row is None:
-            row = out[entry] = Row(entry)
-        if docnum == entry:
-            row.own = score
+        elif docnum == entry:
+            own[entry] = score
+        elif score > inside.get(entry, 0.0):
+            inside[entry] = score
         else:
-            row.add(score, docnum)
+            inside.setdefault(entry, score)
+    hosts: dict[int, int] = {}
     for item in items:
-        patterns = [p for p in illustrated[item] if p in out]
+        patterns = [p for p in illustrated[item] if p in own or p in inside]
         if patterns:
-            host = max(patterns, key=lambda p: (out[p].score, -p))
-            out[host].add(scored[item], item)
+            host = hosts[item] = max(patterns, key=lambda p: (max(own.get(p, 0.0), inside.get(p, 0.0) * INSIDE_WEIGHT), -p))
+            inside[host] = max(inside.get(host, 0.0), scored[item])
         else:
-            out[item] = Row(item, own=scored[item])
-    return out
+            own[item] = scored[item]
+    return Found(table, scored, own, inside, hosts, frozenset(alone))
 
 
 def kind_counts(table: DocTable, scored: dict[int, float], section: str | None = None) -> dict[str, int]:
@@ -114,6 +142,6 @@ def kind_counts(table: DocTable, scored: dict[int, float], section: str | None =
     return dict(counted)
 
 
-def section_counts(table: DocTable, found: dict[int, Row]) -> dict[str, int]:
+def section_counts(table: DocTable, found: Found) -> dict[str, int]:
     """How many of the rows are in each section."""
     return dict(Counter(table.sections[entry] for entry in found))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 
 from patternkb.index.doctable import DocTable
-from patternkb.index.grouping import CHECKLIST, Row, is_part
+from patternkb.index.grouping import CHECKLIST, Found, is_part
 from patternkb.index.postings import Postings
 
 # An exact match's tier: an entry's own title, or an identifier it defines, comes first; then
@@ -33,43 +33,37 @@ def exact_matches(table: DocTable, postings: Postings, scored: dict[int, float],
     return exact
 
 
-def best(table: DocTable, postings: Postings, scored: dict[int, float], found: dict[int, Row],
+def best(table: DocTable, postings: Postings, scored: dict[int, float], found: Found,
          all_words: set[int] | None, words: list[str], limit: int) -> list[int]:
     """The first `limit` rows (by entry document number) in relevance order: rows holding an
     exact match, then rows holding a document that matches every word (`all_words`; None:
     all of them do), then the rest; by score within each, then by guide order."""
-    exact_docs = exact_matches(table, postings, scored, words)
     exact: dict[int, int] = {}
-    complete: set[int] = set()
-    scores: dict[int, float] = {}
-    for entry, row in found.items():
-        docs = row.docs
-        scores[entry] = row.score
-        tier = max((exact_docs.get(d, 0) for d in docs), default=0)
-        if tier:
-            exact[entry] = tier
-        if all_words is None or any(d in all_words for d in docs):
-            complete.add(entry)
-    orders = table.orders
+    for docnum, tier in exact_matches(table, postings, scored, words).items():
+        row = found.row_of(docnum)
+        if row is not None and tier > exact.get(row, 0):
+            exact[row] = tier
+    complete = found.entries if all_words is None else {found.row_of(d) for d in all_words} - {None}
+    score, orders = found.score, table.orders
 
     def by_score(entries, n: int) -> list[int]:
         # The n best by score, ties in guide order: cut at the n-th best score first, so
         # only the few rows at or above it are sorted.
-        entries = [e for e in entries if e not in exact]
-        if n <= 0 or not entries:
+        scores = {e: score(e) for e in entries if e not in exact}
+        if n <= 0 or not scores:
             return []
-        if len(entries) > n:
-            floor = heapq.nlargest(n, map(scores.__getitem__, entries))[-1]
-            entries = [e for e in entries if scores[e] >= floor]
-        return sorted(entries, key=lambda e: (-scores[e], orders[e]))[:n]
+        if len(scores) > n:
+            floor = heapq.nlargest(n, scores.values())[-1]
+            scores = {e: s for e, s in scores.items() if s >= floor}
+        return sorted(scores, key=lambda e: (-scores[e], orders[e]))[:n]
 
-    top = sorted(exact, key=lambda e: (-exact[e], e not in complete, -scores[e], orders[e]))[:limit]
+    top = sorted(exact, key=lambda e: (-exact[e], e not in complete, -score(e), orders[e]))[:limit]
     top += by_score(complete, limit - len(top))
     if len(top) < limit:
         top += by_score((e for e in found if e not in complete), limit - len(top))
     return top
 
 
-def in_guide_order(table: DocTable, found: dict[int, Row], limit: int) -> list[int]:
+def in_guide_order(table: DocTable, found: Found, limit: int) -> list[int]:
     """The first `limit` rows in the order the guide has their entries."""
     return heapq.nsmallest(limit, found, key=table.orders.__getitem__)

@@ -39,29 +39,36 @@ def ranked(scored, all_words, words, limit, kind=None):
 
 
 def test_a_snippet_folds_into_its_pattern_and_lifts_it():
-    rows = grouping.rows(TABLE, {2: 8.0, 1: 3.0})
-    assert set(rows) == {0, 1}  # the pattern stands for its snippet, though it did not match itself
-    assert rows[0].own is None and rows[0].sub_hits() == [2]
-    assert rows[0].score == pytest.approx(8.0 * grouping.INSIDE_WEIGHT)
+    found = grouping.rows(TABLE, {2: 8.0, 1: 3.0})
+    assert set(found) == {0, 1}  # the pattern stands for its snippet, though it did not match itself
+    assert 0 not in found.own and found.sub_hits([0]) == {0: [(2, 8.0)]}
+    assert found.score(0) == pytest.approx(8.0 * grouping.INSIDE_WEIGHT) and found.row_of(2) == 0
 
 
 def test_an_entry_s_score_is_its_best_match_its_own_counting_more():
-    assert grouping.rows(TABLE, {0: 4.0, 2: 8.0})[0].score == pytest.approx(max(4.0, 8.0 * grouping.INSIDE_WEIGHT))
-    assert grouping.rows(TABLE, {0: 7.0, 2: 8.0})[0].score == pytest.approx(7.0)  # its own title beats its code
+    assert grouping.rows(TABLE, {0: 4.0, 2: 8.0}).score(0) == pytest.approx(max(4.0, 8.0 * grouping.INSIDE_WEIGHT))
+    assert grouping.rows(TABLE, {0: 7.0, 2: 8.0}).score(0) == pytest.approx(7.0)  # its own title beats its code
 
 
 def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():
-    rows = grouping.rows(TABLE, {5: 6.0, 1: 1.0, 4: 2.0})
-    assert set(rows) == {1, 4} and rows[4].sub_hits() == [5]
+    found = grouping.rows(TABLE, {5: 6.0, 1: 1.0, 4: 2.0})
+    assert set(found) == {1, 4} and found.sub_hits([4, 1]) == {4: [(5, 6.0)], 1: []}
     alone = grouping.rows(TABLE, {5: 6.0, 0: 9.0})  # no pattern it illustrates matched
-    assert set(alone) == {0, 5} and alone[5].own == 6.0
+    assert set(alone) == {0, 5} and alone.own[5] == 6.0
     asked = grouping.rows(TABLE, {5: 6.0, 4: 2.0}, kind="checklist")  # kind:checklist: items as rows
     assert set(asked) == {5}
+    listed = grouping.rows(TABLE, {5: 0.0, 4: 0.0}, fold=False)  # filters alone: a listing of both
+    assert set(listed) == {4, 5}
 
 
 def test_a_kind_of_part_gives_those_parts_as_rows():
     assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 1: 2.0}, kind="snippet")) == {2}
     assert set(grouping.rows(TABLE, {2: 8.0, 3: 1.0}, kind="pattern")) == {0}
+
+
+def test_rows_within_a_section():
+    found = grouping.rows(TABLE, {2: 8.0, 1: 3.0, 4: 1.0}).within("s2")
+    assert set(found) == {1, 4} and found.row_of(2) is None
 
 
 def test_kind_counts_are_the_rows_each_kind_gives():
@@ -79,8 +86,8 @@ def test_exact_tiers_come_first_whatever_their_score():
 
 def test_a_section_title_outranks_a_snippet_saying_it():
     scored = {1: 1.0, 2: 9.0, 4: 5.0}
-    # "alpha beta": the snippet's own title lifts its pattern (0) to the snippet tier; pattern 1
-    # defines nothing so named and sits in section s2: by score after it.
+    # "alpha beta": the snippet's own title lifts its pattern (0) by its score only, no tier;
+    # pattern 1 defines nothing so named and sits in section s2: by score after it.
     assert ranked(scored, None, ["alpha", "beta"], 3) == [0, 4, 1]
 
 
