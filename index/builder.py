@@ -10,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.query import Term
@@ -18,6 +17,7 @@ from whoosh.query import Term
 from patternkb.index import segments, vocabulary
 from patternkb.index.analysis import analyze, prose_analyzer
 from patternkb.index.doctable import DocTable
+from patternkb.index.mapped import open_index
 from patternkb.index.documents import snippet_anchor
 from patternkb.index.postings import Postings, summed
 from patternkb.index.query import PLAIN_WORDS
@@ -89,13 +89,13 @@ def _write_generation(kb: KnowledgeBase, path: Path, progress: Progress | None,
     reused = {n: segments.Reused(before[u.key][1], before[u.key][0]["files"])
               for n, u in enumerate(units) if u.key in before}
     to_write = sum(u.docs for n, u in enumerate(units) if n not in reused)
-    jobs = ((n, segments.unit_documents(kb, u.first, u.count)) for n, u in enumerate(units) if n not in reused)
+    jobs = ((n, segments.unit_documents(kb, u)) for n, u in enumerate(units) if n not in reused)
     # A worker costs a start (an interpreter, Whoosh's imports): one unit is written here.
     procs = min(procs, len(units) - len(reused))
     written, linked = segments.write_segments(path, jobs, to_write, reused, previous.path if previous else None,
                                               procs, progress)
     docnums = {doc_id: n for n, doc_id in enumerate(ids)}
-    ix = whoosh_index.open_dir(str(path))
+    ix = open_index(path)
     with ix.searcher() as searcher:
         if searcher.reader().doc_count_all() != len(ids):
             raise IndexCorrupt(f"the segments hold {searcher.reader().doc_count_all()} documents, "

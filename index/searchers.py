@@ -6,9 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from whoosh import index as whoosh_index
-
 from patternkb.index.doctable import DocTable
+from patternkb.index.mapped import open_index
 from patternkb.index.postings import Postings
 from patternkb.index.storage import GenerationHold, IndexCorrupt, IndexError_, IndexStore
 
@@ -20,7 +19,7 @@ class ThreadSearcher:
         # The hold keeps writers from collecting the generation while this searcher is open.
         self.hold = hold
         self.generation = hold.name
-        self.index = whoosh_index.open_dir(str(hold.path))
+        self.index = open_index(hold.path)
         self.searcher = self.index.searcher()
         # Read-only once loaded: the threads searching one generation share it.
         self.table = table or DocTable.read(hold.path, self.searcher.reader().doc_count_all())

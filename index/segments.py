@@ -57,41 +57,62 @@ def _stored(doc: dict, base: int) -> dict:
     return dict(doc, order=doc["order"] - base)
 
 
-def unit_documents(kb, first: int, count: int) -> list[dict]:
-    """The Whoosh documents of kb.entries[first:first + count], each with its `defines`, in KB order."""
-    from patternkb.index.builder import defines_by_doc
-    from patternkb.index.documents import documents
+def unit_documents(kb, unit: Unit) -> list[dict]:
+    """The documents of `unit` again (for writing it), each with its `defines`, in KB order."""
     from patternkb.kb.models import KnowledgeBase
 
-    part = KnowledgeBase(manifest=kb.manifest, sections=kb.sections, entries=kb.entries[first:first + count])
-    defines = defines_by_doc(part)
-    return [dict(doc, defines=defines.get(doc["id"], "")) for doc in documents(part)]
+    part = KnowledgeBase(manifest=kb.manifest, sections=kb.sections,
+                         entries=kb.entries[unit.first:unit.first + unit.count])
+    docs = [doc for _, docs in _by_entry(part) for doc in docs]
+    if len(docs) != unit.docs:  # the KB changed under us: never write a unit unlike its record
+        raise RuntimeError(f"unit of {unit.guide} made {len(docs)} documents, {unit.docs} before")
+    return docs
+
+
+def _by_entry(kb) -> Iterator[tuple[str, list[dict]]]:
+    """Each entry's guide and documents (the entry's, then its snippets' and parts'), in KB order."""
+    from patternkb.index.builder import defines_by_doc
+    from patternkb.index.documents import documents
+
+    defines = defines_by_doc(kb)
+    current: list[dict] = []
+    for doc in documents(kb):
+        if not doc.get("parent") and current:  # an entry's own document starts the next entry
+            yield current[0]["guide"], current
+            current = []
+        current.append(dict(doc, defines=defines.get(doc["id"], "")))
+    if current:
+        yield current[0]["guide"], current
 
 
 def cut(kb) -> Iterator[tuple[Unit, list[dict]]]:
     """The KB's units in KB order, each with its documents (made one unit at a time, so that a
     caller holds one unit's documents at once, not the KB's)."""
-    entries = kb.entries
-    start = 0
-    while start < len(entries):
-        guide = entries[start].guide
-        end = start
-        docs: list[dict] = []
-        # An entry and its snippets and parts stay in one unit (their document numbers follow it).
-        while end < len(entries) and entries[end].guide == guide:
-            mine = unit_documents(kb, end, 1)
-            if docs and len(docs) + len(mine) > UNIT_DOCS:
-                break
-            docs += mine
-            end += 1
+    place = {entry.id: n for n, entry in enumerate(kb.entries)}
+    guide = None
+    docs: list[dict] = []
+    last = ""  # the id of the unit's last entry
+
+    def unit() -> tuple[Unit, list[dict]]:
+        start = place[docs[0]["id"]]
+        count = place[last] - start + 1
         base = docs[0]["order"] if docs else 0
         digest = hashlib.sha256(f"{UNIT_FORMAT}\0".encode())
         for doc in docs:
             # pickle, not JSON: five times faster, and as deterministic for the same documents
             # (the same code builds each dict, in the same key order).
             digest.update(pickle.dumps(_stored(doc, base), protocol=5))
-        yield Unit(guide=guide, first=start, count=end - start, docs=len(docs), key=digest.hexdigest()), docs
-        start = end
+        return Unit(guide=guide, first=start, count=count, docs=len(docs), key=digest.hexdigest()), docs
+
+    # An entry and its snippets and parts stay in one unit (their document numbers follow it).
+    for entry_guide, mine in _by_entry(kb):
+        if docs and (entry_guide != guide or len(docs) + len(mine) > UNIT_DOCS):
+            yield unit()
+            docs = []
+        guide, last = entry_guide, mine[0]["id"]
+        docs += mine
+    if docs:
+        yield unit()
 
 
 # --- writing one unit (in a worker process) -------------------------------------------------
