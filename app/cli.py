@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from patternkb.app.cli_output import Exit, end_notes, error, one_line, os_error_message, tolerant_streams
+from patternkb.index.query import KINDS
 from patternkb.kb.errors import KBError
 
 
@@ -87,7 +88,7 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     _kb_options(p)
     p.add_argument("--limit", type=_whole_number(1, None, "--limit"), default=10, metavar="N",
                    help="hits to print (default 10)")
-    p.add_argument("--kind", choices=["pattern", "overview", "snippet", "checklist"], help="only this kind")
+    p.add_argument("--kind", choices=KINDS, help="only this kind (a snippet or part: as rows of their own)")
     p.add_argument("--order", choices=["relevance", "guide"], default="relevance")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 

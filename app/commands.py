@@ -295,9 +295,8 @@ def _search(args: argparse.Namespace) -> Exit:
         print(f"    {hit.id}")
         print(f"    {_terminal_fragment(hit.fragment, color)}")
         for sub in hit.sub_hits:  # where inside the entry it matched
-            label = "Checklist" if sub.kind == "checklist" else "Code" if sub.kind == "snippet" else sub.kind.title()
-            print(f"      · {label}: {sub.title}  ({hit.id}#{sub.anchor})" if sub.anchor else
-                  f"      · {label}: {sub.title}  ({sub.id})")
+            print(f"      · {sub.label}: {sub.title}  ({hit.id}#{sub.anchor})" if sub.anchor else
+                  f"      · {sub.label}: {sub.title}  ({sub.id})")
             print(f"        {_terminal_fragment(sub.fragment, color)}")
     shown = len(result.hits)
     print(f"{shown} of {result.total} results in {result.elapsed_ms:.1f} ms")
@@ -316,7 +315,7 @@ def _check(args: argparse.Namespace) -> Exit:
         error(f"check found {len(problems)} problem(s): {problems[0]}{more}")
         return Exit.PROBLEM
     kb = library.kb
-    print(f"ok: {len(kb.entries)} entries, {len(kb.sections)} sections, index current at {library.index_dir}")
+    print(f"ok: {len(kb.entries)} entries, {kb.manifest.counts.sections} sections, index current at {library.index_dir}")
     return Exit.OK
 
 

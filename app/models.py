@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 _Index = QModelIndex | QPersistentModelIndex
 
 
-# How a sub-hit row names what it found inside its entry.
-SUB_HIT_LABELS = {"snippet": "Code", "part": "Section", "checklist": "Checklist"}
-
-
 def opened_by(hit: SearchHit, sub: SubHit) -> SearchHit:
     """What a sub-hit row opens: its entry scrolled to the snippet or part, or the checklist
     item (an entry of its own)."""
@@ -37,7 +33,7 @@ class ResultsModel(QAbstractListModel):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._rows: list[tuple[SearchHit, int]] = []  # (what the row opens, its depth)
+        self._rows: list[tuple[SearchHit, str | None]] = []  # (what the row opens, a sub-hit's label)
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
@@ -45,8 +41,8 @@ class ResultsModel(QAbstractListModel):
         self.result = result
         self._rows = []
         for hit in result.hits if result else ():
-            self._rows.append((hit, 0))
-            self._rows += [(opened_by(hit, sub), 1) for sub in hit.sub_hits]
+            self._rows.append((hit, None))
+            self._rows += [(opened_by(hit, sub), sub.label) for sub in hit.sub_hits]
         self.endResetModel()
 
     def hit(self, row: int) -> SearchHit | None:
@@ -59,15 +55,15 @@ class ResultsModel(QAbstractListModel):
     def data(self, index: _Index, role: int = DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
             return None
-        hit, depth = self._rows[index.row()]
+        hit, label = self._rows[index.row()]
         if role == DISPLAY:
-            return hit.title if not depth else f"{SUB_HIT_LABELS.get(hit.kind, hit.kind.title())}: {hit.title}"
+            return hit.title if label is None else f"{label}: {hit.title}"
         if role == TOOL_TIP:
             return hit.breadcrumb
         return {
             Role.Id: hit.id, Role.Kind: hit.kind, Role.Path: hit.breadcrumb, Role.Fragment: hit.fragment,
             Role.Section: hit.section, Role.Parent: hit.parent, Role.Anchor: hit.anchor, Role.Score: hit.score,
-            Role.Depth: depth,
+            Role.Depth: 0 if label is None else 1,
         }.get(role)
 
     def roleNames(self):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BREADCRUMB_SEPARATOR = " › "
+SUB_HIT_LABELS = {"snippet": "Code", "part": "Part", "checklist": "Checklist"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class SubHit:
     anchor: str | None  # where in the entry it is (None: the entry's top)
     fragment: str  # HTML-escaped text with the matched terms in <b>…</b>
     score: float
+
+    @property
+    def label(self) -> str:
+        """What the sub-hit is, as the window and the command line name it."""
+        return SUB_HIT_LABELS.get(self.kind, self.kind.title())
 
     def to_json(self) -> dict:
         return dict(id=self.id, kind=self.kind, title=self.title, anchor=self.anchor, fragment=self.fragment)

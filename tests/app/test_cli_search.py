@@ -46,9 +46,8 @@ def test_search_prints_ranked_hits(capsys, index_dir):
     for n, h in enumerate(hits, 1):
         expected += [f"{n:>2}. {h.title}  [{h.kind}]  {h.breadcrumb}", f"    {h.id}", None]
         for sub in h.sub_hits:
-            label = "Checklist" if sub.kind == "checklist" else "Code"
             where = f"{h.id}#{sub.anchor}" if sub.anchor else sub.id
-            expected += [f"      · {label}: {sub.title}  ({where})", None]
+            expected += [f"      · {sub.label}: {sub.title}  ({where})", None]
     shown = lines[1:-1]
     assert len(shown) == len(expected)
     assert [line for line, want in zip(shown, expected) if want is not None] == [w for w in expected if w]

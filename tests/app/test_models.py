@@ -1,6 +1,6 @@
 """The Qt models (app/models.py), each through qtmodeltester."""
 
-from patternkb.app.models import SUB_HIT_LABELS, BookmarksModel, OutlineModel, ResultsModel
+from patternkb.app.models import BookmarksModel, OutlineModel, ResultsModel
 from patternkb.app.roles import DISPLAY, Role
 
 
@@ -38,7 +38,7 @@ def test_each_result_is_followed_by_its_sub_hits_one_level_in(qtmodeltester, bun
     expected = []
     for hit in result.hits:
         expected.append((0, hit.title))
-        expected += [(1, f"{SUB_HIT_LABELS[sub.kind]}: {sub.title}") for sub in hit.sub_hits]
+        expected += [(1, f"{sub.label}: {sub.title}") for sub in hit.sub_hits]
     assert [(index.data(Role.Depth), index.data(DISPLAY)) for index in rows] == expected
     assert any(depth == 1 for depth, _ in expected)
 

@@ -58,3 +58,11 @@ def test_an_item_no_pattern_answers_stands_as_its_own_row(library):
 def test_a_snippet_match_ranks_its_pattern_and_shows_the_snippet(library):
     top = library.search("SetIdleTimeout").hits[0]
     assert top.id == POOLING and top.sub_hits[0].kind == "snippet" and "<b>" in top.sub_hits[0].fragment
+
+
+def test_a_sub_hit_says_what_it_is():
+    from patternkb.index.results import SubHit
+
+    labels = {kind: SubHit(id="x", kind=kind, title="t", anchor=None, fragment="", score=0.0).label
+              for kind in ("snippet", "part", "checklist")}
+    assert labels == {"snippet": "Code", "part": "Part", "checklist": "Checklist"}

@@ -1,6 +1,8 @@
 """Building stays linear in the guide's size for the shapes that were quadratic (issue 16): fences
 that never close, many patterns of one title, many headings. Times are compared with each other in
-one process (twice the input must take well under three times as long), never with a clock limit."""
+one process, never with a clock limit: four times the input must take under eight times as long
+(linear: four; quadratic: sixteen), in CPU time, the best of interleaved runs, so that a busy
+machine slows both sizes alike and cannot fail the test."""
 
 import time
 
@@ -32,18 +34,18 @@ def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     best = [float("inf"), float("inf")]
     for _ in range(rounds):
         for n, path in enumerate((small, large)):
-            start = time.perf_counter()
+            start = time.process_time()
             build_kb([path])
-            best[n] = min(best[n], time.perf_counter() - start)
+            best[n] = min(best[n], time.process_time() - start)
     return best[0], best[1]
 
 
 @pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings])
-def test_twice_the_guide_takes_less_than_three_times_as_long(tmp_path, make):
+def test_four_times_the_guide_takes_less_than_eight_times_as_long(tmp_path, make):
     small, large = tmp_path / "small.md", tmp_path / "large.md"
-    small.write_text(make(SIZE))
+    small.write_text(make(SIZE // 2))
     large.write_text(make(2 * SIZE))
     build_kb([small])  # lexers and regexes warmed up once
     small_time, large_time = _best_times(small, large)
     ratio = large_time / small_time
-    assert ratio < 3.0, f"{make.__name__}: doubling the guide multiplied the build time by {ratio:.2f}"
+    assert ratio < 8.0, f"{make.__name__}: four times the guide multiplied the build time by {ratio:.2f}"
