@@ -191,11 +191,17 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
     return compute_related(kb, similar, patterns_for_text, noise)
 
 
+# A word in one of a pattern's snippets says less of the pattern than a word of the pattern's own.
+SNIPPET_LINK_WEIGHT = 0.5
+
+
 def _by_pattern(table: DocTable, scores: dict[int, float]) -> dict[int, float]:
-    """Scores by pattern: a snippet's is its pattern's (the best of them counts)."""
+    """Scores by pattern: its own, or a snippet's (weighed SNIPPET_LINK_WEIGHT), the best counting."""
     out: dict[int, float] = {}
     for docnum, score in scores.items():
         entry = table.entry_of(docnum)
+        if entry != docnum:
+            score *= SNIPPET_LINK_WEIGHT
         if table.kinds[entry] == "pattern" and score > out.get(entry, 0.0):
             out[entry] = score
     return out

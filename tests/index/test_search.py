@@ -240,3 +240,8 @@ def test_a_fragment_marks_the_identifier_even_after_a_longer_word_containing_a_p
     hit = bundled_index.search("PooledObject", limit=1).hits[0]
     assert hit.id == "memory-management-patterns/memory-pool-pattern"
     assert "<b>PooledObject</b>" in hit.sub_hits[0].fragment  # the code it matched, under the pattern
+
+
+def test_a_word_naming_a_package_finds_the_pattern_built_on_it_first(bundled_index):
+    # Not the pattern whose one snippet runs it, even with the checklist item about it inside.
+    assert bundled_index.search("tokio").hits[0].title == "Async/Await Patterns"
