@@ -10,12 +10,17 @@ a few milliseconds. It is written with the index and checksummed with it.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FILENAME = "doctable.json"
+FILENAME = "doctable.bin"
 NO_PARENT = -1
+# A JSON header (names, section titles, illustrations), then one machine array per column: read
+# in milliseconds at 50,000 entries, where the same table as JSON took 0.2 s.
+_MAGIC = b"patternkb doctable 1\n"
+_KINDS, _SECTIONS, _ORDERS, _PARENTS = "B", "I", "q", "i"
 
 
 @dataclass
@@ -72,23 +77,43 @@ class DocTable:
         section_names = sorted(set(self.sections))
         kind_code = {k: n for n, k in enumerate(kind_names)}
         section_code = {s: n for n, s in enumerate(section_names)}
-        data = dict(kind_names=kind_names, section_names=section_names,
-                    kinds=[kind_code[k] for k in self.kinds], sections=[section_code[s] for s in self.sections],
-                    orders=self.orders, section_titles=self.section_titles, parents=self.parents,
-                    illustrated_by={str(item): patterns for item, patterns in sorted(self.illustrated_by.items())})
-        (directory / FILENAME).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        header = json.dumps(dict(count=len(self.kinds), kind_names=kind_names, section_names=section_names,
+                                 section_titles=self.section_titles,
+                                 illustrated_by={str(item): patterns for item, patterns in sorted(self.illustrated_by.items())}),
+                            separators=(",", ":")).encode("utf-8")
+        columns = [array(code, values) for code, values in (
+            (_KINDS, [kind_code[k] for k in self.kinds]), (_SECTIONS, [section_code[s] for s in self.sections]),
+            (_ORDERS, self.orders), (_PARENTS, self.parents))]
+        with open(directory / FILENAME, "wb") as fh:
+            fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+            for column in columns:
+                fh.write(column.tobytes())
 
     @classmethod
     def read(cls, directory: Path, doc_count: int) -> DocTable:
         """Raises ValueError (or OSError, KeyError) when the file is missing or does not fit the index."""
-        data = json.loads((directory / FILENAME).read_text(encoding="utf-8"))
-        kind_names, section_names = data["kind_names"], data["section_names"]
-        table = cls(kinds=[kind_names[c] for c in data["kinds"]],
-                    sections=[section_names[c] for c in data["sections"]], orders=list(data["orders"]),
-                    section_titles=dict(data["section_titles"]), parents=list(data["parents"]),
-                    illustrated_by={int(item): list(patterns) for item, patterns in data["illustrated_by"].items()})
-        if not (len(table.kinds) == len(table.sections) == len(table.orders) == len(table.parents) == doc_count):
-            raise ValueError(f"{FILENAME} describes {len(table.kinds)} documents, the index has {doc_count}")
+        data = (directory / FILENAME).read_bytes()
+        if not data.startswith(_MAGIC):
+            raise ValueError(f"{FILENAME} is not a doc table")
+        start = len(_MAGIC) + 8
+        size = int.from_bytes(data[len(_MAGIC):start], "little")
+        head = json.loads(data[start:start + size])
+        count, at = head["count"], start + size
+        columns = []
+        for code in (_KINDS, _SECTIONS, _ORDERS, _PARENTS):
+            column = array(code)
+            end = at + count * column.itemsize
+            if end > len(data):
+                raise ValueError(f"{FILENAME} describes {count} documents, but holds fewer")
+            column.frombytes(data[at:end])
+            columns.append(column)
+            at = end
+        if count != doc_count or at != len(data):
+            raise ValueError(f"{FILENAME} describes {count} documents, the index has {doc_count}")
+        kind_names, section_names = head["kind_names"], head["section_names"]
+        table = cls(kinds=[kind_names[c] for c in columns[0]], sections=[section_names[c] for c in columns[1]],
+                    orders=columns[2].tolist(), section_titles=dict(head["section_titles"]), parents=columns[3].tolist(),
+                    illustrated_by={int(item): list(patterns) for item, patterns in head["illustrated_by"].items()})
         if any(not (NO_PARENT <= p < doc_count) for p in table.parents):
             raise ValueError(f"{FILENAME} names a parent document the index does not have")
         return table

@@ -25,13 +25,19 @@ def test_a_table_for_another_document_count_is_refused(tmp_path, count):
         DocTable.read(tmp_path, count)
 
 
-def test_columns_of_different_lengths_are_refused(tmp_path):
+@pytest.mark.parametrize("cut", [1, 4, 12])
+def test_columns_shorter_than_the_count_are_refused(tmp_path, cut):
     _table().write(tmp_path)
-    data = json.loads((tmp_path / FILENAME).read_text())
-    data["orders"] = data["orders"][:2]
-    (tmp_path / FILENAME).write_text(json.dumps(data))
+    data = (tmp_path / FILENAME).read_bytes()
+    (tmp_path / FILENAME).write_bytes(data[:-cut])
     with pytest.raises(ValueError, match="describes"):
         DocTable.read(tmp_path, 3)
+
+
+def test_a_file_that_is_no_table_is_refused(tmp_path):
+    (tmp_path / FILENAME).write_text(json.dumps({"kinds": []}))
+    with pytest.raises(ValueError, match="not a doc table"):
+        DocTable.read(tmp_path, 0)
 
 
 def test_a_parent_the_index_lacks_is_refused(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from patternkb.index import segments
+from patternkb.index.doctable import FILENAME
 from patternkb.index.documents import documents
 from patternkb.index.engine import PatternIndex
 from patternkb.kb.build import build_kb
@@ -74,7 +75,7 @@ def _same_index(one: PatternIndex, other: PatternIndex) -> None:
     assert _answers(one) == _answers(other)
     assert one.links() == other.links()
     first, second = _generation(one.store.root), _generation(other.store.root)
-    assert (json.loads((first / "doctable.json").read_text()) == json.loads((second / "doctable.json").read_text()))
+    assert (first / FILENAME).read_bytes() == (second / FILENAME).read_bytes()
     assert [u["key"] for u in one.meta()["units"]] == [u["key"] for u in other.meta()["units"]]
 
 

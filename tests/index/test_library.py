@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from patternkb.index.doctable import FILENAME
 from patternkb.index.library import PatternLibrary, SearchOptions
 from patternkb.kb.errors import EntryNotFound
 from patternkb.kb.paths import BUNDLED_KB
@@ -143,7 +144,7 @@ def test_a_file_touched_but_unchanged_is_checksummed_and_passes_and_check_reads_
                         digests(folder, known))
     with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as fresh:
         assert fresh.status() == "current" and hashed == []  # sizes and times as sealed: no byte read
-    doctable = generation / "doctable.json"
+    doctable = generation / FILENAME
     doctable.write_bytes(doctable.read_bytes())  # same bytes, a new modification time
     with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as fresh:
         assert fresh.status() == "current" and hashed == [generation.name]
