@@ -245,8 +245,15 @@ def _write_in_workers(path: Path, jobs, procs: int, segments: dict, advance: Cal
     # Spawned, not forked: a fork of the window's process would copy its Qt threads' locks, and
     # a forked worker would carry the whole KB; a spawned one holds a unit's documents only.
     context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    pool = context.Pool(procs, initializer=_worker_init, initargs=(queue,))
+    try:
+        queue = context.Queue()
+        pool = context.Pool(procs, initializer=_worker_init, initargs=(queue,))
+    except OSError as exc:  # no process or semaphore to be had (a sandbox, a full process table)
+        log.info("writing the index in this process: %s", exc)
+        for number, docs in jobs:
+            _, segment, _ = write_unit(str(path), number, docs, _Counter(advance))
+            segments[number] = pickle.loads(segment)
+        return
     pending = []
     try:
         for number, docs in jobs:

@@ -195,3 +195,24 @@ def test_a_damaged_live_generation_is_not_built_on(tmp_path, damage):
     assert after.last_written == after.meta()["documents"]  # nothing linked from the damaged one
     assert after.status() == "current" and after.search("builder").hits
     after.close()
+
+
+def test_without_worker_processes_the_units_are_written_here(tmp_path, monkeypatch):
+    import errno
+    import multiprocessing
+
+    class NoProcesses:  # a sandbox without semaphores or processes
+        def Queue(self):
+            raise OSError(errno.ENOSYS, "Function not implemented")
+
+    handbook, book = _guides(tmp_path)
+    kb = build_kb([handbook, book])
+    monkeypatch.setattr(segments, "UNIT_DOCS", 8)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoProcesses())
+    engine = PatternIndex(kb, tmp_path / "ix")
+    from patternkb.index.builder import build_generation
+
+    with engine.store.writer_lock():
+        count, _, written = build_generation(engine.fingerprint, kb, engine.store, procs=2)
+    assert count == written == sum(1 for _ in documents(kb)) and engine.search("builder").hits
+    engine.close()
