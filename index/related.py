@@ -44,10 +44,10 @@ class _Pair:
         # What a reader can check counts most: a link, a mention, a shared topic, the same
         # advice, the same identifiers and packages; word overlap in the code least.
         score = 3.0 * self.explicit + 1.5 * bool(self.mentioner) + 1.0 * bool(self.advice)
-        score += min(sum(w for w, _ in self.topic) / max_idf, 1.5) * 1.2
+        score += min(sum(w for w, _ in self.topic) / max_idf, 1.5) * 2.0
         score += min(sum(w for w, _ in self.symbols) / max_idf, 2.0) * 0.8
         score += min(sum(w for w, _ in self.crates) / max_idf, 2.0) * 0.6
-        score += 0.8 * self.similar
+        score += 0.8 * self.similar * bool(self.similar_terms)  # code alike in words no reader can see: no reason
         return round(score, 4)
 
     def reason(self, me: str, other_title: str) -> str:
@@ -68,7 +68,7 @@ class _Pair:
             reasons.append(f"same checklist item: {self.advice[0]}")
         if self.similar_terms and len(reasons) < 2:
             reasons.append("similar code: " + ", ".join(self.similar_terms[:3]))
-        return "; ".join(reasons[:2]) or "similar code"
+        return "; ".join(reasons[:2])
 
 
 def _strongest(weighted: list[tuple[float, str]]) -> list[str]:
@@ -193,13 +193,13 @@ def compute_related(
         candidates[b].append((score, a, info.reason(b, by_id[a].title)))
     chosen = {p.id: {other: (score, reason) for score, other, reason in
                      sorted(candidates[p.id], key=lambda c: (-c[0], c[1]))[:MAX_RELATED]} for p in patterns}
-    _fill_from_the_neighbourhood(patterns, chosen)
     # Shown both ways: if A lists B, B lists A.
     for a, picks in list(chosen.items()):
         for b, (score, reason) in list(picks.items()):
             if a not in chosen[b]:
                 back = next((r for _, o, r in candidates[b] if o == a), None)
                 chosen[b][a] = (score, back or reason)
+    _fill_from_the_neighbourhood(patterns, chosen)  # after: a pattern filled in is no relation of its own
     related = {
         pid: [dict(id=other, title=by_id[other].title, reason=reason, score=score)
               for other, (score, reason) in sorted(picks.items(), key=lambda kv: (-kv[1][0], kv[0]))]
