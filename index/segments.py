@@ -15,13 +15,15 @@ segments differ; the doc table (doctable.py) keeps the KB's order.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
+import selectors
 import shutil
-import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,18 +117,15 @@ def cut(kb) -> Iterator[tuple[Unit, list[dict]]]:
         yield unit()
 
 
-# --- writing one unit (in a worker process) -------------------------------------------------
+# --- writing one unit (here, or in a worker process: unit_writer.py) ----------------------------
 
-def _die_with_parent() -> None:
-    """A worker of a build killed mid-way must not write on (nor keep the index's files busy)."""
-    try:
-        import ctypes
+def unit_folder(generation: Path, number: int) -> Path:
+    return Path(generation) / f"unit-{number}.tmp"
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the parent's pool terminates its workers when it fails
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+
+def job_file(generation: Path, number: int) -> Path:
+    """Where a worker finds the documents of unit `number` (pickled)."""
+    return unit_folder(generation, number) / "docs.pickle"
 
 
 def write_unit(generation: str, number: int, docs: list[dict], progress=None) -> tuple[int, bytes, list[str]]:
@@ -136,9 +135,9 @@ def write_unit(generation: str, number: int, docs: list[dict], progress=None) ->
 
     from patternkb.index.documents import make_schema
 
-    folder = Path(generation) / f"unit-{number}.tmp"
+    folder = unit_folder(Path(generation), number) / "index"
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
+    folder.mkdir(parents=True)
     ix = whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
     writer = ix.writer(limitmb=WORKER_LIMIT_MB, compound=False)
     try:
@@ -161,21 +160,8 @@ def write_unit(generation: str, number: int, docs: list[dict], progress=None) ->
     files = sorted(name for name in os.listdir(folder) if name.startswith(prefix))
     for name in files:
         os.replace(folder / name, Path(generation) / name)
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder.parent, ignore_errors=True)
     return number, pickle.dumps(segment), files
-
-
-_progress_queue = None
-
-
-def _worker_init(queue) -> None:
-    global _progress_queue
-    _die_with_parent()
-    _progress_queue = queue
-
-
-def _worker_write(generation: str, number: int, docs: list[dict]):
-    return write_unit(generation, number, docs, _progress_queue)
 
 
 # --- the whole generation -------------------------------------------------------------------
@@ -241,51 +227,82 @@ class _Counter:
         self.put = advance
 
 
+@dataclass
+class _Worker:
+    number: int
+    process: subprocess.Popen
+    errors: Path
+
+
+def _start(path: Path, number: int, docs: list[dict]) -> _Worker:
+    folder = unit_folder(path, number)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    with open(job_file(path, number), "wb") as fh:
+        pickle.dump(docs, fh, protocol=5)
+    errors = folder.parent / f"unit-{number}.err"  # a file: a pipe left unread could fill and block it
+    with open(errors, "wb") as err:
+        process = subprocess.Popen([sys.executable, "-m", "patternkb.index.unit_writer", str(path), str(number),
+                                    str(os.getpid())], stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL,
+                                   text=True)
+    return _Worker(number, process, errors)
+
+
 def _write_in_workers(path: Path, jobs, procs: int, segments: dict, advance: Callable[[int], None]) -> None:
-    # Spawned, not forked: a fork of the window's process would copy its Qt threads' locks, and
-    # a forked worker would carry the whole KB; a spawned one holds a unit's documents only.
-    context = multiprocessing.get_context("spawn")
-    try:
-        queue = context.Queue()
-        pool = context.Pool(procs, initializer=_worker_init, initargs=(queue,))
-    except OSError as exc:  # no process or semaphore to be had (a sandbox, a full process table)
-        log.info("writing the index in this process: %s", exc)
-        for number, docs in jobs:
-            _, segment, _ = write_unit(str(path), number, docs, _Counter(advance))
-            segments[number] = pickle.loads(segment)
-        return
-    pending = []
+    running: list[_Worker] = []
     try:
         for number, docs in jobs:
-            # At most one unit waiting per worker: the documents of the others are not made yet.
-            while len([p for p in pending if not p.ready()]) >= procs * 2:
-                _drain(queue, advance, wait=0.1)
-            pending.append(pool.apply_async(_worker_write, (str(path), number, docs)))
+            # At most one unit per worker: the documents of the others are not made yet.
+            while len(running) >= procs:
+                _wait(running, segments, advance)
+            try:
+                running.append(_start(path, number, docs))
+            except OSError as exc:
+                if exc.errno not in _NO_PROCESS:
+                    raise
+                # No process to be had (a sandbox, a full process table): write it here.
+                log.info("writing the index in this process: %s", exc)
+                _, segment, _ = write_unit(str(path), number, docs, _Counter(advance))
+                segments[number] = pickle.loads(segment)
             del docs
-        while not all(p.ready() for p in pending):
-            _drain(queue, advance, wait=0.1)
-        for p in pending:
-            number, segment, _ = p.get()  # a worker's exception is raised here
-            segments[number] = pickle.loads(segment)
-        _drain(queue, advance, wait=0)
-        pool.close()
+        while running:
+            _wait(running, segments, advance)
     except BaseException:
-        pool.terminate()
+        for worker in running:
+            worker.process.kill()
+            worker.process.wait()
+            worker.process.stdout.close()
         raise
-    finally:
-        pool.join()
-        queue.close()
 
 
-def _drain(queue, advance: Callable[[int], None], wait: float) -> None:
-    import queue as queue_module
+_NO_PROCESS = (errno.EAGAIN, errno.ENOMEM, errno.ENOSYS, errno.EPERM, errno.EACCES, errno.ENOENT)
 
-    try:
-        advance(queue.get(timeout=wait) if wait else queue.get_nowait())
+
+def _wait(running: list[_Worker], segments: dict, advance: Callable[[int], None]) -> None:
+    """Read what the workers say until one of them ends; take its segment, or raise its error."""
+    with selectors.DefaultSelector() as selector:
+        for worker in running:
+            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
         while True:
-            advance(queue.get_nowait())
-    except queue_module.Empty:
-        pass
+            for key, _ in selector.select():
+                worker = key.data
+                line = worker.process.stdout.readline()
+                if line.startswith("progress "):
+                    advance(int(line.split()[1]))
+                    continue
+                worker.process.stdout.close()
+                status = worker.process.wait()
+                running.remove(worker)
+                if line.startswith("done ") and status == 0:
+                    segments[worker.number] = pickle.loads(bytes.fromhex(line.split()[1]))
+                    worker.errors.unlink(missing_ok=True)
+                    return
+                if line.startswith("oserror "):
+                    _, code, message = line.rstrip("\n").split(" ", 2)
+                    raise OSError(int(code), message)
+                said = worker.errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+                raise RuntimeError(f"the index worker for unit {worker.number} failed (status {status}): "
+                                   f"{said[-1] if said else 'no message'}")
 
 
 def segment_files(path: Path, segment) -> list[str]:

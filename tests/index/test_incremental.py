@@ -199,16 +199,15 @@ def test_a_damaged_live_generation_is_not_built_on(tmp_path, damage):
 
 def test_without_worker_processes_the_units_are_written_here(tmp_path, monkeypatch):
     import errno
-    import multiprocessing
+    import subprocess
 
-    class NoProcesses:  # a sandbox without semaphores or processes
-        def Queue(self):
-            raise OSError(errno.ENOSYS, "Function not implemented")
+    def no_process(*args, **kwargs):  # a sandbox, a full process table
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
     handbook, book = _guides(tmp_path)
     kb = build_kb([handbook, book])
     monkeypatch.setattr(segments, "UNIT_DOCS", 8)
-    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoProcesses())
+    monkeypatch.setattr(subprocess, "Popen", no_process)
     engine = PatternIndex(kb, tmp_path / "ix")
     from patternkb.index.builder import build_generation
 
@@ -216,3 +215,19 @@ def test_without_worker_processes_the_units_are_written_here(tmp_path, monkeypat
         count, _, written = build_generation(engine.fingerprint, kb, engine.store, procs=2)
     assert count == written == sum(1 for _ in documents(kb)) and engine.search("builder").hits
     engine.close()
+
+
+def test_a_failing_worker_fails_the_build_in_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    handbook, book = _guides(tmp_path)
+    kb = build_kb([handbook, book])
+    monkeypatch.setattr(segments, "UNIT_DOCS", 8)
+    # Documents with a field the schema lacks: the worker fails as one with a bug would.
+    made = segments.unit_documents
+    monkeypatch.setattr(segments, "unit_documents", lambda kb, unit: [dict(d, unknown="x") for d in made(kb, unit)])
+    engine = PatternIndex(kb, tmp_path / "ix")
+    with pytest.raises(RuntimeError, match=r"the index worker for unit \d+ failed \(status 1\): .*Error"):
+        from patternkb.index.builder import build_generation
+
+        with engine.store.writer_lock():
+            build_generation(engine.fingerprint, kb, engine.store, procs=2)
+    assert engine.status() == "missing" and list((tmp_path / "ix").glob("gen-*")) == []
