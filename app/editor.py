@@ -47,7 +47,10 @@ def editor_command(template: str, file: Path, line: int, env: Mapping[str, str] 
 
 def open_at_source(file: Path, line: int, template: str, env: Mapping[str, str] | None = None) -> str:
     """Open `file` at `line`; returns what happened, for the status bar."""
-    command = editor_command(template, file, line, env)
+    try:
+        command = editor_command(template, file, line, env)
+    except ValueError as exc:  # shlex: an unbalanced quote in the command or in $EDITOR
+        return f"the editor command cannot be read ({exc}): fix it under File › Editor command…"
     if command is None:
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(file))):
             return f"opened {file.name} with the system's default application (set an editor for the line)"

@@ -62,7 +62,7 @@ class FilterBar(QWidget):
             if not counted or count or name == kind:
                 self.kind_box.addItem(f"{label} ({count})" if counted else label, name)
         self.section_box.clear()
-        self.section_box.addItem(f"All sections ({sum(facets['section'].values())})" if counted else "All sections",
+        self.section_box.addItem(f"All sections ({result.all_sections})" if counted else "All sections",
                                  None)
         for s in sections:
             count = facets["section"].get(s.id, 0)

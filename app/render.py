@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -75,7 +76,8 @@ def _markdown():
     def heading_open(renderer, tokens, idx, options, env):
         # Every sub-heading is a place a search's sub-hit opens the entry at (its named part).
         title = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
-        anchor = f'<a name="{html.escape(part_anchor(title))}"></a>' if title else ""
+        seen = env.setdefault("part_anchors", Counter())  # one count per rendered entry
+        anchor = f'<a name="{html.escape(part_anchor(title, seen))}"></a>' if title else ""
         return anchor + renderer.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("heading_open", heading_open)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 150
 # What the window asks of every search: enough hits to scroll, fragments for the first screens.
 GUI_LIMIT = 50
-GUI_FRAGMENTS = 20  # rows beyond the first screen or two show their text's start, unmarked
+GUI_FRAGMENTS = 10  # rows (and their sub-hits) beyond the first screen or two show their text's start, unmarked
 
 
 @dataclass(frozen=True)

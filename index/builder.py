@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,17 +158,21 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
         return similar_to
 
     postings = Postings(searcher)
-    kinds = table.kinds
-    # The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices").
+    # The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices"),
+    # filed under the rarest of them, so that an item is checked against few patterns.
     fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
-    title_stems = {docnums[p.id]: {stem for w in p.title.split() if w.lower() not in fillers
-                                   for stem in analyze(_PROSE, w)} for p in kb.patterns if p.id in docnums}
-    title_stems = {d: stems for d, stems in title_stems.items() if stems}
+    title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
+                                            for stem in analyze(_PROSE, w)) for p in kb.patterns if p.id in docnums}
+    stem_counts = Counter(stem for stems in title_stems.values() for stem in stems)
+    named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for d, stems in title_stems.items():
+        if stems:
+            named_by[min(stems, key=lambda stem: (stem_counts[stem], stem))].append((d, stems))
 
     def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
         # The item's content words (stemmed, no stop words, no advice verbs) and its code.
         words = [w for w in text.split() if w.lower() not in PLAIN_WORDS
-                 and analyze(_PROSE, w) and analyze(_PROSE, w)[0] not in _ADVICE_WORDS]
+                 and (stem := analyze(_PROSE, w)) and stem[0] not in _ADVICE_WORDS]
         words += [s for s in symbols if s not in words]
         words = list(dict.fromkeys(w.strip("`.,()") for w in words if len(w.strip("`.,()")) > 2))
         if not words:
@@ -182,7 +186,7 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
         needed = 2 if len(words) >= 3 else 1
         matched = Counter(d for scores in per_word for d in scores)
         said = {stem for w in text.split() for stem in analyze(_PROSE, w)}
-        named = {d for d, title in title_stems.items() if title <= said}
+        named = {d for stem in said for d, title in named_by.get(stem, ()) if title <= said}
         scored = summed(per_word)
         best = sorted((d for d, n in matched.items() if n >= needed or d in named),
                       key=lambda d: (-scored[d], d))[:5]

@@ -3,6 +3,7 @@ item), and one per snippet and named part of a pattern or overview, folded into 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from whoosh.analysis import StandardAnalyzer
@@ -87,8 +88,9 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 )
             # A named part (a sub-heading: Advantages, Example, a sub-rule) is found on its own
             # and folded into its entry as a sub-hit that opens the entry scrolled to it.
+            seen: Counter[str] = Counter()
             for n, part in enumerate(entry.parts):
-                anchor = part_anchor(part.name)
+                anchor = part_anchor(part.name, seen)
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
                     title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.markdown,

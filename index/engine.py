@@ -232,17 +232,18 @@ class PatternIndex:
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=True,
                                             entry_of=entry_of)
         table = ts.table
-        typed_kinds = parsed.filters.get("kind", [])
-        if kind is None and len(typed_kinds) == 1:
-            kind = typed_kinds[0].lower()  # "kind:snippet" typed is the kind option: snippets as rows
+        # The kinds typed ("kind:snippet", "-kind:pattern") are rows of those kinds, as the option is.
+        typed = frozenset(k.lower() for k in parsed.filters.get("kind", ())) or None
+        kinds = typed if kind is None else frozenset({kind}) & (typed or {kind})
         # Facets count rows as the user will get them when picking one: each with the other filter on.
         # An item folds into a pattern when both match words; a listing by filters alone lists both.
         fold = bool(search_words or parsed.phrases)
-        of_kind = grouping.rows(table, scored, kind, fold=fold)
+        of_kind = grouping.rows(table, scored, kinds, fold=fold)
+        kind_counts = grouping.kind_counts(table, scored, section)
         facets = {"section": grouping.section_counts(table, of_kind),
-                  "kind": grouping.kind_counts(table, scored, section)}
+                  "kind": {k: n for k, n in kind_counts.items() if typed is None or k in typed}}
         found = of_kind if not section else of_kind.within(section)
-        any_kind = of_kind if kind is None else grouping.rows(table, scored, None, fold=fold)
+        any_kind = of_kind if kind is None else grouping.rows(table, scored, typed, fold=fold)
         all_kinds = len(any_kind.within(section)) if section else len(any_kind)
         limit = max(limit, 0)
         if order == "guide":
@@ -256,37 +257,39 @@ class PatternIndex:
         inside = found.sub_hits(top)
         hits = [self._hit(ts, entry, found.score(entry), inside[entry], marking) for entry in top]
         return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
-                            correction_applied=applied, total=len(found), all_kinds=all_kinds, facets=facets, hits=hits,
+                            correction_applied=applied, total=len(found), all_kinds=all_kinds,
+                            all_sections=len(of_kind), facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod
     def _hit(ts: ThreadSearcher, entry: int, score: float, inside: list[tuple[int, float]],
              marking: _Marking) -> SearchHit:
         stored = ts.searcher.stored_fields(entry)
-        entry_fragment = marking.next()  # the row first, then its sub-hits, as they are shown
+        marked = marking.row()
         sub_hits = []
         for docnum, sub_score in inside:
             sub = ts.searcher.stored_fields(docnum)
             sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
-                                   fragment=marking.next()(sub), score=_finite(sub_score)))
+                                   fragment=marked(sub), score=_finite(sub_score)))
         return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
                          path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
-                         score=_finite(score), fragment=entry_fragment(stored, code=not sub_hits),
+                         score=_finite(score), fragment=marked(stored, code=not sub_hits),
                          parent=stored.get("parent") or None, anchor=stored.get("anchor") or None,
                          sub_hits=tuple(sub_hits))
 
 
 class _Marking:
-    """Fragments for the first `budget` rows and sub-hits, in the order they are shown, with the
-    matches marked; the rest show the start of their text (marking is the slowest part of a hit)."""
+    """Fragments with the matches marked for the first `budget` rows and their sub-hits; the rest
+    show the start of their text (marking is the slowest part of a hit)."""
 
     def __init__(self, words: list[str], prefix: str | None, budget: int):
         self.words, self.prefix, self.budget = words, prefix, budget
 
-    def next(self) -> Callable[..., str]:
-        if self.budget <= 0:
-            return lambda stored, code=True: fragment(stored, [], code=code)
+    def row(self) -> Callable[..., str]:
+        """The fragment maker for the next row and its sub-hits."""
         self.budget -= 1
+        if self.budget < 0:
+            return lambda stored, code=True: fragment(stored, [], code=code)
         return lambda stored, code=True: fragment(stored, self.words, self.prefix, code=code)
 
 

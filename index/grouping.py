@@ -60,10 +60,18 @@ class Found:
         return row if row in self.entries else None
 
     def within(self, section: str) -> Found:
-        """The rows whose entry is in `section`."""
+        """The rows in `section`: those whose entry is in it, and its checklist items that were
+        folded into a pattern of another section (there, they stand as rows of their own)."""
         sections = self.table.sections
-        return Found(self.table, self.scored, {e: s for e, s in self.own.items() if sections[e] == section},
-                     {e: s for e, s in self.inside.items() if sections[e] == section}, self.hosts, self.alone)
+        own = {e: s for e, s in self.own.items() if sections[e] == section}
+        hosts = {}
+        for item, host in self.hosts.items():
+            if sections[host] == section:
+                hosts[item] = host
+            elif sections[item] == section:
+                own[item] = self.scored[item]
+        return Found(self.table, self.scored, own, {e: s for e, s in self.inside.items() if sections[e] == section},
+                     hosts, self.alone)
 
     def sub_hits(self, entries: list[int], limit: int = SUB_HITS) -> dict[int, list[tuple[int, float]]]:
         """For each of `entries`, its best `limit` matches inside it as (document, score), best
@@ -79,36 +87,33 @@ class Found:
 
 
 def is_part(table: DocTable, docnum: int) -> bool:
-    """Whether the document is part of an entry (a snippet) rather than an entry."""
+    """Whether the document is part of an entry (a snippet, a named part) rather than an entry."""
     return table.parents[docnum] != NO_PARENT
 
 
-def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, fold: bool = True) -> Found:
+def rows(table: DocTable, scored: dict[int, float], kinds: frozenset[str] | None = None, *,
+         fold: bool = True) -> Found:
     """The result rows of the scored documents.
 
-    No `kind`: every entry, with its parts and (when `fold`: the query has words to match) the
-    checklist items illustrating it folded in; an item no matching pattern illustrates stands
-    as a row of its own. A `kind` of entry ("pattern", "checklist", …): only entries of that
-    kind, checklist items unfolded. A `kind` of part ("snippet"): those documents themselves,
-    one row each, as the user asked for them.
+    Every entry of one of `kinds` (None: any), with its parts folded in and (when `fold`: the
+    query has words to match) the checklist items illustrating it; an item no matching pattern
+    illustrates stands as a row of its own. A part of one of `kinds` whose entry is of none
+    (`kind:snippet`) is a row of its own, as the user asked for it.
     """
     own: dict[int, float] = {}
     inside: dict[int, float] = {}
     alone: set[int] = set()
     items: list[int] = []
-    parents, kinds, illustrated = table.parents, table.kinds, table.illustrated_by
-    fold_items = fold and kind is None
+    parents, doc_kinds, illustrated = table.parents, table.kinds, table.illustrated_by
     for docnum, score in scored.items():  # every matching document: keep this loop lean
         parent = parents[docnum]
         entry = docnum if parent == NO_PARENT else parent
-        if kind is not None:
-            if parent != NO_PARENT and kinds[docnum] == kind:
+        if kinds is not None and doc_kinds[entry] not in kinds:
+            if parent != NO_PARENT and doc_kinds[docnum] in kinds:
                 own[docnum] = score  # a part asked for by its kind is its own row
                 alone.add(docnum)
-                continue
-            if kinds[entry] != kind:
-                continue
-        if fold_items and kinds[docnum] == CHECKLIST and illustrated.get(docnum):
+            continue
+        if fold and doc_kinds[docnum] == CHECKLIST and illustrated.get(docnum):
             items.append(docnum)  # folded below, once every pattern's row exists
         elif docnum == entry:
             own[entry] = score
@@ -128,7 +133,7 @@ def rows(table: DocTable, scored: dict[int, float], kind: str | None = None, *, 
 
 
 def kind_counts(table: DocTable, scored: dict[int, float], section: str | None = None) -> dict[str, int]:
-    """For each kind, how many rows `rows(table, scored, kind)` gives in `section` (None: all)."""
+    """For each kind, how many rows `rows(table, scored, {kind})` gives in `section` (None: all)."""
     counted: Counter[str] = Counter()
     entries: set[int] = set()
     for docnum in scored:
@@ -143,5 +148,9 @@ def kind_counts(table: DocTable, scored: dict[int, float], section: str | None =
 
 
 def section_counts(table: DocTable, found: Found) -> dict[str, int]:
-    """How many of the rows are in each section."""
-    return dict(Counter(table.sections[entry] for entry in found))
+    """How many rows `found.within(section)` gives for each section: its entries, and its items
+    folded into a pattern elsewhere."""
+    sections = table.sections
+    counts = Counter(sections[entry] for entry in found)
+    counts.update(sections[item] for item, host in found.hosts.items() if sections[item] != sections[host])
+    return dict(counts)

@@ -69,7 +69,11 @@ class SearchResult:
     unknown_filters: tuple[str, ...] = ()  # of a search that found nothing: see patternkb.index.query.unknown_filters
     correction_applied: bool = False
     all_kinds: int = 0  # result rows with no kind filter (the section filter still on): "All kinds (n)"
+    # Result rows with no section filter (the kind filter still on): "All sections (n)". Not the sum
+    # of the section counts: an item folded into a pattern of another section counts in both.
+    all_sections: int = 0
 
     def to_json(self) -> dict:
         return dict(query=self.query, corrected=self.corrected, correction_applied=self.correction_applied,
-                    total=self.total, all_kinds=self.all_kinds, facets=self.facets, hits=[h.to_json() for h in self.hits])
+                    total=self.total, all_kinds=self.all_kinds,
+                    all_sections=self.all_sections, facets=self.facets, hits=[h.to_json() for h in self.hits])

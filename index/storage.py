@@ -32,7 +32,7 @@ from patternkb.kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 10  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 11  # bump when the schema changes: an older index is then stale
 META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
 LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
 MARKER = ".patternkb-index"

@@ -17,7 +17,8 @@ tr tt u ul var video wbr
 _BLOCK_TAGS = frozenset("p div details summary h1 h2 h3 h4 h5 h6 ul ol dl dt dd blockquote pre section "
                         "figure figcaption center nav hr".split())
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_H1_OPEN = re.compile(r"<h1\b[^>]*>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
 _ATTR_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
@@ -43,12 +44,15 @@ def hrefs(fragment: str) -> list[str]:
 
 
 def html_title(fragment: str) -> str | None:
-    """The text of the first `<h1>` in an HTML fragment, tags and entities removed."""
-    match = _H1.search(fragment)
-    if not match:
+    """The text of the first `<h1>` in an HTML fragment, tags and entities removed. Only the first
+    `<h1` is looked at, and its end searched once: a fragment of unclosed `<h1>`s stays linear."""
+    start = _H1_OPEN.search(fragment)
+    if not start:
         return None
-    converter = Converter()
-    text = converter.feed(match.group(1)).text
+    end = _H1_CLOSE.search(fragment, start.end())
+    if not end:
+        return None
+    text = Converter().feed(fragment[start.end():end.start()]).text
     return text or None
 
 

@@ -14,26 +14,34 @@ _TITLE = re.compile(r"^\s*\{\{\s*#title\s[^}]*\}\}\s*$", re.M)
 _ANCHOR_START = re.compile(r"ANCHOR:\s*([\w-]+)")
 _ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w-]+)")
 _MAX_DEPTH = 10
+# What one chapter may include in all: a book whose files include each other many times over
+# (each line four times, ten deep) must not make a build run for hours.
+MAX_INCLUDED = 5_000_000
 
 
-def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0) -> tuple[str, list[int] | None]:
+def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0,
+                      budget: list[int] | None = None, chain: frozenset[Path] = frozenset()) -> tuple[str, list[int] | None]:
     """`text` (of the file `chapter`) with its include directives replaced by what they name, and
     for each of its lines the line of `chapter` it comes from (None when nothing was expanded):
-    what is included is reported at its directive's line. A path that leaves `root`, or a file
-    that cannot be read, is a warning: `warn(line, message)`."""
+    what is included is reported at its directive's line. A path that leaves `root`, a file that
+    cannot be read, a file that includes itself, or more than MAX_INCLUDED characters included
+    into one chapter is a warning: `warn(line, message)`."""
     if "{{" not in text:
         return text, None
+    budget = [MAX_INCLUDED] if budget is None else budget
+    chain = chain | {resolve_inside(chapter, root) or chapter}  # the files being expanded, this one's includers
     text = _TITLE.sub("", text)
     out: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(text.split("\n"), 1):
-        expanded = _DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth), line)
+        expanded = _DIRECTIVE.sub(lambda m: _included(m, chapter, root, warn, number, depth, budget, chain), line)
         out.append(expanded)
         origin += [number] * (expanded.count("\n") + 1)
     return "\n".join(out), origin
 
 
-def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth: int) -> str:
+def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth: int, budget: list[int],
+              chain: frozenset[Path]) -> str:
     spec = match.group(2)
     name, _, selector = spec.partition(":")
     target = chapter.parent / name
@@ -41,6 +49,12 @@ def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth
     if inside is None:
         warn(line, f"{match.group(0)} leads outside the book; not included")
         return ""
+    if inside in chain:
+        warn(line, f"{match.group(0)}: {name!r} is already being included (files that include each other); "
+                   "not included")
+        return ""
+    if budget[0] <= 0:
+        return ""  # said once, when the budget ran out
     try:
         content = read_regular_file(inside).decode("utf-8")
     except (GuideError, UnicodeDecodeError) as exc:
@@ -56,7 +70,12 @@ def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth
             return ""
     body = "\n".join(line for line in lines if not _ANCHOR_START.search(line) and not _ANCHOR_END.search(line))
     if depth < _MAX_DEPTH:
-        body = expand_with_lines(body, inside, root, warn, depth + 1)[0]
+        body = expand_with_lines(body, inside, root, warn, depth + 1, budget, chain)[0]
+    budget[0] -= len(body)
+    if budget[0] < 0:
+        warn(line, f"{match.group(0)}: more than {MAX_INCLUDED:,} characters included into one chapter; "
+                   "the rest is left out")
+        return ""
     return body
 
 

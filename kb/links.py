@@ -46,7 +46,10 @@ class LinkTargets:
         return kind, target
 
     def _resolve(self, file: str, href: str) -> tuple[str, str | None]:
-        parts = urlsplit(href.strip())
+        try:
+            parts = urlsplit(href.strip())
+        except ValueError:  # "//[bad": no URL at all, so no page of the guide either
+            return "unresolved", None
         if parts.scheme or parts.netloc or href.startswith("//"):
             return "external", None
         path, frag = unquote(parts.path), unquote(parts.fragment).lower()

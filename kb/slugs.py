@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 
 def slugify(text: str) -> str:
@@ -17,6 +18,11 @@ def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
     return f"{pattern_id}#{index}-{slugify(title)[:40] or 'snippet'}"
 
 
-def part_anchor(name: str) -> str:
-    """Where a named part (a sub-heading of a pattern) starts in the rendered entry."""
-    return f"part-{slugify(name)[:60] or 'part'}"
+def part_anchor(name: str, seen: Counter | None = None) -> str:
+    """Where a named part (a sub-heading of a pattern) starts in the rendered entry. With `seen`
+    (the anchors given so far in the entry), a name met again gets -2, -3, … as GitHub does."""
+    anchor = f"part-{slugify(name)[:60] or 'part'}"
+    if seen is None:
+        return anchor
+    seen[anchor] += 1
+    return anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"

@@ -31,7 +31,10 @@ def chapter_path(href: str) -> str | None:
     """A summary link as a path under the summary's folder ("" when it names no file, None when
     its words alone leave the book): fragments and queries dropped, root-relative links read
     from the book's root, as GitBook writes them."""
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # "//[bad": no path the book could hold
+        return None
     if parts.scheme or parts.netloc:
         return None
     path = unquote(parts.path)

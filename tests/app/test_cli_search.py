@@ -64,7 +64,7 @@ def test_a_known_word_is_searched_as_typed_and_the_correction_offered(capsys, in
 def test_search_json_shape(capsys, index_dir):
     status, out, _ = run(capsys, "search", "rate limiting", "--index-dir", index_dir, "--json", "--kind", "snippet")
     data = json.loads(out)
-    assert status == 0 and set(data) == {"query", "corrected", "correction_applied", "total", "all_kinds", "facets",
+    assert status == 0 and set(data) == {"query", "corrected", "correction_applied", "total", "all_kinds", "all_sections", "facets",
                                          "hits"}
     hit = data["hits"][0]
     shape = {"id", "kind", "title", "path", "breadcrumb", "section", "score", "fragment", "parent", "anchor",

@@ -100,3 +100,12 @@ def test_a_guide_outside_the_known_folders_is_told_then_found_in_a_folder_added(
     qtbot.waitUntil(record.exists, timeout=20_000)
     qtbot.waitUntil(lambda: record.read_text().endswith("]"), timeout=5_000)
     assert json.loads(record.read_text()) == [f"{(elsewhere / entry.source.file).resolve()}:{entry.source.line_start}"]
+
+
+def test_an_editor_command_with_an_unbalanced_quote_is_reported(tmp_path):
+    from patternkb.app.editor import open_at_source
+
+    said = open_at_source(tmp_path / "g.md", 3, "code --goto '{file}:{line}")
+    assert "cannot be read" in said and "Editor command" in said
+    said = open_at_source(tmp_path / "g.md", 3, "", env={"EDITOR": 'vim "-c'})
+    assert "cannot be read" in said

@@ -5,10 +5,11 @@ from types import SimpleNamespace
 from patternkb.app.filter_bar import FilterBar
 
 
-def _result(kinds, sections, all_kinds):
-    """A search's counts: each kind's rows, each section's, and the rows of all kinds (a snippet
-    folds into its pattern's row, so that is not the kinds' sum)."""
-    return SimpleNamespace(facets={"kind": kinds, "section": sections}, all_kinds=all_kinds)
+def _result(kinds, sections, all_kinds, all_sections=None):
+    """A search's counts: each kind's rows, each section's, and the rows of all kinds and of all
+    sections (a snippet folds into its pattern's row: not the sums)."""
+    return SimpleNamespace(facets={"kind": kinds, "section": sections}, all_kinds=all_kinds,
+                           all_sections=sum(sections.values()) if all_sections is None else all_sections)
 
 
 SECTIONS = [SimpleNamespace(id="s1", title="First"), SimpleNamespace(id="s2", title="Second")]

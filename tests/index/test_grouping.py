@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from patternkb.app.render import render_entry
 from patternkb.index.documents import documents
 from patternkb.index.library import PatternLibrary, SearchOptions
 from patternkb.kb.build import build_kb
@@ -60,9 +61,15 @@ def test_a_snippet_match_ranks_its_pattern_and_shows_the_snippet(library):
     assert top.id == POOLING and top.sub_hits[0].kind == "snippet" and "<b>" in top.sub_hits[0].fragment
 
 
-def test_a_sub_hit_says_what_it_is():
-    from patternkb.index.results import SubHit
-
-    labels = {kind: SubHit(id="x", kind=kind, title="t", anchor=None, fragment="", score=0.0).label
-              for kind in ("snippet", "part", "checklist")}
-    assert labels == {"snippet": "Code", "part": "Part", "checklist": "Checklist"}
+def test_parts_of_one_name_open_each_at_its_own_place(tmp_path):
+    guide = tmp_path / "parts.md"
+    guide.write_text("# G\n\n## S\n\n### Pattern\n\nIntro.\n\n```rust\nfn a() {}\n```\n\n#### Example\n\nfirst\n\n"
+                     "#### Example\n\nquagga only here\n\n#### Пример\n\nзебра\n")
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        sub = library.search("quagga").hits[0].sub_hits[0]
+        assert (sub.kind, sub.anchor) == ("part", "part-example-2")
+        entry = library.kb.entry(library.search("quagga").hits[0].id)
+        page = render_entry(entry, library.kb, related=[], checklist=[]).html
+        assert page.index('name="part-example-2"') < page.index("quagga")
+        assert page.index('name="part-example"') < page.index("first") < page.index('name="part-example-2"')

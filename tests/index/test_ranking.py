@@ -35,7 +35,8 @@ POSTINGS = _Postings({("title_exact", "gamma"): [3], ("title_exact", "alpha beta
 
 
 def ranked(scored, all_words, words, limit, kind=None):
-    return best(TABLE, POSTINGS, scored, grouping.rows(TABLE, scored, kind), all_words, words, limit)
+    return best(TABLE, POSTINGS, scored, grouping.rows(TABLE, scored, frozenset({kind}) if kind else None),
+                all_words, words, limit)
 
 
 def test_a_snippet_folds_into_its_pattern_and_lifts_it():
@@ -55,15 +56,17 @@ def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():
     assert set(found) == {1, 4} and found.sub_hits([4, 1]) == {4: [(5, 6.0)], 1: []}
     alone = grouping.rows(TABLE, {5: 6.0, 0: 9.0})  # no pattern it illustrates matched
     assert set(alone) == {0, 5} and alone.own[5] == 6.0
-    asked = grouping.rows(TABLE, {5: 6.0, 4: 2.0}, kind="checklist")  # kind:checklist: items as rows
+    asked = grouping.rows(TABLE, {5: 6.0, 4: 2.0}, frozenset({"checklist"}))  # kind:checklist: items as rows
     assert set(asked) == {5}
     listed = grouping.rows(TABLE, {5: 0.0, 4: 0.0}, fold=False)  # filters alone: a listing of both
     assert set(listed) == {4, 5}
 
 
 def test_a_kind_of_part_gives_those_parts_as_rows():
-    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 1: 2.0}, kind="snippet")) == {2}
-    assert set(grouping.rows(TABLE, {2: 8.0, 3: 1.0}, kind="pattern")) == {0}
+    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 1: 2.0}, frozenset({"snippet"}))) == {2}
+    assert set(grouping.rows(TABLE, {2: 8.0, 3: 1.0}, frozenset({"pattern"}))) == {0}
+    # Several kinds typed ("-kind:pattern"): a snippet of a pattern left out is a row of its own.
+    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 3: 1.0}, frozenset({"snippet", "checklist"}))) == {2, 3}
 
 
 def test_rows_within_a_section():
@@ -71,10 +74,17 @@ def test_rows_within_a_section():
     assert set(found) == {1, 4} and found.row_of(2) is None
 
 
+def test_an_item_folded_into_a_pattern_of_another_section_is_a_row_in_its_own():
+    found = grouping.rows(TABLE, {5: 6.0, 4: 2.0})  # item 5 (section s3) folds into pattern 4 (s2)
+    assert set(found) == {4} and grouping.section_counts(TABLE, found) == {"s2": 1, "s3": 1}
+    assert set(found.within("s3")) == {5} and found.within("s3").sub_hits([5]) == {5: []}
+    assert set(found.within("s2")) == {4} and found.within("s2").sub_hits([4]) == {4: [(5, 6.0)]}
+
+
 def test_kind_counts_are_the_rows_each_kind_gives():
     scored = {0: 1.0, 2: 8.0, 1: 2.0, 3: 1.0, 5: 2.0}
     counts = grouping.kind_counts(TABLE, scored)
-    assert counts == {kind: len(grouping.rows(TABLE, scored, kind)) for kind in ("pattern", "snippet", "checklist")}
+    assert counts == {kind: len(grouping.rows(TABLE, scored, frozenset({kind}))) for kind in ("pattern", "snippet", "checklist")}
     assert grouping.kind_counts(TABLE, scored, "s1") == {"pattern": 1, "snippet": 1}
 
 

@@ -1,15 +1,14 @@
 """Related patterns and checklist links, read from the built index."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from patternkb.index import vocabulary
 from patternkb.index.library import PatternLibrary
 from patternkb.kb.build import build_kb
+from tests.shared_corpora import corpus
 
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 FILLED = "(nothing closer found)"
 
 
@@ -67,9 +66,7 @@ def test_no_keyword_or_placeholder_is_ever_a_reason(bundled_index, guide, tmp_pa
     if guide == "bundled":
         kb, links = bundled_index.kb, bundled_index.links()["related"]
     else:
-        if not CORPORA.is_dir():
-            pytest.skip(f"the real guides are not here: {CORPORA}")
-        with PatternLibrary.of(build_kb([CORPORA / guide]), tmp_path / "ix") as library:
+        with PatternLibrary.of(build_kb([corpus(guide)]), tmp_path / "ix") as library:
             library.ensure()
             kb, links = library.kb, library._index.links()["related"]
     # A keyword of the code is no reason (a title's topic may be named like one: "Unsafe").

@@ -153,7 +153,7 @@ def test_hits_carry_everything(bundled_index):
     assert sub.kind == "snippet" and sub.id.startswith(row.id + "#") and sub.anchor == sub.id.split("#")[1]
     assert "<b>" in sub.fragment and sub.title
     assert set(result.facets) == {"section", "kind"}
-    assert sum(result.facets["section"].values()) == result.total
+    assert result.all_sections == result.total
 
 
 def test_a_snippet_asked_for_by_its_kind_is_its_own_row(bundled_index):
@@ -162,7 +162,8 @@ def test_a_snippet_asked_for_by_its_kind_is_its_own_row(bundled_index):
     assert row.path[:2] == ("Concurrency & Async", "Async/Await Patterns") and "<b>" in row.fragment
 
 
-@pytest.mark.parametrize("query", ["mutex", "error handling", "tokio", "arc", "thread safety mutex", "kind:checklist"])
+@pytest.mark.parametrize("query", ["mutex", "error handling", "tokio", "arc", "thread safety mutex", "kind:checklist",
+                                   "error", "async", "-kind:pattern error", "kind:snippet kind:part mutex"])
 def test_every_facet_count_is_the_rows_you_get_when_you_pick_it(bundled_index, query):
     result = bundled_index.search(query, limit=1000)
     assert result.facets["kind"] and result.facets["section"]
@@ -222,7 +223,7 @@ def test_hostile_queries_never_raise(bundled_index, query):
     result = bundled_index.search(query, limit=5)
     # A coherent answer: the facets count every match, the hits are real entries, at most 5.
     assert result.query == query and len(result.hits) <= 5
-    assert sum(result.facets["section"].values()) == result.total
+    assert result.all_sections == result.total <= sum(result.facets["section"].values())
     assert result.total >= len(result.hits) and (result.total > 5) == (len(result.hits) == 5)
     assert all(bundled_index.kb.entry(h.parent or h.id) is not None for h in result.hits)
 
@@ -245,3 +246,32 @@ def test_a_fragment_marks_the_identifier_even_after_a_longer_word_containing_a_p
 def test_a_word_naming_a_package_finds_the_pattern_built_on_it_first(bundled_index):
     # Not the pattern whose one snippet runs it, even with the checklist item about it inside.
     assert bundled_index.search("tokio").hits[0].title == "Async/Await Patterns"
+
+
+@pytest.mark.parametrize(("query", "kinds"), [("-kind:pattern error", {"overview", "snippet", "part", "checklist"}),
+                                              ("kind:snippet kind:part mutex", {"snippet", "part"}),
+                                              ("kind:snippet mutex", {"snippet"})])
+def test_typed_kinds_give_rows_of_those_kinds(bundled_index, query, kinds):
+    result = bundled_index.search(query, limit=100)
+    assert result.hits and {h.kind for h in result.hits} <= kinds
+    assert set(result.facets["kind"]) <= kinds
+
+
+def test_a_checklist_section_picked_lists_its_items_that_fold_into_patterns_elsewhere(bundled_index):
+    everything = bundled_index.search("error", limit=100)
+    folded = {s.id for h in everything.hits for s in h.sub_hits if s.kind == "checklist"}
+    assert folded
+    section = bundled_index.kb.entry(next(iter(folded))).section
+    assert everything.facets["section"][section] > 0
+    in_section = bundled_index.search("error", section=section, limit=100)
+    assert folded <= {h.id for h in in_section.hits}
+
+
+def test_the_fragment_budget_is_counted_in_rows_each_with_its_sub_hits(bundled_index):
+    hits = bundled_index.search("error", limit=6, fragments=6).hits
+    def marked(h):
+        return "<b>" in h.fragment or any("<b>" in sub.fragment for sub in h.sub_hits)
+
+    assert len(hits) == 6 and all(marked(h) for h in hits)
+    cut = bundled_index.search("error", limit=6, fragments=2).hits
+    assert marked(cut[1]) and not any(marked(h) for h in cut[2:])

@@ -131,3 +131,30 @@ def test_a_20_mb_guide_builds(tmp_path, bundled_guide):
     kb = build_kb([big])
     assert kb.manifest.counts.patterns == 37 * copies
     assert len({e.id for e in kb.entries}) == len(kb.entries)
+
+
+def test_files_that_include_each_other_end_with_a_warning(tmp_path):
+    src = tmp_path / "book" / "src"
+    src.mkdir(parents=True)
+    (src / "SUMMARY.md").write_text("# Summary\n\n- [Ch](ch.md)\n")
+    (src / "ch.md").write_text("# Ch\n\n```rust\n{{#include a.rs}}\n```\n")
+    # Each file includes the other four times a line: 4^10 expansions without a loop check.
+    (src / "a.rs").write_text("{{#include b.rs}}{{#include b.rs}}\n{{#include b.rs}}{{#include b.rs}}\nfn a() {}\n")
+    (src / "b.rs").write_text("{{#include a.rs}}{{#include a.rs}}\n{{#include a.rs}}{{#include a.rs}}\nfn b() {}\n")
+    kb = build_kb([tmp_path / "book"])
+    code = kb.patterns[0].code[0].code if kb.patterns else kb.entries[0].code[0].code
+    assert code.count("fn b()") == 4 and "fn a()" in code and "{{#include" not in code
+    assert any("already being included" in w.message for w in kb.manifest.warnings)
+
+
+def test_a_malformed_link_is_a_warning_not_a_crash(write_guide):
+    guide = write_guide("# T\n\n## P\n\nSee <a href=\"//[bad\">x</a> and [z](//[q).\n\n```rust\nfn a() {}\n```\n")
+    kb = build_kb([guide])
+    assert kb.patterns and any("//[" in w.message for w in kb.manifest.warnings)
+
+
+def test_the_title_of_unclosed_html_headings_is_found_once(tmp_path):
+    from patternkb.kb.html import html_title
+
+    assert html_title("<div><h1 class='t'>My <b>Guide</b></h1><h1>Other</h1>") == "My Guide"
+    assert html_title("<h1>x" * 20_000) is None  # each <h1 rescanned to the end took 25 s at 40,000
