@@ -35,9 +35,10 @@ ORDERS = ("relevance", "guide")
 
 @dataclass(frozen=True)
 class SearchOptions:
-    """How to search: keep only one `kind` ("pattern", "snippet", "checklist") or one
-    `section` id (None: all), rank by "relevance" or in "guide" order, return at most `limit`
-    result rows, of which the first `fragments` get fragments with the matched words marked (the
+    """How to search: keep only one `kind` (an entry's: "pattern", "overview", "checklist"; or a
+    part's, "snippet" or "part", listed as rows of their own) or one `section` id (None: all),
+    rank by "relevance" or in "guide" order, return at most `limit` result rows, of which the
+    first `fragments` (with their sub-hits) get fragments with the matched words marked (the
     others, the start of their text: marking is the slowest part of a hit). A query that finds
     nothing as typed is searched as corrected, unless `correct` is False."""
 
