@@ -4,6 +4,8 @@ menu), and export to and import from a JSON file."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +26,17 @@ class BookmarkFileError(ValueError):
 
 
 def export_bookmarks(path: Path, ids: list[str]) -> None:
-    path.write_text(json.dumps({"format": FORMAT, "version": VERSION, "entries": ids}, indent=2) + "\n",
-                    encoding="utf-8")
+    """Write the bookmarks to `path` whole or not at all: a temporary file beside it, then renamed
+    over it (a full disk leaves the file that was there, not half a list)."""
+    text = json.dumps({"format": FORMAT, "version": VERSION, "entries": ids}, indent=2) + "\n"
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def read_bookmarks(path: Path) -> list[str]:

@@ -92,3 +92,20 @@ def test_import_skips_entries_this_kb_lacks_and_names_the_line_of_a_broken_file(
     other.write_text('{"entries": []}')
     with pytest.raises(BookmarkFileError, match=r"other\.json:1: not a patternkb bookmarks file"):
         read_bookmarks(other)
+
+
+def test_an_export_that_fails_leaves_the_file_that_was_there(tmp_path, monkeypatch):
+    from patternkb.app.bookmarks import export_bookmarks, read_bookmarks
+
+    target = tmp_path / "marks.json"
+    export_bookmarks(target, ["a/b", "c/d"])
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("patternkb.app.bookmarks.os.replace", full_disk)
+    try:
+        export_bookmarks(target, ["x/y"])
+    except OSError:
+        pass
+    assert read_bookmarks(target) == ["a/b", "c/d"] and [p.name for p in tmp_path.iterdir()] == ["marks.json"]
