@@ -7,6 +7,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextBrowser, QTextEdit, QToolButton, QWidget
 
+# Matches found and marked at most: each is a selection drawn over the page, and a one-letter
+# search in a long entry found thousands, on every keystroke.
+MAX_MATCHES = 500
+
 
 class FindBar(QWidget):
     """Hidden until `open_bar`. Enter and F3 go to the next match, Shift+Enter and Shift+F3 to the
@@ -24,7 +28,7 @@ class FindBar(QWidget):
         self.box.textChanged.connect(self._on_box_text_changed)
         self.box.installEventFilter(self)
         self.count = QLabel()
-        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("999 of 999") + 8)
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance(f"999 of {MAX_MATCHES}+") + 8)
         previous, following, close = QToolButton(), QToolButton(), QToolButton()
         for button, text, tip, slot in ((previous, "▲", "Previous match (Shift+F3)", self.find_previous),
                                         (following, "▼", "Next match (F3)", self.find_next),
@@ -41,6 +45,7 @@ class FindBar(QWidget):
         layout.addWidget(following)
         layout.addWidget(close)
         self.matches: list[QTextCursor] = []
+        self.more = False  # more matches than MAX_MATCHES: the count says "500+"
         self.current = -1
         self.hide()
 
@@ -61,12 +66,14 @@ class FindBar(QWidget):
         """Find the text again (the page changed under the bar, or the text did)."""
         text = self.box.text()
         self.matches = []
+        self.more = False
         if text:
             doc = self.view.document()
             cursor = doc.find(text, 0)
-            while not cursor.isNull():
+            while not cursor.isNull() and len(self.matches) < MAX_MATCHES:
                 self.matches.append(cursor)
                 cursor = doc.find(text, cursor)
+            self.more = not cursor.isNull()
         self.current = -1
         if self.matches:  # the first match at or below the top of the view
             top = self.view.cursorForPosition(self.view.viewport().rect().topLeft()).position()
@@ -109,7 +116,7 @@ class FindBar(QWidget):
             if rect.top() < height // 6 or rect.bottom() > height * 5 // 6:
                 bar = self.view.verticalScrollBar()
                 bar.setValue(bar.value() + rect.center().y() - height // 3)
-            self.count.setText(f"{self.current + 1} of {len(self.matches)}")
+            self.count.setText(f"{self.current + 1} of {len(self.matches)}{'+' if self.more else ''}")
         else:
             self.count.setText("no matches" if self.box.text() else "")
 

@@ -78,3 +78,13 @@ def test_it_finds_code_of_a_rendered_entry_as_shown_with_line_numbers(qtbot, bar
     bar.box.setText(word)
     shown = bar.view.toPlainText().lower().count(word.lower())
     assert shown >= 1 and len(bar.matches) == shown
+
+
+def test_a_search_matching_everywhere_marks_a_bounded_number_and_says_there_are_more(bar):
+    from patternkb.app.find_bar import MAX_MATCHES
+
+    bar.view.setHtml("<p>" + "a " * (3 * MAX_MATCHES) + "</p>")
+    bar.open_bar()
+    bar.box.setText("a")
+    assert len(bar.matches) == MAX_MATCHES and len(bar.view.extraSelections()) == MAX_MATCHES
+    assert bar.count.text() == f"1 of {MAX_MATCHES}+"
