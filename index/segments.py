@@ -195,7 +195,12 @@ def write_segments(path: Path, jobs: Iterator[tuple[int, list[dict]]], to_write:
     linked: list[str] = []
     for number, unit in reused.items():
         for name in unit.files:
-            os.link(previous / name, path / name)
+            try:
+                os.link(previous / name, path / name)
+            except OSError as exc:  # a file system without hard links: a copy, same bytes
+                if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+                    raise
+                shutil.copyfile(previous / name, path / name)
             linked.append(name)
         segments[number] = unit.segment
     done = 0

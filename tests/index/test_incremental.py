@@ -231,3 +231,26 @@ def test_a_failing_worker_fails_the_build_in_one_line_and_leaves_nothing(tmp_pat
         with engine.store.writer_lock():
             build_generation(engine.fingerprint, kb, engine.store, procs=2)
     assert engine.status() == "missing" and list((tmp_path / "ix").glob("gen-*")) == []
+
+
+def test_without_hard_links_unchanged_units_are_copied(tmp_path, monkeypatch):
+    import errno
+
+    handbook, book = _guides(tmp_path)
+    root = tmp_path / "ix"
+    PatternIndex(build_kb([handbook, book]), root).ensure()
+
+    def no_links(source, target):  # a file system that has none (some network or FUSE ones)
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    _add_pattern(handbook)
+    kb = build_kb([handbook, book])
+    after = PatternIndex(kb, root)
+    after.ensure()
+    assert after.last_written < after.meta()["documents"] and after.status(full=True) == "current"
+    full = PatternIndex(kb, tmp_path / "full")
+    full.rebuild()
+    _same_index(after, full)
+    after.close()
+    full.close()
