@@ -243,10 +243,15 @@ def _index(args: argparse.Namespace) -> Exit:
         if state == "current" and not args.rebuild:
             print(f"index is current at {library.index_dir}")
             return Exit.OK
-        count = library.rebuild(progress)
+        # A stale index is brought up to date guide by guide (the guides that did not change are
+        # kept); --rebuild, or a corrupt index, indexes everything again.
+        full = args.rebuild or state != "stale"
+        count = library.rebuild(progress, full=full)
+        written = count if full else library.last_written
     if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
         note(f"patternkb: index at {library.index_dir} was {state}; rebuilt it")
-    print(f"indexed {count} documents ({len(kb.entries)} entries) in "
+    again = "" if full else f", {written} of them written again (the other guides' kept)"
+    print(f"indexed {count} documents ({len(kb.entries)} entries{again}) in "
           f"{time.perf_counter() - started:.2f} s at {library.index_dir}")
     return Exit.OK
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,21 @@ def test_check_on_a_broken_kb(capsys, tmp_path, index_dir):
     (tmp_path / "kb").mkdir()
     status, _, err = run(capsys, "check", "--kb", str(tmp_path / "kb"), "--index-dir", index_dir)
     assert status == 1 and "manifest.json is missing" in err
+
+
+def test_index_after_one_guide_changed_writes_only_that_guide_again(capsys, tmp_path, mdbook_dir):
+    guide = tmp_path / "service.md"
+    guide.write_text((Path(__file__).parents[1] / "fixtures" / "grouping" / "service-guide.md").read_text())
+    kb, ix = tmp_path / "kb", tmp_path / "ix"
+    assert main(["build", str(mdbook_dir), str(guide), "--out", str(kb)]) == 0
+    assert main(["index", "--kb", str(kb), "--index-dir", str(ix)]) == 0
+    capsys.readouterr()
+    guide.write_text(guide.read_text().replace("Close connections that sat idle", "Close connections left idle"))
+    assert main(["build", str(mdbook_dir), str(guide), "--out", str(kb)]) == 0
+    capsys.readouterr()
+    assert main(["index", "--kb", str(kb), "--index-dir", str(ix)]) == 0
+    out = capsys.readouterr().out
+    total, again = (int(n) for n in re.findall(r"indexed (\d+) documents .*?, (\d+) of them written again", out)[0])
+    assert 0 < again < total
+    with PatternLibrary.open(kb, ix) as library:
+        assert library.status() == "current" and library.search("left idle").hits
