@@ -216,7 +216,8 @@ class PatternIndex:
             return SearchResult(query=text, corrected=None, total=0, facets={"section": {}, "kind": {}}, hits=[],
                                 elapsed_ms=(time.perf_counter() - started) * 1000)
         words = parsed.words
-        spelled, _ = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix)
+        spelled, _ = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix,
+                                      dictionary=ts.spelling_words)
         corrected = " ".join(spelled) if spelled != words else None
         search_words = words
         entry_of = ts.table.entry_of

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import cached_property
 
 from patternkb.index.doctable import DocTable
 from patternkb.index.mapped import open_index
@@ -24,6 +25,13 @@ class ThreadSearcher:
         # Read-only once loaded: the threads searching one generation share it.
         self.table = table or DocTable.read(hold.path, self.searcher.reader().doc_count_all())
         self.postings = Postings(self.searcher)
+
+    @cached_property
+    def spelling_words(self) -> frozenset[str]:
+        """Every word of the spelling dictionary (the "spell" field), read once per searcher: a
+        word one edit off is looked up here, not walked for in every segment's term list."""
+        return frozenset(t.decode("utf-8", "replace") if isinstance(t, bytes) else t
+                         for t in self.searcher.reader().lexicon("spell"))
 
     def close(self) -> None:
         self.searcher.close()

@@ -275,3 +275,11 @@ def test_the_fragment_budget_is_counted_in_rows_each_with_its_sub_hits(bundled_i
     assert len(hits) == 6 and all(marked(h) for h in hits)
     cut = bundled_index.search("error", limit=6, fragments=2).hits
     assert marked(cut[1]) and not any(marked(h) for h in cut[2:])
+
+
+def test_a_word_one_edit_off_is_corrected_to_the_most_used_word_of_the_index(bundled_index):
+    from patternkb.index.spelling import edits1
+
+    assert {"mutex", "mute", "mutx"} >= {w for w in edits1("mutx") if w in {"mutex", "mute", "mutx"}} != set()
+    assert bundled_index.search("semaphre").corrected == "semaphore"
+    assert bundled_index.search("websokcet").corrected == "websocket"  # two letters swapped is one edit
