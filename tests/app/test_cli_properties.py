@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from patternkb.app.cli import main
 from patternkb.kb.paths import RESOURCES
+from tests.trees import tree
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 _counter = itertools.count()
@@ -121,19 +122,9 @@ def _make_device(path: Path) -> tuple[int, int]:
     return info.st_mode, info.st_rdev
 
 
-def _snapshot(*roots: Path) -> dict[str, tuple]:
-    """Every file and folder under `roots`: (size, mtime) of a file, None of a folder (a folder's
-    mtime changes when something is made in it, which the files themselves show)."""
-    seen = {}
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            for name in dirs:
-                seen[os.path.join(folder, name)] = None
-            for name in files:
-                path = os.path.join(folder, name)
-                stat = os.lstat(path)
-                seen[path] = (stat.st_size, stat.st_mtime_ns)
-    return seen
+def _snapshot(*roots: Path) -> dict[str, object]:
+    """Every file's (size, mtime) and every folder under `roots`."""
+    return tree(*roots, describe=lambda path: ((st := os.lstat(path)).st_size, st.st_mtime_ns))
 
 
 def _run(argv: list[str]) -> tuple[int, bytes, bytes]:

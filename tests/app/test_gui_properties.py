@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from patternkb.app.cli import main
 from patternkb.kb.paths import BUNDLED_KB, RESOURCES
+from tests.trees import tree
 
 PATTERNKB = [sys.executable, "-c", "import sys; from patternkb.app.cli import main; sys.exit(main())"]
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -113,18 +114,10 @@ def command(draw) -> tuple[list[str], str]:
     return ["gui", *options, "--", target], index_key
 
 
-def _hashes(*roots: Path) -> dict[str, str | None]:
-    """Every file (its SHA-256) and folder (None) under `roots`."""
-    seen: dict[str, str | None] = {}
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            for name in dirs:
-                seen[os.path.join(folder, name)] = None
-            for name in files:
-                path = os.path.join(folder, name)
-                seen[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest() if not os.path.islink(path) \
-                    else "link:" + os.readlink(path)
-    return seen
+def _hashes(*roots: Path) -> dict[str, object]:
+    """Every file's SHA-256 (a symlink's target) and every folder under `roots`."""
+    return tree(*roots, describe=lambda path: "link:" + os.readlink(path) if os.path.islink(path)
+                else hashlib.sha256(Path(path).read_bytes()).hexdigest())
 
 
 def _fill(arg: str, names: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ import resource
 import signal
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -126,12 +127,17 @@ def test_a_folder_that_only_looks_like_an_old_index_is_refused_and_left_alone(kb
     assert _files(root) == before
 
 
-def test_an_old_index_with_a_foreign_file_in_a_generation_is_refused(kb, tmp_path):
-    root = tmp_path / "ix"
+def _old_index(kb, root: Path) -> Path:
+    """An index as the release before the marker wrote it: generations, no marker file."""
     engine = PatternIndex(kb, root)
     engine.ensure()
     engine.close()
     (root / MARKER).unlink()
+    return root
+
+
+def test_an_old_index_with_a_foreign_file_in_a_generation_is_refused(kb, tmp_path):
+    root = _old_index(kb, tmp_path / "ix")
     live = (root / "CURRENT").read_text()
     (root / live / "photo.txt").write_text("precious")
     with pytest.raises(IndexError_, match="not a patternkb index folder.*photo.txt"):
@@ -148,11 +154,7 @@ def test_an_old_index_with_a_foreign_file_in_a_generation_is_refused(kb, tmp_pat
 
 
 def test_an_old_index_with_the_generation_of_a_killed_build_is_ours(kb, tmp_path):
-    root = tmp_path / "ix"
-    engine = PatternIndex(kb, root)
-    engine.ensure()
-    engine.close()
-    (root / MARKER).unlink()
+    root = _old_index(kb, tmp_path / "ix")
     partial = root / "gen-9"  # what a build killed while Whoosh wrote leaves
     (partial / "MAIN.tmp").mkdir(parents=True)
     (partial / "MAIN.tmp" / ("a" * 28 + ".run")).write_bytes(b"postings")
