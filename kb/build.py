@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from patternkb.kb import __version__
-from patternkb.kb.code import block_facts, snippet_title, split_snippets
+from patternkb.kb.code import MAX_SNIPPETS, block_facts, snippet_title, split_snippets
 from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.errors import GuideError
@@ -58,31 +59,31 @@ def _field_errors(exc: ValidationError) -> str:
     )
 
 
-def _unique_guides(guides: list[DraftGuide]) -> list[DraftGuide]:
-    """A guide named twice (the same file or folder) is built once: the later one replaces it."""
-    by_source: dict[str, int] = {}
-    kept: list[DraftGuide | None] = []
-    for guide in guides:
-        if guide.source and guide.source in by_source:
-            kept[by_source[guide.source]] = None
-        by_source[guide.source or str(len(kept))] = len(kept)
-        kept.append(guide)
-    return [g for g in kept if g is not None]
+class Assembler:
+    """Drafts into validated entries one guide at a time, in KB order: ids unique across guides,
+    links resolved within a guide, sections, counts and warnings kept for the manifest. Only the
+    guide being assembled is held; each draft's blocks are let go once its entry is made."""
 
+    def __init__(self) -> None:
+        self.ids = _Ids()
+        self.guide_ids = _Ids()
+        self.sections: list[Section] = []
+        self.infos: list[GuideInfo] = []
+        # Each guide's own warnings list, read when the manifest is made: a folder's skipped
+        # files are put before its first guide's warnings once the folder has been read.
+        self._warnings: list[list[tuple[str, int | None, str]]] = []
+        self.counts = dict(patterns=0, overviews=0, code_blocks=0, snippets=0, checklist_items=0, repaired_runs=0)
+        self.order = 0
 
-def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
-    """Turn drafts into validated entries, in guide order, with ids unique across all guides."""
-    ids = _Ids()
-    guide_ids = _Ids()
-    sections: list[Section] = []
-    entries: list[Pattern | ChecklistItem] = []
-    infos: list[GuideInfo] = []
-    warnings: list[BuildWarning] = []
-    order = 0
-    guides = _unique_guides(guides)
-    for guide in guides:
+    def guide(self, guide: DraftGuide) -> Iterator[Pattern | Overview | ChecklistItem]:
+        """The guide's entries in order, each validated; the guide's info is recorded at the end."""
         coverage = account(guide)
-        guide_id = guide_ids.claim(guide.title if slugify(guide.title) else guide.file.rsplit(".", 1)[0])
+        guide.placed.clear()
+        for document in guide.documents.values():
+            document.blocks = []  # counted: from here on only the drafts' own blocks are read
+        guide.texts.clear()
+        ids = self.ids
+        guide_id = self.guide_ids.claim(guide.title if slugify(guide.title) else guide.file.rsplit(".", 1)[0])
         section_ids: dict[int, str] = {}
         section_titles: dict[int, str] = {}
         for draft in guide.sections:
@@ -90,8 +91,8 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
             sid = ids.claim(title)
             section_ids[id(draft)] = sid
             section_titles[id(draft)] = title
-            sections.append(_validated(Section, draft.file, draft.line_start, title, dict(
-                id=sid, guide=guide_id, title=title, icon=icon, order=len(sections), summary=draft.summary,
+            self.sections.append(_validated(Section, draft.file, draft.line_start, title, dict(
+                id=sid, guide=guide_id, title=title, icon=icon, order=len(self.sections), summary=draft.summary,
                 role=draft.role, source=Source(file=draft.file, line_start=draft.line_start,
                                                line_end=max(draft.line_end, draft.line_start)))))
         targets = LinkTargets(root=guide.link_root, navigation=guide.navigation,
@@ -108,41 +109,58 @@ def assemble(guides: list[DraftGuide]) -> KnowledgeBase:
         for item in guide.checklist:
             item_ids.append(ids.claim(section_ids[id(item.section)], item.list, item.text))
             targets.add(item.file, [], item_ids[-1])  # a checklist page leads to its first item
-        for draft, pid in zip(guide.patterns, pattern_ids):
-            entries.append(_pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
-                                    section_titles[id(draft.section)], targets, order))
-            order += 1
-        for item, iid in zip(guide.checklist, item_ids):
-            sid = section_ids[id(item.section)]
-            symbols = _INLINE_CODE.findall(item.markdown)
-            section_title = section_titles[id(item.section)]
-            entries.append(_validated(ChecklistItem, item.file, item.line, item.text, dict(
-                id=iid, guide=guide_id, title=item.text, text=item.markdown, group=item.group, list=item.list,
-                section=sid, path=[section_title, item.list, item.group], order=order,
-                symbols=sorted(set(symbols)), packages=[],
-                links=_links(guide, targets, item.file, item.links, iid),
-                tags=choose_tags(title=item.text, section=item.group, symbols=symbols, crates=[], prose=""),
-                source=Source(file=item.file, line_start=item.line, line_end=item.line))))
-            order += 1
-        infos.append(GuideInfo(id=guide_id, title=guide.title, file=guide.file, layout=guide.layout,
-                               sha256=guide.sha256, pattern_level=guide.pattern_level,
-                               repaired_runs=guide.repaired_runs, coverage=coverage,
-                               links=LinkCounts(internal=targets.internal, resolved=targets.resolved,
-                                                navigation=targets.navigated, unresolved=targets.unresolved)))
-        warnings.extend(BuildWarning(file=f, line=line, message=m) for f, line, m in guide.warnings)
-    patterns = [e for e in entries if e.kind == "pattern"]
-    counts = Counts(
-        sections=sum(1 for s in sections if s.role == "content"),
-        patterns=len(patterns),
-        overviews=sum(1 for e in entries if e.kind == "overview"),
-        code_blocks=sum(len(p.code) for p in patterns),
-        snippets=sum(len(p.snippets) for p in patterns),
-        checklist_items=sum(1 for e in entries if isinstance(e, ChecklistItem)),
-        repaired_runs=sum(g.repaired_runs for g in guides),
-    )
-    manifest = Manifest(schema_version=SCHEMA_VERSION, builder_version=__version__, guides=infos,
+        counts = self.counts
+        for n, (draft, pid) in enumerate(zip(guide.patterns, pattern_ids)):
+            entry = _pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
+                             section_titles[id(draft.section)], targets, self.order)
+            guide.patterns[n] = None  # type: ignore[call-overload]  # its blocks are in the entry now
+            self.order += 1
+            if entry.kind == "pattern":
+                counts["patterns"] += 1
+                counts["code_blocks"] += len(entry.code)
+                counts["snippets"] += len(entry.snippets)
+            else:
+                counts["overviews"] += 1
+            yield entry
+        for n, (item, iid) in enumerate(zip(guide.checklist, item_ids)):
+            yield self._item(guide, guide_id, item, iid, section_ids, section_titles, targets)
+            guide.checklist[n] = None  # type: ignore[call-overload]
+            counts["checklist_items"] += 1
+            self.order += 1
+        counts["repaired_runs"] += guide.repaired_runs
+        self.infos.append(GuideInfo(id=guide_id, title=guide.title, file=guide.file, layout=guide.layout,
+                                    sha256=guide.sha256, pattern_level=guide.pattern_level,
+                                    repaired_runs=guide.repaired_runs, coverage=coverage,
+                                    links=LinkCounts(internal=targets.internal, resolved=targets.resolved,
+                                                     navigation=targets.navigated, unresolved=targets.unresolved)))
+        self._warnings.append(guide.warnings)
+
+    def _item(self, guide: DraftGuide, guide_id: str, item, iid: str, section_ids: dict[int, str],
+              section_titles: dict[int, str], targets: LinkTargets) -> ChecklistItem:
+        sid = section_ids[id(item.section)]
+        symbols = _INLINE_CODE.findall(item.markdown)
+        section_title = section_titles[id(item.section)]
+        return _validated(ChecklistItem, item.file, item.line, item.text, dict(
+            id=iid, guide=guide_id, title=item.text, text=item.markdown, group=item.group, list=item.list,
+            section=sid, path=[section_title, item.list, item.group], order=self.order,
+            symbols=sorted(set(symbols)), packages=[],
+            links=_links(guide, targets, item.file, item.links, iid),
+            tags=choose_tags(title=item.text, section=item.group, symbols=symbols, crates=[], prose=""),
+            source=Source(file=item.file, line_start=item.line, line_end=item.line)))
+
+    def manifest(self) -> Manifest:
+        """The manifest of every guide assembled so far (counts agree with the entries yielded)."""
+        counts = Counts(sections=sum(1 for s in self.sections if s.role == "content"), **self.counts)
+        warnings = [BuildWarning(file=f, line=line, message=m) for guide in self._warnings for f, line, m in guide]
+        return Manifest(schema_version=SCHEMA_VERSION, builder_version=__version__, guides=self.infos,
                         counts=counts, warnings=warnings)
-    return KnowledgeBase(manifest=manifest, sections=sections, entries=entries)
+
+
+def assemble(guides: Iterable[DraftGuide]) -> KnowledgeBase:
+    """Turn drafts into validated entries, in guide order, with ids unique across all guides."""
+    assembler = Assembler()
+    entries = [entry for guide in guides for entry in assembler.guide(guide)]
+    return KnowledgeBase(manifest=assembler.manifest(), sections=assembler.sections, entries=entries)
 
 
 def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link], own: str) -> list[str]:
@@ -197,6 +215,10 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
             index = len(code)
             code.append(CodeBlock(language=fence.language or "text", code=fence.code, line_start=fence.line_start))
             spans = split_snippets(fence.code, fence.language)
+            if spans[-1].units > 1:
+                guide.warnings.append((guide.displays.get(draft.file, draft.file), fence.line_start,
+                                       f"code block of {len(spans) + spans[-1].units - 1} commented units: "
+                                       f"the last {spans[-1].units} are one snippet (at most {MAX_SNIPPETS} a block)"))
             facts, span_facts_list = block_facts(fence.code, fence.language, spans)
             defines += facts.defines
             symbols += facts.symbols
@@ -237,6 +259,24 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
 
 def build_kb(paths: list[Path], *, pattern_level: int | None = None, encoding: str | None = None) -> KnowledgeBase:
     """Parse every guide named and assemble them into one validated KB (nothing is written)."""
-    from patternkb.kb.sources import load_guides
+    from patternkb.kb.sources import iter_guides
 
-    return assemble(load_guides(paths, pattern_level=pattern_level, encoding=encoding))
+    return assemble(iter_guides(paths, pattern_level=pattern_level, encoding=encoding))
+
+
+def build_into(paths: list[Path], out: Path, *, pattern_level: int | None = None,
+               encoding: str | None = None) -> Manifest:
+    """Build the guides named into the KB folder `out`, streaming: each guide is parsed, and its
+    entries validated and written one by one, so memory holds one guide's drafts, never the KB.
+    Published atomically at the end; an error on the way leaves `out` as it was."""
+    from patternkb.kb.sources import iter_guides
+    from patternkb.kb.store import KBWriter
+
+    assembler = Assembler()
+    with KBWriter(Path(out)) as writer:
+        for guide in iter_guides(paths, pattern_level=pattern_level, encoding=encoding):
+            for entry in assembler.guide(guide):
+                writer.add(entry)
+        manifest = assembler.manifest()
+        writer.publish(manifest, assembler.sections)
+    return manifest

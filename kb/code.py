@@ -19,6 +19,10 @@ COMMENT_PREFIX = {
     "python": "#", "py": "#", "yaml": "#", "yml": "#", "ini": "#", "makefile": "#",
 }
 RUST = {"rust", "rs"}
+# The most snippets one code block makes: a generated or pasted block of thousands of commented
+# units would otherwise make as many entries in the index, each a search result of its own. The
+# largest block of the real guides we know makes 22. Units past the limit stay in the last snippet.
+MAX_SNIPPETS = 100
 
 # Types and modules worth finding a pattern by even when the pattern only uses them.
 NOTABLE_SYMBOLS = frozenset("""
@@ -53,6 +57,7 @@ class SnippetSpan:
     title: str | None  # None when the unit opens without a comment
     code: str
     line_offset: int  # 0-based line of the unit's first line within the block
+    units: int = 1  # the units of the block it holds: more than one in the last snippet of a block over the limit
 
 
 def _comment_title(line: str, prefix: str) -> str | None:
@@ -68,8 +73,9 @@ def _comment_title(line: str, prefix: str) -> str | None:
     return title or None
 
 
-def split_snippets(code: str, language: str) -> list[SnippetSpan]:
-    """Split a block wherever a comment line follows a blank line (or starts the block).
+def split_snippets(code: str, language: str, limit: int = MAX_SNIPPETS) -> list[SnippetSpan]:
+    """Split a block wherever a comment line follows a blank line (or starts the block), into at
+    most `limit` snippets: the last one holds the rest (its `units` says how many).
 
     Lossless: the spans' code joined in order is `code`.
     """
@@ -88,11 +94,13 @@ def split_snippets(code: str, language: str) -> list[SnippetSpan]:
             starts.insert(0, (0, None))
         else:  # only blank lines before the first comment: they belong to its unit
             starts[0] = (0, starts[0][1])
+    units = len(starts)
+    starts = starts[:max(limit, 1)]
     spans = []
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         spans.append(SnippetSpan(title=title, code="".join(lines[start:end]) if lines else code,
-                                 line_offset=start))
+                                 line_offset=start, units=1 if n + 1 < len(starts) else units - n))
     return spans
 
 
@@ -329,9 +337,17 @@ def block_facts(code: str, language: str, spans: list[SnippetSpan]) -> tuple[Cod
     if lang in RUST:
         tokens = lex_rust(code)
         per_span = []
+        # Tokens come in line order: each span's are the next run of them (one pass, not one per span).
+        first = 0
         for n, span in enumerate(spans):
             end = spans[n + 1].line_offset if n + 1 < len(spans) else float("inf")
-            per_span.append(facts_from_tokens([t for t in tokens if span.line_offset <= t.line < end]))
+            while first < len(tokens) and tokens[first].line < span.line_offset:
+                first += 1
+            last = first
+            while last < len(tokens) and tokens[last].line < end:
+                last += 1
+            per_span.append(facts_from_tokens(tokens[first:last]))
+            first = last
         return facts_from_tokens(tokens), per_span
     if lang == "toml":
         whole = CodeFacts(defines=[], symbols=[], crates=toml_crates(code), modules=[])

@@ -4,6 +4,8 @@ turned into parsed guides, reading nothing from outside what was named."""
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide
@@ -17,53 +19,102 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 
 def load_guides(paths: list[Path], *, pattern_level: int | None = None,
                 encoding: str | None = None) -> list[DraftGuide]:
+    return list(iter_guides(paths, pattern_level=pattern_level, encoding=encoding))
+
+
+@dataclass
+class _Planned:
+    """One guide to read, known by its resolved path before it is read: a guide named twice is
+    read once, where it was named last. `load` raises the path's error when it is reached, so
+    errors come in the order the paths were named, as when everything was read first."""
+
+    source: str
+    load: Callable[[], DraftGuide | None]
+
+
+def iter_guides(paths: list[Path], *, pattern_level: int | None = None,
+                encoding: str | None = None) -> Iterator[DraftGuide]:
+    """The guides named, parsed one at a time (the build holds one guide's drafts at a time)."""
     check_encoding(encoding)  # a bad --encoding is one error, before any file is read
-    guides: list[DraftGuide] = []
-    for path in paths:
-        path = Path(path)
-        display = printable(path)
-        try:
-            mode = path.stat().st_mode
-        except FileNotFoundError:
-            raise GuideError("no such file or directory", file=display) from None
-        except OSError as exc:
-            raise GuideError(f"cannot read: {exc.strerror}", file=display) from None
-        except ValueError:  # a NUL in the path
-            raise GuideError("the path holds a NUL byte", file=display) from None
-        if not stat.S_ISDIR(mode):
-            # A file named on its own is its own root: the maintainer chose it, symlink or not.
-            guides.append(load_single_file(path, pattern_level=pattern_level, encoding=encoding, display=display))
-        elif find_summary(path):
-            guides.append(load_mdbook(path, encoding=encoding, display=display, pattern_level=pattern_level))
-        else:
-            guides.extend(_load_folder(path, display, pattern_level=pattern_level, encoding=encoding))
-    if not guides:
+    plan = [item for path in paths for item in _plan(Path(path), pattern_level, encoding)]
+    if not plan:
         raise GuideError("no guide given")
-    return guides
-
-
-def _load_folder(folder: Path, display: str, *, pattern_level: int | None,
-                 encoding: str | None) -> list[DraftGuide]:
-    """Every Markdown file directly in `folder` as a guide of its own. A file that leads outside
-    the folder (a symlink) or is empty is skipped with a warning, carried by the first guide."""
-    try:
-        names = sorted(p for p in folder.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
-    except OSError as exc:
-        raise GuideError(f"cannot list: {exc.strerror}", file=display) from None
-    guides: list[DraftGuide] = []
-    skipped: list[tuple[str, str]] = []
-    for path in names:
-        shown = printable(path)
-        if resolve_inside(path, folder) is None:
-            skipped.append((shown, "leads outside the folder (a symlink)"))
+    last = {item.source: n for n, item in enumerate(plan) if item.source}
+    for n, item in enumerate(plan):
+        if item.source and last[item.source] != n:
             continue
+        guide = item.load()
+        if guide is not None:
+            yield guide
+
+
+def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_Planned]:
+    display = printable(path)
+
+    def fail(error: GuideError) -> list[_Planned]:
+        def load() -> None:
+            raise error
+        return [_Planned("", load)]
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return fail(GuideError("no such file or directory", file=display))
+    except OSError as exc:
+        return fail(GuideError(f"cannot read: {exc.strerror}", file=display))
+    except ValueError:  # a NUL in the path
+        return fail(GuideError("the path holds a NUL byte", file=display))
+    if not stat.S_ISDIR(mode):
+        # A file named on its own is its own root: the maintainer chose it, symlink or not.
+        return [_Planned(str(path.resolve()), lambda: load_single_file(
+            path, pattern_level=pattern_level, encoding=encoding, display=display))]
+    if find_summary(path):
+        return [_Planned(str(path.resolve()), lambda: load_mdbook(
+            path, encoding=encoding, display=display, pattern_level=pattern_level))]
+    try:
+        names = sorted(p for p in path.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
+    except OSError as exc:
+        return fail(GuideError(f"cannot list: {exc.strerror}", file=display))
+    folder = _Folder(path, display, pattern_level, encoding)
+    return [*(folder.plan(name) for name in names), _Planned("", folder.finish)]
+
+
+@dataclass
+class _Folder:
+    """Every Markdown file directly in a folder as a guide of its own. A file that leads outside
+    the folder (a symlink) or is empty is skipped with a warning, carried by the first guide."""
+
+    folder: Path
+    display: str
+    pattern_level: int | None
+    encoding: str | None
+    first: DraftGuide | None = None
+    found: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def plan(self, path: Path) -> _Planned:
+        shown = printable(path)
+        if resolve_inside(path, self.folder) is None:
+            return _Planned("", lambda: self.skipped.append((shown, "leads outside the folder (a symlink)")))
+        self.found += 1  # a guide, even if it is read where it is named again
+        return _Planned(str(path.resolve()), lambda: self._load(path, shown))
+
+    def _load(self, path: Path, shown: str) -> DraftGuide | None:
         try:
-            guides.append(load_single_file(path, pattern_level=pattern_level, encoding=encoding, display=shown))
+            guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding, display=shown)
         except EmptyGuide as exc:
-            skipped.append((shown, exc.message))
-    if not guides:
-        if skipped:
-            raise GuideError(f"no Markdown file to build from ({skipped[0][0]}: {skipped[0][1]})", file=display)
-        raise GuideError("directory holds no Markdown files (*.md) and no SUMMARY.md", file=display)
-    guides[0].warnings[:0] = [(shown, None, f"{reason}; skipped") for shown, reason in skipped]
-    return guides
+            self.skipped.append((shown, exc.message))
+            self.found -= 1
+            return None
+        self.first = self.first or guide
+        return guide
+
+    def finish(self) -> None:
+        if not self.found:
+            if self.skipped:
+                raise GuideError(f"no Markdown file to build from ({self.skipped[0][0]}: {self.skipped[0][1]})",
+                                 file=self.display)
+            raise GuideError("directory holds no Markdown files (*.md) and no SUMMARY.md", file=self.display)
+        if self.first is not None:
+            # The first guide is assembled already; the build reads its warnings list at the end.
+            self.first.warnings[:0] = [(shown, None, f"{reason}; skipped") for shown, reason in self.skipped]
