@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import block as _block_rule
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from patternkb.kb import html
@@ -14,6 +16,16 @@ from patternkb.kb import html
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
 # (kb/html.py); it is never rendered.
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
+# markdown-it's block parser keeps tables of every line of its input: for a 50 MB guide, over a
+# gigabyte. A long text is parsed in chunks of about this many lines, cut at a heading (issue 16).
+CHUNK_LINES = 5000
+# Raw HTML that markdown-it reads past blank lines until its end marker (CommonMark HTML blocks 1-5):
+# never cut inside one.
+_RAW_HTML = [(re.compile(r"^ {0,3}<(script|pre|style|textarea)(\s|>|$)", re.IGNORECASE),
+              re.compile(r"</(script|pre|style|textarea)>", re.IGNORECASE)),
+             (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")), (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
+             (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")), (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"))]
+_CUT_HEADING = re.compile(r"^#{1,6}(\s|$)")
 
 _KINDS = {
     "heading_open": "heading", "paragraph_open": "paragraph", "bullet_list_open": "list",
@@ -82,6 +94,7 @@ class Document:
     blocks: list[Block]
     references: dict[str, str]  # normalised label -> the definition's source line
     unclosed: list[int]  # 1-based lines of fences that never close
+    lines: list[str] = field(default_factory=list)  # the text's lines, as the blocks' line numbers count them
 
 
 def plain_text(inline: Token | None) -> str:
@@ -104,14 +117,31 @@ def plain_text_of(inline_markdown: str) -> str:
     return inline_markdown.replace("`", "").strip().rstrip(":").strip()
 
 
-def _segments(lines: list[str]) -> tuple[list[int], list[int]]:
+def _segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int], list[int], set[int]]:
     """Where to cut the document so that a fence that never closes ends before the next heading
-    that follows a blank line; one pass over the lines. Returns (cut lines, unclosed fence lines)."""
+    that follows a blank line, and so that no part is much longer than `chunk_lines` (at a heading
+    after a blank line, outside code and raw HTML, where markdown-it starts afresh anyway); one
+    pass over the lines. Returns (cut lines, unclosed fence lines, the cuts made for length)."""
     cuts: list[int] = []
     unclosed: list[int] = []
     i, n = 0, len(lines)
+    last_cut = 0
+    sized: set[int] = set()
+    raw_end: re.Pattern | None = None  # the end marker of the raw HTML block the line is in
     while i < n:
-        match = _FENCE_LINE.match(lines[i])
+        line = lines[i]
+        if raw_end is not None:
+            if raw_end.search(line):
+                raw_end = None
+        elif i - last_cut >= chunk_lines and _CUT_HEADING.match(line) and not lines[i - 1].strip():
+            cuts.append(i)
+            sized.add(i)
+            last_cut = i
+        elif line[:4].lstrip()[:1] == "<":
+            raw_end = next((end for opener, end in _RAW_HTML if opener.match(line)), None)
+            if raw_end is not None and raw_end.search(line, line.index("<") + 2):
+                raw_end = None  # opened and closed on one line
+        match = _FENCE_LINE.match(line)
         if not match or (match.group(1)[0] == "`" and "`" in match.group(2)):
             i += 1
             continue
@@ -136,8 +166,8 @@ def _segments(lines: list[str]) -> tuple[list[int], list[int]]:
         if resume is None:
             break
         cuts.append(resume)
-        i = resume
-    return cuts, unclosed
+        last_cut = i = resume
+    return cuts, unclosed, sized
 
 
 def _resume_at(lines: list[str], heading: int, start: int) -> int | None:
@@ -149,27 +179,46 @@ def _resume_at(lines: list[str], heading: int, start: int) -> int | None:
     return k if not lines[k - 1].strip() else None
 
 
-def parse_document(text: str) -> Document:
-    """Blocks of a whole document; each part between cuts (see `_segments`) is parsed once."""
+def parse_document(text: str, chunk_lines: int | None = None) -> Document:
+    """Blocks of a whole document; each part between cuts (see `_segments`) is block-parsed on
+    its own, and the inline parse runs over all parts with one set of link definitions, so a
+    link may use a definition from anywhere in the file."""
     lines = text.split("\n")
     blocks: list[Block] = []
     first = _front_matter_end(lines)
     if first:
         blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
                             markdown="\n".join(lines[:first]), text=""))
-    cuts, unclosed = _segments(lines)
+    cuts, unclosed, sized = _segments(lines, chunk_lines or CHUNK_LINES)
     cuts = [c for c in cuts if c > first]
     references: dict[str, str] = {}
     bounds = [first, *cuts, len(lines)]
-    converter = html.Converter()
+    env: dict = {}
+    rules = _md.core.ruler.getRules("")
+    split = rules.index(_block_rule) + 1
+    parts: list[tuple[int, list[Token]]] = []
+    seen = 0
     for start, end in zip(bounds, bounds[1:]):
-        env: dict = {}
-        blocks.extend(_blocks(_md.parse("\n".join(lines[start:end]), env), lines, start, converter))
-        for label, ref in env.get("references", {}).items():
+        # A part cut for length ends with the blank line before its cut, as in the whole text:
+        # markdown-it counts the blank lines a list or quote ends with into its lines.
+        state = StateCore("\n".join(lines[start:end]) + ("\n" if end in sized else ""), _md, env)
+        for rule in rules[:split]:  # normalize, block
+            rule(state)
+        defined = list(env.get("references", {}).items())
+        for label, ref in defined[seen:]:  # this part's own: markdown-it keeps a label's first definition
             span = ref.get("map")
             if span:
                 references[label] = "\n".join(lines[start + span[0]:start + span[1]])
-    return Document(blocks=blocks, references=references, unclosed=unclosed)
+        seen = len(defined)
+        parts.append((start, state.tokens))
+    converter = html.Converter()
+    for n, (start, tokens) in enumerate(parts):
+        state = StateCore("", _md, env, tokens)
+        for rule in rules[split:]:  # inline, text_join
+            rule(state)
+        blocks.extend(_blocks(tokens, lines, start, converter))
+        parts[n] = (start, [])  # its tokens are blocks now
+    return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines)
 
 
 def remap_lines(document: Document, origin: list[int]) -> None:

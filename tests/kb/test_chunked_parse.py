@@ -1,0 +1,108 @@
+"""A long text is block-parsed in parts cut at headings (markdown-it's per-line tables of a 50 MB
+guide took over a gigabyte): the KB built is the same as from one parse of the whole text."""
+
+from pathlib import Path
+
+import pytest
+
+from patternkb.kb import markdown
+from patternkb.kb.build import build_kb
+from patternkb.kb.paths import BUNDLED_GUIDE
+from tests.shared_corpora import corpus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+# Shapes a cut could break: a definition used before it is given, raw HTML and code that hold
+# heading lines across blank lines, lists and quotes that end with blank lines, setext headings.
+TRICKY = """# Tricky
+
+## Section
+
+### First
+
+Uses [a definition][later] given at the end, and [another].
+
+- an item
+
+- another item
+
+
+> a quote
+
+<!--
+## not a heading: inside a comment
+
+-->
+
+<pre>
+
+## not a heading either
+
+</pre>
+
+```rust
+// Step
+
+## inside code
+fn x() {}
+```
+
+Setext
+------
+
+### Second
+
+Text with <span>inline html</span>.
+
+```toml
+[dependencies]
+serde = "1"
+```
+
+[later]: https://example.com/later
+[another]: https://example.com/another
+"""
+
+
+def _kb_dump(path: Path) -> dict:
+    kb = build_kb([path])
+    return dict(manifest=kb.manifest.model_dump(), sections=[s.model_dump() for s in kb.sections],
+                entries=[e.model_dump() for e in kb.entries])
+
+
+def _same_in_parts(path: Path, monkeypatch) -> None:
+    whole = _kb_dump(path)
+    monkeypatch.setattr(markdown, "CHUNK_LINES", 1)  # a cut at every heading that allows one
+    assert _kb_dump(path) == whole
+
+
+def test_the_tricky_shapes_give_the_same_kb_in_parts(tmp_path, monkeypatch):
+    guide = tmp_path / "tricky.md"
+    guide.write_text(TRICKY)
+    kb = build_kb([guide])
+    first = kb.entry("section/first")
+    assert "[later]: https://example.com/later" in first.markdown  # the definition came along
+    assert "inside code" in first.code[0].code and "not a heading" in first.markdown
+    _same_in_parts(guide, monkeypatch)
+
+
+def test_cuts_fall_where_a_parse_starts_afresh():
+    lines = TRICKY.split("\n")
+    cuts, unclosed, sized = markdown._segments(lines, 1)
+    assert unclosed == [] and sized == set(cuts)
+    assert [lines[c] for c in cuts] == ["## Section", "### First", "### Second"]
+
+
+@pytest.mark.parametrize("name", ["shapes/html-guide.md", "shapes/list-guide.md", "rulebook", "gitbook"])
+def test_fixture_guides_give_the_same_kb_in_parts(name, monkeypatch):
+    _same_in_parts(FIXTURES / name, monkeypatch)
+
+
+def test_the_bundled_guide_gives_the_same_kb_in_parts(monkeypatch):
+    _same_in_parts(BUNDLED_GUIDE, monkeypatch)
+
+
+@pytest.mark.parametrize("name", ["uber-go-guide/style.md", "google-pyguide/pyguide.md", "rust-api-guidelines",
+                                  "uber-go-guide/src"])
+def test_real_guides_give_the_same_kb_in_parts(name, monkeypatch):
+    _same_in_parts(corpus(name), monkeypatch)
