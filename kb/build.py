@@ -26,8 +26,9 @@ from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
 _INLINE_CODE = re.compile(r"`([^`]+)`")
-# `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses.
-_REFERENCE = re.compile(r"\]\[([^\]]+)\]|\[([^\]]+)\](?!\(|:)")
+# `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
+# holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
+_REFERENCE = re.compile(r"\]\[([^\[\]]+)\]|\[([^\[\]]+)\](?!\(|:)")
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Assembler:
         coverage = account(guide)
         guide.placed.clear()
         for document in guide.documents.values():
-            document.blocks = []  # counted: from here on only the drafts' own blocks are read
+            document.blocks, document.lines = [], []  # counted: from here on only the drafts' own blocks are read
         guide.texts.clear()
         ids = self.ids
         guide_id = self.guide_ids.claim(guide.title if slugify(guide.title) else guide.file.rsplit(".", 1)[0])
@@ -280,3 +281,29 @@ def build_into(paths: list[Path], out: Path, *, pattern_level: int | None = None
         manifest = assembler.manifest()
         writer.publish(manifest, assembler.sections)
     return manifest
+
+
+def stale_files_of(paths: list[Path], out: Path, *, pattern_level: int | None = None,
+                   encoding: str | None = None) -> tuple[Manifest, list[str]]:
+    """Build the guides into a scratch folder (streaming, as `build_into`) and name the files of
+    the KB in `out` that differ from it (all, when `out` holds no KB); `out` is only read. Two KBs
+    are compared file by file from disk, never held in memory."""
+    import filecmp
+    import tempfile
+
+    from patternkb.kb.errors import StoreError
+    from patternkb.kb.files import live_dir
+
+    with tempfile.TemporaryDirectory(prefix="patternkb-check-") as scratch:
+        fresh = Path(scratch) / "kb"
+        manifest = build_into(paths, fresh, pattern_level=pattern_level, encoding=encoding)
+        built = live_dir(fresh)
+        names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+        try:
+            current: Path | None = live_dir(Path(out))
+        except StoreError:
+            current = None
+        stale = [name for name in names
+                 if current is None or not (current / name).is_file()
+                 or not filecmp.cmp(built / name, current / name, shallow=False)]
+    return manifest, stale

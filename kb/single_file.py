@@ -79,17 +79,20 @@ def detect_pattern_level(blocks: list[Block]) -> int:
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
                      display: str) -> DraftGuide:
     guide_text = read_guide_text(path, encoding)
+    sha256 = hashlib.sha256(guide_text.raw).hexdigest()
+    text, repaired_runs = guide_text.text, guide_text.repaired_runs
+    del guide_text  # the file's bytes: a second copy of a large guide, not needed from here on
     file = printable(path.name)
     warnings: list[tuple[str, int | None, str]] = []
-    document = read_document(guide_text.text, display, warnings)
+    document = read_document(text, display, warnings)
+    del text
     blocks = document.blocks
     level = pattern_level or detect_pattern_level(blocks)
     if not any(b.kind == "heading" for b in blocks) and not any(b.fences for b in blocks):
         raise GuideError("no headings and no code: nothing to make entries from", file=display)
     guide = DraftGuide(title=printable(path.stem), file=file, layout="single-file", pattern_level=level,
-                       sections=[], patterns=[], checklist=[], texts={file: guide_text.text.split("\n")},
-                       repaired_runs=guide_text.repaired_runs,
-                       sha256=hashlib.sha256(guide_text.raw).hexdigest(), warnings=warnings,
+                       sections=[], patterns=[], checklist=[], texts={file: document.lines},
+                       repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,
                        documents={file: document}, displays={file: display})
     outline = Outline(guide, document, file)
     guide.navigation[file] = outline.navigation_targets

@@ -1,5 +1,5 @@
 """Building stays linear in the guide's size for the shapes that were quadratic (issue 16): fences
-that never close, many patterns of one title, many headings. Times are compared with each other in
+that never close, many patterns of one title, many headings, a line of brackets. Times are compared with each other in
 one process, never with a clock limit: four times the input must take under eight times as long
 (linear: four; quadratic: sixteen), in CPU time, the best of interleaved runs, so that a busy
 machine slows both sizes alike and cannot fail the test."""
@@ -28,6 +28,11 @@ def _many_headings(n: int) -> str:
                                f"#### Part\n\ny\n\n" for i in range(n))
 
 
+def _brackets(n: int) -> str:
+    # One paragraph of `[` and no `]`: a regex that scanned to the end from every `[` was quadratic.
+    return "# G\n\n## S\n\n### P\n\n" + "[" * (20 * n) + "\n\n```rust\nfn x() {}\n```\n"
+
+
 def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     """The best of a few runs of each, interleaved, so that a burst of load on a shared machine
     slows both sizes alike rather than one."""
@@ -40,7 +45,7 @@ def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     return best[0], best[1]
 
 
-@pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings])
+@pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings, _brackets])
 def test_four_times_the_guide_takes_less_than_eight_times_as_long(tmp_path, make):
     small, large = tmp_path / "small.md", tmp_path / "large.md"
     small.write_text(make(SIZE // 2))

@@ -2,7 +2,8 @@
 each built by `patternkb build` in a child process of its own, with its wall time and peak RSS
 (ru_maxrss from os.wait4). Prints JSON lines; asserts nothing about time.
 
-    python -m tests.perf.guide_scale big                    # the 50 MB guide
+    python -m tests.perf.guide_scale big                    # the 50 MB guide (20 blocks of 19,500 units)
+    python -m tests.perf.guide_scale big-even               # 50 MB, 20 snippets in each of 23,000 blocks
     python -m tests.perf.guide_scale small 5000 10000       # KBs of small patterns, 1,000 per guide
     python -m tests.perf.guide_scale unclosed duplicates brackets   # the quadratic shapes, n and 2n
 """
@@ -69,9 +70,12 @@ def _block(n: int, snippets: int, body_lines: int) -> str:
     return "```rust\n" + "\n".join(units) + "```\n\n"
 
 
-def big_guide(patterns: int = 2000, blocks: int = 23_000, huge: int = 20, huge_snippets: int = 19_500) -> str:
-    """The issue's 50 MB guide: `blocks` code blocks over `patterns` patterns; most of three
-    snippets, `huge` of them of `huge_snippets` tiny units each (460,000 snippets before limits)."""
+def big_guide(patterns: int = 2000, blocks: int = 23_000, huge: int = 20, huge_snippets: int = 19_500,
+              units: int = 3, body_lines: int = 10, prose: int = 1) -> str:
+    """The issue's 50 MB guide: `blocks` code blocks over `patterns` patterns; most of `units`
+    snippets, `huge` of them of `huge_snippets` tiny units each (460,000 snippets before limits).
+    `big_guide(huge=0, units=20, body_lines=1, prose=60)` is about as large, with 20 snippets in every
+    block and `prose` sentences before each pattern's code."""
     per_pattern = blocks // patterns
     out = ["# The big guide\n\nGenerated.\n\n"]
     block = 0
@@ -79,13 +83,15 @@ def big_guide(patterns: int = 2000, blocks: int = 23_000, huge: int = 20, huge_s
     for p in range(patterns):
         if p % 40 == 0:
             out.append(f"## Chapter {p // 40}\n\nAbout {_word(p)}s.\n\n")
-        out.append(f"### {_word(p).title()} pattern {p}\n\nHow to keep a {_word(p + 1)} and a {_word(p + 2)} apart.\n\n")
+        out.append(f"### {_word(p).title()} pattern {p}\n\n" + " ".join(
+            f"How to keep a {_word(p + k)} and a {_word(p + 2 * k)} apart when the {_word(k)} is shared."
+            for k in range(1, prose + 1)) + "\n\n")
         count = per_pattern + (1 if p < blocks - per_pattern * patterns else 0)
         for _ in range(count):
             if huge and block % huge_every == huge_every // 2:
                 out.append(_block(block, huge_snippets, 0))
             else:
-                out.append(_block(block, 3, 10))
+                out.append(_block(block, units, body_lines))
             block += 1
     return "".join(out)
 
@@ -123,17 +129,18 @@ def run_build(guides: list[Path], out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("shape", choices=["big", "small", "unclosed", "duplicates", "brackets"])
+    parser.add_argument("shape", choices=["big", "big-even", "small", "unclosed", "duplicates", "brackets"])
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/patternkb-guides"))
     opts = parser.parse_args(argv)
     opts.dir.mkdir(parents=True, exist_ok=True)
-    if opts.shape == "big":
-        guide = opts.dir / "big.md"
+    if opts.shape.startswith("big"):
+        guide = opts.dir / f"{opts.shape}.md"
         if not guide.exists():
-            guide.write_text(big_guide(), encoding="utf-8")
-        print(json.dumps(dict(shape="big", bytes=guide.stat().st_size, **run_build([guide], opts.dir / "big-kb"))),
-              flush=True)
+            shape = dict(huge=0, units=20, body_lines=1, prose=60) if opts.shape == "big-even" else {}
+            guide.write_text(big_guide(**shape), encoding="utf-8")
+        print(json.dumps(dict(shape=opts.shape, bytes=guide.stat().st_size,
+                              **run_build([guide], opts.dir / f"{opts.shape}-kb"))), flush=True)
         return
     if opts.shape == "small":
         for n in opts.sizes or [5000, 10000, 20000, 50000]:
