@@ -10,9 +10,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from patternkb.kb import __version__
-from patternkb.kb.code import MAX_SNIPPETS, block_facts, snippet_title, split_snippets
+from patternkb.kb.code import MAX_SNIPPETS, CodeFacts, snippet_title, split_snippets
 from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
+from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
 from patternkb.kb.links import LinkTargets
@@ -111,9 +112,11 @@ class Assembler:
             item_ids.append(ids.claim(section_ids[id(item.section)], item.list, item.text))
             targets.add(item.file, [], item_ids[-1])  # a checklist page leads to its first item
         counts = self.counts
+        facts = facts_in_order([fence for draft in guide.patterns for block in draft.blocks
+                                if block.kind != "heading" for fence in block.fences])
         for n, (draft, pid) in enumerate(zip(guide.patterns, pattern_ids)):
             entry = _pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
-                             section_titles[id(draft.section)], targets, self.order)
+                             section_titles[id(draft.section)], targets, self.order, facts)
             guide.patterns[n] = None  # type: ignore[call-overload]  # its blocks are in the entry now
             self.order += 1
             if entry.kind == "pattern":
@@ -200,7 +203,7 @@ def _normal_label(label: str) -> str:
 
 
 def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, sid: str, section_title: str,
-             targets: LinkTargets, order: int) -> Pattern:
+             targets: LinkTargets, order: int, facts: Iterator[tuple[CodeFacts, list[CodeFacts]]]) -> Pattern:
     document = guide.documents.get(draft.file)
     references = {_normal_label(k): v for k, v in document.references.items()} if document else {}
     icon, title = split_icon(draft.heading)
@@ -220,11 +223,11 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
                 guide.warnings.append((guide.displays.get(draft.file, draft.file), fence.line_start,
                                        f"code block of {len(spans) + spans[-1].units - 1} commented units: "
                                        f"the last {spans[-1].units} are one snippet (at most {MAX_SNIPPETS} a block)"))
-            facts, span_facts_list = block_facts(fence.code, fence.language, spans)
-            defines += facts.defines
-            symbols += facts.symbols
-            packages.update(facts.crates)
-            modules.update(facts.modules)
+            whole, span_facts_list = next(facts)  # block_facts(fence.code, fence.language, spans)
+            defines += whole.defines
+            symbols += whole.symbols
+            packages.update(whole.crates)
+            modules.update(whole.modules)
             for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
                 name = snippet_title(span, span_facts, fence.language, fence.label, fence.caption or title)
                 snippets.append(Snippet(title=name, language=fence.language or "text", code=span.code,
