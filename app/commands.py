@@ -237,8 +237,11 @@ def _show(args: argparse.Namespace) -> Exit:
 def _index(args: argparse.Namespace) -> Exit:
     started = time.perf_counter()
     progress = _progress_bar() if sys.stdout.isatty() else None
+    from patternkb.kb.store import verify_kb
+
     with _library(args.kb, args.index_dir) as library:
-        kb = library.kb  # a damaged KB fails here, even when its index is current
+        # A damaged KB fails here, even when its index is current; no entry is loaded.
+        manifest = verify_kb(library.kb_dir)
         state = library.status()
         if state == "current" and not args.rebuild:
             print(f"index is current at {library.index_dir}")
@@ -251,7 +254,7 @@ def _index(args: argparse.Namespace) -> Exit:
     if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
         note(f"patternkb: index at {library.index_dir} was {state}; rebuilt it")
     again = "" if full else f", {written} of them written again (the other guides' kept)"
-    print(f"indexed {count} documents ({len(kb.entries)} entries{again}) in "
+    print(f"indexed {count} documents ({sum(g.entries for g in manifest.guides)} entries{again}) in "
           f"{time.perf_counter() - started:.2f} s at {library.index_dir}")
     return Exit.OK
 

@@ -1,6 +1,7 @@
 """Building a generation of the index from a KB: its segments (segments.py: written in worker
-processes, or linked from the previous generation where a guide did not change), the doc table,
-and the related links between patterns and checklist items (links.json)."""
+processes, or linked from the previous generation where a unit's lines did not change), each
+unit's facts (units.py), and from those the doc table and the related links between patterns and
+checklist items (links.json)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from whoosh.query import Term
 
 from patternkb.index import segments, vocabulary
 from patternkb.index.analysis import analyze, prose_analyzer
-from patternkb.index.doctable import DocTable
+from patternkb.index.doctable import NO_PARENT, DocTable
+from patternkb.index.documents import ORDER_STRIDE
 from patternkb.index.mapped import open_index
-from patternkb.index.documents import snippet_anchor
 from patternkb.index.postings import Postings, summed
 from patternkb.index.query import PLAIN_WORDS
 from patternkb.index.related import compute_related
 from patternkb.index.scoring import word_scores
 from patternkb.index.storage import LINKS, GenerationHold, IndexCorrupt, IndexStore
-from patternkb.kb.models import KnowledgeBase, Pattern
+from patternkb.index.units import (
+    UNIT_FORMAT, ItemFacts, KBSource, PatternFacts, facts_name, keywords, make_facts, read_facts, write_facts,
+)
 
 if TYPE_CHECKING:
     from patternkb.index.library import Progress
@@ -41,15 +44,16 @@ LINK_BOOSTS = {"title": 2.0, "title_code": 2.0, "symbols": 4.0, "crates": 5.0, "
 MLT_MAX_PATTERNS = 1500
 
 
-def build_generation(fingerprint: str, kb: KnowledgeBase, store: IndexStore, progress: Progress | None = None,
+def build_generation(fingerprint: str, source: KBSource, store: IndexStore, progress: Progress | None = None,
                      previous: GenerationHold | None = None, procs: int | None = None) -> tuple[int, str, int]:
-    """Index `kb` (whose fingerprint the generation records) into a new generation of `store`
-    and publish it (call with the writer lock held). With `previous` (a verified generation
-    held), the units whose documents it holds already are linked from it, not written again
-    (segments.py). Returns (documents indexed, the generation's name, documents written)."""
+    """Index the KB of `source` (whose key the generation records) into a new generation of
+    `store` and publish it (call with the writer lock held). With `previous` (a verified
+    generation held), the units whose lines it indexed already are linked from it, neither
+    parsed nor written again (units.py). Returns (documents indexed, the generation's name,
+    documents written)."""
     path = store.new_generation()
     try:
-        count, written, meta, known = _write_generation(kb, path, progress, previous,
+        count, written, meta, known = _write_generation(source, path, progress, previous,
                                                         segments.workers() if procs is None else procs)
         store.publish(path, dict(meta, kb_fingerprint=fingerprint, documents=count), known=known)
     except BaseException as exc:
@@ -63,7 +67,7 @@ def build_generation(fingerprint: str, kb: KnowledgeBase, store: IndexStore, pro
 
 def _previous_units(previous: GenerationHold | None) -> dict[str, tuple[dict, object]]:
     """The units of a previous generation by key: (their record in its meta, their segment)."""
-    if previous is None or previous.meta.get("unit_format") != segments.UNIT_FORMAT:
+    if previous is None or previous.meta.get("unit_format") != UNIT_FORMAT:
         return {}
     try:
         toc = TOC.read(FileStorage(str(previous.path)), segments.INDEX_NAME)
@@ -75,49 +79,86 @@ def _previous_units(previous: GenerationHold | None) -> dict[str, tuple[dict, ob
             if unit.get("segment") in by_id}
 
 
-def _write_generation(kb: KnowledgeBase, path: Path, progress: Progress | None,
+def _write_generation(source: KBSource, path: Path, progress: Progress | None,
                       previous: GenerationHold | None, procs: int) -> tuple[int, int, dict, dict[str, str]]:
-    units: list[segments.Unit] = []
-
-    def every_document():
-        for unit, docs in segments.cut(kb):
-            units.append(unit)
-            yield from docs
-
-    table, ids = DocTable.from_documents(every_document())
     before = _previous_units(previous)
-    reused = {n: segments.Reused(before[u.key][1], before[u.key][0]["files"])
-              for n, u in enumerate(units) if u.key in before}
-    to_write = sum(u.docs for n, u in enumerate(units) if n not in reused)
-    jobs = ((n, segments.unit_documents(kb, u)) for n, u in enumerate(units) if n not in reused)
-    # A worker costs a start (an interpreter, Whoosh's imports): one unit is written here.
-    procs = min(procs, len(units) - len(reused))
-    written, linked = segments.write_segments(path, jobs, to_write, reused, previous.path if previous else None,
-                                              procs, progress)
+    records: list[dict] = []
+
+    def work():
+        """Each unit in turn: linked when the previous generation has it, else parsed and made
+        into documents (one unit in memory at a time) for a worker to write."""
+        for number, unit in enumerate(source.units()):
+            record = dict(key=unit.key, guide=unit.guide, first=unit.first, entries=unit.count,
+                          facts=facts_name(unit.key))
+            records.append(record)
+            old = before.get(unit.key)
+            if old is not None:
+                record["docs"] = old[0]["docs"]
+                yield number, segments.Reused(old[1], [*old[0]["files"], record["facts"]]), unit.count
+                continue
+            entries = source.entries(unit)
+            docs = source.documents(unit, entries)
+            write_facts(path, unit.key, make_facts(entries, docs))
+            record["docs"] = len(docs)
+            yield number, docs, unit.count
+
+    total = sum(count for _, count in source.guide_entries)
+    written, linked, to_write = segments.write_segments(path, work(), previous.path if previous else None,
+                                                        procs, progress, total)
+    table, ids, patterns, items, samples = _gather(path, records)
     docnums = {doc_id: n for n, doc_id in enumerate(ids)}
     ix = open_index(path)
     with ix.searcher() as searcher:
         if searcher.reader().doc_count_all() != len(ids):
             raise IndexCorrupt(f"the segments hold {searcher.reader().doc_count_all()} documents, "
                                f"the KB {len(ids)}", file=path)
-        related, checklist, illustrates = _related(kb, searcher, table, docnums)
+        related, checklist, illustrates = _related(patterns, items, keywords(samples), searcher, table, docnums)
         # Grouping folds a matching checklist item into a matching pattern it illustrates.
-        table.illustrated_by = {docnums[item]: [docnums[p] for p in patterns if p in docnums]
-                                for item, patterns in illustrates.items() if item in docnums}
+        table.illustrated_by = {docnums[item]: [docnums[p] for p in found if p in docnums]
+                                for item, found in illustrates.items() if item in docnums}
         table.write(path)
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
     (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    records = [dict(key=u.key, guide=u.guide, docs=u.docs, segment=segment.segment_id(),
-                    files=segments.segment_files(path, segment)) for u, segment in zip(units, written)]
+    for record, segment in zip(records, written):
+        record.update(segment=segment.segment_id(), files=segments.segment_files(path, segment))
+        del record["first"]  # where a unit stands is this generation's, not the unit's
     known = {name: previous.meta["files"][name] for name in linked
              if previous is not None and name in previous.meta.get("files", {})}
-    meta = dict(unit_format=segments.UNIT_FORMAT, units=records, written=to_write)
+    meta = dict(unit_format=UNIT_FORMAT, units=records, written=to_write)
     return len(ids), to_write, meta, known
 
 
-def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, int]):
-    noise = vocabulary.keywords(kb)
+def _gather(path: Path, records: list[dict]):
+    """The doc table, document ids, pattern and item facts, and code samples of every unit, from
+    their facts files, in KB order (positions made absolute)."""
+    kinds, sections, orders, parents, ids = [], [], [], [], []
+    titles: dict[str, str] = {}
+    patterns: list[PatternFacts] = []
+    items: list[ItemFacts] = []
+    samples: list[dict] = []
+    for record in records:
+        try:
+            facts = read_facts(path, record["facts"])
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"cannot read {record['facts']}: {exc}", file=path) from None
+        base, order_base = len(ids), record["first"] * ORDER_STRIDE
+        for doc_id, kind, section, order, parent in facts["docs"]:
+            ids.append(doc_id)
+            kinds.append(kind)
+            sections.append(section)
+            orders.append(order + order_base)
+            parents.append(parent + base if parent >= 0 else NO_PARENT)
+        titles.update(facts["section_titles"])
+        patterns += [PatternFacts(**dict(p, order=p["order"] + record["first"])) for p in facts["patterns"]]
+        items += [ItemFacts(**i) for i in facts["items"]]
+        samples.append(facts["samples"])
+    table = DocTable(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
+    return table, ids, patterns, items, samples
+
+
+def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozenset[str], searcher,
+             table: DocTable, docnums: dict[str, int]):
     pattern_filter = Term("kind", "pattern")
     ids = {n: i for i, n in docnums.items()}
 
@@ -128,7 +169,7 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
             key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "pattern_code", numterms=40)}
         return key_terms[docnum]
 
-    many = sum(1 for e in kb.entries if e.kind == "pattern") > MLT_MAX_PATTERNS
+    many = len(patterns) > MLT_MAX_PATTERNS
 
     reader = searcher.reader()
     common = max(2, int(sum(1 for k in table.kinds if k == "pattern") * vocabulary.COMMON_SHARE))
@@ -162,7 +203,7 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
     # filed under the rarest of them, so that an item is checked against few patterns.
     fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
     title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
-                                            for stem in analyze(_PROSE, w)) for p in kb.patterns if p.id in docnums}
+                                            for stem in analyze(_PROSE, w)) for p in patterns if p.id in docnums}
     stem_counts = Counter(stem for stems in title_stems.values() for stem in stems)
     named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
     for d, stems in title_stems.items():
@@ -192,7 +233,7 @@ def _related(kb: KnowledgeBase, searcher, table: DocTable, docnums: dict[str, in
                       key=lambda d: (-scored[d], d))[:5]
         return [(ids[d], scored[d]) for d in best]
 
-    return compute_related(kb, similar, patterns_for_text, noise)
+    return compute_related(patterns, items, similar, patterns_for_text, noise)
 
 
 # A word in one of a pattern's snippets says less of the pattern than a word of the pattern's own.
@@ -215,14 +256,3 @@ def _by_pattern(table: DocTable, scores: dict[int, float]) -> dict[int, float]:
 _ADVICE_WORDS = frozenset(analyze(_PROSE, """use using implement proper properly provide prefer avoid make
 all when need needed not just follow keep consider handle set add run write design support
 appropriate possible sensible""") + ["design"])
-
-def defines_by_doc(kb: KnowledgeBase) -> dict[str, str]:
-    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
-    out: dict[str, str] = {}
-    for entry in kb.entries:
-        if isinstance(entry, Pattern):
-            out[entry.id] = " ".join(entry.defines)
-            defined = set(entry.defines)
-            for n, snippet in enumerate(entry.snippets):
-                out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)
-    return out

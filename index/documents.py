@@ -15,6 +15,8 @@ from patternkb.kb.slugs import part_anchor, snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
+# Bumped when the documents made of the same entries change (the index's units are keyed by it).
+DOCUMENT_FORMAT = 1
 
 
 def make_schema() -> Schema:
@@ -107,3 +109,15 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",
             )
+
+
+def defines_by_doc(entries) -> dict[str, str]:
+    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, Pattern):
+            out[entry.id] = " ".join(entry.defines)
+            defined = set(entry.defines)
+            for n, snippet in enumerate(entry.snippets):
+                out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)
+    return out

@@ -23,7 +23,7 @@ from patternkb.index.scoring import CODE, MAX_WORD, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
-from patternkb.index.kbkey import key_of, key_of_dir
+from patternkb.index.kbkey import key_of, key_of_dir, key_of_manifest
 
 if TYPE_CHECKING:
     from patternkb.index.library import Progress
@@ -115,21 +115,28 @@ class PatternIndex:
         # Imported here: the KB's models and the document builder load only when building, so
         # a window opening on a current index never waits for them.
         from patternkb.index.builder import build_generation
+        from patternkb.index.units import KBSource
 
-        kb = self.kb
-        mine = self._pool.mine()
-        if mine is not None:
-            self._pool.retire(mine)  # about to be stale: let the collector take its generation
-        with self.store.writer_lock():
-            previous = None if full else self._verified_live()
-            try:
-                count, name, self.last_written = build_generation(self.fingerprint, kb, self.store, progress,
-                                                                  previous)
-            finally:
-                if previous is not None:
-                    previous.release()
-                    self.store.collect()  # the generation just replaced, no longer held by us
-            self._verified.add(name)
+        # A KB in memory is indexed from memory; one on disk is streamed, never loaded whole.
+        if self._kb is not None:
+            source = KBSource.of(self._kb)
+        else:
+            source = KBSource.stored(self.kb_dir)
+            self.fingerprint = key_of_manifest(source.manifest)  # changed on disk since we started: this one
+        with source:
+            mine = self._pool.mine()
+            if mine is not None:
+                self._pool.retire(mine)  # about to be stale: let the collector take its generation
+            with self.store.writer_lock():
+                previous = None if full else self._verified_live()
+                try:
+                    count, name, self.last_written = build_generation(self.fingerprint, source, self.store,
+                                                                      progress, previous)
+                finally:
+                    if previous is not None:
+                        previous.release()
+                        self.store.collect()  # the generation just replaced, no longer held by us
+                self._verified.add(name)
         return count
 
     def _verified_live(self) -> GenerationHold | None:

@@ -52,6 +52,11 @@ def key_of_dir(directory: Path) -> str:
     raise AssertionError("unreachable")
 
 
+def key_of_manifest(manifest) -> str:
+    """The key of a KB whose manifest (as written: with its checksums) is `manifest`."""
+    return _key(manifest.model_dump(mode="json"))
+
+
 def key_of(kb: KnowledgeBase) -> str:
     """The key of a KB in memory: its manifest's when it was written or loaded (it then records
     the files' checksums), else that of the manifest writing it would give."""

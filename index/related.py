@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from patternkb.index import vocabulary
 from patternkb.index.analysis import analyze, prose_analyzer
 from patternkb.index.query import PLAIN_WORDS
-from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
+from patternkb.kb.models import Pattern
 
 _PROSE = prose_analyzer()
 
@@ -117,22 +117,26 @@ def _title_mentions(patterns: list[Pattern]) -> list[tuple[str, str]]:
 
 
 def compute_related(
-    kb: KnowledgeBase,
+    patterns: list,
+    items: list,
     similar: Callable[[str], list[tuple[str, float, list[str]]]],
     patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
     noise: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
     """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
 
+    `patterns` and `items` are the KB's patterns and checklist items, or what units.py keeps of
+    them (the same attributes: id, title, section, guide, order, links, defines, symbols, crates
+    and text; id, title, symbols and links).
+
     `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
     `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
     never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords).
     """
-    patterns = kb.patterns
     by_id = {p.id: p for p in patterns}
-    titles = {e.id: e.title for e in kb.entries}
+    titles = {e.id: e.title for e in [*patterns, *items]}
     n = max(len(patterns), 1)
-    checklist, illustrates = _illustrations(kb, by_id, patterns_for_text)
+    checklist, illustrates = _illustrations(items, by_id, patterns_for_text)
     features = {p.id: _features(p, noise) for p in patterns}
     topics = _title_words(patterns)
     dfs = [defaultdict(int) for _ in range(3)]  # symbols, packages, title words
@@ -231,14 +235,14 @@ def _fill_from_the_neighbourhood(patterns: list[Pattern], chosen: dict[str, dict
                                else "next to it in the guide (nothing closer found)")
 
 
-def _illustrations(kb: KnowledgeBase, by_id: dict[str, Pattern],
+def _illustrations(items: list, by_id: dict[str, Pattern],
                    patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]]
                    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(checklist item ids by pattern id, pattern ids by item id): the patterns an item links to,
     else the one or two its words and code match best."""
     illustrates: dict[str, list[str]] = {}
     checklist: dict[str, list[str]] = defaultdict(list)
-    for item in (e for e in kb.entries if isinstance(e, ChecklistItem)):
+    for item in items:
         ids = [target for target in dict.fromkeys(item.links) if target in by_id]
         if not ids:
             ranked = patterns_for_text(item.title, item.symbols)

@@ -43,7 +43,7 @@ ENV_VAR = "PATTERNKB_INDEX_DIR"
 _LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\.\d+|gen-.*")
 # What a generation of ours holds: Whoosh's files (index "MAIN"), ours, and Whoosh's temporary
 # folder of a build that was killed (random names, .run and .ctmp).
-_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.(json|bin)|\.reader\.lock")
+_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.(json|bin)|facts-[0-9a-f]+\.json|\.reader\.lock")
 _WHOOSH_TEMP = "MAIN.tmp"
 _WHOOSH_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(run|ctmp)")
 _TRASH = ".trash-"

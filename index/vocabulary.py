@@ -43,12 +43,6 @@ COMMON_SHARE = 0.25
 def keywords(kb: KnowledgeBase) -> frozenset[str]:
     """The keywords and built-in names (types, functions, `self`) of the languages the KB's code is
     written in, as Pygments' lexers tag them, lower case."""
-    from pygments.lexers import get_lexer_by_name
-    from pygments.token import Keyword, Name, Operator
-    from pygments.util import ClassNotFound
-
-    kinds = (Keyword, Operator.Word, Name.Builtin)  # `fn`, `and`, `self`, `None`, `len`, `str`
-
     samples: dict[str, list[str]] = {}
     sizes: Counter[str] = Counter()
     for entry in kb.entries:
@@ -57,6 +51,16 @@ def keywords(kb: KnowledgeBase) -> frozenset[str]:
             if language and sizes[language] < SAMPLE_CHARS:
                 samples.setdefault(language, []).append(block.code)
                 sizes[language] += len(block.code)
+    return keywords_of(samples)
+
+
+def keywords_of(samples: dict[str, list[str]]) -> frozenset[str]:
+    """The keywords and built-in names of each language, lexing its sample of code."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Keyword, Name, Operator
+    from pygments.util import ClassNotFound
+
+    kinds = (Keyword, Operator.Word, Name.Builtin)  # `fn`, `and`, `self`, `None`, `len`, `str`
     found: set[str] = set()
     for language, codes in samples.items():
         try:

@@ -13,13 +13,17 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from patternkb.kb.errors import StoreError
 
 MANIFEST = "manifest.json"
 SECTIONS = "sections.json"
-ENTRIES = "entries.json"
+ENTRIES = "entries.jsonl"
 FILES = (MANIFEST, SECTIONS, ENTRIES)
+# Earlier versions kept every entry in one JSON array, entries.json (schema version 3 and before).
+OLD_ENTRIES = "entries.json"
+FLAT_FILES = (MANIFEST, SECTIONS, OLD_ENTRIES)
 
 MARKER = ".patternkb-kb"
 POINTER = "CURRENT"
@@ -54,29 +58,39 @@ def live_dir(directory: Path) -> Path:
 def _missing(directory: Path, live: Path, name: str) -> StoreError:
     if not directory.exists():
         return StoreError("no KB here (run `patternkb build`)", file=directory)
+    if name == ENTRIES and (live / OLD_ENTRIES).exists():
+        return StoreError(f"written by an earlier patternkb ({OLD_ENTRIES}): rebuild with `patternkb build`",
+                          file=live)
     if live == directory and (directory / MARKER).exists():
         return StoreError("no KB here yet: its first build did not finish (run `patternkb build`)",
                           file=directory)
+    name = next((n for n in FILES if not (live / n).exists()), name)  # the first one missing
     where = name if live == directory else f"{live.name}/{name}"
     return StoreError(f"KB incomplete: {where} is missing", file=directory)
 
 
-def _snapshot(directory: Path, read: bool) -> tuple[Path, dict[str, bytes]]:
-    """The live folder and its files' bytes (b"" for each when only opening them): all from one
-    generation, even when writers publish and collect meanwhile."""
+def open_snapshot(directory: Path) -> tuple[Path, dict[str, bytes], BinaryIO]:
+    """The live folder, the bytes of its manifest and sections, and its entries file open for
+    reading: all from one generation, even when writers publish and collect meanwhile (an open
+    file stays readable after its generation is collected). The caller closes the file.
+    Raises StoreError."""
     directory = Path(directory)
     waits = list(_SAME_NAME_WAITS)
     for attempt in range(_ATTEMPTS):
         live = live_dir(directory)
         files: dict[str, bytes] = {}
+        name = ENTRIES
         try:
-            for name in FILES:
-                if read:
+            # The entries file first: once it is open, the generation's other files are read
+            # from the same folder; if they are gone, a writer collected it: start again.
+            entries = open(live / ENTRIES, "rb")
+            try:
+                for name in (MANIFEST, SECTIONS):
                     files[name] = (live / name).read_bytes()
-                else:
-                    with open(live / name, "rb"):
-                        files[name] = b""
-            return live, files
+            except BaseException:
+                entries.close()
+                raise
+            return live, files, entries
         except (FileNotFoundError, NotADirectoryError):
             last_try = attempt == _ATTEMPTS - 1
             now = live_dir(directory)
@@ -85,44 +99,60 @@ def _snapshot(directory: Path, read: bool) -> tuple[Path, dict[str, bytes]]:
             if not last_try and now != directory and waits:
                 time.sleep(waits.pop(0))
                 continue
-            raise _missing(directory, live, next(n for n in FILES if n not in files)) from None
+            raise _missing(directory, live, name) from None
         except IsADirectoryError:
-            name = next(n for n in FILES if n not in files)
             raise StoreError(f"cannot read {name}: it is a directory", file=live) from None
         except OSError as exc:
-            name = next(n for n in FILES if n not in files)
             raise StoreError(f"cannot read {name}: {exc.strerror}", file=live) from None
     raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def read_snapshot(directory: Path) -> tuple[Path, dict[str, bytes]]:
-    """The live folder and the bytes of its three files, all from one generation. Raises StoreError."""
-    return _snapshot(directory, read=True)
+    """The live folder and the bytes of its three files, all from one generation. Raises StoreError.
+    (Reads the whole entries file: `open_snapshot` streams it.)"""
+    live, files, entries = open_snapshot(directory)
+    with entries:
+        try:
+            files[ENTRIES] = entries.read()
+        except OSError as exc:
+            raise StoreError(f"cannot read {ENTRIES}: {exc.strerror}", file=live) from None
+    return live, files
 
 
 def read_files(directory: Path) -> dict[str, bytes]:
     """The bytes of the KB's three files, all from one generation. Raises StoreError."""
-    return _snapshot(directory, read=True)[1]
-
-
-def read_file(directory: Path, name: str) -> bytes:
-    """One file of the live generation. Two calls may see two generations: use read_files."""
-    return read_files(directory)[name]
+    return read_snapshot(directory)[1]
 
 
 def check_present(directory: Path) -> None:
     """Raises StoreError, as reading would, when a file of the KB is missing or unreadable."""
-    _snapshot(directory, read=False)
+    open_snapshot(directory)[2].close()
+
+
+class Digest:
+    """The KB's fingerprint: sha256 over each file's name and bytes, the entries first, so that
+    a writer and a reader can hash them as they stream them (the manifest is written last)."""
+
+    def __init__(self):
+        import hashlib  # here: the window checks the files are there before its first paint, hashing later
+
+        self._sha = hashlib.sha256(ENTRIES.encode() + b"\0")
+
+    def update(self, entry_bytes: bytes) -> None:
+        """More bytes of the entries file."""
+        self._sha.update(entry_bytes)
+
+    def finish(self, manifest: bytes, sections: bytes) -> str:
+        for name, data in ((SECTIONS, sections), (MANIFEST, manifest)):
+            self._sha.update(b"\0" + name.encode() + b"\0" + data)
+        return self._sha.hexdigest()
 
 
 def digest(files: dict[str, bytes]) -> str:
-    """sha256 over the files' names and bytes, in a fixed order."""
-    import hashlib  # here: the window checks the files are there before its first paint, hashing later
-
-    sha = hashlib.sha256()
-    for name in FILES:
-        sha.update(name.encode() + b"\0" + files[name])
-    return sha.hexdigest()
+    """The fingerprint of the three files' bytes (see Digest)."""
+    sha = Digest()
+    sha.update(files[ENTRIES])
+    return sha.finish(files[MANIFEST], files[SECTIONS])
 
 
 def generation_name(fingerprint: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SHA256 = r"^[0-9a-f]{64}$"
 
@@ -60,7 +60,7 @@ class _EntryBase(_Strict):
     title: str = Field(min_length=1)
     section: str = Field(description="id of the section the entry is in")
     path: list[str] = Field(description="heading titles from the section down to the entry")
-    order: int = Field(ge=0, description="position in the guide's own order")
+    order: int = Field(ge=0, description="position in the KB (not stored: the line of entries.jsonl)")
     symbols: list[str]
     packages: list[str] = Field(description="packages the code imports: crates, Go modules, npm, PyPI, ...")
     tags: list[str] = Field(min_length=1)
@@ -169,6 +169,8 @@ class GuideInfo(_Strict):
     coverage: dict[str, BlockCoverage] = Field(default_factory=dict, description="per block kind")
     links: LinkCounts = Field(default_factory=lambda: LinkCounts(internal=0, resolved=0, navigation=0,
                                                                  unresolved=0))
+    entries: int = Field(default=0, ge=0, description="its entries, consecutive in entries.jsonl in the "
+                         "order of the guides (the KB's writer counts them)")
 
     @property
     def covered(self) -> float:
@@ -201,7 +203,7 @@ class Checksums(_Strict):
     """sha256 of the other two files as written: a reader knows they belong to this manifest."""
 
     sections: str = Field(pattern=_SHA256, description="sha256 of sections.json")
-    entries: str = Field(pattern=_SHA256, description="sha256 of entries.json")
+    entries: str = Field(pattern=_SHA256, description="sha256 of entries.jsonl")
 
 
 class Manifest(_Strict):

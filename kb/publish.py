@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import filecmp
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patternkb.kb.errors import ForeignFolder, StoreError
-from patternkb.kb.files import ENTRIES, FILES, GENERATION, MANIFEST, MARKER, POINTER, SECTIONS
+from patternkb.kb.files import FLAT_FILES, GENERATION, MARKER, POINTER
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def is_ours(directory: Path) -> bool:
 def _is_flat_kb(names: set[str], directory: Path) -> bool:
     """The layout of earlier versions: the three files alone, as regular files, and their
     content a KB's (see `_holds_old_kb`)."""
-    return names == set(FILES) and _holds_old_kb(directory)
+    return names == set(FLAT_FILES) and _holds_old_kb(directory)
 
 
 # What every manifest patternkb ever wrote holds (schema version 1 on): enough to tell it from a
@@ -61,7 +62,7 @@ def _holds_old_kb(directory: Path) -> bool:
     """Whether `directory` holds a KB patternkb wrote, of any schema version: the three files
     as regular files, the manifest an object with a manifest's keys, the other two arrays."""
     parsed = {}
-    for name in FILES:
+    for name in FLAT_FILES:
         path = directory / name
         try:
             if path.is_symlink() or not path.is_file():
@@ -69,10 +70,10 @@ def _holds_old_kb(directory: Path) -> bool:
             parsed[name] = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return False
-    manifest = parsed[MANIFEST]
+    manifest, sections, entries = (parsed[n] for n in FLAT_FILES)
     return (isinstance(manifest, dict) and _MANIFEST_KEYS <= manifest.keys()
             and isinstance(manifest["schema_version"], int)
-            and all(isinstance(parsed[n], list) for n in (SECTIONS, ENTRIES)))
+            and isinstance(sections, list) and isinstance(entries, list))
 
 
 def target_of(out: Path) -> Path:
@@ -139,10 +140,11 @@ def _replace_file(directory: Path, name: str, data: bytes) -> None:
     _fsync_dir(directory)
 
 
-def _holds(generation: Path, files: dict[str, bytes]) -> bool:
+def _holds(generation: Path, staging: Path, names: list[str]) -> bool:
+    """Whether `generation` holds the staged files, byte for byte."""
     try:
-        return not generation.is_symlink() and all((generation / n).read_bytes() == data
-                                                   for n, data in files.items())
+        return not generation.is_symlink() and all(filecmp.cmp(generation / n, staging / n, shallow=False)
+                                                   for n in names)
     except OSError:
         return False
 
@@ -169,7 +171,7 @@ def collect(directory: Path, *, keep: set[str] | None) -> list[str]:
             pass
         elif keep is not None and GENERATION.fullmatch(name) and name not in keep:
             pass
-        elif keep is not None and name in FILES and entry.is_file():
+        elif keep is not None and name in FLAT_FILES and entry.is_file():
             pass  # only once CURRENT exists: the KB is read from a generation by then
         else:
             continue
@@ -206,74 +208,109 @@ def _current(directory: Path) -> str | None:
     return name if GENERATION.fullmatch(name) else None
 
 
-def _stage(directory: Path, name: str, files: dict[str, bytes], check: Callable[[Path], None]) -> None:
-    """Write the generation in a staging folder, check it reads back valid, then rename it in."""
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
-    try:
-        staging.chmod(0o755)  # mkdtemp's 0700 would make the KB private to its builder
-        _write_new(staging / STAGING_MARKER, b"")  # first: a leftover of a kill is recognisable
-        for file_name, data in files.items():
-            _write_new(staging / file_name, data)
-        check(staging)
-        _fsync_dir(staging)
-        generation = directory / name
-        if generation.exists() or generation.is_symlink():
-            # Same name, other bytes: a damaged copy of this very KB. Mark it, move it aside.
-            if generation.is_dir() and not generation.is_symlink():
-                (generation / STAGING_MARKER).touch()
-            aside = directory / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
-            os.rename(generation, aside)
-            _remove(aside)
-        os.rename(staging, generation)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    (generation / STAGING_MARKER).unlink(missing_ok=True)
-    _fsync_dir(directory)
+class Staging:
+    """A generation being written into a KB folder, with the folder's lock held from the start
+    (another writer's collection would remove a staging folder it does not hold the lock for).
+
+        with Staging(out) as staging:
+            staging.write(name, data)              # or staging.path / name, written by the caller
+            generation = staging.publish(kb_name, check)
+
+    Leaving without `publish` (an exception) removes the staging folder: nothing changes.
+    Raises StoreError for a folder that is not ours and for any OSError, naming the path."""
+
+    def __init__(self, out: Path):
+        self.target = target_of(out)
+        try:
+            self.target.mkdir(parents=True, exist_ok=True)
+            self._fd: int | None = os.open(self.target, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            raise _os_error(exc, self.target) from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._flat = _claim(self.target)
+            if not is_ours(self.target):
+                _replace_file(self.target, MARKER, (json.dumps(MARKER_DATA, sort_keys=True) + "\n").encode())
+            collect(self.target, keep=None)
+            self.path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.target))
+            self.path.chmod(0o755)  # mkdtemp's 0700 would make the KB private to its builder
+            _write_new(self.path / STAGING_MARKER, b"")  # first: a leftover of a kill is recognisable
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, OSError):
+                raise _os_error(exc, self.target) from None
+            raise
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write file `name` of the generation (it must not exist yet), fsynced."""
+        try:
+            _write_new(self.path / name, data)
+        except OSError as exc:
+            raise _os_error(exc, self.path / name) from None
+
+    def publish(self, name: str, check: Callable[[Path], None]) -> Path:
+        """Make the staged files the live KB as generation `name`; returns the generation folder.
+        `check` is called on the staging folder first (it raises to stop)."""
+        try:
+            return self._publish(name, check)
+        except OSError as exc:
+            raise _os_error(exc, self.target) from None
+
+    def _publish(self, name: str, check: Callable[[Path], None]) -> Path:
+        target, generation = self.target, self.target / name
+        files = sorted(p.name for p in self.path.iterdir() if p.name != STAGING_MARKER)
+        if _holds(generation, self.path, files):
+            (generation / STAGING_MARKER).unlink(missing_ok=True)  # a kill right after its rename
+        else:
+            check(self.path)
+            _fsync_dir(self.path)
+            if generation.exists() or generation.is_symlink():
+                # Same name, other bytes: a damaged copy of this very KB. Mark it, move it aside.
+                if generation.is_dir() and not generation.is_symlink():
+                    (generation / STAGING_MARKER).touch()
+                aside = target / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+                os.rename(generation, aside)
+                _remove(aside)
+            os.rename(self.path, generation)
+            (generation / STAGING_MARKER).unlink(missing_ok=True)
+            _fsync_dir(target)
+        previous = _current(target)
+        if previous != name:
+            _replace_file(target, POINTER, f"{name}\n".encode())
+        # Keep the generation just retired: a reader that resolved CURRENT a moment ago reads it
+        # whole. Older ones go (this staging folder too); a reader still on one of those starts
+        # again from CURRENT.
+        collect(target, keep={name, previous or name})
+        if self._flat:
+            log.info("migrated %s from the flat layout", target)
+        _collect_old_swaps(target)
+        _fsync_dir(target)
+        return generation
+
+    def close(self) -> None:
+        """Remove the staging folder if it was not published, and release the lock."""
+        if self._fd is None:
+            return
+        path = getattr(self, "path", None)
+        if path is not None and path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+        os.close(self._fd)  # releases the lock
+        self._fd = None
 
 
 def publish(files: dict[str, bytes], name: str, out: Path, check: Callable[[Path], None]) -> Path:
-    """Make `files` the live KB of `out` as generation `name`; returns the generation folder.
-
-    `check` is called on the staging folder before anything is published (it raises to stop).
-    Raises StoreError for a folder that is not ours and for any OSError, naming the path."""
-    target = target_of(out)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise _os_error(exc, target) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        flat = _claim(target)
-        return _publish_locked(target, files, name, check, flat)
-    except OSError as exc:
-        raise _os_error(exc, target) from None
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _publish_locked(target: Path, files: dict[str, bytes], name: str, check: Callable[[Path], None],
-                    flat: bool) -> Path:
-    if not is_ours(target):
-        _replace_file(target, MARKER, (json.dumps(MARKER_DATA, sort_keys=True) + "\n").encode())
-    collect(target, keep=None)
-    generation = target / name
-    if _holds(generation, files):
-        (generation / STAGING_MARKER).unlink(missing_ok=True)  # a kill right after its rename
-    else:
-        _stage(target, name, files, check)
-    previous = _current(target)
-    if previous != name:
-        _replace_file(target, POINTER, f"{name}\n".encode())
-    # Keep the generation just retired: a reader that resolved CURRENT a moment ago reads it
-    # whole. Older ones go; a reader still on one of those starts again from CURRENT.
-    collect(target, keep={name, previous or name})
-    if flat:
-        log.info("migrated %s from the flat layout", target)
-    _collect_old_swaps(target)
-    _fsync_dir(target)
-    return generation
+    """Make `files` the live KB of `out` as generation `name`; returns the generation folder
+    (see Staging)."""
+    with Staging(out) as staging:
+        for file_name, data in files.items():
+            staging.write(file_name, data)
+        return staging.publish(name, check)
 
 
 def _os_error(exc: OSError, fallback: Path) -> StoreError:

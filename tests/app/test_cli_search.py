@@ -129,10 +129,10 @@ def test_check_reports_dangling_links(capsys, index_dir, tmp_path, mdbook_dir):
     assert main(["build", str(mdbook_dir), "--out", str(kb_dir)]) == 0
     # Edit the live generation as a hand would, checksum included, so only the link is wrong.
     live = kb_dir / (kb_dir / "CURRENT").read_text().strip()
-    entries = json.loads((live / "entries.json").read_text())
+    entries = [json.loads(line) for line in (live / "entries.jsonl").read_text().splitlines()]
     entries[0]["links"].append("nowhere/at-all")
-    data = (json.dumps(entries, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-    (live / "entries.json").write_bytes(data)
+    data = "".join(json.dumps(e) + "\n" for e in entries).encode()
+    (live / "entries.jsonl").write_bytes(data)
     manifest = json.loads((live / "manifest.json").read_text())
     manifest["sha256"]["entries"] = hashlib.sha256(data).hexdigest()
     (live / "manifest.json").write_text(json.dumps(manifest))

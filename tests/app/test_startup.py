@@ -123,11 +123,11 @@ def test_an_entry_asked_for_before_the_kb_loads_opens_when_it_has(qtbot, memory,
 def test_a_kb_that_does_not_validate_is_reported_in_a_dialog(qtbot, memory, tmp_path):
     broken = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, broken)
-    (live_dir(broken) / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    (live_dir(broken) / "entries.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
     window = open_window(broken, tmp_path / "ix", memory)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=30_000)
     box = window.findChild(QMessageBox)
-    assert "cannot be opened" in box.text() and "entries.json" in box.text()
+    assert "cannot be opened" in box.text() and "entries.jsonl" in box.text()
     assert window.kb is None
     box.close()

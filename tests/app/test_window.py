@@ -264,9 +264,9 @@ def test_screenshot_of_a_kb_that_cannot_be_opened_fails_with_the_reason(tmp_path
     # A script takes screenshots: a dialog would wait for a click that never comes.
     broken = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, broken)
-    (live_dir(broken) / "entries.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    (live_dir(broken) / "entries.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    for kb, reason in ((tmp_path / "missing", "no KB here"), (broken, "entries.json: entry \"x\"")):
+    for kb, reason in ((tmp_path / "missing", "no KB here"), (broken, "entries.jsonl")):
         proc = subprocess.run([sys.executable, "-m", "patternkb.app.cli", "gui", "--kb", str(kb), "--screenshot",
                                str(tmp_path / "shot.png"), "--index-dir", str(tmp_path / "ix")],
                               capture_output=True, text=True, timeout=120, env=env)

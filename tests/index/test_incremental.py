@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from patternkb.index import segments
+from patternkb.index import segments, units as index_units
 from patternkb.index.doctable import FILENAME
 from patternkb.index.documents import documents
 from patternkb.index.engine import PatternIndex
+from patternkb.index.units import KBSource
 from patternkb.kb.build import build_kb
 from tests.index.index_safety_tools import leftovers
 
@@ -121,24 +122,25 @@ def test_a_full_rebuild_writes_every_document(tmp_path):
 def test_units_split_a_large_guide_and_workers_write_the_same_index(tmp_path, monkeypatch):
     handbook, book = _guides(tmp_path)
     kb = build_kb([handbook, book])
-    monkeypatch.setattr(segments, "UNIT_DOCS", 8)  # many units: written by two worker processes
-    units = [unit for unit, _ in segments.cut(kb)]
+    monkeypatch.setattr(index_units, "UNIT_BYTES", 4000)  # many units: written by two worker processes
+    units = list(KBSource.of(kb).units())
     assert len(units) > 4 and {u.guide for u in units} == {e.guide for e in kb.entries}
-    assert sum(u.docs for u in units) == sum(1 for _ in documents(kb))
+    assert sum(u.count for u in units) == len(kb.entries)
     parallel = PatternIndex(kb, tmp_path / "parallel")
     seen = []
     from patternkb.index.builder import build_generation
 
     with parallel.store.writer_lock():
-        count, _, written = build_generation(parallel.fingerprint, kb, parallel.store,
+        count, _, written = build_generation(parallel.fingerprint, KBSource.of(kb), parallel.store,
                                              lambda done, total: seen.append((done, total)), procs=2)
-    assert count == written == sum(u.docs for u in units)
-    assert seen and seen[-1] == (count, count) and len(seen) > 2  # progress throughout, ending at the total
+    assert count == written == sum(1 for _ in documents(kb))
+    entries = len(kb.entries)  # progress throughout, in entries, ending at the total
+    assert seen and seen[-1] == (entries, entries) and len(seen) > 2
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert len(parallel.meta()["units"]) == len(units)
     alone = PatternIndex(kb, tmp_path / "alone")
     with alone.store.writer_lock():
-        build_generation(alone.fingerprint, kb, alone.store, procs=1)
+        build_generation(alone.fingerprint, KBSource.of(kb), alone.store, procs=1)
     _same_index(parallel, alone)
     parallel.close()
     alone.close()
@@ -157,13 +159,13 @@ def test_killed_parallel_rebuild_leaves_the_index_working_and_is_swept(tmp_path)
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from patternkb.index import segments
+        from patternkb.index import segments, units
         from patternkb.index.engine import PatternIndex
-        segments.UNIT_DOCS = 8
+        units.UNIT_BYTES = 4000
         segments.workers = lambda: 2
         engine = PatternIndex(kb_dir=Path({str(kb_dir)!r}), root=Path({str(root)!r}))
         def progress(done, total):
-            if done >= 16:
+            if done >= 4:
                 print("killing", flush=True)
                 os.kill(os.getpid(), signal.SIGKILL)
         engine.rebuild(progress)
@@ -206,13 +208,13 @@ def test_without_worker_processes_the_units_are_written_here(tmp_path, monkeypat
 
     handbook, book = _guides(tmp_path)
     kb = build_kb([handbook, book])
-    monkeypatch.setattr(segments, "UNIT_DOCS", 8)
+    monkeypatch.setattr(index_units, "UNIT_BYTES", 4000)
     monkeypatch.setattr(subprocess, "Popen", no_process)
     engine = PatternIndex(kb, tmp_path / "ix")
     from patternkb.index.builder import build_generation
 
     with engine.store.writer_lock():
-        count, _, written = build_generation(engine.fingerprint, kb, engine.store, procs=2)
+        count, _, written = build_generation(engine.fingerprint, KBSource.of(kb), engine.store, procs=2)
     assert count == written == sum(1 for _ in documents(kb)) and engine.search("builder").hits
     engine.close()
 
@@ -220,16 +222,17 @@ def test_without_worker_processes_the_units_are_written_here(tmp_path, monkeypat
 def test_a_failing_worker_fails_the_build_in_one_line_and_leaves_nothing(tmp_path, monkeypatch):
     handbook, book = _guides(tmp_path)
     kb = build_kb([handbook, book])
-    monkeypatch.setattr(segments, "UNIT_DOCS", 8)
+    monkeypatch.setattr(index_units, "UNIT_BYTES", 4000)
     # Documents with a field the schema lacks: the worker fails as one with a bug would.
-    made = segments.unit_documents
-    monkeypatch.setattr(segments, "unit_documents", lambda kb, unit: [dict(d, unknown="x") for d in made(kb, unit)])
+    made = KBSource.documents
+    monkeypatch.setattr(KBSource, "documents", lambda self, unit, entries: [dict(d, unknown="x")
+                                                                          for d in made(self, unit, entries)])
     engine = PatternIndex(kb, tmp_path / "ix")
     with pytest.raises(RuntimeError, match=r"the index worker for unit \d+ failed \(status 1\): .*Error"):
         from patternkb.index.builder import build_generation
 
         with engine.store.writer_lock():
-            build_generation(engine.fingerprint, kb, engine.store, procs=2)
+            build_generation(engine.fingerprint, KBSource.of(kb), engine.store, procs=2)
     assert engine.status() == "missing" and list((tmp_path / "ix").glob("gen-*")) == []
 
 

@@ -128,7 +128,7 @@ print(json.dumps(opened))
 """
     opened = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                        check=True).stdout)
-    assert not [f for f in opened if f.endswith("entries.json")], opened
+    assert not [f for f in opened if f.endswith("entries.jsonl")], opened
     assert not [f for f in opened if f.endswith("links.json")], opened  # read when an entry is shown
 
 

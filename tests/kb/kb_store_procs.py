@@ -5,6 +5,7 @@ MODE ...` from the checkout."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -58,7 +59,7 @@ def _state(out: Path, fingerprints: dict[str, str]) -> str:
     try:
         fingerprint = load_kb(out).fingerprint
     except StoreError as exc:
-        return f"failed: {exc}"
+        return "earlier" if "written by an earlier patternkb" in str(exc) else f"failed: {exc}"
     return fingerprints.get(fingerprint, "unknown KB")
 
 
@@ -72,18 +73,31 @@ def _leftovers(out: Path) -> list[str]:
     return sorted(left) + ([f"{len(generations)} generations"] if len(generations) > 2 else [])
 
 
+def old_files(kb, schema_version: int = 3) -> dict[str, bytes]:
+    """A KB's three files as patternkb wrote them up to schema version 3: every entry in one
+    JSON array, entries.json."""
+    from patternkb.kb import files
+
+    entries = json.dumps([e.model_dump(mode="json") for e in kb.entries], indent=2).encode()
+    sections = json.dumps([s.model_dump(mode="json") for s in kb.sections], indent=2).encode()
+    manifest = kb.manifest.model_dump(mode="json")
+    manifest.update(schema_version=schema_version, sha256=dict(sections=hashlib.sha256(sections).hexdigest(),
+                                                               entries=hashlib.sha256(entries).hexdigest()))
+    return {files.MANIFEST: json.dumps(manifest).encode(), files.SECTIONS: sections, files.OLD_ENTRIES: entries}
+
+
 def kills(scenario: str, work: Path, guide_old: Path, guide_new: Path) -> None:
     """Before each file-system call of a write of the new KB over the old one, in turn: fork a
     writer, SIGKILL it there, read the KB, then run the next writer. One JSON line per kill."""
     from patternkb.kb.build import build_kb
-    from patternkb.kb.store import fingerprint, serialise, write_kb
+    from patternkb.kb.store import fingerprint, write_kb
 
     old, new = build_kb([guide_old]), build_kb([guide_new])
     fingerprints = {fingerprint(old): "old", fingerprint(new): "new"}
     pristine = work / "pristine"
     if scenario == "flat":  # the layout of earlier versions: the three files alone
         pristine.mkdir()
-        for name, data in serialise(old).items():
+        for name, data in old_files(old).items():
             (pristine / name).write_bytes(data)
     elif scenario == "ours":
         write_kb(old, pristine)
@@ -145,19 +159,23 @@ WRITING, WRITTEN = "writing", "written"
 
 def traced_build(argv: list[str]) -> int:
     """`patternkb build ARGV` through the command's own code, printing WRITING when it starts to
-    publish the KB and WRITTEN when the publish returned: the window a kill has to land in."""
-    import patternkb.kb.store
+    write the KB (its writer takes the folder) and WRITTEN when the publish returned: the window
+    a kill has to land in."""
     from patternkb.app.cli import main
+    from patternkb.kb.store import KBWriter
 
-    publish = patternkb.kb.store.publish
+    start, publish = KBWriter.__init__, KBWriter.publish
 
-    def traced(*args, **kwargs):
+    def traced_start(self, *args, **kwargs):
         print(WRITING, flush=True)
-        generation = publish(*args, **kwargs)
+        start(self, *args, **kwargs)
+
+    def traced_publish(self, *args, **kwargs):
+        generation = publish(self, *args, **kwargs)
         print(WRITTEN, flush=True)
         return generation
 
-    patternkb.kb.store.publish = traced
+    KBWriter.__init__, KBWriter.publish = traced_start, traced_publish
     return main(["build", *argv])
 
 

@@ -113,10 +113,10 @@ def test_failed_build_keeps_the_previous_kb(capsys, write_guide, tmp_path):
 
     good = write_guide("# G\n\n## S\n\n### P\n\n```rust\nfn a() {}\n```\n")
     assert main(["build", str(good), "--out", str(tmp_path / "kb")]) == 0
-    before = (live_dir(tmp_path / "kb") / "entries.json").read_bytes()
+    before = (live_dir(tmp_path / "kb") / "entries.jsonl").read_bytes()
     bad = write_guide(b"\xff\xfe\x00binary", name="bad.md")
     assert main(["build", str(good), str(bad), "--out", str(tmp_path / "kb")]) == 1
-    assert (live_dir(tmp_path / "kb") / "entries.json").read_bytes() == before
+    assert (live_dir(tmp_path / "kb") / "entries.jsonl").read_bytes() == before
 
 
 @pytest.mark.slow

@@ -58,7 +58,7 @@ def test_failed_swap_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_d
 
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)
-    before = (live_dir(out) / "entries.json").read_bytes()
+    before = (live_dir(out) / "entries.jsonl").read_bytes()
     real_replace = publish.os.replace
 
     def replace(src, dst):
@@ -69,20 +69,20 @@ def test_failed_swap_leaves_the_old_kb(tmp_path, built_kb, monkeypatch, mdbook_d
     monkeypatch.setattr(publish.os, "replace", replace)
     with pytest.raises(StoreError, match="No space left on device"):
         store.write_kb(build_kb([mdbook_dir]), out)
-    assert (live_dir(out) / "entries.json").read_bytes() == before
+    assert (live_dir(out) / "entries.jsonl").read_bytes() == before
     assert store.load_kb(out).entries == built_kb.entries
 
 
 def test_invalid_kb_reports_entry_and_field(tmp_path, built_kb):
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)
-    entries = json.loads((live_dir(out) / "entries.json").read_text())
+    entries = [json.loads(line) for line in (live_dir(out) / "entries.jsonl").read_text().splitlines()]
     entries[3]["tags"] = []
-    (live_dir(out) / "entries.json").write_text(json.dumps(entries))
+    (live_dir(out) / "entries.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
     with pytest.raises(StoreError) as info:
         store.load_kb(out)
     message = str(info.value)
-    assert "entries.json" in message and entries[3]["id"] in message and "field tags" in message
+    assert "entries.jsonl:4:" in message and entries[3]["id"] in message and "field tags" in message
 
 
 def test_missing_and_corrupt_kb(tmp_path):

@@ -32,7 +32,7 @@ def _guides(tmp_path: Path, count: int, **size) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("scenario, before", [("ours", "old"), ("flat", "old"), ("empty", "none")])
+@pytest.mark.parametrize("scenario, before", [("ours", "old"), ("flat", "earlier"), ("empty", "none")])
 def test_a_kill_before_any_file_system_call_leaves_the_old_or_the_new_kb(tmp_path, scenario, before):
     """Over a KB of ours, a KB of the flat layout (migrated) and an empty folder."""
     old, new = _guides(tmp_path, 2)

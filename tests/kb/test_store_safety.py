@@ -20,7 +20,7 @@ from patternkb.kb import files, publish, store
 from patternkb.kb.build import build_kb
 from patternkb.kb.errors import ForeignFolder, StoreError
 from patternkb.kb.files import live_dir
-from tests.kb.kb_store_procs import _leftovers, guide_text
+from tests.kb.kb_store_procs import _leftovers, guide_text, old_files
 
 
 @pytest.fixture
@@ -89,19 +89,20 @@ def test_symlinks(tmp_path, small_kbs):
     assert (tmp_path / "to-ours").is_symlink() and store.load_kb(ours).entries == kbs[1].entries
 
 
-def test_flat_kb_of_earlier_versions_is_read_then_migrated(tmp_path, small_kbs):
+def test_flat_kb_of_earlier_versions_is_refused_then_migrated(tmp_path, small_kbs):
     kbs, _ = small_kbs
     flat = tmp_path / "flat"
     flat.mkdir()
-    for name, data in store.serialise(kbs[0]).items():
+    for name, data in old_files(kbs[0]).items():
         (flat / name).write_bytes(data)
-    assert store.load_kb(flat).entries == kbs[0].entries
+    with pytest.raises(StoreError, match=r"written by an earlier patternkb \(entries.json\): rebuild"):
+        store.load_kb(flat)
     store.write_kb(kbs[1], flat)
     assert store.load_kb(flat).entries == kbs[1].entries
-    assert not any((flat / n).exists() for n in store.FILES)  # the flat files went once CURRENT was live
+    assert not any((flat / n).exists() for n in files.FLAT_FILES)  # the flat files went once CURRENT was live
     cluttered = tmp_path / "cluttered"  # a flat KB with something else beside it is not ours
     cluttered.mkdir()
-    for name, data in store.serialise(kbs[0]).items():
+    for name, data in old_files(kbs[0]).items():
         (cluttered / name).write_bytes(data)
     (cluttered / "notes.txt").write_text("x")
     before = _tree(cluttered)
@@ -114,10 +115,9 @@ def _write_schema_1_flat_kb(folder: Path, kb) -> None:
     """A KB as the first versions wrote it: the three files in the folder, schema version 1,
     no checksums in the manifest."""
     folder.mkdir(parents=True)
-    for name, data in store.serialise(kb).items():
+    for name, data in old_files(kb, schema_version=1).items():
         if name == files.MANIFEST:
             manifest = json.loads(data)
-            manifest.update(schema_version=1)
             manifest.pop("sha256", None)
             data = json.dumps(manifest).encode()
         (folder / name).write_bytes(data)
@@ -129,7 +129,7 @@ def test_a_flat_kb_of_schema_version_1_is_migrated(tmp_path, small_kbs):
     _write_schema_1_flat_kb(flat, kbs[0])
     assert main(["build", str(guides[1]), "--out", str(flat)]) == 0
     assert store.load_kb(flat).entries == kbs[1].entries
-    assert not any((flat / n).exists() for n in store.FILES)
+    assert not any((flat / n).exists() for n in files.FLAT_FILES)
 
 
 @pytest.mark.parametrize("content", ["user", "manifest_of_another_tool", "entries_not_a_list"])
@@ -137,16 +137,15 @@ def test_three_files_with_a_kb_s_names_are_not_a_kb_of_ours(tmp_path, small_kbs,
     kbs, guides = small_kbs
     web = tmp_path / "web"
     web.mkdir()
-    for name in store.FILES:
+    for name in files.FLAT_FILES:
         (web / name).write_text('{"mine":true}\n')
     if content != "user":
-        serialised = store.serialise(kbs[0])
-        for name in store.FILES:
-            (web / name).write_bytes(serialised[name])
+        for name, data in old_files(kbs[0]).items():
+            (web / name).write_bytes(data)
         if content == "manifest_of_another_tool":
             (web / files.MANIFEST).write_text('{"schema_version": 1, "name": "site"}')
         else:
-            (web / files.ENTRIES).write_text('{"entries": []}')
+            (web / files.OLD_ENTRIES).write_text('{"entries": []}')
     before = _tree(web)
     assert main(["build", str(guides[0]), "--out", str(web)]) == 1
     err = capsys.readouterr().err.strip()
@@ -160,9 +159,9 @@ def test_a_folder_named_like_an_old_swap_is_left_unless_it_holds_a_kb_of_ours(tm
     swap = tmp_path / ".kbx.old-abcdefgh"
     swap.mkdir()
     if content == "partial":  # a KB's name, not a KB's files
-        (swap / files.ENTRIES).write_text("{}\n")
+        (swap / files.OLD_ENTRIES).write_text("{}\n")
     else:
-        for name in store.FILES:
+        for name in files.FLAT_FILES:
             (swap / name).write_text('{"mine":true}\n')
     before = _tree(swap)
     assert main(["build", str(guides[0]), "--out", str(tmp_path / "kbx")]) == 0
@@ -179,7 +178,7 @@ def test_the_next_writer_collects_only_its_own_leftovers(tmp_path, small_kbs):
     killed = out / ".staging-abcd1234"  # a build killed while staging: it carries the marker
     killed.mkdir()
     (killed / publish.STAGING_MARKER).touch()
-    (killed / "entries.json").write_bytes(b"[" * 1000)
+    (killed / files.ENTRIES).write_bytes(b"[" * 1000)
     (out / ".staging-empty123").mkdir()  # killed right after mkdtemp
     (out / ".patternkb-tmp-0a1b2c3d4e5f").write_text("kb-")  # killed before the pointer's replace
     (out / "kb-0123456789abcdef").mkdir()  # a generation renamed in, never made live
@@ -211,7 +210,7 @@ def test_a_damaged_generation_is_repaired_by_the_same_build(tmp_path, small_kbs)
     kbs, _ = small_kbs
     out = tmp_path / "kb"
     first = store.write_kb(kbs[0], out)
-    (first / "entries.json").write_text("[]")
+    (first / files.ENTRIES).write_text("[]\n")
     with pytest.raises(StoreError):
         store.load_kb(out)
     assert store.write_kb(kbs[0], out) == first
@@ -332,12 +331,16 @@ def _rewrite(out: Path, name: str, change, *, fix_checksum: bool = True) -> None
     """Change one file of the live generation; with `fix_checksum`, record its new sha256 in
     the manifest too, so that only the check under test can see the damage."""
     live = live_dir(out)
-    data = change(json.loads((live / name).read_text()))
-    raw = json.dumps(data, indent=1).encode()
+    if name == files.ENTRIES:  # one entry per line: changed as the list of them
+        data = change([json.loads(line) for line in (live / name).read_text().splitlines()])
+        raw = "".join(json.dumps(entry) + "\n" for entry in data).encode()
+    else:
+        data = change(json.loads((live / name).read_text()))
+        raw = json.dumps(data, indent=1).encode()
     (live / name).write_bytes(raw)
     if fix_checksum and name != "manifest.json":
         manifest = json.loads((live / "manifest.json").read_text())
-        manifest["sha256"][name.removesuffix(".json")] = hashlib.sha256(raw).hexdigest()
+        manifest["sha256"][name.split(".")[0]] = hashlib.sha256(raw).hexdigest()
         (live / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -356,16 +359,16 @@ def _drop_code(entries: list) -> list:
 
 
 DAMAGE = {
-    "no entries": ("entries.json", lambda e: [], "entries.json: manifest says 37 patterns, the file holds 0"),
+    "no entries": ("entries.jsonl", lambda e: [], "entries.jsonl: manifest says 37 patterns, the file holds 0"),
     "no sections": ("sections.json", lambda s: [], "sections.json: manifest says 16 sections, the file holds 0"),
-    "a link to a missing id": ("entries.json", lambda e: _set(_first_pattern(e), "links", ["no/such-entry"]) or e,
+    "a link to a missing id": ("entries.jsonl", lambda e: _set(_first_pattern(e), "links", ["no/such-entry"]) or e,
                                "links to missing entry no/such-entry"),
-    "a bad section id": ("entries.json", lambda e: _set(e[0], "section", "no-such-section") or e,
+    "a bad section id": ("entries.jsonl", lambda e: _set(e[0], "section", "no-such-section") or e,
                          "section no-such-section is not in sections.json"),
     "an unknown guide": ("sections.json", lambda s: _set(s[0], "guide", "other-guide") or s,
                          "guide other-guide is not in manifest.json"),
-    "a duplicate id": ("entries.json", lambda e: _set(e[1], "id", e[0]["id"]) or e, "duplicate ids: "),
-    "a code block fewer": ("entries.json", _drop_code, "entries.json: manifest says 36 code blocks, the file holds 35"),
+    "a duplicate id": ("entries.jsonl", lambda e: _set(e[1], "id", e[0]["id"]) or e, "duplicate ids: "),
+    "a code block fewer": ("entries.jsonl", _drop_code, "entries.jsonl: manifest says 36 code blocks, the file holds 35"),
 }
 
 
@@ -383,9 +386,9 @@ def test_a_semantically_damaged_kb_is_refused(tmp_path, built_kb, case):
 def test_a_changed_file_fails_its_checksum(tmp_path, built_kb):
     out = tmp_path / "kb"
     store.write_kb(built_kb, out)
-    _rewrite(out, "entries.json", lambda e: _set(e[0], "title", e[0]["title"] + " (edited)") or e,
+    _rewrite(out, "entries.jsonl", lambda e: _set(e[0], "title", e[0]["title"] + " (edited)") or e,
              fix_checksum=False)
-    with pytest.raises(StoreError, match=r"entries.json: sha256 differs from the one manifest.json records"):
+    with pytest.raises(StoreError, match=r"entries.jsonl: sha256 differs from the one manifest.json records"):
         store.load_kb(out)
 
 

@@ -1,0 +1,235 @@
+"""The KB as the index reads it: a stream of entries.jsonl's lines, cut into units (consecutive
+entries of one guide, at most UNIT_BYTES of lines), each keyed by a hash of its lines, and the
+facts the generation keeps of each unit beside its segment.
+
+Why lines: an entry's line does not hold its place in the KB (kb/store.py), so a guide whose
+entries did not change has the same lines, and its units the same keys, whatever the guides
+before it did. A unit whose key the live generation has is reused without parsing a line:
+its segment's files and its facts file are hard links. Only the other units' lines are parsed
+(validated by the KB's models) and made into documents.
+
+A unit's facts (`facts-<key>.json`) are what the rest of a generation needs of its entries,
+relative to the unit's first entry and document: the doc table's rows, the patterns' and
+checklist items' features for related links, and samples of its code per language. The
+generation's doc table and links are made from the facts of all its units, so an index made
+after one guide changed is the one a full rebuild makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from patternkb.index import vocabulary
+from patternkb.index.documents import DOCUMENT_FORMAT, ORDER_STRIDE, defines_by_doc, documents
+from patternkb.kb.errors import StoreError
+from patternkb.kb.files import ENTRIES, MANIFEST
+from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
+
+# At most this many bytes of entries.jsonl in a unit (about 1,000 entries of the size the bundled
+# guide's have, 5,000 documents). Each segment costs every search a lookup per term and a merge
+# of term lists, so not many small ones; small enough that two workers share even a one-guide KB
+# and that a worker holds one unit's postings in memory.
+UNIT_BYTES = 8 << 20
+# Bumped when what a unit's key covers, or its facts, change meaning.
+UNIT_FORMAT = 2
+
+
+@dataclass
+class Unit:
+    """Consecutive entries of one guide: their lines and the hash that identifies them."""
+
+    guide: str
+    first: int  # the KB position (order) of its first entry
+    lines: list[bytes]
+    key: str
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+
+class KBSource:
+    """A KB for the index: its manifest and sections, and its entries' lines in KB order with
+    the number of each guide's. From a KB folder (streamed, checked against the manifest's
+    checksum) or from a KB in memory."""
+
+    def __init__(self, manifest: Manifest, sections: list[Section], guide_entries: list[tuple[str, int]],
+                 lines: Callable[[], Iterator[bytes]], close: Callable[[], None] = lambda: None):
+        self.manifest, self.sections, self.guide_entries = manifest, sections, guide_entries
+        self._lines, self.close = lines, close
+
+    @classmethod
+    def stored(cls, kb_dir: Path) -> KBSource:
+        """The KB in `kb_dir`: reads its manifest and sections now, its lines as they are asked for."""
+        from patternkb.kb.store import KBReader
+
+        reader = KBReader(kb_dir)
+
+        def lines() -> Iterator[bytes]:
+            sha = hashlib.sha256()
+            for line in reader.lines():
+                sha.update(line)
+                yield line
+            if sha.hexdigest() != reader.manifest.sha256.entries:
+                raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
+                                 "rebuild with `patternkb build`", file=reader.live / ENTRIES)
+
+        return cls(reader.manifest, reader.sections, [(g.id, g.entries) for g in reader.manifest.guides],
+                   lines, reader.close)
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> KBSource:
+        """A KB in memory, as writing it would store it."""
+        from patternkb.kb.store import entry_line
+
+        counts = Counter(e.guide for e in kb.entries)
+        return cls(kb.manifest, kb.sections, [(g.id, counts[g.id]) for g in kb.manifest.guides],
+                   lambda: (entry_line(e) for e in kb.entries))
+
+    def __enter__(self) -> KBSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def units(self) -> Iterator[Unit]:
+        """The KB's units in KB order, one at a time (their lines are in memory, no entry is)."""
+        titles: dict[str, dict[str, str]] = {}
+        for s in self.sections:
+            titles.setdefault(s.guide, {})[s.id] = s.title
+        lines = self._lines()
+        position = 0
+        for guide, count in self.guide_entries:
+            # A document carries its section's title: a renamed section changes the guide's units.
+            salt = json.dumps([UNIT_FORMAT, DOCUMENT_FORMAT, guide, titles.get(guide, {})], sort_keys=True).encode()
+            chunk: list[bytes] = []
+            size = 0
+            for _ in range(count):
+                line = next(lines, None)
+                if line is None:
+                    raise StoreError(f"{MANIFEST} counts more entries than {ENTRIES} holds", file=Path(ENTRIES))
+                if chunk and size + len(line) > UNIT_BYTES:
+                    yield _unit(guide, position - len(chunk), chunk, salt)
+                    chunk, size = [], 0
+                chunk.append(line)
+                size += len(line)
+                position += 1
+            if chunk:
+                yield _unit(guide, position - len(chunk), chunk, salt)
+        if next(lines, None) is not None:
+            raise StoreError(f"{ENTRIES} holds more entries than {MANIFEST} counts", file=Path(ENTRIES))
+
+    def entries(self, unit: Unit) -> list:
+        """The unit's entries, parsed and validated (each with its place in the KB)."""
+        from patternkb.kb.store import KBReader
+
+        return [KBReader.parse_line(line, unit.first + n, Path(ENTRIES)) for n, line in enumerate(unit.lines)]
+
+    def documents(self, unit: Unit, entries: list) -> list[dict]:
+        """The unit's documents, in KB order, with their `defines` and their order relative to the
+        unit's first entry (a segment does not depend on where its unit stands in the KB)."""
+        part = SimpleNamespace(sections=self.sections, entries=entries)
+        defines = defines_by_doc(entries)
+        base = unit.first * ORDER_STRIDE
+        return [dict(doc, defines=defines.get(doc["id"], ""), order=doc["order"] - base) for doc in documents(part)]
+
+
+def _unit(guide: str, first: int, lines: list[bytes], salt: bytes) -> Unit:
+    digest = hashlib.sha256(salt)
+    for line in lines:
+        digest.update(line)
+    return Unit(guide=guide, first=first, lines=lines, key=digest.hexdigest())
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+def facts_name(unit_key: str) -> str:
+    return f"facts-{unit_key[:24]}.json"
+
+
+def make_facts(entries: list, docs: list[dict]) -> dict:
+    """What the generation keeps of a unit's entries and documents (positions relative to its own)."""
+    first = entries[0].order if entries else 0
+    place = {doc["id"]: n for n, doc in enumerate(docs)}
+    samples: dict[str, list[str]] = {}
+    sizes: Counter[str] = Counter()
+    patterns, items = [], []
+    for entry in entries:
+        for block in getattr(entry, "code", ()):
+            language = (block.language or "").lower()
+            if language and sizes[language] < vocabulary.SAMPLE_CHARS:
+                samples.setdefault(language, []).append(block.code)
+                sizes[language] += len(block.code)
+        if isinstance(entry, Pattern):
+            if entry.kind == "pattern":
+                patterns.append(dict(id=entry.id, title=entry.title, section=entry.section, guide=entry.guide,
+                                     order=entry.order - first, links=entry.links, defines=entry.defines,
+                                     symbols=entry.symbols, crates=entry.packages, text=entry.text))
+        else:
+            items.append(dict(id=entry.id, title=entry.title, symbols=entry.symbols, links=entry.links))
+    rows = [[doc["id"], doc["kind"], doc["section"], doc["order"], place.get(doc.get("parent") or "", -1)]
+            for doc in docs]
+    titles = {doc["section"]: doc.get("section_title", "") for doc in docs}
+    return dict(format=UNIT_FORMAT, docs=rows, section_titles=titles, patterns=patterns, items=items,
+                samples=samples)
+
+
+def write_facts(folder: Path, unit_key: str, facts: dict) -> str:
+    name = facts_name(unit_key)
+    (Path(folder) / name).write_text(json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                                     encoding="utf-8")
+    return name
+
+
+def read_facts(folder: Path, name: str) -> dict:
+    """Raises OSError or ValueError when the file is missing or not a unit's facts of this format."""
+    facts = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+    if not isinstance(facts, dict) or facts.get("format") != UNIT_FORMAT:
+        raise ValueError(f"{name} is not a unit's facts of format {UNIT_FORMAT}")
+    return facts
+
+
+@dataclass
+class PatternFacts:
+    """What related links need of a pattern (the attributes they read of a Pattern)."""
+
+    id: str
+    title: str
+    section: str
+    guide: str
+    order: int
+    links: list[str]
+    defines: list[str]
+    symbols: list[str]
+    crates: list[str]
+    text: str
+
+
+@dataclass
+class ItemFacts:
+    """What linking a checklist item to patterns needs of it."""
+
+    id: str
+    title: str
+    symbols: list[str]
+    links: list[str]
+
+
+def keywords(samples: list[dict[str, list[str]]]) -> frozenset[str]:
+    """The code's keywords (vocabulary.keywords) from the units' samples, in KB order: the same
+    code a pass over the whole KB would sample."""
+    taken: dict[str, list[str]] = {}
+    sizes: Counter[str] = Counter()
+    for unit in samples:
+        for language, codes in unit.items():
+            for code in codes:
+                if sizes[language] < vocabulary.SAMPLE_CHARS:
+                    taken.setdefault(language, []).append(code)
+                    sizes[language] += len(code)
+    return vocabulary.keywords_of(taken)
