@@ -20,25 +20,27 @@ class BadQuery(KBError):
 
 
 def _build(args: argparse.Namespace) -> Exit:
-    from patternkb.kb.build import build_kb
+    from patternkb.kb.build import build_into, stale_files_of
     from patternkb.kb.coverage import build_report
     from patternkb.kb.paths import BUNDLED_GUIDE, BUNDLED_KB, user_kb
-    from patternkb.kb.store import stale_files, write_kb
 
     guides = args.guides or [BUNDLED_GUIDE]
     # The maintainer's check (`build --check`) is of the bundled KB; a build is the user's own KB,
     # never the installed package's (`make kb` regenerates the bundled one in a checkout).
     out: Path = args.out or (BUNDLED_KB if args.check and not args.guides else user_kb())
     started = time.perf_counter()
-    kb = build_kb(guides, pattern_level=args.pattern_level, encoding=args.encoding)
+    # Both stream: a guide's entries are written as they are made, never the whole KB in memory.
+    if args.check:
+        manifest, stale = stale_files_of(guides, out, pattern_level=args.pattern_level, encoding=args.encoding)
+    else:
+        manifest = build_into(guides, out, pattern_level=args.pattern_level, encoding=args.encoding)
     elapsed = time.perf_counter() - started
-    c = kb.manifest.counts
+    c = manifest.counts
     summary = (f"{c.sections} sections, {c.patterns} patterns, {c.overviews} overviews, {c.code_blocks} code blocks, "
                f"{c.snippets} snippets, {c.checklist_items} checklist items, "
-               f"{c.repaired_runs} mojibake runs repaired, {len(kb.manifest.warnings)} warnings")
-    report = build_report(kb) | {"kb": str(out)}
+               f"{c.repaired_runs} mojibake runs repaired, {len(manifest.warnings)} warnings")
+    report = build_report(manifest) | {"kb": str(out)}
     if args.check:
-        stale = stale_files(kb, out)
         if stale:
             error(f"{out} is stale ({', '.join(stale)} differ); run `patternkb build`")
             return Exit.PROBLEM
@@ -46,30 +48,29 @@ def _build(args: argparse.Namespace) -> Exit:
             print_json(report | {"up_to_date": True})
             return Exit.OK
         print(f"{out} is up to date: {summary}")
-        _coverage(kb)
-        _warnings(kb.manifest.warnings)
+        _coverage(manifest)
+        _warnings(manifest.warnings)
         return Exit.OK
-    write_kb(kb, out)
     if args.json:
         print_json(report | {"written": True})
     else:
-        print(f"built {out} from {len(kb.manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
-        _coverage(kb)
+        print(f"built {out} from {len(manifest.guides)} guide(s) in {elapsed:.2f} s: {summary}")
+        _coverage(manifest)
     if args.index_dir is not None:
         with _library(out, args.index_dir) as library:
             line = library.ensure() or f"index at {args.index_dir} is current"
         if not args.json:
             print(line)
     if not args.json:
-        _warnings(kb.manifest.warnings)
+        _warnings(manifest.warnings)
     return Exit.OK
 
 
-def _coverage(kb) -> None:
+def _coverage(manifest) -> None:
     """One line per guide: how much of it the KB accounts for, and its links resolved."""
     from patternkb.kb.coverage import coverage_line
 
-    for guide in kb.manifest.guides:
+    for guide in manifest.guides:
         print(f"  {coverage_line(guide)}")
 
 

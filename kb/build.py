@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -277,8 +278,12 @@ def build_into(paths: list[Path], out: Path, *, pattern_level: int | None = None
     from patternkb.kb.store import KBWriter
 
     assembler = Assembler()
+    guides = iter_guides(paths, pattern_level=pattern_level, encoding=encoding)
+    first = next(guides, None)  # a guide that cannot be read is the error, before the KB folder is touched
+    if first is None:
+        raise GuideError("no guide given")
     with KBWriter(Path(out)) as writer:
-        for guide in iter_guides(paths, pattern_level=pattern_level, encoding=encoding):
+        for guide in itertools.chain([first], guides):
             for entry in assembler.guide(guide):
                 writer.add(entry)
         manifest = assembler.manifest()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from patternkb.kb.drafts import DraftGuide
-from patternkb.kb.models import BlockCoverage, GuideInfo, KnowledgeBase
+from patternkb.kb.models import BlockCoverage, GuideInfo, Manifest
 
 # Where a placed block counts: the rest are left out on purpose.
 IN_ENTRIES = frozenset({"entry", "section", "checklist", "title", "heading"})
@@ -48,12 +48,12 @@ def coverage_line(guide: GuideInfo) -> str:
             f"{lost} lost); {links.resolved} of {between} links between entries resolved")
 
 
-def build_report(kb: KnowledgeBase) -> dict:
+def build_report(manifest: Manifest) -> dict:
     """What `build --json` prints: counts, and per guide its coverage per block kind and its links."""
     return {
-        "counts": kb.manifest.counts.model_dump(mode="json"),
+        "counts": manifest.counts.model_dump(mode="json"),
         "guides": [{**g.model_dump(mode="json", include={"id", "title", "file", "layout", "pattern_level",
                                                             "coverage", "links"}),
-                    "covered": round(g.covered, 6)} for g in kb.manifest.guides],
-        "warnings": [str(w) for w in kb.manifest.warnings],
+                    "covered": round(g.covered, 6)} for g in manifest.guides],
+        "warnings": [str(w) for w in manifest.warnings],
     }
