@@ -19,21 +19,6 @@ from pathlib import Path
 PATTERNKB = Path(sys.executable).with_name("patternkb")
 
 
-# What `patternkb index` does once the KB changed (library.ensure), timed in parts.
-ENSURE = """
-import json, sys, time
-from pathlib import Path
-from patternkb.index.library import PatternLibrary
-started = time.perf_counter()
-with PatternLibrary.open(Path(sys.argv[1]), Path(sys.argv[2])) as library:
-    library.kb
-    loaded = time.perf_counter()
-    said = library.ensure()
-    print(json.dumps(dict(said=said, kb_load_s=round(loaded - started, 2), ensure_s=round(time.perf_counter() - loaded, 2),
-                          documents_written=library.last_written)))
-"""
-
-
 def run(argv: list[str]) -> dict:
     """Wall time and peak RSS (MB) of one child process (run alone: ru_maxrss is the largest child's)."""
     started = time.perf_counter()
@@ -45,10 +30,15 @@ def run(argv: list[str]) -> dict:
 
 
 def write_kb_dir(entries: int, guides: int, directory: Path, changed: bool = False) -> None:
-    from patternkb.kb.store import write_kb
-    from tests.perf.synthetic import synthetic_kb
+    """The generated KB written entry by entry (a 50,000-entry KB in memory would take 2 GB)."""
+    from patternkb.kb.store import KBWriter
+    from tests.perf.synthetic import synthetic_parts
 
-    write_kb(synthetic_kb(entries, guides=guides, changed_guide=0 if changed else None), directory)
+    manifest, sections, entries_made = synthetic_parts(entries, guides=guides, changed_guide=0 if changed else None)
+    with KBWriter(directory) as writer:
+        for entry in entries_made:
+            writer.add(entry)
+        writer.publish(manifest, sections)
 
 
 def main(args: list[str] | None = None) -> None:
@@ -77,10 +67,11 @@ def main(args: list[str] | None = None) -> None:
         # In step with the KB as generated first (an index made before may be of the changed one).
         subprocess.run([sys.executable, "-c", f"from tests.perf.scale import write_kb_dir; from pathlib import Path; "
                         f"write_kb_dir({opts.entries}, {opts.guides}, Path({str(kb_dir)!r}))"], check=True)
-        figures["index_in_step"] = run([sys.executable, "-c", ENSURE, str(kb_dir), str(index_dir)])
+        figures["index_in_step"] = run([str(PATTERNKB), "index", "--kb", str(kb_dir), "--index-dir", str(index_dir)])
         subprocess.run([sys.executable, "-c", f"from tests.perf.scale import write_kb_dir; from pathlib import Path; "
                         f"write_kb_dir({opts.entries}, {opts.guides}, Path({str(kb_dir)!r}), changed=True)"], check=True)
-        figures["index_after_one_guide_changed"] = run([sys.executable, "-c", ENSURE, str(kb_dir), str(index_dir)])
+        figures["index_after_one_guide_changed"] = run([str(PATTERNKB), "index", "--kb", str(kb_dir),
+                                                        "--index-dir", str(index_dir)])
         figures["search_after"] = run([str(PATTERNKB), "search", opts.query, "--kb", str(kb_dir), "--index-dir", str(index_dir)])
     for value in figures.values():
         for one in value if isinstance(value, list) else [value]:
