@@ -23,8 +23,10 @@ CHUNK_LINES = 5000
 # never cut inside one.
 _RAW_HTML = [(re.compile(r"^ {0,3}<(script|pre|style|textarea)(\s|>|$)", re.IGNORECASE),
               re.compile(r"</(script|pre|style|textarea)>", re.IGNORECASE)),
-             (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")), (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
-             (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")), (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"))]
+             (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
+             (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
+             (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
+             (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"))]
 _CUT_HEADING = re.compile(r"^#{1,6}(\s|$)")
 
 _KINDS = {

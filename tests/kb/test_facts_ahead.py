@@ -15,7 +15,8 @@ def _guide(patterns: int) -> str:
         languages = ["rust", "toml", "python"] if n % 3 else ["rust"]
         parts.append(f"### Pattern {n}\n\nText {n}.\n\n")
         for language in languages:
-            body = {"rust": f"// Define it\nstruct Item{n} {{ v: Vec<u8> }}\n\n// Use it\nfn use_{n}() {{ tokio::spawn(); }}\n",
+            body = {"rust": f"// Define it\nstruct Item{n} {{ v: Vec<u8> }}\n\n"
+                            f"// Use it\nfn use_{n}() {{ tokio::spawn(); }}\n",
                     "toml": f"[dependencies]\ncrate_{n} = \"1\"\n",
                     "python": f"# Helper\ndef helper_{n}():\n    import lib_{n}\n"}[language]
             parts.append(f"```{language}\n{body}```\n\n")

@@ -32,7 +32,8 @@ def _word(n: int) -> str:
 
 def _small_pattern(n: int, section: int) -> str:
     name = f"{_word(n).title()}{_word(n // 7).title()}{n}"
-    other = f"#{_word(n + 1)}-{_word((n + 1) // 7)}-{n + 1}" if n % PER_SECTION != PER_SECTION - 1 else f"#area-{section}"
+    last = n % PER_SECTION == PER_SECTION - 1
+    other = f"#area-{section}" if last else f"#{_word(n + 1)}-{_word((n + 1) // 7)}-{n + 1}"
     return (f"### {_word(n).title()} {_word(n // 7)} {n}\n\n"
             f"Keep one `{name}` per {_word(n + 3)}: a {_word(n + 5)} shared across threads needs `Arc<Mutex<_>>`; "
             f"see [the next one]({other}).\n\n"
@@ -48,7 +49,8 @@ def small_guide(first: int, count: int, title: str) -> str:
             section = n // PER_SECTION
             out.append(f"## Area {section}\n\nPatterns about {_word(section)}s.\n\n")
         out.append(_small_pattern(n, n // PER_SECTION))
-    out.append("## Checklist\n\n" + "".join(f"- [ ] Check the {_word(n)} {n}\n" for n in range(first, first + count, 10)))
+    out.append("## Checklist\n\n")
+    out.extend(f"- [ ] Check the {_word(n)} {n}\n" for n in range(first, first + count, 10))
     return "".join(out)
 
 
@@ -123,7 +125,8 @@ def run_build(guides: list[Path], out: Path) -> dict:
         stdout.seek(0)
         stderr.seek(0)
         first, errors = stdout.readline().strip(), stderr.read()
-    return dict(seconds=round(elapsed, 2), peak_mb=round(usage.ru_maxrss / 1024), status=os.waitstatus_to_exitcode(status),
+    return dict(seconds=round(elapsed, 2), peak_mb=round(usage.ru_maxrss / 1024),
+                status=os.waitstatus_to_exitcode(status),
                 summary=first[-220:], warnings=errors.count("\n"), stderr=errors[-300:] if status else "")
 
 
