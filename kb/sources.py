@@ -88,7 +88,8 @@ class _Folder:
     display: str
     pattern_level: int | None
     encoding: str | None
-    first: DraftGuide | None = None
+    # The first guide's warnings (the list itself: the guide is let go once assembled).
+    first_warnings: list[tuple[str, int | None, str]] | None = None
     found: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
@@ -106,7 +107,8 @@ class _Folder:
             self.skipped.append((shown, exc.message))
             self.found -= 1
             return None
-        self.first = self.first or guide
+        if self.first_warnings is None:
+            self.first_warnings = guide.warnings
         return guide
 
     def finish(self) -> None:
@@ -115,6 +117,6 @@ class _Folder:
                 raise GuideError(f"no Markdown file to build from ({self.skipped[0][0]}: {self.skipped[0][1]})",
                                  file=self.display)
             raise GuideError("directory holds no Markdown files (*.md) and no SUMMARY.md", file=self.display)
-        if self.first is not None:
+        if self.first_warnings is not None:
             # The first guide is assembled already; the build reads its warnings list at the end.
-            self.first.warnings[:0] = [(shown, None, f"{reason}; skipped") for shown, reason in self.skipped]
+            self.first_warnings[:0] = [(shown, None, f"{reason}; skipped") for shown, reason in self.skipped]

@@ -3,9 +3,10 @@ each built by `patternkb build` in a child process of its own, with its wall tim
 (ru_maxrss from os.wait4). Prints JSON lines; asserts nothing about time.
 
     python -m tests.perf.guide_scale big                    # the 50 MB guide (20 blocks of 19,500 units)
-    python -m tests.perf.guide_scale big-even               # 50 MB, 20 snippets in each of 23,000 blocks
+    python -m tests.perf.guide_scale big-even               # 48 MB, 20 snippets in each of 23,000 blocks
     python -m tests.perf.guide_scale small 5000 10000       # KBs of small patterns, 1,000 per guide
-    python -m tests.perf.guide_scale unclosed duplicates brackets   # the quadratic shapes, n and 2n
+    python -m tests.perf.guide_scale unclosed               # a quadratic shape, n and 2n (also duplicates,
+                                                            # headings, brackets)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -106,9 +108,37 @@ def duplicates(n: int) -> str:
     return "# G\n\n## Only\n\n" + "".join("### Same\n\n```rust\nfn x() {}\n```\n\n" for _ in range(n))
 
 
+def headings(n: int) -> str:
+    """`n` sections of a pattern with a part each (the block list was copied for every heading)."""
+    return "# G\n\n" + "".join(f"## S{i}\n\nAbout {i}.\n\n### P{i}\n\nx\n\n```rust\nfn a() {{}}\n```\n\n"
+                               f"#### Part\n\ny\n\n" for i in range(n))
+
+
 def brackets(n: int) -> str:
     """A guide with one line of `n` opening brackets (the issue's 1 MB line of `[`)."""
     return "# G\n\n## S\n\n### P\n\n" + "[" * n + "\n\n```rust\nfn x() {}\n```\n"
+
+
+def _tree_pss(pid: int) -> int:
+    """Proportional set size (kB) of a process and its descendants (workers share the build's
+    pages: their RSS counts them again, their PSS does not)."""
+    total, todo = 0, [pid]
+    while todo:
+        one = todo.pop()
+        try:
+            for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{one}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], _tree_pss(pid))
 
 
 def run_build(guides: list[Path], out: Path) -> dict:
@@ -120,19 +150,26 @@ def run_build(guides: list[Path], out: Path) -> dict:
     with open(logs, "w+") as stdout, open(logs.with_suffix(".err"), "w+") as stderr:
         proc = subprocess.Popen([str(PATTERNKB), "build", *map(str, guides), "--out", str(out)],
                                 stdout=stdout, stderr=stderr, text=True)
+        peak, done = [0], threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(proc.pid, peak, done), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        sampler.join()
         elapsed = time.perf_counter() - started
         stdout.seek(0)
         stderr.seek(0)
         first, errors = stdout.readline().strip(), stderr.read()
-    return dict(seconds=round(elapsed, 2), peak_mb=round(usage.ru_maxrss / 1024),
+    # peak_mb: the largest RSS of the build or one of its workers (os.wait4); tree_pss_mb: the
+    # largest sum over the build and its workers, sampled every 50 ms.
+    return dict(seconds=round(elapsed, 2), peak_mb=round(usage.ru_maxrss / 1024), tree_pss_mb=round(peak[0] / 1024),
                 status=os.waitstatus_to_exitcode(status),
                 summary=first[-220:], warnings=errors.count("\n"), stderr=errors[-300:] if status else "")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("shape", choices=["big", "big-even", "small", "unclosed", "duplicates", "brackets"])
+    parser.add_argument("shape", choices=["big", "big-even", "small", "unclosed", "duplicates", "headings", "brackets"])
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/patternkb-guides"))
     opts = parser.parse_args(argv)
@@ -153,8 +190,9 @@ def main(argv: list[str] | None = None) -> None:
             print(json.dumps(dict(shape="small", patterns=n, guides=len(list(folder.glob("*.md"))),
                                   **run_build([folder], opts.dir / f"small-{n}-kb"))), flush=True)
         return
-    make = {"unclosed": unclosed, "duplicates": duplicates, "brackets": brackets}[opts.shape]
-    default = {"unclosed": [2000, 4000], "duplicates": [10_000, 20_000], "brackets": [500_000, 1_000_000]}
+    make = {"unclosed": unclosed, "duplicates": duplicates, "headings": headings, "brackets": brackets}[opts.shape]
+    default = {"unclosed": [2000, 4000], "duplicates": [10_000, 20_000], "headings": [10_000, 20_000],
+               "brackets": [500_000, 1_000_000]}
     for n in opts.sizes or default[opts.shape]:
         guide = opts.dir / f"{opts.shape}-{n}.md"
         guide.write_text(make(n), encoding="utf-8")
