@@ -162,7 +162,9 @@ def run_build(guides: list[Path], out: Path) -> dict:
         first, errors = stdout.readline().strip(), stderr.read()
     # peak_mb: the largest RSS of the build or one of its workers (os.wait4); tree_pss_mb: the
     # largest sum over the build and its workers, sampled every 50 ms.
-    return dict(seconds=round(elapsed, 2), peak_mb=round(usage.ru_maxrss / 1024), tree_pss_mb=round(peak[0] / 1024),
+    # cpu_s: user and system time of the build and its workers (a loaded machine stretches the wall time).
+    return dict(seconds=round(elapsed, 2), cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+                peak_mb=round(usage.ru_maxrss / 1024), tree_pss_mb=round(peak[0] / 1024),
                 status=os.waitstatus_to_exitcode(status),
                 summary=first[-220:], warnings=errors.count("\n"), stderr=errors[-300:] if status else "")
 
