@@ -39,16 +39,26 @@ def _facts(job: tuple[str, str]) -> tuple[CodeFacts, list[CodeFacts]]:
     return block_facts(code, language, split_snippets(code, language))
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread (Python's or any library's, as Qt's): a fork copies
+    only the calling thread, and a lock another thread held would stay locked in the worker."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
 def _workers(size: int) -> int:
-    if size < PARALLEL_FROM or sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+    cores = os.cpu_count() or 1
+    if size < PARALLEL_FROM or cores < 2 or sys.platform != "linux" or not _single_threaded():
         return 0
-    return min(os.cpu_count() or 1, MAX_WORKERS) if (os.cpu_count() or 1) > 1 else 0
+    return min(cores, MAX_WORKERS) if "fork" in multiprocessing.get_all_start_methods() else 0
 
 
 def facts_in_order(fences: list[Fence]) -> Iterator[tuple[CodeFacts, list[CodeFacts]]]:
     """`block_facts` of each fence (split as `split_snippets` splits it), in the fences' order.
-    Forked workers need no import of the caller's script (a spawned one would run it again); where
-    none can be started, the facts are computed here."""
+    Forked workers need no import of the caller's script (a spawned one would run it again); in a
+    process with other threads, or where no worker can be started, the facts are computed here."""
     jobs = [(fence.code, fence.language) for fence in fences]
     workers = _workers(sum(len(code) for code, _ in jobs))
     if workers:
