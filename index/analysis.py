@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
@@ -101,3 +103,10 @@ def title_analyzer():
 
 def analyze(analyzer, text: str) -> list[str]:
     return [t.text for t in analyzer(text)]
+
+
+def stemmer(analyzer=None) -> Callable[[str], tuple[str, ...]]:
+    """A word's terms by `analyzer` (the prose analyzer by default), each word analysed once: for
+    passes over many titles, which repeat their words."""
+    analyzer = analyzer or prose_analyzer()
+    return functools.lru_cache(maxsize=None)(lambda word: tuple(analyze(analyzer, word)))

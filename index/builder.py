@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.query import Term
+from whoosh.query import Or, Term
 
-from patternkb.index import segments, vocabulary
-from patternkb.index.analysis import analyze, prose_analyzer
+from patternkb.index import segments, spelling, vocabulary
+from patternkb.index.analysis import analyze, prose_analyzer, stemmer
 from patternkb.index.doctable import NO_PARENT, DocTable
 from patternkb.index.documents import ORDER_STRIDE
 from patternkb.index.mapped import open_index
@@ -112,6 +112,7 @@ def _write_generation(source: KBSource, path: Path, progress: Progress | None,
         if searcher.reader().doc_count_all() != len(ids):
             raise IndexCorrupt(f"the segments hold {searcher.reader().doc_count_all()} documents, "
                                f"the KB {len(ids)}", file=path)
+        spelling.write_words(searcher.reader(), path)
         related, checklist, illustrates = _related(patterns, items, keywords(samples), searcher, table, docnums)
         # Grouping folds a matching checklist item into a matching pattern it illustrates.
         table.illustrated_by = {docnums[item]: [docnums[p] for p in found if p in docnums]
@@ -159,25 +160,49 @@ def _gather(path: Path, records: list[dict]):
 
 def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozenset[str], searcher,
              table: DocTable, docnums: dict[str, int]):
-    pattern_filter = Term("kind", "pattern")
     ids = {n: i for i, n in docnums.items()}
+    many = len(patterns) > MLT_MAX_PATTERNS
+    # A pattern's code is indexed in its snippets' documents (the "code" field): its key terms
+    # are theirs, and code like it is found among all snippets, then counted for their patterns.
+    snippets_of: dict[int, list[int]] = defaultdict(list)
+    for docnum, kind in enumerate(table.kinds):
+        if kind == "snippet":
+            snippets_of[table.parents[docnum]].append(docnum)
+    common = max(2, int(len(patterns) * vocabulary.COMMON_SHARE))
+    postings = Postings(searcher)
+    key_terms: dict[int, list[tuple[str, float]]] = {}
 
-    key_terms: dict[int, set[str]] = {}
-
-    def code_terms(docnum: int) -> set[str]:
+    def code_key_terms(docnum: int) -> list[tuple[str, float]]:
         if docnum not in key_terms:
-            key_terms[docnum] = {t for t, _ in searcher.key_terms([docnum], "pattern_code", numterms=40)}
+            mine = snippets_of.get(docnum, [])
+            key_terms[docnum] = searcher.key_terms(mine, "code", numterms=40) if mine else []
         return key_terms[docnum]
 
-    many = len(patterns) > MLT_MAX_PATTERNS
+    def code_terms(docnum: int) -> set[str]:
+        return {t for t, _ in code_key_terms(docnum)}
 
-    reader = searcher.reader()
-    common = max(2, int(sum(1 for k in table.kinds if k == "pattern") * vocabulary.COMMON_SHARE))
+    def patterns_with(term: str) -> int:
+        return len({table.parents[d] for d in postings.docs("code", term)})
 
     def telling_terms(terms: set[str]) -> set[str]:
         # Identifiers few patterns' code has: what most of the code says relates nothing.
-        return {t for t in vocabulary.telling(terms, noise)
-                if t.isidentifier() and reader.doc_frequency("pattern_code", t) <= common}
+        return {t for t in vocabulary.telling(terms, noise) if t.isidentifier() and patterns_with(t) <= common}
+
+    def like(docnum: int, fieldname: str, kind: str, terms: list[tuple[str, float]]) -> dict[int, float]:
+        """The patterns whose documents of `kind` are most like the weighted `terms` in
+        `fieldname`, best 8, scored relative to the best (Whoosh's more_like_this, with the
+        pattern's key terms gathered from all its documents of that kind)."""
+        if not terms:
+            return {}
+        query = Or([Term(fieldname, t, boost=weight) for t, weight in terms])
+        found: dict[int, float] = {}
+        for hit in searcher.search(query, limit=40, filter=Term("kind", kind)):
+            owner = table.entry_of(hit.docnum)
+            if owner != docnum and table.kinds[owner] == "pattern":
+                found[owner] = max(found.get(owner, 0.0), hit.score)
+        best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+        top = best[0][1] if best else 1.0
+        return {d: score / top if top else 0.0 for d, score in best}
 
     def similar(pid: str) -> list[tuple[str, float, list[str]]]:
         docnum = docnums.get(pid)
@@ -185,25 +210,24 @@ def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozen
             return []
         mine = telling_terms(code_terms(docnum))
         out: dict[str, float] = {}
-        for fieldname in ("pattern_code", "prose"):
-            # numterms well above the default 5: on a small corpus 5 terms find little.
-            results = searcher.more_like(docnum, fieldname, top=8, numterms=40, filter=pattern_filter)
-            top = results[0].score if len(results) else 1.0
-            for hit in results:
-                other = ids[hit.docnum]
-                out[other] = max(out.get(other, 0.0), hit.score / top if top else 0.0)
+        # numterms well above the default 5: on a small corpus 5 terms find little.
+        prose = searcher.key_terms([docnum], "prose", numterms=40)
+        for found in (like(docnum, "code", "snippet", code_key_terms(docnum)),
+                      like(docnum, "prose", "pattern", prose)):
+            for other, score in found.items():
+                out[ids[other]] = max(out.get(ids[other], 0.0), score)
         similar_to = []
         for other, score in sorted(out.items()):
             shared = sorted(mine & code_terms(docnums[other]), key=lambda t: (len(t) < 4, t))
             similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
         return similar_to
 
-    postings = Postings(searcher)
     # The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices"),
     # filed under the rarest of them, so that an item is checked against few patterns.
     fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
+    stems = stemmer(_PROSE)
     title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
-                                            for stem in analyze(_PROSE, w)) for p in patterns if p.id in docnums}
+                                            for stem in stems(w)) for p in patterns if p.id in docnums}
     stem_counts = Counter(stem for stems in title_stems.values() for stem in stems)
     named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
     for d, stems in title_stems.items():

@@ -16,7 +16,7 @@ from patternkb.kb.slugs import part_anchor, snippet_anchor
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
 # Bumped when the documents made of the same entries change (the index's units are keyed by it).
-DOCUMENT_FORMAT = 1
+DOCUMENT_FORMAT = 2
 
 
 def make_schema() -> Schema:
@@ -24,14 +24,16 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0),
-        title_code=TEXT(analyzer=code_analyzer()),
+        # Positions only where a "quoted phrase" is looked for (title, prose, code: scoring.py):
+        # they are a fifth of the index's postings, and indexing time.
+        title_code=TEXT(analyzer=code_analyzer(), phrase=False),
         title_exact=ID,
-        path=TEXT(stored=True, analyzer=title_analyzer()),
+        path=TEXT(stored=True, analyzer=title_analyzer(), phrase=False),
         section=ID(stored=True),
-        section_title=TEXT(stored=True, analyzer=title_analyzer()),
+        section_title=TEXT(stored=True, analyzer=title_analyzer(), phrase=False),
         prose=TEXT(stored=True, analyzer=prose_analyzer()),
         code=TEXT(stored=True, analyzer=code_analyzer()),
-        symbols=TEXT(stored=True, analyzer=code_analyzer()),
+        symbols=TEXT(stored=True, analyzer=code_analyzer(), phrase=False),
         crates=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True),
         language=KEYWORD(stored=True, commas=True, lowercase=True),
@@ -39,12 +41,10 @@ def make_schema() -> Schema:
         parent=ID(stored=True),
         order=NUMERIC(stored=True),
         # Every word of title, prose and symbols, unstemmed: the dictionary for "did you mean".
-        spell=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
+        spell=TEXT(analyzer=StandardAnalyzer(minsize=3), phrase=False),
         anchor=STORED(),
         # Identifiers the entry defines, for pinning an exact identifier query first.
         defines=KEYWORD(lowercase=True),
-        # All a pattern's code, for more_like_this and key terms only (never in user queries).
-        pattern_code=TEXT(stored=True, analyzer=code_analyzer()),
     )
 
 
@@ -71,7 +71,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 title_exact=entry.title.lower(), path=" › ".join(entry.path), prose=prose,
                 # The code is indexed once, in the pattern's snippet documents; indexing it here
                 # too doubled the postings every code word has to walk on a large KB.
-                code="", pattern_code="\n".join(b.code for b in entry.code), symbols=" ".join(symbols),
+                code="", symbols=" ".join(symbols),
                 crates=",".join(entry.packages), language=",".join(sorted({b.language for b in entry.code})),
                 parent="", order=entry.order * ORDER_STRIDE,
                 spell=_spell_text(entry.title, entry.text, " ".join(s.title for s in entry.snippets),
@@ -83,7 +83,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 yield dict(
                     common, id=sid, kind="snippet", title=snippet.title, title_code=snippet.title,
                     title_exact=snippet.title.lower(), path=" › ".join([*entry.path, snippet.title]),
-                    prose=snippet.title, code=snippet.code, pattern_code="",
+                    prose=snippet.title, code=snippet.code,
                     symbols=" ".join(snippet.symbols), crates=",".join(entry.packages),
                     language=snippet.language, parent=entry.id, order=entry.order * ORDER_STRIDE + n + 1,
                     spell="", anchor=sid.split("#", 1)[1],
@@ -96,7 +96,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
                     title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.markdown,
-                    code="", pattern_code="", symbols="", crates=",".join(entry.packages), language="",
+                    code="", symbols="", crates=",".join(entry.packages), language="",
                     parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
                     spell="", anchor=anchor,
                 )
@@ -104,7 +104,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             yield dict(
                 common, id=entry.id, kind="checklist", title=entry.title, title_code=entry.text,
                 title_exact=entry.title.lower(), path=" › ".join(entry.path),
-                prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="", pattern_code="",
+                prose=f"{entry.title}\n\n{entry.group} · {entry.list}", code="",
                 symbols=" ".join(entry.symbols), crates=",".join(entry.packages), language="",
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",

@@ -55,7 +55,7 @@ def fragment(stored: dict, words: list[str], prefix: str | None = None, *, code:
         return html.escape(" ".join((stored.get("prose") or stored.get("code") or "").split())[:160])
     # A snippet's prose is only its title and its pattern's: its code says more.
     fields = (("code", CODE), ("prose", PROSE)) if stored.get("kind") == "snippet" else \
-        (("prose", PROSE), ("code", CODE), ("pattern_code", CODE))[:None if code else 1]
+        (("prose", PROSE), ("code", CODE))[:None if code else 1]
     for fieldname, analyzer in fields:
         text = stored.get(fieldname) or ""
         if not text:
@@ -81,5 +81,5 @@ def fragment(stored: dict, words: list[str], prefix: str | None = None, *, code:
                 marked = ""
             if marked and "<b>" in marked:
                 return " ".join(marked.split())
-    prose = stored.get("prose") or stored.get("code") or stored.get("pattern_code") or ""
+    prose = stored.get("prose") or stored.get("code") or ""
     return html.escape(" ".join(prose.split())[:160])

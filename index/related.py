@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from patternkb.index import vocabulary
-from patternkb.index.analysis import analyze, prose_analyzer
+from patternkb.index.analysis import stemmer
 from patternkb.index.query import PLAIN_WORDS
 from patternkb.kb.models import Pattern
-
-_PROSE = prose_analyzer()
 
 MIN_RELATED = 3
 MAX_RELATED = 5
@@ -85,8 +83,9 @@ def _title_words(patterns: list[Pattern]) -> dict[str, dict[str, str]]:
     not a word any heading uses ("Pattern", "Best Practices"), not a word most titles have. A
     keyword of the code ("unsafe") is a topic in a title."""
     plain = PLAIN_WORDS | vocabulary.FUNCTION_WORDS | vocabulary.TITLE_FILLERS | vocabulary.PLACEHOLDERS
+    stems = stemmer()
     words = {p.id: {stem[0]: word for word in _WORD.findall(p.title)
-                    if (stem := analyze(_PROSE, word)) and word.lower() not in plain and len(stem[0]) > 2}
+                    if (stem := stems(word)) and word.lower() not in plain and len(stem[0]) > 2}
              for p in patterns}
     generic = vocabulary.common((set(w) for w in words.values()), len(patterns), vocabulary.TOPIC_SHARE)
     return {pid: {stem: word for stem, word in found.items() if stem not in generic} for pid, found in words.items()}
@@ -97,21 +96,24 @@ _WORD = re.compile(r"\w+")
 
 def _title_mentions(patterns: list[Pattern]) -> list[tuple[str, str]]:
     """(mentioner, mentioned) for every pattern whose prose names another's title, matched word
-    by word through an index of titles by first word, so it stays linear in the prose."""
-    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    by word: at each word, the pair of words from it is looked up among the titles' first two,
+    then each length of title starting so, so it stays linear in the prose however many titles
+    share their first words."""
+    titles: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    lengths: dict[tuple[str, str], set[int]] = defaultdict(set)  # first two words -> title lengths
     for p in patterns:
         words = tuple(w.lower() for w in _WORD.findall(p.title))
         # Short titles ("Actor" alone) name too much by accident; two words or more only.
         if len(words) >= 2:
-            by_first[words[0]].append((words, p.id))
+            titles[words].append(p.id)
+            lengths[words[:2]].add(len(words))
     found: list[tuple[str, str]] = []
     for p in patterns:
         words = [w.lower() for w in _WORD.findall(p.text)]
         hits: set[str] = set()
-        for i, word in enumerate(words):
-            for title_words, pid in by_first.get(word, ()):
-                if pid != p.id and tuple(words[i:i + len(title_words)]) == title_words:
-                    hits.add(pid)
+        for i in range(len(words) - 1):
+            for n in lengths.get((words[i], words[i + 1]), ()):
+                hits.update(pid for pid in titles.get(tuple(words[i:i + n]), ()) if pid != p.id)
         found.extend((p.id, pid) for pid in sorted(hits))
     return found
 

@@ -32,7 +32,7 @@ from patternkb.kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 11  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 13  # bump when the schema changes: an older index is then stale
 META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
 LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
 MARKER = ".patternkb-index"
@@ -43,7 +43,8 @@ ENV_VAR = "PATTERNKB_INDEX_DIR"
 _LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\.\d+|gen-.*")
 # What a generation of ours holds: Whoosh's files (index "MAIN"), ours, and Whoosh's temporary
 # folder of a build that was killed (random names, .run and .ctmp).
-_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.(json|bin)|facts-[0-9a-f]+\.json|\.reader\.lock")
+_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.(json|bin)"
+                              r"|facts-[0-9a-f]+\.json|spelling\.txt|\.reader\.lock")
 _WHOOSH_TEMP = "MAIN.tmp"
 _WHOOSH_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(run|ctmp)")
 _TRASH = ".trash-"

@@ -137,3 +137,17 @@ def test_typing_10000_entries(qtbot, tmp_path):
     print("\n" + json.dumps({"benchmark": "window, 10,000 entries",
                              **_typing_metrics(qtbot, library, tmp_path, QUERIES)}))
     library.close()
+
+
+@pytest.mark.skipif(not os.environ.get("PATTERNKB_GUI_KB"), reason="set PATTERNKB_GUI_KB to a folder holding kb/ and "
+                    "ix/ (as `python -m tests.perf.scale 50000 --guides 50` leaves them) to time the window on it")
+def test_typing_on_a_large_kb_folder(qtbot, tmp_path):
+    """The window on a KB folder as a user opens it: the KB is read in the background after the
+    index is current, while the timings run."""
+    from pathlib import Path
+
+    folder = Path(os.environ["PATTERNKB_GUI_KB"])
+    library = PatternLibrary.open(folder / "kb", folder / "ix")
+    print("\n" + json.dumps({"benchmark": f"window, KB folder {folder.name}",
+                             **_typing_metrics(qtbot, library, tmp_path, QUERIES)}))
+    library.close()
