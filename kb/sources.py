@@ -17,11 +17,6 @@ from patternkb.kb.single_file import load_single_file
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 
 
-def load_guides(paths: list[Path], *, pattern_level: int | None = None,
-                encoding: str | None = None) -> list[DraftGuide]:
-    return list(iter_guides(paths, pattern_level=pattern_level, encoding=encoding))
-
-
 @dataclass
 class _Planned:
     """One guide to read, known by its resolved path before it is read: a guide named twice is
