@@ -238,13 +238,14 @@ def _show(args: argparse.Namespace) -> Exit:
 def _index(args: argparse.Namespace) -> Exit:
     started = time.perf_counter()
     progress = _progress_bar() if sys.stdout.isatty() else None
-    from patternkb.kb.store import verify_kb
+    from patternkb.kb.store import KBReader, verify_kb
 
     with _library(args.kb, args.index_dir) as library:
-        # A damaged KB fails here, even when its index is current; no entry is loaded.
-        manifest = verify_kb(library.kb_dir)
+        with KBReader(library.kb_dir) as reader:  # its manifest and sections: a damaged one fails here
+            manifest = reader.manifest
         state = library.status()
         if state == "current" and not args.rebuild:
+            verify_kb(library.kb_dir)  # damaged entries fail even when the index is current (indexing checks them)
             print(f"index is current at {library.index_dir}")
             return Exit.OK
         # A stale index is brought up to date guide by guide (the guides that did not change are

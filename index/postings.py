@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -108,7 +108,13 @@ class Postings:
         def make():
             if field not in self.schema:
                 return ()
-            found = [(info.doc_frequency(), term) for term, info in self.reader.iter_prefix(field, prefix)]
+            # Segment by segment: the whole index's iter_prefix asks every segment about every
+            # term it finds (1,356 terms of 50 segments: 0.8 s).
+            frequency: Counter[bytes] = Counter()
+            for leaf, _ in self._leaves:
+                for term, info in leaf.iter_prefix(field, prefix):
+                    frequency[term] += info.doc_frequency()
+            found = sorted(((n, term) for term, n in frequency.items()), key=lambda item: item[1])  # lexical
             if len(found) > limit:
                 found = sorted(found, key=lambda item: (-item[0], item[1]))[:limit]
             return tuple(_text(term) for _, term in found)
