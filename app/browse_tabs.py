@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Signal, Slot
 from PySide6.QtWidgets import QListView, QTabWidget, QTreeView, QWidget
 
-from patternkb.app.models import BookmarksModel, OutlineModel
+from patternkb.app.models import BookmarksModel, OutlineModel, OutlineNode
 from patternkb.app.roles import Role
 
 if TYPE_CHECKING:
@@ -46,8 +46,9 @@ class BrowseTabs(QTabWidget):
         page = self.currentWidget()
         (page.focusProxy() or page).setFocus()
 
-    def set_kb(self, kb: KnowledgeBase) -> None:
-        self.outline_model.set_kb(kb)
+    def set_kb(self, kb: KnowledgeBase, outline: OutlineNode) -> None:
+        """The KB, and its outline built already (models.build_outline, off this thread)."""
+        self.outline_model.set_outline(outline)
         self.bookmarks_model.set_kb(kb)
 
     @Slot(QModelIndex)

@@ -255,7 +255,7 @@ def _index(args: argparse.Namespace) -> Exit:
         written = count if full else library.last_written
     if state.startswith("corrupt"):  # said once rebuilt: a failed rebuild's stderr is its error
         note(f"patternkb: index at {library.index_dir} was {state}; rebuilt it")
-    again = "" if full else f", {written} of them written again (the other guides' kept)"
+    again = "" if full or written == count else f", {written} of them written again (the other guides' kept)"
     print(f"indexed {count} documents ({sum(g.entries for g in manifest.guides)} entries{again}) in "
           f"{time.perf_counter() - started:.2f} s at {library.index_dir}")
     return Exit.OK

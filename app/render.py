@@ -238,7 +238,7 @@ def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str]
                     hint: str = "") -> str:
     """The empty state: what is in the KB, and where the user was last (just the heading and the
     hint while the KB is still loading)."""
-    titles = {e.id: e.title for e in kb.entries} if kb is not None else {}
+    titles = kb.titles if kb is not None else {}
     parts = []
     if heading:
         parts.append(f"<h3>{heading}</h3>")
@@ -250,14 +250,10 @@ def render_overview(kb: KnowledgeBase | None, theme: Theme, *, recent: list[str]
             f'<li><a href="entry:{html.escape(r)}">{html.escape(titles[r])}</a></li>' for r in recent) + "</ul>")
     if kb is not None:
         parts.append("<h4>Sections</h4>")
-        counts: dict[str, int] = {}
-        first: dict[str, str] = {}
-        for e in kb.entries:
-            counts[e.section] = counts.get(e.section, 0) + 1
-            first.setdefault(e.section, e.id)
         for s in kb.sections:
-            parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first.get(s.id, ""))}">'
-                         f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{counts.get(s.id, 0)}</span></p>')
+            count, first = kb.section_sizes.get(s.id, (0, ""))
+            parts.append(f'<p style="margin:2px">{html.escape(s.icon)} <a href="entry:{html.escape(first)}">'
+                         f'{html.escape(s.title)}</a> <span style="color:{theme.muted}">{count}</span></p>')
     return f"<html>{page_head(theme)}<body>" + "\n".join(parts) + "</body></html>"
 
 

@@ -32,6 +32,7 @@ from patternkb.kb.errors import StoreError
 
 if TYPE_CHECKING:
     from patternkb.app.history import History
+    from patternkb.app.models import OutlineNode
     from patternkb.index.library import PatternLibrary
     from patternkb.index.results import SearchResult
     from patternkb.kb.models import KnowledgeBase
@@ -184,14 +185,14 @@ class MainWindow(LookMixin, QMainWindow):
         self.messages.info(f"Building the search index… {done}/{total}")
 
     @Slot(int, object)
-    def _on_index_job_finished(self, _generation: int, answer: tuple[PatternLibrary, str]) -> None:
-        library, done = answer
+    def _on_index_job_finished(self, _generation: int, answer: tuple[PatternLibrary, str, OutlineNode]) -> None:
+        library, done, outline = answer
         self.progress.hide()
         self.rebuild_action.setEnabled(True)
         self.index_ready = True
         self._use_library(library, again=bool(done))  # done: a new generation was built
         if self.kb is None:
-            self._set_kb(library.kb)
+            self._set_kb(library.kb, outline)
         if done:
             self.messages.info(done, NOTE_MS)
         elif self.last_result is not None:  # came in while the index was checked: their count again
@@ -210,9 +211,9 @@ class MainWindow(LookMixin, QMainWindow):
             kb_unusable_box(message, self).open()
         self.messages.error(f"Search index problem: {message}")
 
-    def _set_kb(self, kb: KnowledgeBase) -> None:
+    def _set_kb(self, kb: KnowledgeBase, outline: OutlineNode) -> None:
         self.kb = kb
-        self.tabs.set_kb(kb)
+        self.tabs.set_kb(kb, outline)
         self.entry_tabs.retitle()  # tabs restored from the last run, named by their entries now
         self.filter_bar.fill(self.last_result, kb.sections)
         self.results_pane.refresh_overview(kb, self.theme.theme(), self.memory.recent_entries)

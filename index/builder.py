@@ -1,7 +1,7 @@
 """Building a generation of the index from a KB: its segments (segments.py: written in worker
 processes, or linked from the previous generation where a unit's lines did not change), each
 unit's facts (units.py), and from those the doc table and the related links between patterns and
-checklist items (links.json)."""
+checklist items (links.jsonl)."""
 
 from __future__ import annotations
 
@@ -120,7 +120,12 @@ def _write_generation(source: KBSource, path: Path, progress: Progress | None,
         table.write(path)
     ix.close()
     links = dict(related=related, checklist=checklist, illustrates=illustrates)
-    (path / LINKS).write_text(json.dumps(links, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    # A line per entry and kind of link: read line by line, never one long parse (a window
+    # reading 25 MB of JSON at once could not paint meanwhile).
+    with open(path / LINKS, "w", encoding="utf-8") as fh:
+        for kind, by_id in sorted(links.items()):
+            for entry_id, value in sorted(by_id.items()):
+                fh.write(json.dumps([kind, entry_id, value], separators=(",", ":"), ensure_ascii=False) + "\n")
     for record, segment in zip(records, written):
         record.update(segment=segment.segment_id(), files=segments.segment_files(path, segment))
         del record["first"]  # where a unit stands is this generation's, not the unit's

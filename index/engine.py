@@ -47,7 +47,7 @@ class PatternIndex:
         self._kb_lock = threading.Lock()
         self._verify_lock = threading.Lock()  # one thread checksums a generation; others wait
         self._verified: set[str] = set()
-        self._links: tuple[str, dict] | None = None  # (generation name, links.json)
+        self._links: tuple[str, dict] | None = None  # (generation name, links.jsonl)
         self.last_written = 0  # documents the last rebuild indexed (the others were linked)
 
     @classmethod
@@ -172,7 +172,7 @@ class PatternIndex:
 
     def links(self) -> dict:
         """The live generation's related links, checklist back-links and illustrations
-        (links.json: 10 MB at 10,000 entries, so read once per generation, off the GUI thread
+        (links.jsonl: 5 MB at 10,000 entries, so read once per generation, off the GUI thread
         when the window asks first)."""
         name = self.store.current_name()
         cached = self._links
@@ -183,9 +183,13 @@ class PatternIndex:
             raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
         with hold:
             path = hold.path / LINKS
+            links: dict[str, dict] = {"related": {}, "checklist": {}, "illustrates": {}}
             try:
-                links = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+                with open(path, encoding="utf-8") as fh:
+                    for line in fh:
+                        kind, entry_id, value = json.loads(line)
+                        links[kind][entry_id] = value
+            except (OSError, ValueError, TypeError, KeyError) as exc:
                 raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
         self._links = (hold.name, links)
         return links

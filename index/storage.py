@@ -6,7 +6,7 @@ use, and checksums that catch corruption.
         .patternkb-index   marker: this folder is ours to write in (nothing else is)
         CURRENT            name of the live generation (replaced with os.replace)
         .lock              flock'd by the one writer
-        gen-<n>/           a complete Whoosh index, plus meta.json (checksums), links.json
+        gen-<n>/           a complete Whoosh index, plus meta.json (checksums), links.jsonl
                            (related links), doctable.bin (kinds, sections, guide order) and
                            .reader.lock, which every reader of the generation holds shared
 """
@@ -32,9 +32,9 @@ from patternkb.kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 13  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 14  # bump when the schema changes: an older index is then stale
 META = "meta.json"  # small: format, KB fingerprint, checksums (read on every start)
-LINKS = "links.json"  # related links and checklist back-links (large; read when first needed)
+LINKS = "links.jsonl"  # related links and checklist back-links, a line each (large; read when first needed)
 MARKER = ".patternkb-index"
 READER_LOCK = ".reader.lock"
 ENV_VAR = "PATTERNKB_INDEX_DIR"
@@ -43,7 +43,7 @@ ENV_VAR = "PATTERNKB_INDEX_DIR"
 _LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\.\d+|gen-.*")
 # What a generation of ours holds: Whoosh's files (index "MAIN"), ours, and Whoosh's temporary
 # folder of a build that was killed (random names, .run and .ctmp).
-_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.json|doctable\.(json|bin)"
+_GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.jsonl?|doctable\.(json|bin)"
                               r"|facts-[0-9a-f]+\.json|spelling\.txt|\.reader\.lock")
 _WHOOSH_TEMP = "MAIN.tmp"
 _WHOOSH_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(run|ctmp)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
@@ -223,8 +224,28 @@ class KnowledgeBase:
     entries: list[Pattern | Overview | ChecklistItem]
     fingerprint: str = ""  # sha256 of the stored files; empty until written or loaded
 
+    # Looked up by the window on every entry it opens and every page it renders: computed once
+    # (a KB is not changed once built or loaded), not by a pass over 50,000 entries each time.
+    @cached_property
+    def by_id(self) -> dict[str, Pattern | Overview | ChecklistItem]:
+        return {e.id: e for e in self.entries}
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Entry id -> title."""
+        return {e.id: e.title for e in self.entries}
+
+    @cached_property
+    def section_sizes(self) -> dict[str, tuple[int, str]]:
+        """Section id -> (its entries, the id of its first one), for the sections that have any."""
+        sizes: dict[str, tuple[int, str]] = {}
+        for e in self.entries:
+            count, first = sizes.get(e.section, (0, e.id))
+            sizes[e.section] = (count + 1, first)
+        return sizes
+
     def entry(self, entry_id: str) -> Pattern | Overview | ChecklistItem | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return self.by_id.get(entry_id)
 
     @property
     def patterns(self) -> list[Pattern]:

@@ -6,11 +6,13 @@ import re
 import unicodedata
 from collections import Counter
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
 
 def slugify(text: str) -> str:
     """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
 def snippet_anchor(pattern_id: str, index: int, title: str) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
 
 from patternkb.app.browse_tabs import BrowseTabs
+from patternkb.app.models import build_outline
 from patternkb.app.roles import Role
 
 NEWTYPE = "api-design-patterns/newtype-pattern"
@@ -17,7 +18,7 @@ NEWTYPE = "api-design-patterns/newtype-pattern"
 def tabs(qtbot, bundled_library):
     tabs = BrowseTabs(QWidget(), [NEWTYPE])
     qtbot.addWidget(tabs)
-    tabs.set_kb(bundled_library.kb)
+    tabs.set_kb(bundled_library.kb, build_outline(bundled_library.kb))
     return tabs
 
 

@@ -3,6 +3,8 @@ rebuilt index, and the dialog shown when the KB cannot be read."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from PySide6.QtWidgets import QMessageBox
 
 from patternkb.app.index_job import index_job, kb_unusable_box
@@ -32,6 +34,10 @@ class StaleLibrary:
     def preload(self) -> None:
         self.asked.append("preload")
 
+    @property
+    def kb(self):
+        return SimpleNamespace(sections=[], entries=[], by_id={}, titles={}, section_sizes={})  # an empty KB
+
 
 def run(job):
     """Run `job` here (on the test's thread: its signals arrive at once) and collect them."""
@@ -45,7 +51,10 @@ def run(job):
 def test_a_current_index_is_searchable_before_the_kb_loads(qtbot, bundled_library):
     seen = run(index_job(lambda: bundled_library))
     assert seen["reported"] == [(bundled_library,)]
-    assert seen["finished"] == [(0, (bundled_library, ""))]  # "": nothing was built
+    [(generation, (library, done, outline))] = seen["finished"]
+    assert (generation, library, done) == (0, bundled_library, "")  # "": nothing was built
+    # The Browse tab's outline is built on the job's thread: one line per section at the top.
+    assert len(outline.children) == len(bundled_library.kb.sections)
     assert seen["failed"] == []
 
 
@@ -54,14 +63,14 @@ def test_a_missing_index_is_built_with_progress_and_not_reported_early(qtbot):
     seen = run(index_job(lambda: library))
     assert seen["reported"] == []  # a missing index cannot be searched yet
     assert seen["progress"] == [(1, 2), (2, 2)]
-    assert seen["finished"] == [(0, (library, "index built: 2 documents"))]
+    assert [(g, answer[:2]) for g, answer in seen["finished"]] == [(0, (library, "index built: 2 documents"))]
     assert library.asked == ["ensure", "preload"]
 
 
 def test_rebuild_rebuilds_and_says_how_many_documents(qtbot):
     library = StaleLibrary()
     seen = run(index_job(lambda: library, rebuild=True))
-    assert seen["finished"] == [(0, (library, "index rebuilt: 2 documents"))]
+    assert [(g, answer[:2]) for g, answer in seen["finished"]] == [(0, (library, "index rebuilt: 2 documents"))]
     assert library.asked == ["rebuild", "preload"]
 
 

@@ -129,7 +129,7 @@ print(json.dumps(opened))
     opened = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                        check=True).stdout)
     assert not [f for f in opened if f.endswith("entries.jsonl")], opened
-    assert not [f for f in opened if f.endswith("links.json")], opened  # read when an entry is shown
+    assert not [f for f in opened if f.endswith("links.jsonl")], opened  # read when an entry is shown
 
 
 def test_a_file_touched_but_unchanged_is_checksummed_and_passes_and_check_reads_every_byte(tmp_path, monkeypatch):
