@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from patternkb.app.jobs import Job
 from patternkb.app.models import OutlineNode, build_outline
+from patternkb.kb.collector import collector_paused
 
 if TYPE_CHECKING:
     from patternkb.index.library import PatternLibrary
@@ -28,18 +29,15 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
         else:
             done = library.ensure(job.progress) or ""
         # The KB's models (pydantic), its links and its outline, made off the GUI thread. They
-        # live as long as the window, so the garbage collector is kept off them: its passes over
-        # their millions of objects (at 50,000 entries) held the GIL for up to a second each, time
-        # the window could not paint. Nothing made here is garbage to collect.
-        gc.disable()
-        try:
+        # live as long as the window: made with the collector paused (kb/collector.py), then
+        # frozen, so that its later passes skip them (each walked millions of objects at 50,000
+        # entries, a second holding the GIL that the window could not paint).
+        with collector_paused():
             kb = library.kb  # loads and validates
             kb.by_id, kb.titles, kb.section_sizes  # noqa: B018 - what every page looks up, made here
             library.preload()  # the links
             outline = build_outline(kb)  # the Browse tab: 265,000 lines at 50,000 entries
-            gc.freeze()  # from now on, the collector's passes skip all of it
-        finally:
-            gc.enable()
+            gc.freeze()
         return library, done, outline
 
     return Job(work, name="index job")

@@ -28,6 +28,7 @@ from patternkb.index.storage import LINKS, GenerationHold, IndexCorrupt, IndexSt
 from patternkb.index.units import (
     UNIT_FORMAT, ItemFacts, KBSource, PatternFacts, facts_name, keywords, make_facts, read_facts, write_facts,
 )
+from patternkb.kb.collector import collector_paused
 
 if TYPE_CHECKING:
     from patternkb.index.library import Progress
@@ -53,8 +54,11 @@ def build_generation(fingerprint: str, source: KBSource, store: IndexStore, prog
     documents written)."""
     path = store.new_generation()
     try:
-        count, written, meta, known = _write_generation(source, path, progress, previous,
-                                                        segments.workers() if procs is None else procs)
+        # The doc table, facts and links of 50,000 entries: the collector's passes over them took
+        # a third of a re-index (kb/collector.py).
+        with collector_paused():
+            count, written, meta, known = _write_generation(source, path, progress, previous,
+                                                            segments.workers() if procs is None else procs)
         store.publish(path, dict(meta, kb_fingerprint=fingerprint, documents=count), known=known)
     except BaseException as exc:
         # A failed build must not keep the space it took: on a full disk, the next try needs it.

@@ -9,7 +9,6 @@ what it wrote for such lines, index/segments.py).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from patternkb.kb.collector import collector_paused
 from patternkb.kb.errors import StoreError
 from patternkb.kb.files import (
     ENTRIES, FILES, MANIFEST, SECTIONS, Digest, generation_name, open_snapshot, read_snapshot,
@@ -369,19 +369,10 @@ def verify_kb(directory: Path) -> Manifest:
 def load_kb(directory: Path) -> KnowledgeBase:
     """The KB in `directory`, from one generation, validated, in memory (KBReader streams it).
     Raises StoreError naming the file."""
-    # Making the KB's objects (1.7 million at 50,000 entries) sets off the cyclic garbage
-    # collector again and again, each full pass walking all of them, though none is garbage:
-    # 7.1 s with it, 2.7 s without, and each pass held the GIL for over a second.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with KBReader(directory) as reader:
-            entries = list(reader.entries())
-            return KnowledgeBase(manifest=reader.manifest, sections=reader.sections, entries=entries,
-                                 fingerprint=reader.fingerprint)
-    finally:
-        if collecting:
-            gc.enable()
+    with collector_paused(), KBReader(directory) as reader:
+        entries = list(reader.entries())
+        return KnowledgeBase(manifest=reader.manifest, sections=reader.sections, entries=entries,
+                             fingerprint=reader.fingerprint)
 
 
 def fingerprint(kb: KnowledgeBase) -> str:
