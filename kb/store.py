@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from patternkb.kb.collector import collector_paused
 from patternkb.kb.errors import StoreError
 from patternkb.kb.files import (
-    ENTRIES, FILES, MANIFEST, SECTIONS, Digest, generation_name, open_snapshot, read_snapshot,
+    ENTRIES, FILES, MANIFEST, SECTIONS, Digest, generation_name, open_snapshot,
 )
 from patternkb.kb.models import (
     SCHEMA_VERSION, Checksums, Entry, KnowledgeBase, Manifest, Section, SectionList,
@@ -31,8 +31,7 @@ from patternkb.kb.publish import Staging
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FILES", "KBReader", "KBWriter", "fingerprint", "load_kb", "serialise", "stale_files", "verify_kb",
-           "write_kb"]
+__all__ = ["FILES", "KBReader", "KBWriter", "fingerprint", "load_kb", "serialise", "verify_kb", "write_kb"]
 
 EntryModel = TypeAdapter(Entry)
 
@@ -380,13 +379,3 @@ def fingerprint(kb: KnowledgeBase) -> str:
     from patternkb.kb.files import digest
 
     return kb.fingerprint or digest(serialise(kb))
-
-
-def stale_files(kb: KnowledgeBase, directory: Path) -> list[str]:
-    """Names of the files of the live KB in `directory` that differ from what `kb` would write
-    (all if there is none)."""
-    try:
-        current = read_snapshot(Path(directory))[1]
-    except StoreError:
-        current = {}
-    return [name for name, data in serialise(kb).items() if current.get(name) != data]
