@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,23 +48,6 @@ class DocTable:
             titles[stored["section"]] = stored.get("section_title", "")
         parents = [docnums.get(p, NO_PARENT) if p else NO_PARENT for p in parent_ids]
         return cls(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
-
-    @classmethod
-    def from_documents(cls, docs: Iterable[dict]) -> tuple[DocTable, list[str]]:
-        """From the documents as they are indexed, in document-number order (no index read back);
-        with their ids. `illustrated_by` is filled later."""
-        kinds, sections, orders, parent_ids, ids = [], [], [], [], []
-        titles: dict[str, str] = {}
-        for doc in docs:
-            kinds.append(doc["kind"])
-            sections.append(doc["section"])
-            orders.append(doc["order"])
-            parent_ids.append(doc.get("parent") or "")
-            ids.append(doc["id"])
-            titles[doc["section"]] = doc.get("section_title", "")
-        docnums = {doc_id: n for n, doc_id in enumerate(ids)}
-        parents = [docnums.get(p, NO_PARENT) if p else NO_PARENT for p in parent_ids]
-        return cls(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents), ids
 
     def entry_of(self, docnum: int) -> int:
         """The document number of the entry `docnum` belongs to (itself when it is one)."""
