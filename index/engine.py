@@ -228,7 +228,7 @@ class PatternIndex:
                                 elapsed_ms=(time.perf_counter() - started) * 1000)
         words = parsed.words
         spelled, _ = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix,
-                                      dictionary=ts.spelling_words, sorted_words=ts.sorted_spelling_words)
+                                      sorted_words=ts.sorted_spelling_words)
         corrected = " ".join(spelled) if spelled != words else None
         search_words = words
         entry_of = ts.table.entry_of

@@ -10,7 +10,7 @@ from functools import cached_property
 from patternkb.index.doctable import DocTable
 from patternkb.index.mapped import open_index
 from patternkb.index.postings import Postings
-from patternkb.index.spelling import WORDS_FILE, read_words
+from patternkb.index.spelling import WORDS_FILE, SpellingWords, read_words
 from patternkb.index.storage import GenerationHold, IndexCorrupt, IndexError_, IndexStore
 
 
@@ -28,18 +28,14 @@ class ThreadSearcher:
         self.postings = Postings(self.searcher)
 
     @cached_property
-    def sorted_spelling_words(self) -> list[str]:
+    def sorted_spelling_words(self) -> SpellingWords:
         """Every word of the spelling dictionary (the "spell" field), sorted, read once per
         searcher from the generation's file (spelling.py), not merged from every segment's terms."""
         try:
             return read_words(self.hold.path)
-        except OSError as exc:
-            raise IndexCorrupt(f"cannot read {WORDS_FILE}: {exc.strerror}", file=self.hold.path) from None
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"cannot read {WORDS_FILE}: {exc}", file=self.hold.path) from None
 
-    @cached_property
-    def spelling_words(self) -> frozenset[str]:
-        """The same words as a set: a word one edit off is looked up here."""
-        return frozenset(self.sorted_spelling_words)
 
     def close(self) -> None:
         self.searcher.close()
