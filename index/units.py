@@ -60,9 +60,11 @@ class KBSource:
     checksum) or from a KB in memory."""
 
     def __init__(self, manifest: Manifest, sections: list[Section], guide_entries: list[tuple[str, int]],
-                 lines: Callable[[], Iterator[bytes]], close: Callable[[], None] = lambda: None):
+                 lines: Callable[[], Iterator[bytes]], close: Callable[[], None] = lambda: None,
+                 file: Path = Path(ENTRIES)):
         self.manifest, self.sections, self.guide_entries = manifest, sections, guide_entries
         self._lines, self.close = lines, close
+        self.file = file  # what errors name: the entries file read
 
     @classmethod
     def stored(cls, kb_dir: Path) -> KBSource:
@@ -81,7 +83,7 @@ class KBSource:
                                  "rebuild with `patternkb build`", file=reader.live / ENTRIES)
 
         return cls(reader.manifest, reader.sections, [(g.id, g.entries) for g in reader.manifest.guides],
-                   lines, reader.close)
+                   lines, reader.close, reader.live / ENTRIES)
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> KBSource:
@@ -113,7 +115,7 @@ class KBSource:
             for _ in range(count):
                 line = next(lines, None)
                 if line is None:
-                    raise StoreError(f"{MANIFEST} counts more entries than {ENTRIES} holds", file=Path(ENTRIES))
+                    raise StoreError(f"{MANIFEST} counts more entries than the file holds", file=self.file)
                 if chunk and size + len(line) > UNIT_BYTES:
                     yield _unit(guide, position - len(chunk), chunk, salt)
                     chunk, size = [], 0
@@ -123,13 +125,13 @@ class KBSource:
             if chunk:
                 yield _unit(guide, position - len(chunk), chunk, salt)
         if next(lines, None) is not None:
-            raise StoreError(f"{ENTRIES} holds more entries than {MANIFEST} counts", file=Path(ENTRIES))
+            raise StoreError(f"the file holds more lines than {MANIFEST} counts entries", file=self.file)
 
     def entries(self, unit: Unit) -> list:
         """The unit's entries, parsed and validated (each with its place in the KB)."""
         from patternkb.kb.store import KBReader
 
-        return [KBReader.parse_line(line, unit.first + n, Path(ENTRIES)) for n, line in enumerate(unit.lines)]
+        return [KBReader.parse_line(line, unit.first + n, self.file) for n, line in enumerate(unit.lines)]
 
     def documents(self, unit: Unit, entries: list) -> list[dict]:
         """The unit's documents, in KB order, with their `defines` and their order relative to the

@@ -149,3 +149,29 @@ def test_a_file_touched_but_unchanged_is_checksummed_and_passes_and_check_reads_
     with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as fresh:
         assert fresh.status() == "current" and hashed == [generation.name]
         assert fresh.check() == [] and hashed == [generation.name] * 2  # check reads every byte
+
+
+def test_a_damaged_line_of_the_kb_fails_the_index_naming_the_file_and_line(tmp_path):
+    """Indexing streams the KB's lines: a line that is not an entry is the error, with the file's
+    path and the line, and no generation is left (its checksum fixed, so only the line is wrong)."""
+    import hashlib
+    import shutil
+
+    from patternkb.kb.errors import StoreError
+    from patternkb.kb.files import live_dir
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KB, kb_dir)
+    live = live_dir(kb_dir)
+    lines = (live / "entries.jsonl").read_bytes().splitlines(keepends=True)
+    lines[2] = b'{"id": "x"}\n'
+    data = b"".join(lines)
+    (live / "entries.jsonl").write_bytes(data)
+    manifest = json.loads((live / "manifest.json").read_text())
+    manifest["sha256"]["entries"] = hashlib.sha256(data).hexdigest()
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    with PatternLibrary.open(kb_dir, tmp_path / "ix") as library:
+        with pytest.raises(StoreError) as info:
+            library.ensure()
+    assert str(info.value).startswith(f"{live / 'entries.jsonl'}:3: entry \"x\": field ")
+    assert not list((tmp_path / "ix").glob("gen-*"))
