@@ -17,7 +17,7 @@ _LEGACY = re.compile(r"CURRENT|\.lock|\.CURRENT\.\d+|gen-.*")
 # What a generation of ours holds: Whoosh's files (index "MAIN"), ours, and Whoosh's temporary
 # folder of a build that was killed (random names, .run and .ctmp).
 _GENERATION_FILE = re.compile(r"_?MAIN_\w+(\.\w+)*|meta\.json|links\.jsonl?|doctable\.(json|bin)"
-                              r"|facts-[0-9a-f]+\.json|spelling\.bin|\.reader\.lock")
+                              r"|facts-[0-9a-f]+\.json|spelling\.(bin|txt)|\.reader\.lock")
 _WHOOSH_TEMP = "MAIN.tmp"
 _WHOOSH_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(run|ctmp)")
 
