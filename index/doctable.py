@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 FILENAME = "doctable.bin"
@@ -48,6 +49,15 @@ class DocTable:
             titles[stored["section"]] = stored.get("section_title", "")
         parents = [docnums.get(p, NO_PARENT) if p else NO_PARENT for p in parent_ids]
         return cls(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
+
+    @cached_property
+    def parts(self) -> dict[int, list[int]]:
+        """Each entry's parts (snippets, named parts) by document number, made once per table."""
+        found: dict[int, list[int]] = {}
+        for docnum, parent in enumerate(self.parents):
+            if parent != NO_PARENT:
+                found.setdefault(parent, []).append(docnum)
+        return found
 
     def entry_of(self, docnum: int) -> int:
         """The document number of the entry `docnum` belongs to (itself when it is one)."""
