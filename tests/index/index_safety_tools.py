@@ -190,3 +190,17 @@ def unprivileged_prefix() -> list[str] | str:
     if probe.returncode != 0 or probe.stdout.strip() != "65534":
         return f"cannot run Python as uid 65534 here: {probe.stderr.strip()[:200]}"
     return UNPRIVILEGED
+
+
+def rebuild_killed_at(setup: str, done: int, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `setup` (Python that makes `engine`, a PatternIndex) and then `engine.rebuild` in a child
+    process that SIGKILLs itself once progress reaches `done`, printing "killing" first."""
+    script = textwrap.dedent(setup) + textwrap.dedent(f"""
+        import os, signal
+        def progress(done, total):
+            if done >= {done}:
+                print("killing", flush=True)
+                os.kill(os.getpid(), signal.SIGKILL)
+        engine.rebuild(progress)
+    """)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout)

@@ -4,24 +4,20 @@ as a full rebuild's does; a rebuild in worker processes answers as one written i
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from patternkb.index import segments, units as index_units
+from patternkb.index import units as index_units
 from patternkb.index.doctable import FILENAME
 from patternkb.index.documents import documents
 from patternkb.index.engine import PatternIndex
 from patternkb.index.units import KBSource
 from patternkb.kb.build import build_kb
-from tests.index.index_safety_tools import leftovers
+from tests.index.index_safety_tools import leftovers, rebuild_killed_at
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 QUERIES = ["connection pool", "retry backoff", "builder", "newtype", "default constructor", "idle timeout",
@@ -156,21 +152,14 @@ def test_killed_parallel_rebuild_leaves_the_index_working_and_is_swept(tmp_path)
     engine = PatternIndex(kb_dir=kb_dir, root=root)
     engine.ensure()
     before = (root / "CURRENT").read_text()
-    script = textwrap.dedent(f"""
-        import os, signal
+    proc = rebuild_killed_at(f"""
         from pathlib import Path
         from patternkb.index import segments, units
         from patternkb.index.engine import PatternIndex
         units.UNIT_BYTES = 4000
         segments.workers = lambda: 2
         engine = PatternIndex(kb_dir=Path({str(kb_dir)!r}), root=Path({str(root)!r}))
-        def progress(done, total):
-            if done >= 4:
-                print("killing", flush=True)
-                os.kill(os.getpid(), signal.SIGKILL)
-        engine.rebuild(progress)
-    """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    """, done=4)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "killing" in proc.stdout
     assert (root / "CURRENT").read_text() == before

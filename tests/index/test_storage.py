@@ -1,9 +1,6 @@
 """Index life cycle: built where it belongs, rebuilt when stale or corrupt, swapped atomically."""
 
 import signal
-import subprocess
-import sys
-import textwrap
 import threading
 
 import pytest
@@ -14,6 +11,7 @@ from patternkb.index.storage import ENV_VAR, IndexBusy, default_index_dir
 from patternkb.kb.build import build_kb
 from patternkb.kb.paths import BUNDLED_KB
 from patternkb.kb.store import load_kb
+from tests.index.index_safety_tools import rebuild_killed_at
 
 
 @pytest.fixture
@@ -85,19 +83,12 @@ def test_kill_9_during_rebuild_leaves_the_old_index_working(kb, tmp_path):
     engine = PatternIndex(kb, root)
     engine.ensure()
     before = (root / "CURRENT").read_text()
-    script = textwrap.dedent(f"""
-        import os, signal, sys
+    proc = rebuild_killed_at(f"""
         from pathlib import Path
         from patternkb.index.engine import PatternIndex
         from patternkb.kb.store import load_kb
         engine = PatternIndex(load_kb(Path({str(BUNDLED_KB)!r})), Path({str(root)!r}))
-        def progress(done, total):
-            if done >= 100:
-                print("killing", flush=True)
-                os.kill(os.getpid(), signal.SIGKILL)
-        engine.rebuild(progress)
-    """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    """, done=100, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "killing" in proc.stdout
     assert (root / "CURRENT").read_text() == before
