@@ -72,18 +72,9 @@ class KBSource:
         from patternkb.kb.store import KBReader
 
         reader = KBReader(kb_dir)
-
-        def lines() -> Iterator[bytes]:
-            sha = hashlib.sha256()
-            for line in reader.lines():
-                sha.update(line)
-                yield line
-            if sha.hexdigest() != reader.manifest.sha256.entries:
-                raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
-                                 "rebuild with `patternkb build`", file=reader.live / ENTRIES)
-
+        # reader.lines checks the lines' checksum once the last is read.
         return cls(reader.manifest, reader.sections, [(g.id, g.entries) for g in reader.manifest.guides],
-                   lines, reader.close, reader.live / ENTRIES)
+                   reader.lines, reader.close, reader.live / ENTRIES)
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> KBSource:
@@ -159,15 +150,11 @@ def make_facts(entries: list, docs: list[dict]) -> dict:
     """What the generation keeps of a unit's entries and documents (positions relative to its own)."""
     first = entries[0].order if entries else 0
     place = {doc["id"]: n for n, doc in enumerate(docs)}
-    samples: dict[str, list[str]] = {}
-    sizes: Counter[str] = Counter()
+    sample = vocabulary.CodeSample()
     patterns, items = [], []
     for entry in entries:
         for block in getattr(entry, "code", ()):
-            language = (block.language or "").lower()
-            if language and sizes[language] < vocabulary.SAMPLE_CHARS:
-                samples.setdefault(language, []).append(block.code)
-                sizes[language] += len(block.code)
+            sample.add(block.language, block.code)
         if isinstance(entry, Pattern):
             if entry.kind == "pattern":
                 patterns.append(dict(id=entry.id, title=entry.title, section=entry.section, guide=entry.guide,
@@ -179,7 +166,7 @@ def make_facts(entries: list, docs: list[dict]) -> dict:
             for doc in docs]
     titles = {doc["section"]: doc.get("section_title", "") for doc in docs}
     return dict(format=UNIT_FORMAT, docs=rows, section_titles=titles, patterns=patterns, items=items,
-                samples=samples)
+                samples=sample.codes)
 
 
 def write_facts(folder: Path, unit_key: str, facts: dict) -> str:
@@ -226,12 +213,9 @@ class ItemFacts:
 def keywords(samples: list[dict[str, list[str]]]) -> frozenset[str]:
     """The code's keywords (vocabulary.keywords) from the units' samples, in KB order: the same
     code a pass over the whole KB would sample."""
-    taken: dict[str, list[str]] = {}
-    sizes: Counter[str] = Counter()
+    sample = vocabulary.CodeSample()
     for unit in samples:
         for language, codes in unit.items():
             for code in codes:
-                if sizes[language] < vocabulary.SAMPLE_CHARS:
-                    taken.setdefault(language, []).append(code)
-                    sizes[language] += len(code)
-    return vocabulary.keywords_of(taken)
+                sample.add(language, code)
+    return vocabulary.keywords_of(sample.codes)

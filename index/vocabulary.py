@@ -40,18 +40,29 @@ SAMPLE_CHARS = 200_000
 COMMON_SHARE = 0.25
 
 
+class CodeSample:
+    """The first code of each language met, about SAMPLE_CHARS of each: what keywords are learnt
+    from. Samples taken in parts (an index's units) and added up in order make the same sample."""
+
+    def __init__(self):
+        self.codes: dict[str, list[str]] = {}
+        self._sizes: Counter[str] = Counter()
+
+    def add(self, language: str, code: str) -> None:
+        language = (language or "").lower()
+        if language and self._sizes[language] < SAMPLE_CHARS:
+            self.codes.setdefault(language, []).append(code)
+            self._sizes[language] += len(code)
+
+
 def keywords(kb: KnowledgeBase) -> frozenset[str]:
     """The keywords and built-in names (types, functions, `self`) of the languages the KB's code is
     written in, as Pygments' lexers tag them, lower case."""
-    samples: dict[str, list[str]] = {}
-    sizes: Counter[str] = Counter()
+    sample = CodeSample()
     for entry in kb.entries:
         for block in getattr(entry, "code", ()):
-            language = (block.language or "").lower()
-            if language and sizes[language] < SAMPLE_CHARS:
-                samples.setdefault(language, []).append(block.code)
-                sizes[language] += len(block.code)
-    return keywords_of(samples)
+            sample.add(block.language, block.code)
+    return keywords_of(sample.codes)
 
 
 def keywords_of(samples: dict[str, list[str]]) -> frozenset[str]:

@@ -179,6 +179,11 @@ def _errors(exc: ValidationError, entry_id: str | None = None) -> str:
     return "; ".join(lines) + (f"; and {more} more" if more > 0 else "")
 
 
+def _changed(file: Path) -> StoreError:
+    return StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
+                      "rebuild with `patternkb build`", file=file)
+
+
 def _json(data: bytes, file: Path):
     try:
         return json.loads(data)
@@ -240,8 +245,7 @@ class KBReader:
         except ValidationError as exc:
             raise StoreError(_errors(exc), file=file) from None
         if _sha256(data) != self.manifest.sha256.sections:
-            raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
-                             "rebuild with `patternkb build`", file=file)
+            raise _changed(file)
         guides = {g.id for g in self.manifest.guides}
         seen: set[str] = set()
         for section in sections:
@@ -257,29 +261,29 @@ class KBReader:
         return sections
 
     def lines(self) -> Iterator[bytes]:
-        """The raw lines of entries.jsonl, from the first (for hashing without parsing)."""
+        """The raw lines of entries.jsonl, from the first, unparsed; once the last is read, their
+        sha256 is checked against the manifest's (StoreError)."""
         self._file.seek(0)
+        sha = hashlib.sha256()
         while True:
             line = self._file.readline()
             if not line:
-                return
+                break
+            sha.update(line)
             yield line
+        if sha.hexdigest() != self.manifest.sha256.entries:
+            raise _changed(self.live / ENTRIES)
 
     def entries(self) -> Iterator:
         """Every entry, validated, in KB order; the checks of the whole file once it is read."""
         file = self.live / ENTRIES
         check = _Tally(self.manifest, self.sections, file)
-        sha = hashlib.sha256()
         digest = Digest()
         for number, line in enumerate(self.lines()):
-            sha.update(line)
             digest.update(line)
             entry = self.parse_line(line, number, file)
             check.add(entry, number + 1)
             yield entry
-        if sha.hexdigest() != self.manifest.sha256.entries:
-            raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
-                             "rebuild with `patternkb build`", file=file)
         check.finish()
         self.fingerprint = digest.finish(self._raw[MANIFEST], self._raw[SECTIONS])
 
@@ -356,12 +360,8 @@ def verify_kb(directory: Path) -> Manifest:
     ones the manifest records (no entry is parsed: a KB of any size, in a second or so).
     Raises StoreError as `load_kb` would for a damaged file."""
     with KBReader(directory) as reader:
-        sha = hashlib.sha256()
-        for line in reader.lines():
-            sha.update(line)
-        if sha.hexdigest() != reader.manifest.sha256.entries:
-            raise StoreError(f"sha256 differs from the one {MANIFEST} records (changed after the build): "
-                             "rebuild with `patternkb build`", file=reader.live / ENTRIES)
+        for _ in reader.lines():  # checks their sha256 at the end
+            pass
         return reader.manifest
 
 
