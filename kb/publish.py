@@ -304,15 +304,6 @@ class Staging:
         self._fd = None
 
 
-def publish(files: dict[str, bytes], name: str, out: Path, check: Callable[[Path], None]) -> Path:
-    """Make `files` the live KB of `out` as generation `name`; returns the generation folder
-    (see Staging)."""
-    with Staging(out) as staging:
-        for file_name, data in files.items():
-            staging.write(file_name, data)
-        return staging.publish(name, check)
-
-
 def _os_error(exc: OSError, fallback: Path) -> StoreError:
     where = exc.filename or fallback
     reason = exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
