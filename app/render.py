@@ -174,7 +174,7 @@ def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) 
 def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: list[dict], checklist: list[str],
                  terms: tuple[str, ...] = (), theme: Theme = LIGHT, line_numbers: bool = False,
                  bookmarked: bool = False) -> EntryPage:
-    titles = {e.id: e.title for e in kb.entries}
+    titles = kb.titles
     guides = {g.id: g for g in kb.manifest.guides}
     parts = [f'<h1 style="margin-bottom:2px">{html.escape(getattr(entry, "icon", "") or "")} '
              f'{html.escape(entry.title)}{" ★" if bookmarked else ""}</h1>',

@@ -83,7 +83,9 @@ def open_snapshot(directory: Path) -> tuple[Path, dict[str, bytes], BinaryIO]:
         try:
             # The entries file first: once it is open, the generation's other files are read
             # from the same folder; if they are gone, a writer collected it: start again.
-            entries = open(live / ENTRIES, "rb")
+            # Read 256 KB at a time: a read per line lets go of the GIL and takes it back so
+            # often that a window's thread, waiting for it, starves (for 100 ms and more).
+            entries = open(live / ENTRIES, "rb", buffering=1 << 18)
             try:
                 for name in (MANIFEST, SECTIONS):
                     files[name] = (live / name).read_bytes()
@@ -129,6 +131,30 @@ def check_present(directory: Path) -> None:
     open_snapshot(directory)[2].close()
 
 
+class batched:  # noqa: N801 - used like hashlib's constructors
+    """A hashlib hash fed 256 KB at a time however small the pieces it is given: hashlib lets go
+    of the GIL for each piece over 2 KB, and a thread taking it back for every line of a large
+    file starves a window's thread waiting for it (for 100 ms and more)."""
+
+    BATCH = 1 << 18
+
+    def __init__(self, sha):
+        self._sha, self._pending = sha, bytearray()
+
+    def update(self, data: bytes) -> None:
+        self._pending += data
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def hexdigest(self) -> str:
+        self._flush()
+        return self._sha.hexdigest()
+
+    def _flush(self) -> None:
+        self._sha.update(self._pending)
+        self._pending.clear()
+
+
 class Digest:
     """The KB's fingerprint: sha256 over each file's name and bytes, the entries first, so that
     a writer and a reader can hash them as they stream them (the manifest is written last)."""
@@ -136,7 +162,7 @@ class Digest:
     def __init__(self):
         import hashlib  # here: the window checks the files are there before its first paint, hashing later
 
-        self._sha = hashlib.sha256(ENTRIES.encode() + b"\0")
+        self._sha = batched(hashlib.sha256(ENTRIES.encode() + b"\0"))
 
     def update(self, entry_bytes: bytes) -> None:
         """More bytes of the entries file."""

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from patternkb.kb.collector import collector_paused
 from patternkb.kb.errors import StoreError
 from patternkb.kb.files import (
-    ENTRIES, FILES, MANIFEST, SECTIONS, Digest, generation_name, open_snapshot,
+    ENTRIES, FILES, MANIFEST, SECTIONS, Digest, batched, generation_name, open_snapshot,
 )
 from patternkb.kb.models import (
     SCHEMA_VERSION, Checksums, Entry, KnowledgeBase, Manifest, Section, SectionList,
@@ -264,7 +264,7 @@ class KBReader:
         """The raw lines of entries.jsonl, from the first, unparsed; once the last is read, their
         sha256 is checked against the manifest's (StoreError)."""
         self._file.seek(0)
-        sha = hashlib.sha256()
+        sha = batched(hashlib.sha256())
         while True:
             line = self._file.readline()
             if not line:
