@@ -23,16 +23,16 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0),
-        # Positions only where a "quoted phrase" is looked for (title, prose, code: scoring.py):
-        # they are a fifth of the index's postings, and indexing time.
+        # No word positions: a "quoted phrase" is checked in the stored text (scoring.py). Reading
+        # a common word's postings with positions took several times as long.
+        title=TEXT(stored=True, analyzer=title_analyzer(), field_boost=1.0, phrase=False),
         title_code=TEXT(analyzer=code_analyzer(), phrase=False),
         title_exact=ID,
         path=TEXT(stored=True, analyzer=title_analyzer(), phrase=False),
         section=ID(stored=True),
         section_title=TEXT(stored=True, analyzer=title_analyzer(), phrase=False),
-        prose=TEXT(stored=True, analyzer=prose_analyzer()),
-        code=TEXT(stored=True, analyzer=code_analyzer()),
+        prose=TEXT(stored=True, analyzer=prose_analyzer(), phrase=False),
+        code=TEXT(stored=True, analyzer=code_analyzer(), phrase=False),
         symbols=TEXT(stored=True, analyzer=code_analyzer(), phrase=False),
         crates=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True),

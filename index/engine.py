@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from patternkb.kb.models import KnowledgeBase
 
 
+READ_AHEAD = 1 << 20  # bytes of a large file read at once
+
+
 class PatternIndex:
     """The index of one KB. Give it the KB, or the KB's directory: then the KB is loaded (and
     validated, which imports pydantic: about 0.2 s) only when something needs it, because
@@ -162,6 +165,10 @@ class PatternIndex:
     def _thread_searcher(self) -> ThreadSearcher:
         return self._pool.get()
 
+    def warm(self) -> None:
+        """Open this thread's searcher and read what the first search of any thread would."""
+        self._thread_searcher().postings.warm()
+
     def open_searchers(self) -> int:
         """How many threads hold a searcher (for tests: it must not grow with each search)."""
         return self._pool.count()
@@ -186,9 +193,12 @@ class PatternIndex:
             links: dict[str, dict] = {"related": {}, "checklist": {}, "illustrates": {}}
             try:
                 with open(path, encoding="utf-8") as fh:
-                    for line in fh:
-                        kind, entry_id, value = json.loads(line)
-                        links[kind][entry_id] = value
+                    # A megabyte at a time: a read per line lets go of the GIL and takes it
+                    # back so often that the window's thread, waiting for it, starves.
+                    for lines in iter(lambda: fh.readlines(READ_AHEAD), []):
+                        for line in lines:
+                            kind, entry_id, value = json.loads(line)
+                            links[kind][entry_id] = value
             except (OSError, ValueError, TypeError, KeyError) as exc:
                 raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
         self._links = (hold.name, links)

@@ -212,10 +212,12 @@ class PatternLibrary:
         return problems
 
     def preload(self) -> None:
-        """Load the KB and the live generation's links now (10 MB of JSON at 10,000 entries),
-        so that the first `entry` does not: for a background thread to call after `ensure`."""
+        """Load the KB and the live generation's links now (10 MB of JSON at 10,000 entries), and
+        what the first search reads, so that the first `entry` and search do not: for a background
+        thread to call after `ensure`."""
         self.kb  # noqa: B018 - loads and validates
         self._index.links()
+        self._index.warm()
 
     def open_searchers(self) -> int:
         """How many threads hold a searcher (for tests: it must not grow with each search)."""

@@ -1,10 +1,10 @@
-"""Term postings read straight from a Whoosh segment, scored once and cached per searcher.
+"""Term postings read straight from a Whoosh segment, scored once and cached per generation.
 
 Whoosh answers a query through a tree of matcher objects: one Python call per posting per node.
 A word becomes about a dozen term clauses (title, symbols, prose, code, ...), so a two-word query
 over 50,000 documents walked the tree for over a second. Here each term's postings are read a
-block at a time, scored once with Whoosh's own BM25F formula (same idf, same field-length
-bytes) and kept; a query is then a sum over a few cached score lists.
+block at a time and scored with NumPy, by Whoosh's own BM25F formula (same idf, same
+field-length bytes), and kept; a query is then a sum over a few cached score arrays.
 
 Everything here reads the index Whoosh wrote; nothing writes it.
 """
@@ -12,93 +12,135 @@ Everything here reads the index Whoosh wrote; nothing writes it.
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
+from itertools import accumulate, repeat
+
+import numpy as np
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.util.numeric import byte_to_length
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # Whoosh's BM25F defaults, as the searchers use them.
 B = 0.75
 K1 = 1.2
-_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
-ScoreList = tuple[array, array]  # (docnums, scores), docnums ascending
+ScoreList = tuple[np.ndarray, np.ndarray]  # (docnums, scores), docnums ascending
+_NONE: ScoreList = (np.zeros(0, dtype=np.int32), np.zeros(0))
+
+
+class TermCache:
+    """What the searchers of one generation have read and worked out, shared by their threads
+    (a search may run on any thread of the window's pool): scored postings and term expansions,
+    least recently used first out past `max_postings` postings (12 bytes each), and each field's
+    length bytes and norms. Nothing in it changes once made."""
+
+    def __init__(self, max_postings: int = 2_000_000):
+        self.max_postings = max_postings
+        self.lengths: dict[str, list[np.ndarray | None]] = {}
+        self.norms: dict[str, np.ndarray] = {}
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make, size):
+        """The value of `key`, made by `make()` (outside the lock) when missing."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+                return value
+        value = make()
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                self._held += size(value)
+            while self._held > self.max_postings and len(self._items) > 1:
+                _, old = self._items.popitem(last=False)
+                self._held -= size(old)
+        return value
 
 
 class Postings:
     """One per searcher (so one per thread). `scores(field, term)` gives every document holding
     the term and its BM25F score in that field; `expand(field, prefix)` and `fuzzy(...)` give
-    the terms a partial or misspelt word stands for. All results are cached, least recently
-    used first out, up to `max_postings` postings (12 bytes each)."""
+    the terms a partial or misspelt word stands for. Results go to `cache`, which the searchers
+    of one generation share."""
 
-    def __init__(self, searcher, max_postings: int = 2_000_000):
+    def __init__(self, searcher, cache: TermCache | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = self.reader.schema
         self.doc_count = self.reader.doc_count_all()
         self._leaves = list(self.reader.leaf_readers())
-        self._lengths: dict[str, list[list[int] | None]] = {}
-        self._cache: OrderedDict[tuple, object] = OrderedDict()
-        self._held = 0
-        self.max_postings = max_postings
-
-    # --- caching --------------------------------------------------------------------------
+        self.cache = cache or TermCache()
 
     def _cached(self, key: tuple, make, size):
-        value = self._cache.get(key)
-        if value is not None:
-            self._cache.move_to_end(key)
-            return value
-        value = make()
-        self._cache[key] = value
-        self._held += size(value)
-        while self._held > self.max_postings and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._held -= size(old)
-        return value
+        return self.cache.get(key, make, size)
 
     # --- postings -------------------------------------------------------------------------
 
     def scores(self, field: str, text: str) -> ScoreList:
         return self._cached(("s", field, text), lambda: self._read(field, text), lambda v: len(v[0]))
 
-    def docs(self, field: str, text: str) -> array:
-        return self.scores(field, text)[0]
+    def docs(self, field: str, text: str) -> list[int]:
+        return self.scores(field, text)[0].tolist()
 
     def _read(self, field: str, text: str) -> ScoreList:
-        docnums, scores = array("i"), array("d")
-        if field not in self.schema or (field, text) not in self.reader:
-            return docnums, scores
+        if field not in self.schema:
+            return _NONE
+        found, frequency = [], 0  # (leaf number, its first docnum, the term's postings there)
+        for n, (leaf, base) in enumerate(self._leaves):
+            try:  # a segment without the term is asked once: term_info raises
+                frequency += leaf.term_info(field, text).doc_frequency()
+                found.append((n, base, leaf.postings(field, text)))
+            except TermNotFound:
+                continue
+        if not found:
+            return _NONE
         scorable = self.schema[field].scorable
         if scorable:
-            idf = math.log(self.doc_count / (self.reader.doc_frequency(field, text) + 1)) + 1
-            avg = (self.reader.field_length(field) / (self.doc_count or 1)) or 1.0
+            # BM25F: idf * w * (K1 + 1) / (w + K1 * (1 - B + B * length / avg)). Whoosh stores a
+            # document's length in a byte, so the right-hand part is looked up by that byte.
+            lift = (math.log(self.doc_count / (frequency + 1)) + 1) * (K1 + 1)
+            norm = self._norms(field)
             lengths = self._field_lengths(field)
-        for n, (leaf, base) in enumerate(self._leaves):
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            leaf_lengths = lengths[n] if scorable else None
-            for ids, weights in _blocks(matcher):
-                for docnum, weight in zip(ids, weights):
-                    if scorable:
-                        length = leaf_lengths[docnum] if leaf_lengths is not None \
-                            else leaf.doc_field_length(docnum, field, 1) or 1
-                        score = idf * (weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avg))
-                    else:
-                        score = weight  # Whoosh scores an unscorable field by the term's weight
-                    docnums.append(docnum + base)
-                    scores.append(score)
-        return docnums, scores
+        docnums, scores = [], []
+        for n, base, matcher in found:
+            ids, weights = _postings_of(matcher)
+            if scorable:  # (unscorable: Whoosh scores a field by the term's weight)
+                length_bytes = lengths[n] if lengths[n] is not None else _length_bytes_of(self._leaves[n][0], field)
+                weights = lift * weights / (weights + norm[length_bytes[ids]])
+            docnums.append(ids + base)
+            scores.append(weights)
+        return np.concatenate(docnums), np.concatenate(scores)
 
-    def _field_lengths(self, field: str) -> list[list[int] | None]:
-        """Each leaf's per-document length of `field`, as Whoosh quantises it (None: read per
-        document instead, when the segment's layout is not the one this reads)."""
-        if field not in self._lengths:
-            self._lengths[field] = [_length_column(leaf, field) for leaf, _ in self._leaves]
-        return self._lengths[field]
+    def warm(self) -> None:
+        """Read what every search needs first (each scored field's length bytes), so that the
+        first search need not: for a background thread to call once the index is open."""
+        for field in self.schema.scorable_names():
+            self._field_lengths(field)
+            self._norms(field)
+
+    def _norms(self, field: str) -> np.ndarray:
+        """K1 * (1 - B + B * length / average length) for each byte a length is stored as."""
+        norms = self.cache.norms
+        if field not in norms:
+            avg = (self.reader.field_length(field) / (self.doc_count or 1)) or 1.0
+            norms[field] = K1 * ((1 - B) + B * np.maximum(_LENGTH_OF_BYTE, 1) / avg)
+        return norms[field]
+
+    def _field_lengths(self, field: str) -> list[np.ndarray | None]:
+        """Each leaf's per-document length bytes of `field` (None: read per document instead,
+        when the segment's layout is not the one this reads)."""
+        lengths = self.cache.lengths
+        if field not in lengths:
+            lengths[field] = [_length_column(leaf, field) for leaf, _ in self._leaves]
+        return lengths[field]
 
     # --- term expansion -------------------------------------------------------------------
 
@@ -140,31 +182,47 @@ class Postings:
             out.update(self.docs(field, term))
         return out
 
-    def best(self, field: str, terms: tuple[str, ...]) -> tuple[list[int], list[float]]:
+    def best(self, field: str, terms: tuple[str, ...]) -> ScoreList:
         """Documents holding any of `terms` in `field`, each scored by its best term."""
         if len(terms) == 1:
             return self.scores(field, terms[0])
-        out: dict[int, float] = {}
-        get = out.get
+        out = np.zeros(self.doc_count)
         for term in terms:
-            for docnum, score in zip(*self.scores(field, term)):
-                if score > get(docnum, 0.0):
-                    out[docnum] = score
-        return list(out), list(out.values())
+            docnums, scores = self.scores(field, term)
+            out[docnums] = np.maximum(out[docnums], scores)  # a term's documents are distinct
+        docnums = np.flatnonzero(out)
+        return docnums, out[docnums]
 
 
 def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
+def _postings_of(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, weights) of all a segment's postings of a term. From Whoosh 3 leaf postings a
+    block is read as Whoosh stores it (a tuple of docnum deltas and weights) and decoded with C
+    loops: Whoosh's own decoding adds a Python call per posting. Any other matcher is walked
+    one posting at a time."""
+    ids, weights = array("i"), array("f")
+    for block_ids, block_weights in _blocks(matcher):
+        ids.extend(block_ids)
+        weights.extend(block_weights)
+    return np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32).astype(np.float64)
+
+
 def _blocks(matcher) -> Iterator[tuple]:
     """(docnums, weights) a block at a time from Whoosh 3 leaf postings; one posting at a time
     from any other matcher."""
-    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_ids")):
+    if all(hasattr(matcher, name) for name in ("_read_data", "_data", "_byteids", "_blocklength", "_next_block")):
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            if matcher._data is None:
+                matcher._read_data()
+            ids, weights = matcher._data[0], matcher._data[1]
+            if not matcher._byteids:
+                ids = accumulate(ids)
+            if weights is None or isinstance(weights, float):
+                weights = repeat(1.0 if weights is None else weights, matcher._blocklength)
+            yield ids, weights
             matcher._next_block()
         return
     while matcher.is_active():
@@ -172,22 +230,28 @@ def _blocks(matcher) -> Iterator[tuple]:
         matcher.next()
 
 
-def _length_column(leaf, field: str) -> list[int] | None:
+def _length_bytes_of(leaf, field: str) -> np.ndarray:
+    """A segment's per-document field length bytes, asked of Whoosh one document at a time."""
+    return np.array([length_to_byte(leaf.doc_field_length(docnum, field, 0)) for docnum in range(leaf.doc_count_all())],
+                    dtype=np.uint8)
+
+
+def _length_column(leaf, field: str) -> np.ndarray | None:
     """All of a segment's length bytes for `field` in one read (Whoosh would unpack them one
-    document at a time), mapped through Whoosh's byte-to-length table."""
+    document at a time); Whoosh's byte_to_length gives the lengths they stand for."""
     perdoc = getattr(leaf, "_perdoc", None)
     try:
         reader = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
         if reader is None:
-            return [1] * leaf.doc_count_all()
+            return np.zeros(leaf.doc_count_all(), dtype=np.uint8)
         raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
     except AttributeError:
         return None
     if reader._fixedlen != 1:
         return None
-    lengths = [_LENGTH_OF_BYTE[b] or 1 for b in raw]
-    lengths.extend([1] * (leaf.doc_count_all() - len(lengths)))
-    return lengths
+    column = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
+    column[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    return column
 
 
 def summed(maps: list[dict[int, float]]) -> dict[int, float]:

@@ -3,14 +3,15 @@ for a parsed query, summed from the cached BM25F postings."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from dataclasses import dataclass
 
-from whoosh.query import Or, Phrase, Query, Term
+import numpy as np
 
 from patternkb.index.analysis import analyze, code_analyzer, prose_analyzer, title_analyzer
-from patternkb.index.postings import Postings, summed
+from patternkb.index.postings import Postings
 from patternkb.index.query import ParsedQuery
 from patternkb.kb.slugs import slugify
 
@@ -24,6 +25,7 @@ BOOSTS = {"title": 8.0, "title_code": 5.0, "symbols": 5.0, "crates": 4.0, "secti
 ANALYZER_OF = {"title": TITLE, "title_code": CODE, "symbols": CODE, "section_title": TITLE,
                "path": TITLE, "prose": PROSE, "code": CODE}
 PREFIX_FIELDS = ("title", "title_code", "symbols")
+PHRASE_FIELDS = ("title", "prose", "code")  # where a "quoted phrase" is looked for
 FUZZY_FIELDS = ("title", "symbols", "prose", "code")
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
@@ -63,38 +65,63 @@ def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, floa
     return clauses
 
 
-def word_scores(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
-                boosts: dict[str, float] = BOOSTS) -> dict[int, float]:
-    """Every document matching `word`, with its score: BM25F per term, summed over the
-    fields. A prefix or a misspelling counts as the best of the terms it expands to."""
-    acc: dict[int, float] = {}
-    get = acc.get
+def word_vector(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
+                boosts: dict[str, float] = BOOSTS) -> np.ndarray:
+    """Every document's score for `word`, by document number (0: no match): BM25F per term,
+    summed over the fields. A prefix or a misspelling counts as the best of the terms it
+    expands to."""
+    acc = np.zeros(postings.doc_count)
     for clause in word_clauses(word, prefix=prefix, fuzzy=fuzzy, boosts=boosts):
         if clause.mode == "term":
-            found = postings.scores(clause.field, clause.text)
+            docnums, scores = postings.scores(clause.field, clause.text)
         elif clause.mode == "prefix":
-            found = postings.best(clause.field, postings.expand(clause.field, clause.text))
+            docnums, scores = postings.best(clause.field, postings.expand(clause.field, clause.text))
         else:
-            found = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))
-        boost = clause.boost
-        for docnum, score in zip(*found):
-            acc[docnum] = get(docnum, 0.0) + boost * score
+            docnums, scores = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))
+        acc[docnums] += clause.boost * scores  # a term's documents are distinct
     return acc
 
 
-def phrase_scores(searcher, phrase: str) -> dict[int, float]:
-    """Documents holding `phrase` in their title, prose or code, scored by Whoosh."""
-    clauses: list[Query] = []
-    for fieldname in ("title", "prose", "code"):
-        tokens = analyze(ANALYZER_OF[fieldname], phrase)
+def word_scores(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
+                boosts: dict[str, float] = BOOSTS) -> dict[int, float]:
+    """Every document matching `word`, with its score (word_vector's matches)."""
+    return as_dict(word_vector(postings, word, prefix=prefix, fuzzy=fuzzy, boosts=boosts))
+
+
+def as_dict(vector: np.ndarray) -> dict[int, float]:
+    """{document number: score} of the documents scored above 0 (every match: BM25F is positive)."""
+    docnums = np.flatnonzero(vector)
+    return dict(zip(docnums.tolist(), vector[docnums].tolist()))
+
+
+def phrase_scores(searcher, postings: Postings, phrase: str) -> dict[int, float]:
+    """Documents holding `phrase`'s words side by side in their title, prose or code, scored by
+    the words' BM25F there. The index keeps no word positions (reading them made every read of
+    a common word's postings several times slower): the documents holding every word of the
+    phrase in a field are read again to see whether the words stand in order."""
+    found: dict[int, float] = {}
+    for fieldname in PHRASE_FIELDS:
+        analyzer = ANALYZER_OF[fieldname]
+        tokens = analyze(analyzer, phrase)
+        if not tokens:
+            continue
+        lists = [postings.scores(fieldname, token) for token in dict.fromkeys(tokens)]
+        docnums = functools.reduce(np.intersect1d, (docs for docs, _ in lists))
         if len(tokens) > 1:
-            clauses.append(Phrase(fieldname, tokens, boost=BOOSTS[fieldname]))
-        elif tokens:
-            clauses.append(Term(fieldname, tokens[0], boost=BOOSTS[fieldname]))
-    if not clauses:
-        return {}
-    # Phrases need positions, which only Whoosh's matchers read: they are rare and narrow.
-    return {hit.docnum: hit.score or 0.0 for hit in searcher.search(Or(clauses), limit=None)}
+            docnums = np.array([d for d in docnums.tolist()
+                                if _in_order(analyze(analyzer, searcher.stored_fields(d).get(fieldname) or ""), tokens)],
+                               dtype=np.int64)
+        if not len(docnums):
+            continue
+        score = sum(scores[np.searchsorted(docs, docnums)] for docs, scores in lists) * BOOSTS[fieldname]
+        for docnum, value in zip(docnums.tolist(), score.tolist()):
+            found[docnum] = found.get(docnum, 0.0) + value
+    return found
+
+
+def _in_order(tokens: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(tokens[i:i + n] == phrase for i, token in enumerate(tokens) if token == phrase[0])
 
 
 def filter_docs(postings: Postings, parsed: ParsedQuery) -> set[int] | None:
@@ -129,17 +156,17 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     cuts the whole entry (`entry_of` a document) it is in: "-tokio" leaves out a pattern whose
     code uses it."""
     last = len(words) - 1
-    per_word = [word_scores(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
+    per_word = [word_vector(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
                 for i, w in enumerate(words)]
     allowed = filter_docs(postings, parsed)
     if per_word:
-        scored = per_word[0] if len(per_word) == 1 else summed(per_word)
+        scored = as_dict(sum(per_word[1:], per_word[0]))
     elif not parsed.phrases:
         scored = dict.fromkeys(sorted(allowed or ()), 0.0)  # filters alone: all they admit
     else:
         scored = None
     for phrase in parsed.phrases:  # every phrase is required
-        found = phrase_scores(searcher, phrase)
+        found = phrase_scores(searcher, postings, phrase)
         scored = found if scored is None else {d: s + found[d] for d, s in scored.items() if d in found}
     scored = scored or {}
     if allowed is not None:
@@ -152,6 +179,6 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
         scored = {d: s for d, s in scored.items() if entry_of(d) not in masked}
     all_words = None
     if len(per_word) > 1:
-        smallest = min(per_word, key=len)
-        all_words = {d for d in smallest if d in scored and all(d in other for other in per_word)}
+        every = np.logical_and.reduce([vector > 0 for vector in per_word])
+        all_words = {d for d in np.flatnonzero(every).tolist() if d in scored}
     return scored, all_words

@@ -9,15 +9,16 @@ from functools import cached_property
 
 from patternkb.index.doctable import DocTable
 from patternkb.index.mapped import open_index
-from patternkb.index.postings import Postings
+from patternkb.index.postings import Postings, TermCache
 from patternkb.index.spelling import WORDS_FILE, SpellingWords, read_words
 from patternkb.index.storage import GenerationHold, IndexCorrupt, IndexError_, IndexStore
 
 
 class ThreadSearcher:
-    """One thread's searcher, postings cache and doc table, on one held generation."""
+    """One thread's searcher, doc table and postings (whose cache, `terms`, the threads
+    searching one generation share), on one held generation."""
 
-    def __init__(self, hold: GenerationHold, table: DocTable | None = None):
+    def __init__(self, hold: GenerationHold, table: DocTable | None = None, terms: TermCache | None = None):
         # The hold keeps writers from collecting the generation while this searcher is open.
         self.hold = hold
         self.generation = hold.name
@@ -25,7 +26,7 @@ class ThreadSearcher:
         self.searcher = self.index.searcher()
         # Read-only once loaded: the threads searching one generation share it.
         self.table = table or DocTable.read(hold.path, self.searcher.reader().doc_count_all())
-        self.postings = Postings(self.searcher)
+        self.postings = Postings(self.searcher, terms)
 
     @cached_property
     def sorted_spelling_words(self) -> SpellingWords:
@@ -54,6 +55,7 @@ class SearcherPool:
         # leaked) a new searcher. The id is stable for the thread's life.
         self._searchers: dict[int, ThreadSearcher] = {}
         self._tables: dict[str, DocTable] = {}  # the live generation's, once a thread has read it
+        self._terms: dict[str, TermCache] = {}  # the live generation's, once a thread has searched it
         self._lock = threading.Lock()
 
     def mine(self) -> ThreadSearcher | None:
@@ -76,7 +78,7 @@ class SearcherPool:
                 raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
             try:
                 self._verify(hold)
-                searcher = ThreadSearcher(hold, self._tables.get(hold.name))
+                searcher = ThreadSearcher(hold, self._tables.get(hold.name), self._terms.get(hold.name))
                 break
             except IndexError_:
                 hold.release()
@@ -91,6 +93,7 @@ class SearcherPool:
         with self._lock:
             self._searchers[thread] = searcher
             self._tables = {searcher.generation: searcher.table}
+            self._terms = {searcher.generation: searcher.postings.cache}
         return searcher
 
     def retire(self, searcher: ThreadSearcher) -> None:

@@ -32,7 +32,7 @@ from patternkb.kb.errors import KBError
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 15  # bump when the schema changes: an older index is then stale
+INDEX_FORMAT = 16  # bump when the schema changes: an older index is then stale
 LINKS = "links.jsonl"  # related links and checklist back-links, a line each (large; read when first needed)
 MARKER = ".patternkb-index"
 READER_LOCK = ".reader.lock"

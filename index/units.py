@@ -36,8 +36,8 @@ from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
 # of term lists, so not many small ones; small enough that two workers share even a one-guide KB
 # and that a worker holds one unit's postings in memory.
 UNIT_BYTES = 8 << 20
-# Bumped when what a unit's key covers, or its facts, change meaning.
-UNIT_FORMAT = 2
+# Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
+UNIT_FORMAT = 3
 
 
 @dataclass

@@ -48,6 +48,7 @@ def _fast_path() -> dict:
     field-length column in one read, checked against Whoosh's own per-document lengths."""
     from whoosh.fields import TEXT, Schema
     from whoosh.index import create_in
+    from whoosh.util.numeric import byte_to_length
 
     try:
         from patternkb.index.postings import _blocks, _length_column
@@ -64,7 +65,9 @@ def _fast_path() -> dict:
             leaf = next(iter(reader.leaf_readers()))[0]
             column = _length_column(leaf, "body")
             expected = [reader.doc_field_length(d, "body") for d in range(reader.doc_count_all())]
-            return {"block_reads": len(first_block) > 1,
+            if column is not None and not isinstance(column, list):  # the bytes Whoosh stores, since 2026-11-29
+                column = [byte_to_length(int(b)) for b in column]
+            return {"block_reads": len(list(first_block)) > 1,
                     "length_column": column is not None and column == expected}
 
 
