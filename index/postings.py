@@ -11,6 +11,7 @@ Everything here reads the index Whoosh wrote; nothing writes it.
 
 from __future__ import annotations
 
+import encodings.latin_1  # noqa: F401 - unpickling a Whoosh block imports it on first use (see searchers.py)
 import math
 import threading
 from array import array

@@ -7,6 +7,14 @@ import threading
 from collections.abc import Callable
 from functools import cached_property
 
+# Whoosh's searcher imports these on its first search. Imported here, with the index (on the
+# window's index job), a search thread imports nothing while that job goes on to import the KB's
+# modules: two threads importing at once can trip Python's import deadlock detection ("partially
+# initialized module 'pydantic._internal._validators'", seen in CI). postings.py does the same.
+import whoosh.classify  # noqa: F401
+import whoosh.query  # noqa: F401
+import whoosh.searching  # noqa: F401
+
 from patternkb.index.doctable import DocTable
 from patternkb.index.mapped import open_index
 from patternkb.index.postings import Postings, TermCache
