@@ -98,19 +98,24 @@ def phrase_scores(searcher, postings: Postings, phrase: str) -> dict[int, float]
     """Documents holding `phrase`'s words side by side in their title, prose or code, scored by
     the words' BM25F there. The index keeps no word positions (reading them made every read of
     a common word's postings several times slower): the documents holding every word of the
-    phrase in a field are read again to see whether the words stand in order."""
-    found: dict[int, float] = {}
+    phrase in a field are read again, once each, to see whether the words stand in order."""
+    fields = {}  # field -> (its tokens of the phrase, the documents holding them all, their postings)
     for fieldname in PHRASE_FIELDS:
-        analyzer = ANALYZER_OF[fieldname]
-        tokens = analyze(analyzer, phrase)
-        if not tokens:
-            continue
-        lists = [postings.scores(fieldname, token) for token in dict.fromkeys(tokens)]
-        docnums = functools.reduce(np.intersect1d, (docs for docs, _ in lists))
-        if len(tokens) > 1:
-            docnums = np.array([d for d in docnums.tolist()
-                                if _in_order(analyze(analyzer, searcher.stored_fields(d).get(fieldname) or ""), tokens)],
-                               dtype=np.int64)
+        tokens = analyze(ANALYZER_OF[fieldname], phrase)
+        if tokens:
+            lists = [postings.scores(fieldname, token) for token in dict.fromkeys(tokens)]
+            fields[fieldname] = (tokens, functools.reduce(np.intersect1d, (docs for docs, _ in lists)), lists)
+    holding: dict[str, set[int]] = {f: set(docs.tolist()) for f, (tokens, docs, _) in fields.items() if len(tokens) > 1}
+    for docnum in sorted(set().union(*holding.values())):
+        stored = searcher.stored_fields(docnum)
+        for fieldname, docs in holding.items():
+            tokens = fields[fieldname][0]
+            if docnum in docs and not _in_order(analyze(ANALYZER_OF[fieldname], stored.get(fieldname) or ""), tokens):
+                docs.discard(docnum)
+    found: dict[int, float] = {}
+    for fieldname, (tokens, docnums, lists) in fields.items():
+        if fieldname in holding:
+            docnums = np.array(sorted(holding[fieldname]), dtype=np.int64)
         if not len(docnums):
             continue
         score = sum(scores[np.searchsorted(docs, docnums)] for docs, scores in lists) * BOOSTS[fieldname]
