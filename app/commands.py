@@ -174,7 +174,7 @@ def _list(args: argparse.Namespace) -> Exit:
 def _library(kb_dir: Path, index_dir: Path | None):
     from patternkb.index.library import PatternLibrary
 
-    return PatternLibrary.open(kb_dir, index_dir)
+    return PatternLibrary.open(kb_dir, index_dir, mapped_terms=False)  # a command searches once
 
 
 def _ensure(library, *, quiet: bool = False) -> None:

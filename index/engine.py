@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from patternkb.index import grouping, ranking, spelling
 from patternkb.index.analysis import analyze
 from patternkb.index.fragments import fragment
-from patternkb.index.query import KINDS, parse
+from patternkb.index.query import KINDS, filter_values, parse
 from patternkb.index.results import BREADCRUMB_SEPARATOR, SearchHit, SearchResult, SubHit
 from patternkb.index.scoring import CODE, MAX_WORD, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
@@ -38,7 +38,8 @@ class PatternIndex:
     validated, which imports pydantic: about 0.2 s) only when something needs it, because
     searching a current index needs only the index."""
 
-    def __init__(self, kb: KnowledgeBase | None = None, root: Path | None = None, *, kb_dir: Path | None = None):
+    def __init__(self, kb: KnowledgeBase | None = None, root: Path | None = None, *, kb_dir: Path | None = None,
+                 mapped_terms: bool = True):
         if kb is None and kb_dir is None:
             raise TypeError("PatternIndex needs a KB or a KB directory")
         self._kb = kb
@@ -46,7 +47,7 @@ class PatternIndex:
         # The KB's key (kbkey.py): its manifest's hash, so opening reads no entry.
         self.fingerprint = key_of(kb) if kb is not None else key_of_dir(kb_dir)
         self.store = IndexStore(root or default_index_dir(self.fingerprint))
-        self._pool = SearcherPool(self.store, self._verify)
+        self._pool = SearcherPool(self.store, self._verify, mapped_terms=mapped_terms)
         self._kb_lock = threading.Lock()
         self._verify_lock = threading.Lock()  # one thread checksums a generation; others wait
         self._verified: set[str] = set()
@@ -203,6 +204,22 @@ class PatternIndex:
                 raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
         self._links = (hold.name, links)
         return links
+
+    def filter_values(self, fieldname: str) -> list[str]:
+        """What the filter `fieldname` can name in the KB, as a user would type it. Tags, languages
+        and packages come from the index, sections and guides from the KB's manifest and
+        sections: a mistyped value loaded a 50,000-entry KB to list them (8 s, 1.1 GB). Symbols
+        still come from its entries."""
+        if fieldname in ("tags", "language", "crates"):  # as indexed: in lower case, as the filter matches them
+            return sorted(self._thread_searcher().searcher.reader().field_terms(fieldname))
+        if fieldname in ("section", "guide") and self._kb is None and self.kb_dir is not None:
+            from patternkb.kb.store import KBReader
+
+            with KBReader(self.kb_dir) as reader:
+                if fieldname == "section":
+                    return [s.id for s in reader.sections]
+                return [g.id for g in reader.manifest.guides]
+        return filter_values(self.kb)[fieldname]
 
     def meta(self) -> dict:
         """The live generation's meta.json: format, KB fingerprint, documents, checksums."""

@@ -85,14 +85,15 @@ class PatternLibrary:
     cache folder under the KB's fingerprint."""
 
     def __init__(self, kb_dir: Path | None = None, index_dir: Path | None = None, *,
-                 kb: KnowledgeBase | None = None):
+                 kb: KnowledgeBase | None = None, mapped_terms: bool = True):
         self.kb_dir = Path(kb_dir) if kb_dir is not None else None
-        self._index = PatternIndex(kb, index_dir, kb_dir=self.kb_dir)
+        self._index = PatternIndex(kb, index_dir, kb_dir=self.kb_dir, mapped_terms=mapped_terms)
 
     @classmethod
-    def open(cls, kb_dir: Path, index_dir: Path | None = None) -> PatternLibrary:
-        """The library of the KB in `kb_dir`. Cheap: fingerprints the KB's files, reads no model."""
-        return cls(kb_dir, index_dir)
+    def open(cls, kb_dir: Path, index_dir: Path | None = None, *, mapped_terms: bool = True) -> PatternLibrary:
+        """The library of the KB in `kb_dir`. Cheap: fingerprints the KB's files, reads no model.
+        `mapped_terms=False` for a process that searches once (index/mapped.py says why)."""
+        return cls(kb_dir, index_dir, mapped_terms=mapped_terms)
 
     @classmethod
     def of(cls, kb: KnowledgeBase, index_dir: Path | None = None) -> PatternLibrary:

@@ -13,7 +13,7 @@ from functools import cached_property
 # initialized module 'pydantic._internal._validators'", seen in CI). postings.py does the same.
 import whoosh.classify  # noqa: F401
 import whoosh.query  # noqa: F401
-import whoosh.searching  # noqa: F401
+import whoosh.searching  # noqa: F401 - imported for its side effect, as the two above
 
 from patternkb.index.doctable import DocTable
 from patternkb.index.mapped import open_index
@@ -26,11 +26,12 @@ class ThreadSearcher:
     """One thread's searcher, doc table and postings (whose cache, `terms`, the threads
     searching one generation share), on one held generation."""
 
-    def __init__(self, hold: GenerationHold, table: DocTable | None = None, terms: TermCache | None = None):
+    def __init__(self, hold: GenerationHold, table: DocTable | None = None, terms: TermCache | None = None, *,
+                 mapped_terms: bool = True):
         # The hold keeps writers from collecting the generation while this searcher is open.
         self.hold = hold
         self.generation = hold.name
-        self.index = open_index(hold.path)
+        self.index = open_index(hold.path, mapped_terms=mapped_terms)
         self.searcher = self.index.searcher()
         # Read-only once loaded: the threads searching one generation share it.
         self.table = table or DocTable.read(hold.path, self.searcher.reader().doc_count_all())
@@ -56,8 +57,9 @@ class SearcherPool:
     """The searchers of every thread using one index store. `verify(hold)` checksums a
     generation before its first searcher opens (raising IndexCorrupt)."""
 
-    def __init__(self, store: IndexStore, verify: Callable[[GenerationHold], None]):
+    def __init__(self, store: IndexStore, verify: Callable[[GenerationHold], None], *, mapped_terms: bool = True):
         self.store, self._verify = store, verify
+        self.mapped_terms = mapped_terms  # see mapped.open_index
         # By OS thread id, not threading.local: a Qt pool thread's Python state is created and
         # destroyed around each job, and a threading.local with it, so each search opened (and
         # leaked) a new searcher. The id is stable for the thread's life.
@@ -86,7 +88,8 @@ class SearcherPool:
                 raise IndexError_("no index yet: run `patternkb index`", file=self.store.root)
             try:
                 self._verify(hold)
-                searcher = ThreadSearcher(hold, self._tables.get(hold.name), self._terms.get(hold.name))
+                searcher = ThreadSearcher(hold, self._tables.get(hold.name), self._terms.get(hold.name),
+                                          mapped_terms=self.mapped_terms)
                 break
             except IndexError_:
                 hold.release()
