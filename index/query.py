@@ -149,8 +149,8 @@ def unknown_value_message(fieldname: str, value: str, known: list[str], shown: i
 def unknown_filters(engine, query: str) -> list[str]:
     """For a search that found nothing: a line for each filter value that alone matches nothing,
     with what the KB has instead. `engine` is the PatternIndex that searched: it decides what
-    matches, so this agrees with the search (and loads the KB only when a value is unknown)."""
-    messages, known = [], None
+    matches, so this agrees with the search; it says what the KB has (`engine.filter_values`)."""
+    messages = []
     for fieldname, values in parse(query).filters.items():
         for value in dict.fromkeys(values):
             if fieldname == "kind":  # a fixed set: a KB with no checklist has no unknown kind
@@ -160,7 +160,6 @@ def unknown_filters(engine, query: str) -> list[str]:
                 alone = filter_text(fieldname, value)
                 if alone is None or engine.search(alone, limit=1, fragments=0).total:
                     continue
-            known = known or filter_values(engine.kb)
-            messages.append(unknown_value_message(fieldname, value, known[fieldname]))
+            messages.append(unknown_value_message(fieldname, value, engine.filter_values(fieldname)))
     return messages
 
