@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from array import array
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 FILENAME = "doctable.bin"
@@ -50,13 +49,14 @@ class DocTable:
         parents = [docnums.get(p, NO_PARENT) if p else NO_PARENT for p in parent_ids]
         return cls(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
 
-    @cached_property
-    def parts(self) -> dict[int, list[int]]:
-        """Each entry's parts (snippets, named parts) by document number, made once per table."""
-        found: dict[int, list[int]] = {}
-        for docnum, parent in enumerate(self.parents):
-            if parent != NO_PARENT:
-                found.setdefault(parent, []).append(docnum)
+    def parts_of(self, entry: int) -> list[int]:
+        """The entry's parts (snippets, named parts) by document number: the documents right after
+        it whose parent it is. documents.py writes an entry's parts just after it, and a unit of
+        the index holds whole entries (a test checks it on every guide)."""
+        parents, found, docnum = self.parents, [], entry + 1
+        while docnum < len(parents) and parents[docnum] == entry:
+            found.append(docnum)
+            docnum += 1
         return found
 
     def entry_of(self, docnum: int) -> int:
@@ -103,9 +103,10 @@ class DocTable:
         if count != doc_count or at != len(data):
             raise ValueError(f"{FILENAME} describes {count} documents, the index has {doc_count}")
         kind_names, section_names = head["kind_names"], head["section_names"]
-        table = cls(kinds=[kind_names[c] for c in columns[0]], sections=[section_names[c] for c in columns[1]],
+        table = cls(kinds=list(map(kind_names.__getitem__, columns[0])),
+                    sections=list(map(section_names.__getitem__, columns[1])),
                     orders=columns[2].tolist(), section_titles=dict(head["section_titles"]), parents=columns[3].tolist(),
                     illustrated_by={int(item): list(patterns) for item, patterns in head["illustrated_by"].items()})
-        if any(not (NO_PARENT <= p < doc_count) for p in table.parents):
+        if table.parents and not (NO_PARENT <= min(table.parents) and max(table.parents) < doc_count):
             raise ValueError(f"{FILENAME} names a parent document the index does not have")
         return table

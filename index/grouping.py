@@ -77,12 +77,12 @@ class Found:
         """For each of `entries`, its best `limit` matches inside it as (document, score), best
         first (ties in document order). Only the parts of the rows shown are looked into, not
         every match: a common word matches 28,000 documents at 50,000 entries."""
-        parts, scored = self.table.parts, self.scored
+        parts_of, scored = self.table.parts_of, self.scored
         inside: dict[int, list[tuple[float, int]]] = {e: [] for e in entries}
         for entry in entries:
             if entry in self.alone:
                 continue  # a part that is a row of its own has no parts
-            inside[entry] = [(scored[d], d) for d in parts.get(entry, ()) if d in scored and d not in self.alone]
+            inside[entry] = [(scored[d], d) for d in parts_of(entry) if d in scored and d not in self.alone]
         for item, host in self.hosts.items():  # checklist items folded into the rows shown
             if host in inside:
                 inside[host].append((scored[item], item))

@@ -69,3 +69,29 @@ def test_the_bundled_index_table_matches_its_stored_fields(bundled_index):
     illustrated = {ids[item]: sorted(ids[p] for p in patterns) for item, patterns in searcher.table.illustrated_by.items()}
     assert illustrated and all(kb.entry(item).kind == "checklist" for item in illustrated)
     assert all(kb.entry(p).kind == "pattern" for patterns in illustrated.values() for p in patterns)
+
+
+@pytest.mark.parametrize("guide", ["bundled", "uber-go-guide/style.md", "uber-go-guide/src", "rust-api-guidelines",
+                                   "google-pyguide/pyguide.md"])
+def test_an_entry_s_parts_follow_it(bundled_index, guide, tmp_path):
+    """DocTable.parts_of reads an entry's parts as the documents right after it: every document
+    with a parent sits after it with only its siblings between them."""
+    from patternkb.index.library import PatternLibrary
+    from patternkb.kb.build import build_kb
+    from tests.shared_corpora import corpus
+
+    if guide == "bundled":
+        table = bundled_index._thread_searcher().table
+    else:
+        library = PatternLibrary.of(build_kb([corpus(guide)]), tmp_path / "ix")
+        library.ensure()
+        table = library._index._thread_searcher().table
+    everywhere: dict[int, list[int]] = {}
+    for docnum, parent in enumerate(table.parents):
+        if parent != NO_PARENT:
+            everywhere.setdefault(parent, []).append(docnum)
+    assert everywhere  # snippets and named parts were indexed
+    assert {e: table.parts_of(e) for e in everywhere} == everywhere
+    assert all(table.parts_of(d) == [] for d in range(len(table.parents)) if d not in everywhere)
+    if guide != "bundled":
+        library.close()

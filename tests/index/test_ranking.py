@@ -13,10 +13,11 @@ from patternkb.index.ranking import best, in_guide_order
 
 N = NO_PARENT
 # docnum:            0          1          2          3            4          5
-TABLE = DocTable(kinds=["pattern", "pattern", "snippet", "checklist", "pattern", "checklist"],
-                 sections=["s1", "s2", "s1", "s3", "s2", "s3"], orders=[0, 10, 1, 20, 30, 21],
+# A snippet follows its pattern, as documents.py writes them (DocTable.parts_of reads them so).
+TABLE = DocTable(kinds=["pattern", "snippet", "pattern", "checklist", "pattern", "checklist"],
+                 sections=["s1", "s1", "s2", "s3", "s2", "s3"], orders=[0, 1, 10, 20, 30, 21],
                  section_titles={"s1": "Alpha Beta", "s2": "Gamma", "s3": "Other"},
-                 parents=[N, N, 0, N, N, N], illustrated_by={5: [1, 4]})
+                 parents=[N, 0, N, N, N, N], illustrated_by={5: [2, 4]})
 
 
 class _Postings:
@@ -29,9 +30,9 @@ class _Postings:
         return array("i", self.terms.get((field, text), []))
 
 
-POSTINGS = _Postings({("title_exact", "gamma"): [3], ("title_exact", "alpha beta"): [2],
-                      ("section", "s1"): [0, 2], ("section", "s2"): [1, 4], ("defines", "gamma"): [],
-                      ("defines", "alpha"): [1]})
+POSTINGS = _Postings({("title_exact", "gamma"): [3], ("title_exact", "alpha beta"): [1],
+                      ("section", "s1"): [0, 1], ("section", "s2"): [2, 4], ("defines", "gamma"): [],
+                      ("defines", "alpha"): [2]})
 
 
 def ranked(scored, all_words, words, limit, kind=None):
@@ -40,20 +41,20 @@ def ranked(scored, all_words, words, limit, kind=None):
 
 
 def test_a_snippet_folds_into_its_pattern_and_lifts_it():
-    found = grouping.rows(TABLE, {2: 8.0, 1: 3.0})
-    assert set(found) == {0, 1}  # the pattern stands for its snippet, though it did not match itself
-    assert 0 not in found.own and found.sub_hits([0]) == {0: [(2, 8.0)]}
-    assert found.score(0) == pytest.approx(8.0 * grouping.INSIDE_WEIGHT) and found.row_of(2) == 0
+    found = grouping.rows(TABLE, {1: 8.0, 2: 3.0})
+    assert set(found) == {0, 2}  # the pattern stands for its snippet, though it did not match itself
+    assert 0 not in found.own and found.sub_hits([0]) == {0: [(1, 8.0)]}
+    assert found.score(0) == pytest.approx(8.0 * grouping.INSIDE_WEIGHT) and found.row_of(1) == 0
 
 
 def test_an_entry_s_score_is_its_best_match_its_own_counting_more():
-    assert grouping.rows(TABLE, {0: 4.0, 2: 8.0}).score(0) == pytest.approx(max(4.0, 8.0 * grouping.INSIDE_WEIGHT))
-    assert grouping.rows(TABLE, {0: 7.0, 2: 8.0}).score(0) == pytest.approx(7.0)  # its own title beats its code
+    assert grouping.rows(TABLE, {0: 4.0, 1: 8.0}).score(0) == pytest.approx(max(4.0, 8.0 * grouping.INSIDE_WEIGHT))
+    assert grouping.rows(TABLE, {0: 7.0, 1: 8.0}).score(0) == pytest.approx(7.0)  # its own title beats its code
 
 
 def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():
-    found = grouping.rows(TABLE, {5: 6.0, 1: 1.0, 4: 2.0})
-    assert set(found) == {1, 4} and found.sub_hits([4, 1]) == {4: [(5, 6.0)], 1: []}
+    found = grouping.rows(TABLE, {5: 6.0, 2: 1.0, 4: 2.0})
+    assert set(found) == {2, 4} and found.sub_hits([4, 2]) == {4: [(5, 6.0)], 2: []}
     alone = grouping.rows(TABLE, {5: 6.0, 0: 9.0})  # no pattern it illustrates matched
     assert set(alone) == {0, 5} and alone.own[5] == 6.0
     asked = grouping.rows(TABLE, {5: 6.0, 4: 2.0}, frozenset({"checklist"}))  # kind:checklist: items as rows
@@ -63,15 +64,15 @@ def test_a_checklist_item_folds_into_the_best_matching_pattern_it_illustrates():
 
 
 def test_a_kind_of_part_gives_those_parts_as_rows():
-    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 1: 2.0}, frozenset({"snippet"}))) == {2}
-    assert set(grouping.rows(TABLE, {2: 8.0, 3: 1.0}, frozenset({"pattern"}))) == {0}
+    assert set(grouping.rows(TABLE, {1: 8.0, 0: 1.0, 2: 2.0}, frozenset({"snippet"}))) == {1}
+    assert set(grouping.rows(TABLE, {1: 8.0, 3: 1.0}, frozenset({"pattern"}))) == {0}
     # Several kinds typed ("-kind:pattern"): a snippet of a pattern left out is a row of its own.
-    assert set(grouping.rows(TABLE, {2: 8.0, 0: 1.0, 3: 1.0}, frozenset({"snippet", "checklist"}))) == {2, 3}
+    assert set(grouping.rows(TABLE, {1: 8.0, 0: 1.0, 3: 1.0}, frozenset({"snippet", "checklist"}))) == {1, 3}
 
 
 def test_rows_within_a_section():
-    found = grouping.rows(TABLE, {2: 8.0, 1: 3.0, 4: 1.0}).within("s2")
-    assert set(found) == {1, 4} and found.row_of(2) is None
+    found = grouping.rows(TABLE, {1: 8.0, 2: 3.0, 4: 1.0}).within("s2")
+    assert set(found) == {2, 4} and found.row_of(1) is None
 
 
 def test_an_item_folded_into_a_pattern_of_another_section_is_a_row_in_its_own():
@@ -82,43 +83,43 @@ def test_an_item_folded_into_a_pattern_of_another_section_is_a_row_in_its_own():
 
 
 def test_kind_counts_are_the_rows_each_kind_gives():
-    scored = {0: 1.0, 2: 8.0, 1: 2.0, 3: 1.0, 5: 2.0}
+    scored = {0: 1.0, 1: 8.0, 2: 2.0, 3: 1.0, 5: 2.0}
     counts = grouping.kind_counts(TABLE, scored)
     assert counts == {kind: len(grouping.rows(TABLE, scored, frozenset({kind}))) for kind in ("pattern", "snippet", "checklist")}
     assert grouping.kind_counts(TABLE, scored, "s1") == {"pattern": 1, "snippet": 1}
 
 
 def test_exact_tiers_come_first_whatever_their_score():
-    scored = {0: 9.0, 1: 1.0, 3: 0.5, 4: 2.0}
+    scored = {0: 9.0, 2: 1.0, 3: 0.5, 4: 2.0}
     # Own title (the checklist item), then the section titled so (its patterns, by score), then the rest.
-    assert ranked(scored, None, ["Gamma"], 5) == [3, 4, 1, 0]
+    assert ranked(scored, None, ["Gamma"], 5) == [3, 4, 2, 0]
 
 
 def test_a_section_title_outranks_a_snippet_saying_it():
-    scored = {1: 1.0, 2: 9.0, 4: 5.0}
+    scored = {2: 1.0, 1: 9.0, 4: 5.0}
     # "alpha beta": the snippet's own title lifts its pattern (0) by its score only, no tier;
-    # pattern 1 defines nothing so named and sits in section s2: by score after it.
-    assert ranked(scored, None, ["alpha", "beta"], 3) == [0, 4, 1]
+    # pattern 2 defines nothing so named and sits in section s2: by score after it.
+    assert ranked(scored, None, ["alpha", "beta"], 3) == [0, 4, 2]
 
 
 def test_an_identifier_a_document_defines_is_exact():
-    assert ranked({0: 9.0, 1: 0.1}, None, ["alpha"], 2) == [1, 0]
+    assert ranked({0: 9.0, 2: 0.1}, None, ["alpha"], 2) == [2, 0]
 
 
 def test_rows_holding_every_word_come_before_the_rest():
-    scored = {0: 5.0, 1: 1.0, 4: 1.0, 2: 9.0}
-    # Within the tier by score; equal scores in guide order (1 before 4). The snippet (2) holds
+    scored = {0: 5.0, 2: 1.0, 4: 1.0, 1: 9.0}
+    # Within the tier by score; equal scores in guide order (2 before 4). The snippet (1) holds
     # every word: its pattern's row does.
-    assert ranked(scored, {1, 4}, ["x", "y"], 4) == [1, 4, 0]
-    assert ranked(scored, {2}, ["x", "y"], 4) == [0, 1, 4]
-    assert ranked(scored, None, ["x", "y"], 4) == [0, 1, 4]
+    assert ranked(scored, {2, 4}, ["x", "y"], 4) == [2, 4, 0]
+    assert ranked(scored, {1}, ["x", "y"], 4) == [0, 2, 4]
+    assert ranked(scored, None, ["x", "y"], 4) == [0, 2, 4]
 
 
 def test_only_scored_rows_and_at_most_limit():
     # Document 3 is an exact match, but a kind filter took it out of the rows.
-    assert ranked({1: 1.0, 4: 2.0, 0: 3.0, 3: 5.0}, None, ["gamma"], 2, kind="pattern") == [4, 1]
-    assert ranked({1: 1.0}, None, ["x"], 0) == []
+    assert ranked({2: 1.0, 4: 2.0, 0: 3.0, 3: 5.0}, None, ["gamma"], 2, kind="pattern") == [4, 2]
+    assert ranked({2: 1.0}, None, ["x"], 0) == []
 
 
 def test_guide_order():
-    assert in_guide_order(TABLE, grouping.rows(TABLE, {4: 9.0, 2: 1.0, 3: 5.0}), 3) == [0, 3, 4]
+    assert in_guide_order(TABLE, grouping.rows(TABLE, {4: 9.0, 1: 1.0, 3: 5.0}), 3) == [0, 3, 4]
