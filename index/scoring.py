@@ -26,6 +26,7 @@ ANALYZER_OF = {"title": TITLE, "title_code": CODE, "symbols": CODE, "section_tit
                "path": TITLE, "prose": PROSE, "code": CODE}
 PREFIX_FIELDS = ("title", "title_code", "symbols")
 PHRASE_FIELDS = ("title", "prose", "code")  # where a "quoted phrase" is looked for
+CODE_FIELDS = frozenset(name for name, analyzer in ANALYZER_OF.items() if analyzer is CODE)
 FUZZY_FIELDS = ("title", "symbols", "prose", "code")
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
@@ -110,7 +111,7 @@ def phrase_scores(searcher, postings: Postings, phrase: str) -> dict[int, float]
         stored = searcher.stored_fields(docnum)
         for fieldname, docs in holding.items():
             tokens = fields[fieldname][0]
-            if docnum in docs and not _in_order(analyze(ANALYZER_OF[fieldname], stored.get(fieldname) or ""), tokens):
+            if docnum in docs and not holds_phrase(fieldname, stored.get(fieldname) or "", tokens):
                 docs.discard(docnum)
     found: dict[int, float] = {}
     for fieldname, (tokens, docnums, lists) in fields.items():
@@ -122,6 +123,33 @@ def phrase_scores(searcher, postings: Postings, phrase: str) -> dict[int, float]
         for docnum, value in zip(docnums.tolist(), score.tolist()):
             found[docnum] = found.get(docnum, 0.0) + value
     return found
+
+
+def holds_phrase(fieldname: str, text: str, phrase: list[str]) -> bool:
+    """Whether analysing `text` as `fieldname` gives the tokens `phrase` one after another."""
+    if fieldname in CODE_FIELDS:
+        return code_holds(text, phrase)
+    return _in_order(analyze(ANALYZER_OF[fieldname], text), phrase)
+
+
+def code_holds(text: str, phrase: list[str]) -> bool:
+    """holds_phrase for the code analyzer, reading only around the places the phrase can start.
+    A code token never spans whitespace and is a lower-cased piece of the text (CodeTokenizer),
+    so the text is analysed a whitespace-separated chunk at a time: from each chunk holding the
+    first token's letters, that chunk's tokens and as many more as the phrase has after its
+    first. Analysing a long snippet whole made a quoted phrase take 0.7 s at 50,000 entries."""
+    first, chunks = phrase[0], text.split()
+    for i, chunk in enumerate(chunks):
+        if first not in chunk.lower():
+            continue
+        tokens = analyze(CODE, chunk)
+        wanted, j = len(tokens) + len(phrase) - 1, i + 1
+        while len(tokens) < wanted and j < len(chunks):
+            tokens += analyze(CODE, chunks[j])
+            j += 1
+        if _in_order(tokens, phrase):
+            return True
+    return False
 
 
 def _in_order(tokens: list[str], phrase: list[str]) -> bool:
