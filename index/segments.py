@@ -40,7 +40,8 @@ def unit_folder(generation: Path, number: int) -> Path:
 
 
 def job_file(generation: Path, number: int) -> Path:
-    """Where a worker finds the documents of unit `number` (pickled)."""
+    """Where a worker finds the documents of unit `number` (pickled one after another: see
+    write_job)."""
     return unit_folder(generation, number) / "docs.pickle"
 
 
@@ -193,14 +194,35 @@ class _Worker:
     per_doc: float  # entries per document, for progress
 
 
+def write_job(file: Path, docs: list[dict]) -> None:
+    """A unit's documents for its worker, pickled one at a time: pickling the list in one call
+    held the GIL for 100 ms and more, which the window, indexing on its job thread, could not
+    paint through."""
+    with open(file, "wb") as fh:
+        pickler = pickle.Pickler(fh, protocol=5)
+        for doc in docs:
+            pickler.dump(doc)
+
+
+def read_job(file: Path) -> list[dict]:
+    """The documents write_job wrote."""
+    docs = []
+    with open(file, "rb") as fh:
+        unpickler = pickle.Unpickler(fh)
+        while True:
+            try:
+                docs.append(unpickler.load())
+            except EOFError:
+                return docs
+
+
 def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker | None:
     """A worker process writing unit `number`, or None when no process can be had (a sandbox, a
     full process table): the caller writes it itself."""
     folder = unit_folder(path, number)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    with open(job_file(path, number), "wb") as fh:
-        pickle.dump(docs, fh, protocol=5)
+    write_job(job_file(path, number), docs)
     errors = folder.parent / f"unit-{number}.err"  # a file: a pipe left unread could fill and block it
     try:
         with open(errors, "wb") as err:

@@ -14,7 +14,6 @@ threads' locks and the whole KB.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import sys
 from pathlib import Path
@@ -41,11 +40,10 @@ class _Progress:
 def main(argv: list[str]) -> int:
     generation, number, parent = Path(argv[0]), int(argv[1]), int(argv[2])
     _die_with_parent(parent)
-    from patternkb.index.segments import job_file, write_unit
+    from patternkb.index.segments import job_file, read_job, write_unit
 
     try:
-        with open(job_file(generation, number), "rb") as fh:
-            docs = pickle.load(fh)
+        docs = read_job(job_file(generation, number))
         _, segment, _ = write_unit(str(generation), number, docs, _Progress())
     except OSError as exc:
         print(f"oserror {exc.errno or 0} {exc.strerror or exc}", flush=True)

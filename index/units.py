@@ -37,7 +37,7 @@ from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
 # and that a worker holds one unit's postings in memory.
 UNIT_BYTES = 8 << 20
 # Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
-UNIT_FORMAT = 3
+UNIT_FORMAT = 4
 
 
 @dataclass
@@ -169,17 +169,36 @@ def make_facts(entries: list, docs: list[dict]) -> dict:
                 samples=sample.codes)
 
 
+# The facts' long lists, written a line an element; each other value is a line of its own. A file
+# read or written in one JSON call held the GIL for 50-100 ms a unit, which the window, indexing on
+# its job thread, could not paint through.
+_LISTS = ("docs", "patterns", "items")
+
+
 def write_facts(folder: Path, unit_key: str, facts: dict) -> str:
     name = facts_name(unit_key)
-    (Path(folder) / name).write_text(json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-                                     encoding="utf-8")
+    with open(Path(folder) / name, "w", encoding="utf-8") as fh:
+        for key in sorted(facts):
+            for value in (facts[key] if key in _LISTS else [facts[key]]):
+                fh.write(json.dumps([key, value], sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
     return name
 
 
 def read_facts(folder: Path, name: str) -> dict:
     """Raises OSError or ValueError when the file is missing or not a unit's facts of this format."""
-    facts = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
-    if not isinstance(facts, dict) or facts.get("format") != UNIT_FORMAT:
+    facts: dict = {key: [] for key in _LISTS}
+    with open(Path(folder) / name, encoding="utf-8") as fh:
+        for lines in iter(lambda: fh.readlines(1 << 20), []):  # a megabyte at a time (kb/files.batched says why)
+            for line in lines:
+                try:
+                    key, value = json.loads(line)
+                    if key in _LISTS:
+                        facts[key].append(value)
+                    else:
+                        facts[key] = value
+                except TypeError:  # a line that is no [key, value]
+                    raise ValueError(f"{name} is not a unit's facts") from None
+    if facts.get("format") != UNIT_FORMAT:
         raise ValueError(f"{name} is not a unit's facts of format {UNIT_FORMAT}")
     return facts
 
