@@ -150,19 +150,19 @@ def _gather(path: Path, records: list[dict]):
     for record in records:
         try:
             facts = read_facts(path, record["facts"])
-        except (OSError, ValueError) as exc:
+            base, order_base = len(ids), record["first"] * ORDER_STRIDE
+            for doc_id, kind, section, order, parent in facts["docs"]:
+                ids.append(doc_id)
+                kinds.append(kind)
+                sections.append(section)
+                orders.append(order + order_base)
+                parents.append(parent + base if parent >= 0 else NO_PARENT)
+            titles.update(facts["section_titles"])
+            patterns += [PatternFacts(**dict(p, order=p["order"] + record["first"])) for p in facts["patterns"]]
+            items += [ItemFacts(**i) for i in facts["items"]]
+            samples.append(facts["samples"])
+        except (OSError, ValueError, TypeError, KeyError) as exc:  # a facts file damaged in its rows
             raise IndexCorrupt(f"cannot read {record['facts']}: {exc}", file=path) from None
-        base, order_base = len(ids), record["first"] * ORDER_STRIDE
-        for doc_id, kind, section, order, parent in facts["docs"]:
-            ids.append(doc_id)
-            kinds.append(kind)
-            sections.append(section)
-            orders.append(order + order_base)
-            parents.append(parent + base if parent >= 0 else NO_PARENT)
-        titles.update(facts["section_titles"])
-        patterns += [PatternFacts(**dict(p, order=p["order"] + record["first"])) for p in facts["patterns"]]
-        items += [ItemFacts(**i) for i in facts["items"]]
-        samples.append(facts["samples"])
     table = DocTable(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
     return table, ids, patterns, items, samples
 

@@ -173,6 +173,8 @@ def make_facts(entries: list, docs: list[dict]) -> dict:
 # read or written in one JSON call held the GIL for 50-100 ms a unit, which the window, indexing on
 # its job thread, could not paint through.
 _LISTS = ("docs", "patterns", "items")
+_KEYS = frozenset({"format", "section_titles", "samples", *_LISTS})
+_END = "end"  # the last line: how many elements each list has, so that a file cut short is refused
 
 
 def write_facts(folder: Path, unit_key: str, facts: dict) -> str:
@@ -180,26 +182,40 @@ def write_facts(folder: Path, unit_key: str, facts: dict) -> str:
     with open(Path(folder) / name, "w", encoding="utf-8") as fh:
         for key in sorted(facts):
             for value in (facts[key] if key in _LISTS else [facts[key]]):
-                fh.write(json.dumps([key, value], sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+                fh.write(_line(key, value))
+        fh.write(_line(_END, {key: len(facts[key]) for key in _LISTS}))
     return name
+
+
+def _line(key: str, value) -> str:
+    return json.dumps([key, value], sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def read_facts(folder: Path, name: str) -> dict:
     """Raises OSError or ValueError when the file is missing or not a unit's facts of this format."""
     facts: dict = {key: [] for key in _LISTS}
+    end = None
     with open(Path(folder) / name, encoding="utf-8") as fh:
         for lines in iter(lambda: fh.readlines(1 << 20), []):  # a megabyte at a time (kb/files.batched says why)
             for line in lines:
                 try:
                     key, value = json.loads(line)
-                    if key in _LISTS:
-                        facts[key].append(value)
-                    else:
-                        facts[key] = value
-                except TypeError:  # a line that is no [key, value]
-                    raise ValueError(f"{name} is not a unit's facts") from None
+                except (TypeError, ValueError) as exc:  # not JSON, or no [key, value]
+                    raise ValueError(f"{name} is not a unit's facts: {exc}") from None
+                if not isinstance(key, str):
+                    raise ValueError(f"{name} is not a unit's facts: a line's key is {key!r}")
+                if end is not None:
+                    raise ValueError(f"{name} goes on after its last line")
+                if key == _END:
+                    end = value
+                elif key in _LISTS:
+                    facts[key].append(value)
+                else:
+                    facts[key] = value
     if facts.get("format") != UNIT_FORMAT:
         raise ValueError(f"{name} is not a unit's facts of format {UNIT_FORMAT}")
+    if facts.keys() != _KEYS or end != {key: len(facts[key]) for key in _LISTS}:
+        raise ValueError(f"{name} is cut short or damaged")
     return facts
 
 
