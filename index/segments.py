@@ -200,20 +200,19 @@ def write_job(file: Path, docs: list[dict]) -> None:
     paint through."""
     with open(file, "wb") as fh:
         pickler = pickle.Pickler(fh, protocol=5)
+        pickler.dump(len(docs))
         for doc in docs:
             pickler.dump(doc)
 
 
 def read_job(file: Path) -> list[dict]:
-    """The documents write_job wrote."""
-    docs = []
+    """The documents write_job wrote. Raises OSError when the file is cut short."""
     with open(file, "rb") as fh:
         unpickler = pickle.Unpickler(fh)
-        while True:
-            try:
-                docs.append(unpickler.load())
-            except EOFError:
-                return docs
+        try:
+            return [unpickler.load() for _ in range(unpickler.load())]
+        except (EOFError, pickle.UnpicklingError) as exc:
+            raise OSError(f"{file} is cut short: {exc}") from None
 
 
 def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker | None:
