@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from patternkb.index.engine import PatternIndex
 from patternkb.index.query import excerpt, unknown_filters
 from patternkb.index.results import SearchResult
+from patternkb.index.storage import IndexError_
 from patternkb.kb.errors import EntryNotFound
 
 if TYPE_CHECKING:
@@ -218,7 +219,10 @@ class PatternLibrary:
         thread to call after `ensure`."""
         self.kb  # noqa: B018 - loads and validates
         self._index.links()
-        self._index.warm()
+        try:
+            self._index.warm()
+        except IndexError_:  # only a head start: the first search says what is wrong
+            pass
 
     def open_searchers(self) -> int:
         """How many threads hold a searcher (for tests: it must not grow with each search)."""

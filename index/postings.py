@@ -31,7 +31,13 @@ K1 = 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 ScoreList = tuple[np.ndarray, np.ndarray]  # (docnums, scores), docnums ascending
-_NONE: ScoreList = (np.zeros(0, dtype=np.int32), np.zeros(0))
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """Cached arrays are handed to every search: none may change them."""
+    values.setflags(write=False)
+    return values
+
+
+_NONE: ScoreList = (_read_only(np.zeros(0, dtype=np.int32)), _read_only(np.zeros(0)))
 
 
 class TermCache:
@@ -118,7 +124,7 @@ class Postings:
                 weights = lift * weights / (weights + norm[length_bytes[ids]])
             docnums.append(ids + base)
             scores.append(weights)
-        return np.concatenate(docnums), np.concatenate(scores)
+        return _read_only(np.concatenate(docnums)), _read_only(np.concatenate(scores))
 
     def warm(self) -> None:
         """Read what every search needs first (each scored field's length bytes), so that the
@@ -192,7 +198,7 @@ class Postings:
             docnums, scores = self.scores(field, term)
             out[docnums] = np.maximum(out[docnums], scores)  # a term's documents are distinct
         docnums = np.flatnonzero(out)
-        return docnums, out[docnums]
+        return _read_only(docnums), _read_only(out[docnums])
 
 
 def _text(term) -> str:

@@ -61,9 +61,17 @@ def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, floa
         if prefix and fieldname in PREFIX_FIELDS and tokens and len(tokens[0]) >= MIN_PREFIX:
             code = analyze(CODE, word)
             clauses.append(Clause("prefix", fieldname, code[0] if code else tokens[0], boost * 0.4))
-    clauses.append(Clause("term", "crates", word.lower().replace("-", "_"), boosts.get("crates", 1.0)))
+    for name in package_names(word):
+        clauses.append(Clause("term", "crates", name, boosts.get("crates", 1.0)))
     clauses.append(Clause("term", "tags", word.lower(), boosts.get("tags", 1.0)))
     return clauses
+
+
+def package_names(word: str) -> tuple[str, ...]:
+    """The package names a typed word can be: as typed, and a Rust crate's with `_` for `-`
+    (Cargo treats them alike; an npm or Go package keeps its hyphens)."""
+    name = word.lower()
+    return tuple(dict.fromkeys((name, name.replace("-", "_"))))
 
 
 def word_vector(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
@@ -173,7 +181,8 @@ def filter_docs(postings: Postings, parsed: ParsedQuery) -> set[int] | None:
                 for token in analyze(CODE, value)[:1]:
                     options.update(postings.docs("symbols", token))
             elif fieldname == "crates":
-                options.update(postings.docs("crates", v.replace("-", "_")))
+                for name in package_names(v):
+                    options.update(postings.docs("crates", name))
             elif fieldname == "guide":  # exactly: guide:style is not style-2
                 options.update(postings.docs("guide", slugify(value) or v))
             else:

@@ -142,6 +142,9 @@ class batched:  # noqa: N801 - used like hashlib's constructors
         self._sha, self._pending = sha, bytearray()
 
     def update(self, data: bytes) -> None:
+        if not self._pending and len(data) >= self.BATCH:  # large already: no copy
+            self._sha.update(data)
+            return
         self._pending += data
         if len(self._pending) >= self.BATCH:
             self._flush()

@@ -191,3 +191,40 @@ def test_a_damaged_line_of_the_kb_fails_the_index_naming_the_file_and_line(tmp_p
             library.ensure()
     assert str(info.value).startswith(f"{live / 'entries.jsonl'}:3: entry \"x\": field ")
     assert not list((tmp_path / "ix").glob("gen-*"))
+
+
+def test_a_package_written_with_hyphens_is_found_as_typed(tmp_path):
+    """npm and Go keep a package's hyphens; a Rust crate is the same with `_` or `-` (Cargo)."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "web.md"
+    guide.write_text("# Web\n\n## Rendering\n\n### Mounting an app\n\nMount the root once.\n\n"
+                     "```javascript\nimport { createRoot } from \"react-dom/client\";\nimport _ from \"lodash-es\";\n"
+                     "createRoot(document.body).render(app);\n```\n\n"
+                     "### Async runtime\n\nUse a runtime.\n\n```rust\nuse tokio_util::codec::Framed;\n```\n",
+                     encoding="utf-8")
+    kb = build_kb([guide])
+    packages = {p for e in kb.entries for p in e.packages}
+    assert {"lodash-es", "tokio_util"} <= packages, packages
+    with PatternLibrary.of(kb, tmp_path / "ix") as library:
+        library.ensure()
+        for typed, title in [("crate:lodash-es", "Mounting an app"), ("lodash-es", "Mounting an app"),
+                             ("crate:tokio-util", "Async runtime"), ("crate:tokio_util", "Async runtime")]:
+            result = library.search(typed)
+            assert [h.title for h in result.hits][:1] == [title], (typed, result.hits, result.unknown_filters)
+
+
+def test_preload_survives_an_index_it_cannot_warm(tmp_path, monkeypatch):
+    """Reading the first search's data ahead is only a head start: an index that cannot be opened
+    then is for the first search to report, not a reason to fail loading the KB."""
+    from patternkb.index.engine import PatternIndex
+    from patternkb.index.storage import IndexCorrupt
+
+    def broken(self):
+        raise IndexCorrupt("cannot open the index: damaged", file=tmp_path)
+
+    with PatternLibrary.open(BUNDLED_KB, tmp_path / "ix") as library:
+        library.ensure()
+        monkeypatch.setattr(PatternIndex, "warm", broken)
+        library.preload()
+        assert library.kb.entries
