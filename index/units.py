@@ -37,7 +37,7 @@ from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
 # and that a worker holds one unit's postings in memory.
 UNIT_BYTES = 8 << 20
 # Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
-UNIT_FORMAT = 4
+UNIT_FORMAT = 5
 
 
 @dataclass
