@@ -57,3 +57,17 @@ def test_a_line_whose_key_is_no_name_is_refused(tmp_path):
     path.write_text('[["docs"],1]\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ValueError, match="a line's key is"):
         read_facts(tmp_path, name)
+
+
+def test_long_lists_are_written_over_several_lines_and_read_back(tmp_path):
+    from patternkb.index.units import CHUNK
+
+    many = dict(FACTS, docs=[[str(n), "pattern", "s", n, -1] for n in range(2 * CHUNK + 3)])
+    name = write_facts(tmp_path, "k", many)
+    lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith('["docs"') for line in lines) == 3
+    assert read_facts(tmp_path, name) == many
+    (tmp_path / name).write_text("\n".join(line for line in lines if not line.startswith('["docs"')) + "\n",
+                                 encoding="utf-8")
+    with pytest.raises(ValueError, match="cut short or damaged"):
+        read_facts(tmp_path, name)
