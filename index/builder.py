@@ -237,11 +237,11 @@ def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozen
     stems = stemmer(_PROSE)
     title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
                                             for stem in stems(w)) for p in patterns if p.id in docnums}
-    stem_counts = Counter(stem for stems in title_stems.values() for stem in stems)
+    stem_counts = Counter(stem for named in title_stems.values() for stem in named)
     named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-    for d, stems in title_stems.items():
-        if stems:
-            named_by[min(stems, key=lambda stem: (stem_counts[stem], stem))].append((d, stems))
+    for d, named in title_stems.items():
+        if named:
+            named_by[min(named, key=lambda stem: (stem_counts[stem], stem))].append((d, named))
 
     def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
         # The item's content words (stemmed, no stop words, no advice verbs) and its code.
@@ -266,7 +266,7 @@ def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozen
                       key=lambda d: (-scored[d], d))[:5]
         return [(ids[d], scored[d]) for d in best]
 
-    return compute_related(patterns, items, similar, patterns_for_text, noise)
+    return compute_related(patterns, items, similar, patterns_for_text, noise, stems)
 
 
 # A word in one of a pattern's snippets says less of the pattern than a word of the pattern's own.

@@ -78,12 +78,11 @@ def _features(pattern: Pattern, noise: frozenset[str]) -> tuple[set[str], set[st
     return symbols, set(pattern.crates)
 
 
-def _title_words(patterns: list[Pattern]) -> dict[str, dict[str, str]]:
+def _title_words(patterns: list[Pattern], stems: Callable[[str], tuple[str, ...]]) -> dict[str, dict[str, str]]:
     """Each pattern's title words that can name a topic (stemmed -> as written): not a stop word,
     not a word any heading uses ("Pattern", "Best Practices"), not a word most titles have. A
     keyword of the code ("unsafe") is a topic in a title."""
     plain = PLAIN_WORDS | vocabulary.FUNCTION_WORDS | vocabulary.TITLE_FILLERS | vocabulary.PLACEHOLDERS
-    stems = stemmer()
     words = {p.id: {stem[0]: word for word in _WORD.findall(p.title)
                     if (stem := stems(word)) and word.lower() not in plain and len(stem[0]) > 2}
              for p in patterns}
@@ -124,6 +123,7 @@ def compute_related(
     similar: Callable[[str], list[tuple[str, float, list[str]]]],
     patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
     noise: frozenset[str] = frozenset(),
+    stems: Callable[[str], tuple[str, ...]] | None = None,
 ) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
     """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
 
@@ -133,14 +133,15 @@ def compute_related(
 
     `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
     `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
-    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords).
+    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords); `stems`
+    the prose analyzer's terms of a word (analysis.stemmer), given to share its cache.
     """
     by_id = {p.id: p for p in patterns}
     titles = {e.id: e.title for e in [*patterns, *items]}
     n = max(len(patterns), 1)
     checklist, illustrates = _illustrations(items, by_id, patterns_for_text)
     features = {p.id: _features(p, noise) for p in patterns}
-    topics = _title_words(patterns)
+    topics = _title_words(patterns, stems or stemmer())
     dfs = [defaultdict(int) for _ in range(3)]  # symbols, packages, title words
     for pid, (symbols, crates) in features.items():
         for df, found in zip(dfs, (symbols, crates, topics[pid])):
