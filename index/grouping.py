@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from patternkb.index.doctable import NO_PARENT, DocTable
 
 SUB_HITS = 3  # sub-hits shown under an entry
@@ -137,22 +139,23 @@ def rows(table: DocTable, scored: dict[int, float], kinds: frozenset[str] | None
 
 
 def kind_counts(table: DocTable, scored: dict[int, float], section: str | None = None) -> dict[str, int]:
-    """For each kind, how many rows `rows(table, scored, {kind})` gives in `section` (None: all)."""
-    counted: Counter[str] = Counter()
-    entries: set[int] = set()
-    parents, kinds, sections = table.parents, table.kinds, table.sections
-    for docnum in scored:  # every matching document: keep this loop lean
-        parent = parents[docnum]
-        if parent != NO_PARENT:
-            if section is None or sections[docnum] == section:
-                counted[kinds[docnum]] += 1
-            entry = parent
-        else:
-            entry = docnum
-        if entry not in entries and (section is None or sections[entry] == section):
-            entries.add(entry)
-            counted[kinds[entry]] += 1
-    return dict(counted)
+    """For each kind, how many rows `rows(table, scored, {kind})` gives in `section` (None: all):
+    every matching part of that kind, and every entry of that kind holding a match. Counted with
+    NumPy over the table's columns: 71,000 matching documents took 15 ms a document at a time."""
+    columns = table.columns
+    docs = np.fromiter(scored, dtype=np.intp, count=len(scored))
+    parents = columns.parents[docs]
+    is_part = parents != NO_PARENT
+    parts, entries = docs[is_part], np.unique(np.where(is_part, parents, docs))
+    if section is not None:
+        code = columns.section_code.get(section)
+        if code is None:
+            return {}
+        parts = parts[columns.sections[parts] == code]
+        entries = entries[columns.sections[entries] == code]
+    counts = np.bincount(columns.kinds[parts], minlength=len(columns.kind_names))
+    counts += np.bincount(columns.kinds[entries], minlength=len(columns.kind_names))
+    return {name: int(n) for name, n in zip(columns.kind_names, counts) if n}
 
 
 def section_counts(table: DocTable, found: Found) -> dict[str, int]:

@@ -95,3 +95,11 @@ def test_an_entry_s_parts_follow_it(bundled_index, guide, tmp_path):
     assert all(table.parts_of(d) == [] for d in range(len(table.parents)) if d not in everywhere)
     if guide != "bundled":
         library.close()
+
+
+def test_the_columns_read_are_those_made_from_the_lists(tmp_path):
+    _table().write(tmp_path)
+    read, made = DocTable.read(tmp_path, 3).columns, _table().columns
+    assert read.kind_names == made.kind_names and read.section_code == made.section_code
+    assert read.kinds.tolist() == made.kinds.tolist() and read.sections.tolist() == made.sections.tolist()
+    assert read.parents.tolist() == made.parents.tolist() == [NO_PARENT, 0, NO_PARENT]

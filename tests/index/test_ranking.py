@@ -6,6 +6,8 @@ ranking reads only `docs`."""
 from array import array
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from patternkb.index import grouping
 from patternkb.index.doctable import NO_PARENT, DocTable
@@ -123,3 +125,38 @@ def test_only_scored_rows_and_at_most_limit():
 
 def test_guide_order():
     assert in_guide_order(TABLE, grouping.rows(TABLE, {4: 9.0, 1: 1.0, 3: 5.0}), 3) == [0, 3, 4]
+
+
+def _kind_counts_one_by_one(table, scored, section=None):
+    """What grouping.kind_counts counts, a document at a time."""
+    counted, entries = {}, set()
+    for docnum in scored:
+        parent = table.parents[docnum]
+        if parent != N and (section is None or table.sections[docnum] == section):
+            counted[table.kinds[docnum]] = counted.get(table.kinds[docnum], 0) + 1
+        entry = docnum if parent == N else parent
+        if entry not in entries and (section is None or table.sections[entry] == section):
+            entries.add(entry)
+            counted[table.kinds[entry]] = counted.get(table.kinds[entry], 0) + 1
+    return counted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_kind_counts_are_those_counted_one_by_one(data):
+    """On tables shaped as an index writes them: an entry, then its parts."""
+    kinds, sections, parents = [], [], []
+    for _ in range(data.draw(st.integers(1, 12))):
+        entry = len(kinds)
+        kinds.append(data.draw(st.sampled_from(["pattern", "checklist", "overview"])))
+        sections.append(data.draw(st.sampled_from(["s1", "s2", "s3"])))
+        parents.append(N)
+        for _ in range(data.draw(st.integers(0, 3))):
+            kinds.append(data.draw(st.sampled_from(["snippet", "part"])))
+            sections.append(sections[entry])
+            parents.append(entry)
+    table = DocTable(kinds=kinds, sections=sections, orders=list(range(len(kinds))), section_titles={},
+                     parents=parents)
+    scored = dict.fromkeys(data.draw(st.lists(st.integers(0, len(kinds) - 1), unique=True)), 1.0)
+    for section in (None, "s1", "s2", "nowhere"):
+        assert grouping.kind_counts(table, scored, section) == _kind_counts_one_by_one(table, scored, section)
