@@ -65,10 +65,10 @@ class TermCache:
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
-                self._held += size(value)
+                self._held += max(size(value), 1)  # a term no document has counts too, or never goes
             while self._held > self.max_postings and len(self._items) > 1:
                 _, old = self._items.popitem(last=False)
-                self._held -= size(old)
+                self._held -= max(size(old), 1)
         return value
 
 

@@ -91,3 +91,12 @@ def test_the_fast_paths_into_whoosh_are_taken(tmp_path):
         column = _length_column(leaf, "body")  # one read of the column, not None
         assert column is not None and [byte_to_length(int(b)) for b in column] == expected
     ix.close()
+
+
+def test_the_term_cache_lets_go_of_terms_no_document_has():
+    from patternkb.index.postings import TermCache
+
+    cache = TermCache(max_postings=100)
+    for n in range(1000):  # a long session's misspellings and partial words: nothing found
+        cache.get(("s", "prose", f"zz{n}"), lambda: ((), ()), lambda v: len(v[0]))
+    assert len(cache._items) <= 100
