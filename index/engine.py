@@ -213,12 +213,13 @@ class PatternIndex:
         if fieldname in ("tags", "language", "crates"):  # as indexed: in lower case, as the filter matches them
             return sorted(self._thread_searcher().searcher.reader().field_terms(fieldname))
         if fieldname in ("section", "guide") and self._kb is None and self.kb_dir is not None:
-            from patternkb.kb.store import KBReader
+            with self._kb_lock:  # as the KB's loading: one thread imports pydantic (searchers.py says why)
+                from patternkb.kb.store import KBReader
 
-            with KBReader(self.kb_dir) as reader:
-                if fieldname == "section":
-                    return [s.id for s in reader.sections]
-                return [g.id for g in reader.manifest.guides]
+                with KBReader(self.kb_dir) as reader:
+                    if fieldname == "section":
+                        return [s.id for s in reader.sections]
+                    return [g.id for g in reader.manifest.guides]
         return filter_values(self.kb)[fieldname]
 
     def meta(self) -> dict:

@@ -146,7 +146,11 @@ def kind_counts(table: DocTable, scored: dict[int, float], section: str | None =
     docs = np.fromiter(scored, dtype=np.intp, count=len(scored))
     parents = columns.parents[docs]
     is_part = parents != NO_PARENT
-    parts, entries = docs[is_part], np.unique(np.where(is_part, parents, docs))
+    # The entries holding a match, each once (a mask, not np.unique: that imports numpy.ma on its
+    # first call, on a search thread, while the window's index job imports; searchers.py says why).
+    holding = np.zeros(len(columns.parents), dtype=bool)
+    holding[np.where(is_part, parents, docs)] = True
+    parts, entries = docs[is_part], np.flatnonzero(holding)
     if section is not None:
         code = columns.section_code.get(section)
         if code is None:

@@ -113,7 +113,10 @@ def phrase_scores(searcher, postings: Postings, phrase: str) -> dict[int, float]
         tokens = analyze(ANALYZER_OF[fieldname], phrase)
         if tokens:
             lists = [postings.scores(fieldname, token) for token in dict.fromkeys(tokens)]
-            fields[fieldname] = (tokens, functools.reduce(np.intersect1d, (docs for docs, _ in lists)), lists)
+            # Each list is sorted and holds a document once (assume_unique: no np.unique, which
+            # imports numpy.ma on a search thread; searchers.py says why).
+            holding_all = functools.reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), (d for d, _ in lists))
+            fields[fieldname] = (tokens, holding_all, lists)
     holding: dict[str, set[int]] = {f: set(docs.tolist()) for f, (tokens, docs, _) in fields.items() if len(tokens) > 1}
     for docnum in sorted(set().union(*holding.values())):
         stored = searcher.stored_fields(docnum)

@@ -228,3 +228,27 @@ def test_preload_survives_an_index_it_cannot_warm(tmp_path, monkeypatch):
         monkeypatch.setattr(PatternIndex, "warm", broken)
         library.preload()
         assert library.kb.entries
+
+
+def test_a_first_search_on_another_thread_imports_nothing(bundled_index):
+    """The window's index job imports the library, checks the index, then goes on to import the
+    KB's modules (pydantic) while the first search runs on another thread. A module imported by
+    both threads at once can trip Python's import deadlock detection ("partially initialized
+    module 'pydantic._internal._validators'", seen in CI twice): the search must import nothing."""
+    code = f"""
+import sys, threading
+from pathlib import Path
+from patternkb.index.library import PatternLibrary, SearchOptions
+library = PatternLibrary.open(Path({str(BUNDLED_KB)!r}), Path({str(bundled_index.store.root)!r}))
+assert library.status() == "current"
+before = set(sys.modules)
+queries = ["mutex", "arc mut", "mutx thred", '"shared state"', "kind:snippet tokio", "crate:tokio-util", "tag:nope x",
+           "-mutex arc", "section:concurrency-async channel", "Arc<Mutex<T>>"]
+thread = threading.Thread(target=lambda: [library.search(q, SearchOptions(limit=50, fragments=10)) for q in queries])
+thread.start()
+thread.join()
+print(sorted(set(sys.modules) - before))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
