@@ -24,13 +24,11 @@ from patternkb.index.searchers import SearcherPool, ThreadSearcher
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
 from patternkb.index.kbkey import key_of, key_of_dir, key_of_manifest
+from patternkb.kb.files import text_lines
 
 if TYPE_CHECKING:
     from patternkb.index.library import Progress
     from patternkb.kb.models import KnowledgeBase
-
-
-READ_AHEAD = 1 << 20  # bytes of a large file read at once
 
 
 class PatternIndex:
@@ -193,13 +191,9 @@ class PatternIndex:
             path = hold.path / LINKS
             links: dict[str, dict] = {"related": {}, "checklist": {}, "illustrates": {}}
             try:
-                with open(path, encoding="utf-8") as fh:
-                    # A megabyte at a time: a read per line lets go of the GIL and takes it
-                    # back so often that the window's thread, waiting for it, starves.
-                    for lines in iter(lambda: fh.readlines(READ_AHEAD), []):
-                        for line in lines:
-                            kind, entry_id, value = json.loads(line)
-                            links[kind][entry_id] = value
+                for line in text_lines(path):
+                    kind, entry_id, value = json.loads(line)
+                    links[kind][entry_id] = value
             except (OSError, ValueError, TypeError, KeyError) as exc:
                 raise IndexCorrupt(f"related links unreadable: {exc}", file=path) from None
         self._links = (hold.name, links)

@@ -86,13 +86,10 @@ class Postings:
         self._leaves = list(self.reader.leaf_readers())
         self.cache = cache or TermCache()
 
-    def _cached(self, key: tuple, make, size):
-        return self.cache.get(key, make, size)
-
     # --- postings -------------------------------------------------------------------------
 
     def scores(self, field: str, text: str) -> ScoreList:
-        return self._cached(("s", field, text), lambda: self._read(field, text), lambda v: len(v[0]))
+        return self.cache.get(("s", field, text), lambda: self._read(field, text), lambda v: len(v[0]))
 
     def docs(self, field: str, text: str) -> list[int]:
         return self.scores(field, text)[0].tolist()
@@ -168,7 +165,7 @@ class Postings:
                 found = sorted(found, key=lambda item: (-item[0], item[1]))[:limit]
             return tuple(_text(term) for _, term in found)
 
-        return self._cached(("p", field, prefix, limit), make, len)
+        return self.cache.get(("p", field, prefix, limit), make, len)
 
     def fuzzy(self, field: str, text: str, maxdist: int, prefix: int = 1, limit: int = 32) -> tuple[str, ...]:
         """Terms of `field` within `maxdist` edits of `text` sharing its first `prefix` letters."""
@@ -180,7 +177,7 @@ class Postings:
                 found = sorted(found, key=lambda t: (-self.reader.doc_frequency(field, t), t))[:limit]
             return tuple(found)
 
-        return self._cached(("f", field, text, maxdist, prefix, limit), make, len)
+        return self.cache.get(("f", field, text, maxdist, prefix, limit), make, len)
 
     def union(self, field: str, terms: tuple[str, ...]) -> set[int]:
         """Documents holding any of `terms` in `field`."""

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from patternkb.index import vocabulary
 from patternkb.index.documents import DOCUMENT_FORMAT, ORDER_STRIDE, defines_by_doc, documents
 from patternkb.kb.errors import StoreError
-from patternkb.kb.files import ENTRIES, MANIFEST
+from patternkb.kb.files import ENTRIES, MANIFEST, text_lines
 from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
 
 # At most this many bytes of entries.jsonl in a unit (about 1,000 entries of the size the bundled
@@ -200,25 +200,23 @@ def read_facts(folder: Path, name: str) -> dict:
     """Raises OSError or ValueError when the file is missing or not a unit's facts of this format."""
     facts: dict = {key: [] for key in _LISTS}
     end = None
-    with open(Path(folder) / name, encoding="utf-8") as fh:
-        for lines in iter(lambda: fh.readlines(1 << 20), []):  # a megabyte at a time (kb/files.batched says why)
-            for line in lines:
-                try:
-                    key, value = json.loads(line)
-                except (TypeError, ValueError) as exc:  # not JSON, or no [key, value]
-                    raise ValueError(f"{name} is not a unit's facts: {exc}") from None
-                if not isinstance(key, str):
-                    raise ValueError(f"{name} is not a unit's facts: a line's key is {key!r}")
-                if end is not None:
-                    raise ValueError(f"{name} goes on after its last line")
-                if key == _END:
-                    end = value
-                elif key in _LISTS:
-                    if not isinstance(value, list):
-                        raise ValueError(f"{name} is not a unit's facts: {key} is no list")
-                    facts[key].extend(value)
-                else:
-                    facts[key] = value
+    for line in text_lines(Path(folder) / name):
+        try:
+            key, value = json.loads(line)
+        except (TypeError, ValueError) as exc:  # not JSON, or no [key, value]
+            raise ValueError(f"{name} is not a unit's facts: {exc}") from None
+        if not isinstance(key, str):
+            raise ValueError(f"{name} is not a unit's facts: a line's key is {key!r}")
+        if end is not None:
+            raise ValueError(f"{name} goes on after its last line")
+        if key == _END:
+            end = value
+        elif key in _LISTS:
+            if not isinstance(value, list):
+                raise ValueError(f"{name} is not a unit's facts: {key} is no list")
+            facts[key].extend(value)
+        else:
+            facts[key] = value
     if facts.get("format") != UNIT_FORMAT:
         raise ValueError(f"{name} is not a unit's facts of format {UNIT_FORMAT}")
     if facts.keys() != _KEYS or end != {key: len(facts[key]) for key in _LISTS}:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -129,6 +130,14 @@ def read_files(directory: Path) -> dict[str, bytes]:
 def check_present(directory: Path) -> None:
     """Raises StoreError, as reading would, when a file of the KB is missing or unreadable."""
     open_snapshot(directory)[2].close()
+
+
+def text_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 text file, read a megabyte at a time: a read per line lets go of the
+    GIL and takes it back so often that a window's thread, waiting for it, starves (`batched`)."""
+    with open(path, encoding="utf-8") as fh:
+        for lines in iter(lambda: fh.readlines(1 << 20), []):
+            yield from lines
 
 
 class batched:  # noqa: N801 - used like hashlib's constructors
