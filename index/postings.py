@@ -179,13 +179,6 @@ class Postings:
 
         return self.cache.get(("f", field, text, maxdist, prefix, limit), make, len)
 
-    def union(self, field: str, terms: tuple[str, ...]) -> set[int]:
-        """Documents holding any of `terms` in `field`."""
-        out: set[int] = set()
-        for term in terms:
-            out.update(self.docs(field, term))
-        return out
-
     def best(self, field: str, terms: tuple[str, ...]) -> ScoreList:
         """Documents holding any of `terms` in `field`, each scored by its best term."""
         if len(terms) == 1:
