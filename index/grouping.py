@@ -104,38 +104,54 @@ def rows(table: DocTable, scored: dict[int, float], kinds: frozenset[str] | None
     Every entry of one of `kinds` (None: any), with its parts folded in and (when `fold`: the
     query has words to match) the checklist items illustrating it; an item no matching pattern
     illustrates stands as a row of its own. A part of one of `kinds` whose entry is of none
-    (`kind:snippet`) is a row of its own, as the user asked for it.
+    (`kind:snippet`) is a row of its own, as the user asked for it. Worked out with NumPy over
+    the table's columns: a common word matches 70,000 documents at 50,000 entries, which took
+    15 ms a document at a time.
     """
-    own: dict[int, float] = {}
-    inside: dict[int, float] = {}
-    alone: set[int] = set()
-    items: list[int] = []
-    parents, doc_kinds, illustrated = table.parents, table.kinds, table.illustrated_by
-    for docnum, score in scored.items():  # every matching document: keep this loop lean
-        parent = parents[docnum]
-        entry = docnum if parent == NO_PARENT else parent
-        if kinds is not None and doc_kinds[entry] not in kinds:
-            if parent != NO_PARENT and doc_kinds[docnum] in kinds:
-                own[docnum] = score  # a part asked for by its kind is its own row
-                alone.add(docnum)
-            continue
-        if fold and doc_kinds[docnum] == CHECKLIST and illustrated.get(docnum):
-            items.append(docnum)  # folded below, once every pattern's row exists
-        elif docnum == entry:
-            own[entry] = score
-        elif score > inside.get(entry, 0.0):
-            inside[entry] = score
-        else:
-            inside.setdefault(entry, score)
+    columns = table.columns
+    docs = np.fromiter(scored, dtype=np.intp, count=len(scored))
+    values = np.fromiter(scored.values(), dtype=float, count=len(scored))
+    parents = columns.parents[docs]
+    is_part = parents != NO_PARENT
+    entries = np.where(is_part, parents, docs)
+    alone = np.zeros(len(docs), dtype=bool)
+    if kinds is None:
+        kept = np.ones(len(docs), dtype=bool)
+    else:
+        wanted = np.array([name in kinds for name in columns.kind_names], dtype=bool)
+        kept = wanted[columns.kinds[entries]]
+        alone = ~kept & is_part & wanted[columns.kinds[docs]]  # a part asked for by its kind is its own row
+    illustrated = table.illustrated_by
+    items = np.zeros(len(docs), dtype=bool)
+    if fold and illustrated and CHECKLIST in columns.kind_names:  # folded below, once every pattern's row exists
+        items = kept & (columns.kinds[docs] == columns.kind_names.index(CHECKLIST))
+        items[items] = [bool(illustrated.get(item)) for item in docs[items].tolist()]
+    own = _scores_of(docs[(kept & ~items & ~is_part) | alone], values[(kept & ~items & ~is_part) | alone])
+    inside = _best_of(entries[kept & ~items & is_part], values[kept & ~items & is_part])
     hosts: dict[int, int] = {}
-    for item in items:
+    for item in docs[items].tolist():
         patterns = [p for p in illustrated[item] if p in own or p in inside]
         if patterns:
             host = hosts[item] = max(patterns, key=lambda p: (max(own.get(p, 0.0), inside.get(p, 0.0) * INSIDE_WEIGHT), -p))
             inside[host] = max(inside.get(host, 0.0), scored[item])
         else:
             own[item] = scored[item]
-    return Found(table, scored, own, inside, hosts, frozenset(alone))
+    return Found(table, scored, own, inside, hosts, frozenset(docs[alone].tolist()))
+
+
+def _scores_of(docs: np.ndarray, values: np.ndarray) -> dict[int, float]:
+    return dict(zip(docs.tolist(), values.tolist()))
+
+
+def _best_of(entries: np.ndarray, values: np.ndarray) -> dict[int, float]:
+    """Each entry's best value (an entry holds many matching parts): sorted by entry, then value,
+    the last of each entry's run."""
+    if not len(entries):
+        return {}
+    order = np.lexsort((values, entries))
+    entries, values = entries[order], values[order]
+    last = np.append(entries[1:] != entries[:-1], True)
+    return _scores_of(entries[last], values[last])
 
 
 def kind_counts(table: DocTable, scored: dict[int, float], section: str | None = None) -> dict[str, int]:
