@@ -55,20 +55,22 @@ class TermCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple, make, size):
-        """The value of `key`, made by `make()` (outside the lock) when missing."""
+        """The value of `key`, made by `make()` (outside the lock) when missing; `size(value)`
+        is what it counts for, kept with it: the cache holds values of several kinds."""
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
+            held = self._items.get(key)
+            if held is not None:
                 self._items.move_to_end(key)
-                return value
+                return held[0]
         value = make()
         with self._lock:
             if key not in self._items:
-                self._items[key] = value
-                self._held += max(size(value), 1)  # a term no document has counts too, or never goes
+                counted = max(size(value), 1)  # a term no document has counts too, or never goes
+                self._items[key] = (value, counted)
+                self._held += counted
             while self._held > self.max_postings and len(self._items) > 1:
-                _, old = self._items.popitem(last=False)
-                self._held -= max(size(old), 1)
+                _, (_, counted) = self._items.popitem(last=False)
+                self._held -= counted
         return value
 
 

@@ -100,3 +100,17 @@ def test_the_term_cache_lets_go_of_terms_no_document_has():
     for n in range(1000):  # a long session's misspellings and partial words: nothing found
         cache.get(("s", "prose", f"zz{n}"), lambda: ((), ()), lambda v: len(v[0]))
     assert len(cache._items) <= 100
+
+
+def test_the_term_cache_lets_go_of_values_of_another_kind_than_the_one_being_added():
+    """Scored postings and term expansions share the cache: making room for one must count
+    what it lets go of as that value counts (an expansion is no pair of arrays)."""
+    from patternkb.index.postings import TermCache
+
+    cache = TermCache(max_postings=10)
+    cache.get(("p", "title", "mu", 64), lambda: (), len)  # an expansion that found nothing
+    cache.get(("p", "title", "mut", 64), lambda: ("mutex", "mutable"), len)
+    for n in range(20):
+        value = (list(range(3)), [1.0] * 3)
+        assert cache.get(("s", "prose", f"w{n}"), lambda: value, lambda v: len(v[0])) is value
+    assert cache._held <= 10 and len(cache._items) <= 10
