@@ -32,6 +32,7 @@ class Columns:
     sections: np.ndarray  # each document's section, as the value section_code gives its id
     section_code: dict[str, int]
     parents: np.ndarray
+    orders: np.ndarray  # each document's place in the guide order
 
 
 @dataclass
@@ -63,14 +64,15 @@ class DocTable:
 
     @cached_property
     def columns(self) -> Columns:
-        """The kind, section and parent columns as NumPy arrays, for counting over every matching
+        """The kind, section, parent and order columns as NumPy arrays, for counting over every matching
         document at once (made once per table)."""
         kind_names, section_names = sorted(set(self.kinds)), sorted(set(self.sections))
         kind_code = {k: n for n, k in enumerate(kind_names)}
         section_code = {s: n for n, s in enumerate(section_names)}
         return Columns(kinds=np.array([kind_code[k] for k in self.kinds], dtype=np.intp), kind_names=kind_names,
                        sections=np.array([section_code[s] for s in self.sections], dtype=np.intp),
-                       section_code=section_code, parents=np.array(self.parents, dtype=np.intp))
+                       section_code=section_code, parents=np.array(self.parents, dtype=np.intp),
+                       orders=np.array(self.orders, dtype=np.int64))
 
     def parts_of(self, entry: int) -> list[int]:
         """The entry's parts (snippets, named parts) by document number: the documents right after
@@ -136,5 +138,6 @@ class DocTable:
         table.columns = Columns(kinds=np.array(columns[0], dtype=np.intp), kind_names=kind_names,
                                 sections=np.array(columns[1], dtype=np.intp),
                                 section_code={name: n for n, name in enumerate(section_names)},
-                                parents=np.array(columns[3], dtype=np.intp))
+                                parents=np.array(columns[3], dtype=np.intp),
+                                orders=np.array(columns[2], dtype=np.int64))
         return table

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import heapq
 
+import numpy as np
+
 from patternkb.index.doctable import DocTable
 from patternkb.index.grouping import CHECKLIST, Found, is_part
 from patternkb.index.postings import Postings
@@ -37,30 +39,37 @@ def best(table: DocTable, postings: Postings, scored: dict[int, float], found: F
          all_words: set[int] | None, words: list[str], limit: int) -> list[int]:
     """The first `limit` rows (by entry document number) in relevance order: rows holding an
     exact match, then rows holding a document that matches every word (`all_words`; None:
-    all of them do), then the rest; by score within each, then by guide order."""
+    all of them do), then the rest; by score within each, then by guide order. The rows are
+    ranked as arrays: a common word gives 28,000 rows at 50,000 entries."""
     exact: dict[int, int] = {}
     for docnum, tier in exact_matches(table, postings, scored, words).items():
         row = found.row_of(docnum)
         if row is not None and tier > exact.get(row, 0):
             exact[row] = tier
-    complete = found.entries if all_words is None else {found.row_of(d) for d in all_words} - {None}
-    score, orders = found.score, table.orders
+    rows, scores = found.scores()
+    complete = np.ones(len(rows), dtype=bool) if all_words is None else found.rows_of(all_words)[rows]
+    orders = table.columns.orders[rows]
+    score = found.score
 
-    def by_score(entries, n: int) -> list[int]:
-        # The n best by score, ties in guide order: cut at the n-th best score first, so
-        # only the few rows at or above it are sorted.
-        scores = {e: score(e) for e in entries if e not in exact}
-        if n <= 0 or not scores:
+    def by_score(candidates: np.ndarray, n: int) -> list[int]:
+        # The n best by score, ties in guide order: cut at the n-th best score first, so only
+        # the few rows at or above it are sorted.
+        at = np.flatnonzero(candidates)
+        if n <= 0 or not len(at):
             return []
-        if len(scores) > n:
-            floor = heapq.nlargest(n, scores.values())[-1]
-            scores = {e: s for e, s in scores.items() if s >= floor}
-        return sorted(scores, key=lambda e: (-scores[e], orders[e]))[:n]
+        if len(at) > n:
+            floor = np.partition(scores[at], len(at) - n)[len(at) - n]
+            at = at[scores[at] >= floor]
+        at = at[np.lexsort((rows[at], orders[at], -scores[at]))]
+        return rows[at[:n]].tolist()
 
-    top = sorted(exact, key=lambda e: (-exact[e], e not in complete, -score(e), orders[e]))[:limit]
-    top += by_score(complete, limit - len(top))
+    top = sorted(exact, key=lambda e: (-exact[e], not complete[np.searchsorted(rows, e)], -score(e),
+                                       table.orders[e]))[:limit]
+    not_exact = np.ones(len(rows), dtype=bool)
+    not_exact[np.searchsorted(rows, list(exact))] = False
+    top += by_score(complete & not_exact, limit - len(top))
     if len(top) < limit:
-        top += by_score((e for e in found if e not in complete), limit - len(top))
+        top += by_score(~complete & not_exact, limit - len(top))
     return top
 
 

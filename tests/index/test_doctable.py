@@ -103,3 +103,4 @@ def test_the_columns_read_are_those_made_from_the_lists(tmp_path):
     assert read.kind_names == made.kind_names and read.section_code == made.section_code
     assert read.kinds.tolist() == made.kinds.tolist() and read.sections.tolist() == made.sections.tolist()
     assert read.parents.tolist() == made.parents.tolist() == [NO_PARENT, 0, NO_PARENT]
+    assert read.orders.tolist() == made.orders.tolist() == _table().orders
