@@ -341,6 +341,13 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
     return blocks
 
 
+def info_language(info: str) -> str:
+    """The language a fence's info string names: its first word, without what mdBook and rustdoc
+    add after a comma (`rust,ignore`, `rust,no_run`) or Pandoc's braces and dot (`{.python}`)."""
+    words = [w for w in re.split(r"[\s,]+", info.strip().strip("{}")) if w]
+    return words[0].lstrip(".").lower() if words else ""
+
+
 def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     start, end = token.map[0] + offset, token.map[1] + offset  # type: ignore[index]
     if token.type == "code_block":
@@ -348,6 +355,5 @@ def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     last = _FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
     closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \
         and not last.group(2).strip()
-    language = token.info.strip().split()[0].lower() if token.info.strip() else ""
-    return Fence(language=language, code=token.content, line_start=start + 1, line_end=end, closed=closed,
+    return Fence(language=info_language(token.info), code=token.content, line_start=start + 1, line_end=end, closed=closed,
                  label=label)

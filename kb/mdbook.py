@@ -32,8 +32,7 @@ PART_NAMES = {
 
 
 def part_name(heading: str) -> str:
-    title = split_icon(heading)[1]
-    return PART_NAMES.get(" ".join(title.lower().rstrip(":").split()), title)
+    return PART_NAMES.get(_name(heading), split_icon(heading)[1])
 
 
 def find_summary(root: Path) -> Path | None:
@@ -135,16 +134,28 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
 def chapter_level(blocks: list[Block]) -> int:
     """The heading level a chapter's patterns are at: 1 (the chapter is one pattern) unless a
     deeper level holds several headings that are not the parts a pattern is written in
-    (Description, Example, ...): then each of those is a rule of its own."""
+    (Description, Example, ...): then each of those is a rule of its own. The headings just
+    below the chapter's title count too: a chapter written as Description, Code Example (its
+    code under sub-headings), Advantages is one pattern, not four fragments."""
     level = detect_pattern_level(blocks)
     if level == 1:
         return 1
-    names = [" ".join(split_icon(b.text)[1].lower().rstrip(":").split())
-             for b in blocks if b.kind == "heading" and b.level == level]
-    parts = sum(1 for n in names if n in PART_NAMES)
-    if len(names) < 2 or parts * 2 >= len(names):
-        return 1
+    below_title = min((b.level for b in blocks if b.kind == "heading" and b.level > 1), default=level)
+    for lv in dict.fromkeys((level, below_title)):
+        names = [_name(b.text) for b in blocks if b.kind == "heading" and b.level == lv]
+        parts = sum(1 for n in names if n in PART_NAMES)
+        if (lv == level and len(names) < 2) or (names and parts * 2 >= len(names)):
+            return 1
     return level
+
+
+def _name(heading: str) -> str:
+    return " ".join(split_icon(heading)[1].lower().rstrip(":").split())
+
+
+def is_part_name(heading: str) -> bool:
+    """Whether a heading names one of the parts a pattern is written in (Advantages, See also)."""
+    return _name(heading) in PART_NAMES
 
 
 class _Book:
@@ -202,7 +213,10 @@ class _Book:
             section = self.by_label.get(label) or self.section(label, outline.file)
         trail = [section.heading, *chapter.trail[1:]] if section.heading != title else [title]
         if level == 1:
-            kind = "overview" if category_page or front or chapter.place != "numbered" else "pattern"
+            # A page over sub-chapters that shows no code introduces them (the category pages
+            # of a nested book); it is no pattern.
+            introduces = chapter.has_children and not any(b.fences for b in blocks)
+            kind = "overview" if category_page or front or introduces or chapter.place != "numbered" else "pattern"
             path = trail if trail[-1] == title else [*trail, title]
             draft = outline.entry(heading, section, path, kind=kind, heading=h1, body=blocks, part_name=part_name)
             draft.aliases = [chapter.title]
@@ -213,8 +227,12 @@ class _Book:
         rules = [(i, end) for i, end in units if blocks[i] is not h1]
         if h1 is not None and units and blocks[units[0][0]] is h1:
             intro += blocks[units[0][0] + 1:units[1][0] if len(units) > 1 else len(blocks)]
+        # A heading among the rules that names a part (See also, Advantages) speaks for the
+        # chapter: a part of its overview, not an entry of its own.
+        intro += [b for i, end in rules if is_part_name(blocks[i].text) for b in blocks[i:end]]
+        rules = [(i, end) for i, end in rules if not is_part_name(blocks[i].text)]
         base = trail if trail[-1] == title else [*trail, title]  # the chapter's own path
-        draft = outline.entry(heading, section, base, kind="overview", heading=h1, body=intro)
+        draft = outline.entry(heading, section, base, kind="overview", heading=h1, body=intro, part_name=part_name)
         draft.aliases = [chapter.title]
         for i, end in rules:
             block = blocks[i]
