@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from patternkb.kb.slugs import part_anchor, snippet_anchor
+from patternkb.kb.rules import rule_name
+from patternkb.kb.slugs import part_anchors, snippet_anchor
 
 if TYPE_CHECKING:
     from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
@@ -73,15 +73,29 @@ def _markdown():
 
     md.add_render_rule("image", image)
 
-    def heading_open(renderer, tokens, idx, options, env):
-        # Every sub-heading is a place a search's sub-hit opens the entry at (its named part).
-        title = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
-        seen = env.setdefault("part_anchors", Counter())  # one count per rendered entry
-        anchor = f'<a name="{html.escape(part_anchor(title, seen))}"></a>' if title else ""
+    def part_start(renderer, tokens, idx, options, env):
+        # Where each named part of the entry starts (a sub-heading, a numbered rule written as a
+        # list item): the place a search's sub-hit opens the entry at. The entry's parts are
+        # made from its top-level blocks in order (kb/outline.py), and get their anchors so.
+        token, anchor = tokens[idx], ""
+        if (token.type == "heading_open" and token.level == 0) or _states_rule(tokens, idx):
+            name = next(env.get("part_anchors", iter(())), None)
+            anchor = f'<a name="{html.escape(name)}"></a>' if name else ""
+        if token.type == "list_item_open":  # inside the item: an anchor is no child of a list
+            return renderer.renderToken(tokens, idx, options, env) + anchor
         return anchor + renderer.renderToken(tokens, idx, options, env)
 
-    md.add_render_rule("heading_open", heading_open)
+    md.add_render_rule("heading_open", part_start)
+    md.add_render_rule("list_item_open", part_start)
     return md
+
+
+def _states_rule(tokens, idx: int) -> bool:
+    """Whether the item opening at `idx`, of a top-level list, states a numbered rule (kb/rules.py)."""
+    inline = tokens[idx + 2] if idx + 2 < len(tokens) else None
+    return (tokens[idx].type == "list_item_open" and tokens[idx].level == 1 and inline is not None
+            and tokens[idx + 1].type == "paragraph_open" and inline.type == "inline"
+            and rule_name(inline.content) is not None)
 
 
 @cache
@@ -201,7 +215,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         md = _markdown()
         md.add_render_rule("fence", fence)
         md.add_render_rule("code_block", fence)
-        body = md.render(entry.markdown)
+        body = md.render(entry.markdown, {"part_anchors": iter(part_anchors([p.name for p in entry.parts]))})
         for n in counter:  # blocks the Markdown did not reach (never expected; never lose code)
             body += _code_block(entry, n, theme, line_numbers)
         code = [b.code for b in entry.code]

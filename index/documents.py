@@ -3,7 +3,6 @@ item), and one per snippet and named part of a pattern or overview, folded into 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from whoosh.analysis import StandardAnalyzer
@@ -11,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from patternkb.index.analysis import code_analyzer, prose_analyzer, title_analyzer
 from patternkb.kb.models import ChecklistItem, KnowledgeBase, Pattern
-from patternkb.kb.slugs import part_anchor, snippet_anchor
+from patternkb.kb.slugs import part_anchors, snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
@@ -90,9 +89,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 )
             # A named part (a sub-heading: Advantages, Example, a sub-rule) is found on its own
             # and folded into its entry as a sub-hit that opens the entry scrolled to it.
-            seen: Counter[str] = Counter()
-            for n, part in enumerate(entry.parts):
-                anchor = part_anchor(part.name, seen)
+            for n, (part, anchor) in enumerate(zip(entry.parts, part_anchors([p.name for p in entry.parts]))):
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
                     title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.markdown,

@@ -12,6 +12,7 @@ from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from patternkb.kb import html
+from patternkb.kb.rules import rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
 # (kb/html.py); it is never rendered.
@@ -55,7 +56,7 @@ class Fence:
     line_end: int  # 1-based line of the closing fence (or the last line when it never closes)
     closed: bool
     label: str = ""  # the column header of the HTML table cell the fence sits in ("Bad", "Good")
-    caption: str = ""  # the bold lead of the list item the fence sits in ("**Constants**: ...")
+    caption: str = ""  # the bold lead of the list item the fence sits in ("**Constants**: ..."), or its rule's name
 
 
 @dataclass
@@ -325,8 +326,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 current.items.append(ListItem(line=line, markdown=token.content, text=plain, depth=item_depth,
                                               links=links))
                 lead = _BOLD_LEAD.search(token.content)
-                if captions and lead:
-                    captions[-1] = plain_text_of(lead.group(1))
+                rule = rule_number_and_name(token.content)
+                if captions and (lead or rule):  # the item's bold lead, or the rule it states
+                    captions[-1] = plain_text_of(lead.group(1)) if lead else rule[1]
             current.links += links
         depth += token.nesting
         if depth == 0:

@@ -8,6 +8,7 @@ import re
 from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
 from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.markdown import Block, Document
+from patternkb.kb.rules import rule_name
 from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation
 
 CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
@@ -17,6 +18,13 @@ _GROUP = re.compile(r"^\s*(?:\*\*(.+?)\*\*|__(.+?)__)")
 _MAX_LABEL = 40
 # Where a link back to the top of a page points, by HTML's own rule.
 _TOP = "top"
+
+
+def list_rules(block: Block) -> list[tuple[str, int]]:
+    """(name, line) of each item of a list that states a numbered rule (kb/rules.py); [] for any
+    other block."""
+    items = [item for item in block.items if item.depth == 1] if block.kind == "list" else []
+    return [(name, item.line) for item in items if (name := rule_name(item.markdown)) is not None]
 
 
 def meaningful(blocks: list[Block]) -> bool:
@@ -106,6 +114,12 @@ class Outline:
                 name = part_name(b.text) if part_name else split_icon(b.text)[1]
                 parts.append(DraftPart(name=name, blocks=[], line_start=b.line_start))
                 anchors += self.by_block.get(id(b), [])
+            elif rules := list_rules(b):  # numbered rules written as list items
+                # The list is its first rule's part; a rule further down the same list is a
+                # part by its name (the list's words are its entry's). app/render.py anchors
+                # each where it starts.
+                parts.append(DraftPart(name=rules[0][0], blocks=[b], line_start=b.line_start))
+                parts += [DraftPart(name=name, blocks=[], line_start=line) for name, line in rules[1:]]
             elif parts:
                 parts[-1].blocks.append(b)
             anchors += b.anchors

@@ -21,10 +21,16 @@ def snippet_anchor(pattern_id: str, index: int, title: str) -> str:
 
 
 def part_anchor(name: str, seen: Counter | None = None) -> str:
-    """Where a named part (a sub-heading of a pattern) starts in the rendered entry. With `seen`
+    """Where a named part (a sub-heading or a numbered rule of a pattern) starts in the rendered entry. With `seen`
     (the anchors given so far in the entry), a name met again gets -2, -3, … as GitHub does."""
     anchor = f"part-{slugify(name)[:60] or 'part'}"
     if seen is None:
         return anchor
     seen[anchor] += 1
     return anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"
+
+
+def part_anchors(names: list[str]) -> list[str]:
+    """The anchors of an entry's named parts, in order (what its search sub-hits open it at)."""
+    seen: Counter[str] = Counter()
+    return [part_anchor(name, seen) for name in names]

@@ -5,6 +5,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from patternkb.app.render import DARK, LIGHT, highlight_code, mark_terms, render_entry
 
 RUST = 'fn main() {\n    let shared = Arc::new(Mutex::new(0)); // "counter" <T> & more\n}\n'
@@ -103,3 +105,25 @@ def test_a_checklist_item_no_pattern_illustrates_says_so(built_kb):
     item = next(e for e in built_kb.entries if e.kind == "checklist")
     assert NOT_ILLUSTRATED in render_entry(item, built_kb, related=[], checklist=[]).html
     assert NOT_ILLUSTRATED not in render_entry(item, built_kb, related=[], checklist=[built_kb.patterns[0].id]).html
+
+
+@pytest.mark.parametrize("guide", ["rust-api-guidelines", "uber-go-guide/src", "uber-go-guide/style.md",
+                                   "google-pyguide/pyguide.md", "fixtures/shapes/list-guide.md",
+                                   "fixtures/mdbook"])
+def test_every_named_part_has_its_anchor_in_the_page_in_order(guide):
+    """Each named part (a sub-heading, a numbered rule written as a list item, a part name a
+    book normalises) is anchored where it starts, as the index names it, on real guides."""
+    from pathlib import Path
+
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.slugs import part_anchors
+    from tests.shared_corpora import corpus
+
+    tests = Path(__file__).parents[1]
+    path = tests / guide if guide.startswith("fixtures") else corpus(guide)
+    kb = build_kb([path])
+    with_parts = [e for e in kb.entries if e.kind != "checklist" and e.parts]
+    assert with_parts
+    for entry in with_parts:
+        page = render_entry(entry, kb, related=[], checklist=[]).html
+        assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts]), entry.id
