@@ -231,8 +231,45 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
             masked.update(word_scores(postings, word, prefix=False, fuzzy=False))
         masked = {entry_of(d) for d in masked}
         scored = {d: s for d, s in scored.items() if entry_of(d) not in masked}
+    # A word of several pieces ("no-param-reassign", "std::sync::Mutex") is held by a document
+    # that has all its pieces: one that only says "no" matches it, but less than every word.
+    pieced = [i for i, w in enumerate(words) if len(pieces(w)) > 1]
     all_words = None
-    if len(per_word) > 1:
-        every = np.logical_and.reduce([vector > 0 for vector in per_word])
+    if len(per_word) > 1 or pieced:
+        every = np.logical_and.reduce([
+            word_holders(postings, words[i], prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
+            if i in pieced else vector > 0 for i, vector in enumerate(per_word)])
         all_words = {d for d in np.flatnonzero(every).tolist() if d in scored}
     return scored, all_words
+
+
+def pieces(word: str) -> list[str]:
+    """The pieces a typed word is looked up by, as the title analyzer splits it (one for a plain
+    word or an identifier the analyzer keeps whole)."""
+    return [t for t in analyze(TITLE, word) if len(t) > 1]
+
+
+def word_holders(postings: Postings, word: str, *, prefix: bool, fuzzy: bool) -> np.ndarray:
+    """Which documents hold every piece of `word` in one of its fields, by document number; the
+    last piece of a word being typed (`prefix`), when no document has it whole, as a term it
+    starts. In a code field the whole
+    identifier ("arc<mutex<t>>") is its pieces' alternative, as the code analyzer indexes both;
+    one-letter pieces are left out, as analyzers drop them."""
+    found: dict[str, dict[str, np.ndarray]] = {}  # field -> token -> the documents holding it
+    for clause in word_clauses(word, prefix=False, fuzzy=fuzzy):
+        if clause.mode == "term":
+            docnums = postings.scores(clause.field, clause.text)[0]
+        else:
+            docnums = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))[0]
+        held = found.setdefault(clause.field, {}).setdefault(clause.text, np.zeros(postings.doc_count, dtype=bool))
+        held[docnums] = True
+    holders = np.zeros(postings.doc_count, dtype=bool)
+    for field, tokens in found.items():
+        names = list(tokens)
+        last = names[-1]
+        if prefix and len(last) >= MIN_PREFIX and not tokens[last].any():
+            tokens[last][postings.best(field, postings.expand(field, last))[0]] = True  # still being typed
+        wanted = [t for t in (names[1:] if len(names) > 1 and all(t in names[0] for t in names[1:]) else names)
+                  if len(t) > 1] or names
+        holders |= np.logical_and.reduce([tokens[t] for t in wanted])
+    return holders

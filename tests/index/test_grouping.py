@@ -73,3 +73,17 @@ def test_parts_of_one_name_open_each_at_its_own_place(tmp_path):
         page = render_entry(entry, library.kb, related=[], checklist=[]).html
         assert page.index('name="part-example-2"') < page.index("quagga")
         assert page.index('name="part-example"') < page.index("first") < page.index('name="part-example-2"')
+
+
+@pytest.mark.parametrize("typed", ["no-param-reassign", "no-param-reas", "std::sync::Mutex"])
+def test_a_word_of_pieces_finds_first_the_entry_holding_them_all(tmp_path, typed):
+    """A common piece ("no", "std") in another entry's title must not outrank the entry that
+    holds every piece of the word typed (an eslint rule's name, a path)."""
+    guide = tmp_path / "rules.md"
+    guide.write_text(
+        "# G\n\n## S\n\n### No shadowing\n\nNo.\n\n```js\nlet a = 1;\n```\n\n### Std first\n\nStd.\n\n"
+        "```rust\nuse std::fs;\n```\n\n### Parameters\n\nNever reassign a param (no-param-reassign); "
+        "share a std::sync::Mutex instead.\n\n```js\nfunction f(a) { return a; }\n```\n")
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        assert library.search(typed).hits[0].title == "Parameters"
