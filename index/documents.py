@@ -92,7 +92,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             for n, (part, anchor) in enumerate(zip(entry.parts, part_anchors([p.name for p in entry.parts]))):
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
-                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.markdown,
+                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.text or part.markdown,
                     code="", symbols="", crates=",".join(entry.packages), language="",
                     parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
                     spell="", anchor=anchor,

@@ -252,7 +252,9 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
         summary=summary,
         markdown=_markdown(draft.blocks, references, code=True),
         prose=_markdown(own_blocks, references, code=False), text=text, code=code, snippets=snippets,
-        parts=[Part(name=p.name, markdown=_markdown(p.blocks, references, code=True), line_start=p.line_start)
+        parts=[Part(name=p.name, line_start=p.line_start,
+                    markdown="\n\n".join(m for m in (p.item, _markdown(p.blocks, references, code=True)) if m),
+                    text="\n\n".join(t for t in (p.item_text, *(b.text for b in p.blocks if b.kind != "fence")) if t))
                for p in draft.parts],
         defines=list(dict.fromkeys(defines)), symbols=symbols, packages=package_list,
         tags=choose_tags(title=title, section=section_title, symbols=symbols, crates=package_list,

@@ -12,6 +12,8 @@ class DraftPart:
     name: str
     blocks: list[Block]
     line_start: int
+    item: str = ""  # a rule further down a list: the item's own Markdown (the list is the first rule's)
+    item_text: str = ""
 
 
 @dataclass

@@ -53,6 +53,7 @@ class Part(_Strict):
     name: str
     markdown: str
     line_start: int = Field(ge=1)
+    text: str = ""  # its words as plain text (searched, and shown in a sub-hit's fragment)
 
 
 class _EntryBase(_Strict):

@@ -7,7 +7,7 @@ import re
 
 from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
 from patternkb.kb.headings import bold_label, split_icon
-from patternkb.kb.markdown import Block, Document
+from patternkb.kb.markdown import Block, Document, ListItem
 from patternkb.kb.rules import rule_name
 from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation
 
@@ -20,11 +20,11 @@ _MAX_LABEL = 40
 _TOP = "top"
 
 
-def list_rules(block: Block) -> list[tuple[str, int]]:
-    """(name, line) of each item of a list that states a numbered rule (kb/rules.py); [] for any
+def list_rules(block: Block) -> list[tuple[str, ListItem]]:
+    """(name, item) of each item of a list that states a numbered rule (kb/rules.py); [] for any
     other block."""
     items = [item for item in block.items if item.depth == 1] if block.kind == "list" else []
-    return [(name, item.line) for item in items if (name := rule_name(item.markdown)) is not None]
+    return [(name, item) for item in items if (name := rule_name(item.markdown)) is not None]
 
 
 def meaningful(blocks: list[Block]) -> bool:
@@ -119,7 +119,8 @@ class Outline:
                 # part by its name (the list's words are its entry's). app/render.py anchors
                 # each where it starts.
                 parts.append(DraftPart(name=rules[0][0], blocks=[b], line_start=b.line_start))
-                parts += [DraftPart(name=name, blocks=[], line_start=line) for name, line in rules[1:]]
+                parts += [DraftPart(name=name, blocks=[], line_start=item.line, item=item.markdown, item_text=item.text)
+                          for name, item in rules[1:]]
             elif parts:
                 parts[-1].blocks.append(b)
             anchors += b.anchors

@@ -32,7 +32,10 @@ def test_numbered_rules_in_a_section_are_its_parts_and_caption_their_code(write_
     assert [s.title for s in kb.entries[0].snippets] == [
         "Bad: Use the literal syntax for object creation", "Good: Use the literal syntax for object creation",
         "Bad: Use object method shorthand", "Good: Use object method shorthand"]
-    assert "short(2)" in kb.entries[0].parts[1].markdown and "make" not in kb.entries[0].parts[1].markdown
+    shorthand = kb.entries[0].parts[1]
+    assert "short(2)" in shorthand.markdown and "make" not in shorthand.markdown
+    # Its words as plain text, for search and a sub-hit's fragment: no link or code markup.
+    assert shorthand.text == "3.2 Use object method shorthand. eslint: object-shorthand"
 
 
 def test_rules_that_are_items_of_one_list_are_each_a_part(write_guide):
@@ -40,3 +43,4 @@ def test_rules_that_are_items_of_one_list_are_each_a_part(write_guide):
     kb = build_kb([write_guide(f"# Style\n\n## Rules\n\nIntro.\n\n{rules}\n```js\nx();\n```\n")])
     assert [p.name for p in kb.entries[0].parts] == [
         "5.1 Rule number 1 says so", "5.2 Rule number 2 says so", "5.3 Rule number 3 says so"]
+    assert [p.text for p in kb.entries[0].parts[1:]] == ["5.2 Rule number 2 says so.", "5.3 Rule number 3 says so."]
