@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -185,6 +186,23 @@ def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) 
             f'<tr><td><pre style="margin:0">{code_html}</pre></td></tr></table>')
 
 
+# Where a package of each language is published, by the language of the code that imports it.
+REGISTRIES = {"rust": "https://crates.io/crates/{}", "python": "https://pypi.org/project/{}/",
+              "javascript": "https://www.npmjs.com/package/{}", "typescript": "https://www.npmjs.com/package/{}",
+              "go": "https://pkg.go.dev/{}"}
+
+
+def _package_chip(name: str, entry: Pattern) -> str:
+    """A package the entry's code imports, linked to its language's registry (none known: plain)."""
+    from patternkb.kb.languages import language_of  # imports Pygments, as rendering an entry does
+
+    languages = Counter(language_of(block.language) or block.language for block in entry.code)
+    registry = next((REGISTRIES[lang] for lang, _ in languages.most_common() if lang in REGISTRIES), None)
+    if registry is None:
+        return html.escape(name)
+    return f'<a href="{html.escape(registry.format(name))}">{html.escape(name)}</a>'
+
+
 def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: list[dict], checklist: list[str],
                  terms: tuple[str, ...] = (), theme: Theme = LIGHT, line_numbers: bool = False,
                  bookmarked: bool = False) -> EntryPage:
@@ -202,7 +220,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
             parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
         if entry.symbols or entry.crates:
             chips = [f"<code>{html.escape(s)}</code>" for s in entry.symbols[:14]]
-            chips += [f'<a href="https://crates.io/crates/{html.escape(c)}">{html.escape(c)}</a>' for c in entry.crates]
+            chips += [_package_chip(name, entry) for name in entry.crates]
             parts.append(f'<p style="color:{theme.muted}">' + " · ".join(chips) + "</p>")
         counter = iter(range(len(entry.code)))
 

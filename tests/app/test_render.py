@@ -127,3 +127,18 @@ def test_every_named_part_has_its_anchor_in_the_page_in_order(guide):
     for entry in with_parts:
         page = render_entry(entry, kb, related=[], checklist=[]).html
         assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts]), entry.id
+
+
+@pytest.mark.parametrize("language, code, link", [
+    ("rust", "use serde::Serialize;\nfn f() {}", "https://crates.io/crates/serde"),
+    ("python", "import requests\n\ndef f():\n    pass", "https://pypi.org/project/requests/"),
+    ("js", "import lodash from 'lodash';\nfunction f() {}", "https://www.npmjs.com/package/lodash"),
+    ("go", 'import "go.uber.org/zap"\n\nfunc f() {}', "https://pkg.go.dev/go.uber.org/zap")])
+def test_a_package_links_to_the_registry_of_its_code_s_language(write_guide, language, code, link):
+    from patternkb.kb.build import build_kb
+
+    kb = build_kb([write_guide(f"# G\n\n## S\n\n### Uses a package\n\nWords.\n\n```{language}\n{code}\n```\n")])
+    entry = kb.entries[0]
+    assert entry.packages
+    page = render_entry(entry, kb, related=[], checklist=[]).html
+    assert f'href="{link}"' in page and ("crates.io" in page) == (language == "rust")
