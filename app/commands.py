@@ -307,7 +307,8 @@ def _search(args: argparse.Namespace) -> Exit:
         for sub in hit.sub_hits:  # where inside the entry it matched
             print(f"      · {sub.label}: {sub.title}  ({hit.id}#{sub.anchor})" if sub.anchor else
                   f"      · {sub.label}: {sub.title}  ({sub.id})")
-            print(f"        {_terminal_fragment(sub.fragment, color)}")
+            if sub.fragment:  # a part of code alone has no words to show
+                print(f"        {_terminal_fragment(sub.fragment, color)}")
     shown = len(result.hits)
     print(f"{shown} of {result.total} results in {result.elapsed_ms:.1f} ms")
     return Exit.OK

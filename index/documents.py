@@ -92,7 +92,7 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             for n, (part, anchor) in enumerate(zip(entry.parts, part_anchors([p.name for p in entry.parts]))):
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
-                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=part.text or part.markdown,
+                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=_words_of(part),
                     code="", symbols="", crates=",".join(entry.packages), language="",
                     parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
                     spell="", anchor=anchor,
@@ -106,6 +106,12 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",
             )
+
+
+def _words_of(part) -> str:
+    """A part's words: its plain text (empty for a part of code alone, whose code its entry's
+    snippets hold); a KB built before parts kept their text gives its Markdown."""
+    return part.text if "text" in part.model_fields_set else part.markdown
 
 
 def defines_by_doc(entries) -> dict[str, str]:

@@ -87,3 +87,11 @@ def test_a_word_of_pieces_finds_first_the_entry_holding_them_all(tmp_path, typed
     with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
         library.ensure()
         assert library.search(typed).hits[0].title == "Parameters"
+
+
+def test_a_part_of_code_alone_has_no_words_and_a_kb_built_before_parts_had_words_reads_as_before():
+    from patternkb.index.documents import _words_of
+    from patternkb.kb.models import Part
+
+    assert _words_of(Part(name="Flat", markdown="```rust\nenum A {}\n```", line_start=3, text="")) == ""
+    assert _words_of(Part.model_validate({"name": "Old", "markdown": "Some *words*", "line_start": 3})) == "Some *words*"

@@ -44,3 +44,4 @@ def test_rules_that_are_items_of_one_list_are_each_a_part(write_guide):
     assert [p.name for p in kb.entries[0].parts] == [
         "5.1 Rule number 1 says so", "5.2 Rule number 2 says so", "5.3 Rule number 3 says so"]
     assert [p.text for p in kb.entries[0].parts[1:]] == ["5.2 Rule number 2 says so.", "5.3 Rule number 3 says so."]
+
