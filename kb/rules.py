@@ -23,7 +23,8 @@ def rule_number_and_name(item_markdown: str) -> tuple[str, str] | None:
     match = _NUMBERED.match(_ANCHOR_TAGS.sub("", item_markdown, count=1))
     if not match:
         return None
-    number, rest = match.group(1).rstrip("."), match.group(2)
+    # Only the start can be the name: cleaning a megabyte-long item's links was quadratic.
+    number, rest = match.group(1).rstrip("."), match.group(2)[:_MAX_NAME * 4]
     bold = _BOLD.match(rest)
     if bold:
         name = bold.group(1) or bold.group(2)
