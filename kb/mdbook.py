@@ -153,6 +153,10 @@ def _name(heading: str) -> str:
     return " ".join(split_icon(heading)[1].lower().rstrip(":").split())
 
 
+def _same_words(heading: str, label: str) -> bool:
+    return _name(heading) == _name(label)
+
+
 def is_part_name(heading: str) -> bool:
     """Whether a heading names one of the parts a pattern is written in (Advantages, See also)."""
     return _name(heading) in PART_NAMES
@@ -179,8 +183,12 @@ class _Book:
 
     def cut_chapter(self, outline: Outline, chapter: Chapter, level: int) -> None:
         guide, blocks = self.guide, outline.blocks
-        h1 = next((b for b in blocks if b.kind == "heading"), None)
-        if h1 is not None and h1.level != 1:
+        first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
+        h1 = blocks[first] if first is not None else None
+        # The chapter's title heading: its H1, or (as GitBook books write it) a deeper heading
+        # that opens the chapter and says what the summary calls it ("### Classes").
+        if h1 is not None and h1.level != 1 and not (
+                not meaningful(outline.live(blocks[:first])) and _same_words(h1.text, chapter.title)):
             h1 = None
         title = split_icon(h1.text)[1] if h1 is not None else chapter.title
         heading = h1.text if h1 is not None else chapter.title

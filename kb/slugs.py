@@ -10,7 +10,15 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left)."""
+    """Lower-case ASCII slug of letters, digits and single hyphens ("" when nothing is left).
+    Letters beyond ASCII are spelt in Latin letters ("Функции создают" -> funktsii-sozdayut,
+    "Łódź" -> lodz): dropping them left a title in another script nothing, and every such
+    entry was untitled-N, an id that changed whenever an entry before it came or went."""
+    if any(ch.isalnum() and not ch.isascii() for ch in text):
+        from anyascii import anyascii  # only for such a title: its tables load on first use
+
+        # Its letters and digits in Latin letters (Ł -> L, ß -> ss); a symbol (an emoji) is no word.
+        text = anyascii("".join(ch for ch in text if ch.isascii() or ch.isalnum() or ch.isspace()))
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 

@@ -158,3 +158,13 @@ def test_the_title_of_unclosed_html_headings_is_found_once(tmp_path):
 
     assert html_title("<div><h1 class='t'>My <b>Guide</b></h1><h1>Other</h1>") == "My Guide"
     assert html_title("<h1>x" * 20_000) is None  # each <h1 rescanned to the end took 25 s at 40,000
+
+
+def test_titles_in_other_scripts_get_readable_ids_that_do_not_depend_on_their_neighbours(write_guide):
+    chapter = "".join(f"### {title}\n\n```rust\nfn a() {{}}\n```\n\n" for title in ("Функции", "Резюме", "즉시실행"))
+    ids = [e.id for e in build_kb([write_guide(f"# G\n\n## Łódź\n\n{chapter}")]).entries]
+    assert ids == ["lodz/funktsii", "lodz/rezyume", "lodz/jeugsisilhaeng"]
+    # An entry added before them leaves their ids as they were (untitled-N counted them).
+    more = build_kb([write_guide(f"# G\n\n## Łódź\n\n### Ошибки\n\n```rust\nfn e() {{}}\n```\n\n{chapter}",
+                                 name="more.md")])
+    assert [e.id for e in more.entries][1:] == ids

@@ -69,3 +69,14 @@ def test_an_mdbook_fence_with_attributes_is_highlighted_and_read_as_its_language
     kb = build_kb([_book(tmp_path / "b", {"guards.md": chapter}, "# Summary\n\n- [Guards](guards.md)\n")])
     entry = kb.entries[0]
     assert entry.code[0].language == "rust" and "Guard" in entry.defines
+
+
+def test_a_chapter_opened_by_a_deeper_heading_that_the_summary_names_has_it_as_its_title(tmp_path):
+    # GitBook books often open a chapter with "### Title" over "### Rule" headings: that heading
+    # is the chapter's title, not a second entry of the same name beside the chapter's own.
+    chapter = ("### Widgets\n\nWhy widgets.\n\n" + _fence("struct Widget;") + "### Round Widgets\n\nRound.\n\n"
+               + _fence("struct Round;") + "### Square Widgets\n\nSquare.\n\n" + _fence("struct Square;"))
+    kb = build_kb([_book(tmp_path / "b", {"widgets.md": chapter}, "# Summary\n\n- [Widgets](widgets.md)\n")])
+    assert [(e.kind, e.title) for e in kb.entries] == [
+        ("overview", "Widgets"), ("pattern", "Round Widgets"), ("pattern", "Square Widgets")]
+    assert "Why widgets." in kb.entries[0].markdown and kb.entries[0].code[0].code.startswith("struct Widget")
