@@ -185,10 +185,9 @@ class _Book:
         guide, blocks = self.guide, outline.blocks
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
         h1 = blocks[first] if first is not None else None
-        # The chapter's title heading: its H1, or (as GitBook books write it) a deeper heading
-        # that opens the chapter and says what the summary calls it ("### Classes").
-        if h1 is not None and h1.level != 1 and not (
-                not meaningful(outline.live(blocks[:first])) and _same_words(h1.text, chapter.title)):
+        # The chapter's title heading: its H1, or (as GitBook books write it) a deeper first
+        # heading that says what the summary calls the chapter ("### Classes"), also below a note.
+        if h1 is not None and h1.level != 1 and not _same_words(h1.text, chapter.title):
             h1 = None
         title = split_icon(h1.text)[1] if h1 is not None else chapter.title
         heading = h1.text if h1 is not None else chapter.title

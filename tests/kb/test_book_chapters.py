@@ -80,3 +80,11 @@ def test_a_chapter_opened_by_a_deeper_heading_that_the_summary_names_has_it_as_i
     assert [(e.kind, e.title) for e in kb.entries] == [
         ("overview", "Widgets"), ("pattern", "Round Widgets"), ("pattern", "Square Widgets")]
     assert "Why widgets." in kb.entries[0].markdown and kb.entries[0].code[0].code.startswith("struct Widget")
+
+
+def test_a_chapter_whose_first_heading_below_a_note_names_it_has_it_as_its_title(tmp_path):
+    chapter = ("> A translator's note.\n\n## Widgets\n\nWhy widgets.\n\n### Round Widgets\n\n" + _fence("struct Round;")
+               + "### Square Widgets\n\n" + _fence("struct Square;"))
+    kb = build_kb([_book(tmp_path / "b", {"widgets.md": chapter}, "# Summary\n\n- [Widgets](widgets.md)\n")])
+    assert [e.title for e in kb.entries] == ["Widgets", "Round Widgets", "Square Widgets"]
+    assert "translator" in kb.entries[0].markdown and "Why widgets." in kb.entries[0].markdown
