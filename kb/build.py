@@ -18,7 +18,7 @@ from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
-from patternkb.kb.headings import split_icon
+from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.links import LinkTargets
 from patternkb.kb.markdown import Block, Link
 from patternkb.kb.models import (
@@ -29,6 +29,7 @@ from patternkb.kb.slugs import slugify
 from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
+_MAX_LABEL = 40  # the most a code block's label says ("Bad", "Good", "Don't")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
 # holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
@@ -205,6 +206,12 @@ def _normal_label(label: str) -> str:
     return " ".join(label.split()).upper()
 
 
+def _label_of(block: Block) -> str:
+    """The label a paragraph of bold words alone gives the code after it ("**Bad:**" -> Bad)."""
+    label = bold_label(block.inline) if block.kind == "paragraph" else None
+    return label.rstrip(":").strip() if label and len(label) <= _MAX_LABEL else ""
+
+
 def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, sid: str, section_title: str,
              targets: LinkTargets, order: int, facts: Iterator[tuple[CodeFacts, list[CodeFacts]]]) -> Pattern:
     document = guide.documents.get(draft.file)
@@ -217,7 +224,10 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
     symbols: list[str] = []
     packages: set[str] = set()
     modules: set[str] = set()
+    label_before = ""  # a paragraph of bold words alone ("**Bad:**") labels the code right after it
     for block in own_blocks:
+        label = label_before if block.kind == "fence" else ""
+        label_before = _label_of(block)
         for fence in block.fences:
             index = len(code)
             code.append(CodeBlock(language=fence.language or "text", code=fence.code, line_start=fence.line_start))
@@ -232,7 +242,7 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
             packages.update(whole.crates)
             modules.update(whole.modules)
             for n, (span, span_facts) in enumerate(zip(spans, span_facts_list)):
-                name = snippet_title(span, span_facts, fence.language, fence.label, fence.caption or title)
+                name = snippet_title(span, span_facts, fence.language, fence.label or label, fence.caption or title)
                 snippets.append(Snippet(title=name, language=fence.language or "text", code=span.code,
                                         block=index, line_start=fence.line_start + 1 + span.line_offset,
                                         symbols=span_facts.symbols))

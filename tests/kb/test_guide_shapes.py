@@ -267,3 +267,13 @@ def test_a_book_with_no_chapter_found_says_why_in_its_one_error(tmp_path):
         build_kb([tmp_path])
     assert "links no chapter file" in str(caught.value)
     assert "SUMMARY.md:3: chapter file '/gone.md#part' not found" in str(caught.value)
+
+
+def test_a_paragraph_of_bold_words_alone_labels_the_code_right_after_it(write_guide):
+    rule = ("### Use default arguments\n\nWords.\n\n**Bad:**\n\n```javascript\nfunction make(name) {}\n```\n\n"
+            "**Good:**\n```javascript\nfunction make(name = 'x') {}\n```\n\n"
+            "**This sentence is bold only because its author likes bold text a lot.**\n\n"
+            "```javascript\nfunction other() {}\n```\n")
+    kb = build_kb([write_guide(f"# G\n\n## S\n\n{rule}")])
+    assert [s.title for s in kb.entries[0].snippets] == [
+        "Bad: Use default arguments (make)", "Good: Use default arguments (make)", "other"]
