@@ -134,19 +134,38 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
 def chapter_level(blocks: list[Block]) -> int:
     """The heading level a chapter's patterns are at: 1 (the chapter is one pattern) unless a
     deeper level holds several headings that are not the parts a pattern is written in
-    (Description, Example, ...): then each of those is a rule of its own. The headings just
-    below the chapter's title count too: a chapter written as Description, Code Example (its
-    code under sub-headings), Advantages is one pattern, not four fragments."""
+    (Description, Example, ...): then each of those is a rule of its own. A chapter written
+    in those parts with its code deeper, under its example part (Description; Code Example over
+    "### Flat Enums", "### Structured Enums"; Advantages), is one pattern too."""
     level = detect_pattern_level(blocks)
     if level == 1:
         return 1
-    below_title = min((b.level for b in blocks if b.kind == "heading" and b.level > 1), default=level)
-    for lv in dict.fromkeys((level, below_title)):
-        names = [_name(b.text) for b in blocks if b.kind == "heading" and b.level == lv]
-        parts = sum(1 for n in names if n in PART_NAMES)
-        if (lv == level and len(names) < 2) or (names and parts * 2 >= len(names)):
-            return 1
+    names = [_name(b.text) for b in blocks if b.kind == "heading" and b.level == level]
+    parts = sum(1 for n in names if n in PART_NAMES)
+    if len(names) < 2 or parts * 2 >= len(names) or _examples_of_one_pattern(blocks, level):
+        return 1
     return level
+
+
+def _examples_of_one_pattern(blocks: list[Block], level: int) -> bool:
+    """Whether the headings just below the chapter's title are mostly (and at least two) a
+    pattern's parts, and every heading at `level` sits under its example part."""
+    below_title = min((b.level for b in blocks if b.kind == "heading" and b.level > 1), default=level)
+    if below_title >= level:
+        return False
+    names = [_name(b.text) for b in blocks if b.kind == "heading" and b.level == below_title]
+    parts = sum(1 for n in names if n in PART_NAMES)
+    if parts < 2 or parts * 2 < len(names):
+        return False
+    parent = ""
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        if block.level == below_title:
+            parent = PART_NAMES.get(_name(block.text), "")
+        elif block.level == level and parent != "Example":
+            return False
+    return True
 
 
 def _name(heading: str) -> str:

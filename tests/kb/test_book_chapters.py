@@ -88,3 +88,13 @@ def test_a_chapter_whose_first_heading_below_a_note_names_it_has_it_as_its_title
     kb = build_kb([_book(tmp_path / "b", {"widgets.md": chapter}, "# Summary\n\n- [Widgets](widgets.md)\n")])
     assert [e.title for e in kb.entries] == ["Widgets", "Round Widgets", "Square Widgets"]
     assert "translator" in kb.entries[0].markdown and "Why widgets." in kb.entries[0].markdown
+
+
+def test_rules_under_an_overview_heading_stay_rules(tmp_path):
+    # Only code under the example part of a chapter written in parts makes it one pattern.
+    rules = "".join(f"### Rule {n}\n\nWhy {n}.\n\n" + _fence(f"fn rule_{n}() {{}}") for n in "ABC")
+    for head in ("## Overview\n\nAbout errors.\n\n", "## Overview\n\nAbout.\n\n## Guidelines\n\n",
+                 "## Description\n\nAbout.\n\n## Rules\n\n"):
+        kb = build_kb([_book(tmp_path / str(len(head)) / "b", {"errors.md": f"# Errors\n\n{head}{rules}"},
+                             "# Summary\n\n- [Errors](errors.md)\n")])
+        assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Rule A", "Rule B", "Rule C"], head
