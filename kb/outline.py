@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from patternkb.kb import html
 from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
 from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.markdown import Block, Document, ListItem
@@ -20,11 +21,18 @@ _MAX_LABEL = 40
 _TOP = "top"
 
 
-def list_rules(block: Block) -> list[tuple[str, ListItem]]:
-    """(name, item) of each item of a list that states a numbered rule (kb/rules.py); [] for any
-    other block."""
+def list_rules(block: Block) -> list[tuple[str, ListItem, str]]:
+    """(name, item, its Markdown) of each item of a list that states a numbered rule
+    (kb/rules.py); [] for any other block. An item is read as the entry's Markdown has it, its
+    inline HTML converted, as app/render.py reads it to anchor the rule."""
     items = [item for item in block.items if item.depth == 1] if block.kind == "list" else []
-    return [(name, item) for item in items if (name := rule_name(item.markdown)) is not None]
+    found = []
+    for item in items:
+        markdown = html.clean_markdown(item.markdown) if "<" in item.markdown else item.markdown
+        name = rule_name(markdown)
+        if name is not None:
+            found.append((name, item, markdown))
+    return found
 
 
 def meaningful(blocks: list[Block]) -> bool:
@@ -115,12 +123,13 @@ class Outline:
                 parts.append(DraftPart(name=name, blocks=[], line_start=b.line_start))
                 anchors += self.by_block.get(id(b), [])
             elif rules := list_rules(b):  # numbered rules written as list items
-                # The list is its first rule's part; a rule further down the same list is a
-                # part by its name (the list's words are its entry's). app/render.py anchors
-                # each where it starts.
-                parts.append(DraftPart(name=rules[0][0], blocks=[b], line_start=b.line_start))
-                parts += [DraftPart(name=name, blocks=[], line_start=item.line, item=item.markdown, item_text=item.text)
-                          for name, item in rules[1:]]
+                # A list of one rule is its part; in a list of several each rule's part is its
+                # own item. app/render.py anchors each where it starts.
+                if len(rules) == 1:
+                    parts.append(DraftPart(name=rules[0][0], blocks=[b], line_start=b.line_start))
+                else:
+                    parts += [DraftPart(name=name, blocks=[], line_start=item.line, item=markdown, item_text=item.text)
+                              for name, item, markdown in rules]
             elif parts:
                 parts[-1].blocks.append(b)
             anchors += b.anchors

@@ -127,6 +127,32 @@ def test_every_named_part_has_its_anchor_in_the_page_in_order(guide):
     for entry in with_parts:
         page = render_entry(entry, kb, related=[], checklist=[]).html
         assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts]), entry.id
+        _assert_each_anchor_starts_its_part(page, entry)
+
+
+def _assert_each_anchor_starts_its_part(page: str, entry) -> None:
+    """Each part's anchor stands before a heading, or opens the list item of its own rule."""
+    for match, part in zip(re.finditer(r'<a name="part-[^"]*"></a>', page), entry.parts):
+        after = re.sub(r"<[^>]+>", "", page[match.end():match.end() + 300]).lstrip()
+        if page[match.end():].lstrip().startswith("<h"):
+            continue
+        assert page[:match.start()].rstrip().endswith("<li>"), (entry.id, part.name)
+        assert after.startswith(part.name.split()[0] + " "), (entry.id, part.name, after[:40])
+
+
+def test_rules_in_one_list_and_rules_with_inline_html_are_anchored_at_their_own_items(write_guide):
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.slugs import part_anchors
+
+    text = ('# G\n\n## S\n\n### Rules\n\nWords.\n\n- <a name="a"/>[1.1](#a) One rule.\n- [1.2](#b) Two <b>rule</b>.\n'
+            '- <span>[1.3](#c)</span> Three rule.\n- [1.4](#d) <img src="x.png">\n\n#### After\n\n```rust\nfn a() {}\n```\n')
+    kb = build_kb([write_guide(text)])
+    entry = kb.entries[0]
+    assert [p.name for p in entry.parts] == ["1.1 One rule", "1.2 Two rule", "1.3 Three rule", "After"]
+    assert [p.text for p in entry.parts[:3]] == ["1.1 One rule.", "1.2 Two rule.", "1.3 Three rule."]
+    page = render_entry(entry, kb, related=[], checklist=[]).html
+    assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts])
+    _assert_each_anchor_starts_its_part(page, entry)
 
 
 @pytest.mark.parametrize("language, code, link", [

@@ -43,5 +43,7 @@ def test_rules_that_are_items_of_one_list_are_each_a_part(write_guide):
     kb = build_kb([write_guide(f"# Style\n\n## Rules\n\nIntro.\n\n{rules}\n```js\nx();\n```\n")])
     assert [p.name for p in kb.entries[0].parts] == [
         "5.1 Rule number 1 says so", "5.2 Rule number 2 says so", "5.3 Rule number 3 says so"]
-    assert [p.text for p in kb.entries[0].parts[1:]] == ["5.2 Rule number 2 says so.", "5.3 Rule number 3 says so."]
+    # Each rule's part holds its own item's words, not the rules after it.
+    assert [p.text for p in kb.entries[0].parts] == [
+        "5.1 Rule number 1 says so.", "5.2 Rule number 2 says so.", "5.3 Rule number 3 says so."]
 
