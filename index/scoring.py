@@ -27,6 +27,7 @@ ANALYZER_OF = {"title": TITLE, "title_code": CODE, "symbols": CODE, "section_tit
 PREFIX_FIELDS = ("title", "title_code", "symbols")
 PHRASE_FIELDS = ("title", "prose", "code")  # where a "quoted phrase" is looked for
 CODE_FIELDS = frozenset(name for name, analyzer in ANALYZER_OF.items() if analyzer is CODE)
+WHOLE_WORD_FIELDS = ("crates", "tags")  # looked up by the whole word typed, never by its pieces
 FUZZY_FIELDS = ("title", "symbols", "prose", "code")
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
@@ -266,10 +267,14 @@ def word_holders(postings: Postings, word: str, *, prefix: bool, fuzzy: bool) ->
     holders = np.zeros(postings.doc_count, dtype=bool)
     for field, tokens in found.items():
         names = list(tokens)
+        if field in WHOLE_WORD_FIELDS:  # spellings of the whole word ("serde-json", "serde_json")
+            holders |= np.logical_or.reduce([tokens[t] for t in names])
+            continue
         last = names[-1]
         if prefix and len(last) >= MIN_PREFIX and not tokens[last].any():
             tokens[last][postings.best(field, postings.expand(field, last))[0]] = True  # still being typed
-        wanted = [t for t in (names[1:] if len(names) > 1 and all(t in names[0] for t in names[1:]) else names)
-                  if len(t) > 1] or names
+        # The code analyzer's first token is the identifier as typed, indexed with its pieces.
+        pieces_of = names[1:] if len(names) > 1 and names[0] == word.lower() else names
+        wanted = [t for t in pieces_of if len(t) > 1] or names
         holders |= np.logical_and.reduce([tokens[t] for t in wanted])
     return holders

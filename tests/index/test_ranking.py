@@ -160,3 +160,32 @@ def test_kind_counts_are_those_counted_one_by_one(data):
     scored = dict.fromkeys(data.draw(st.lists(st.integers(0, len(kinds) - 1), unique=True)), 1.0)
     for section in (None, "s1", "s2", "nowhere"):
         assert grouping.kind_counts(table, scored, section) == _kind_counts_one_by_one(table, scored, section)
+
+
+def _first_title(tmp_path, guide_text: str, typed: str) -> str:
+    from patternkb.index.library import PatternLibrary
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "rules.md"
+    guide.write_text(guide_text)
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        return library.search(typed).hits[0].title
+
+
+@pytest.mark.parametrize("typed", ["no-param-reassign", "no-param-reas", "std::sync::Mutex"])
+def test_a_word_of_pieces_finds_first_the_entry_holding_them_all(tmp_path, typed):
+    """A common piece ("no", "std") in another entry's title must not outrank the entry that
+    holds every piece of the word typed (an eslint rule's name, a path)."""
+    text = ("# G\n\n## S\n\n### No shadowing\n\nNo.\n\n```js\nlet a = 1;\n```\n\n### Std first\n\nStd.\n\n"
+            "```rust\nuse std::fs;\n```\n\n### Parameters\n\nNever reassign a param (no-param-reassign); "
+            "share a std::sync::Mutex instead.\n\n```js\nfunction f(a) { return a; }\n```\n")
+    assert _first_title(tmp_path, text, typed) == "Parameters"
+
+
+def test_a_piece_inside_another_piece_is_still_a_piece_to_hold(tmp_path):
+    # "foobar-foo": an entry with only "foo" holds one piece of two, however "foo" sits in "foobar".
+    text = ("# G\n\n## S\n\n### Foo first\n\nFoo.\n\n```js\nfoo();\n```\n\n### Both\n\nUse foobar-foo here.\n\n"
+            "```js\nbar();\n```\n")
+    assert _first_title(tmp_path, text, "foobar-foo ") == "Both"
+
