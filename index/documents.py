@@ -89,11 +89,13 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 )
             # A named part (a sub-heading: Advantages, Example, a sub-rule) is found on its own
             # and folded into its entry as a sub-hit that opens the entry scrolled to it.
+            codes = _code_of_parts(entry)
             for n, (part, anchor) in enumerate(zip(entry.parts, part_anchors([p.name for p in entry.parts]))):
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
                     title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=_words_of(part),
-                    code="", symbols="", crates=",".join(entry.packages), language="",
+                    code=codes[n] if "text" in part.model_fields_set else "", symbols="",
+                    crates=",".join(entry.packages), language="",
                     parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
                     spell="", anchor=anchor,
                 )
@@ -106,6 +108,14 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 parent="", order=entry.order * ORDER_STRIDE, spell=_spell_text(entry.title, entry.group, " ".join(entry.symbols)),
                 anchor="",
             )
+
+
+def _code_of_parts(entry: Pattern) -> list[str]:
+    """The code of each named part: the entry's code blocks from the part's first line up to the
+    next part's (a part about TypeVar is found by the TypeVar in its code)."""
+    starts = [part.line_start for part in entry.parts] + [max(entry.source.line_end, entry.source.line_start) + 1]
+    return ["\n".join(block.code for block in entry.code if start <= block.line_start < end)
+            for start, end in zip(starts, starts[1:])]
 
 
 def _words_of(part) -> str:

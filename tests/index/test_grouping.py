@@ -75,23 +75,19 @@ def test_parts_of_one_name_open_each_at_its_own_place(tmp_path):
         assert page.index('name="part-example"') < page.index("first") < page.index('name="part-example-2"')
 
 
-@pytest.mark.parametrize("typed", ["no-param-reassign", "no-param-reas", "std::sync::Mutex"])
-def test_a_word_of_pieces_finds_first_the_entry_holding_them_all(tmp_path, typed):
-    """A common piece ("no", "std") in another entry's title must not outrank the entry that
-    holds every piece of the word typed (an eslint rule's name, a path)."""
-    guide = tmp_path / "rules.md"
-    guide.write_text(
-        "# G\n\n## S\n\n### No shadowing\n\nNo.\n\n```js\nlet a = 1;\n```\n\n### Std first\n\nStd.\n\n"
-        "```rust\nuse std::fs;\n```\n\n### Parameters\n\nNever reassign a param (no-param-reassign); "
-        "share a std::sync::Mutex instead.\n\n```js\nfunction f(a) { return a; }\n```\n")
-    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
-        library.ensure()
-        assert library.search(typed).hits[0].title == "Parameters"
+def test_a_part_is_searched_by_its_words_and_its_code_and_a_kb_built_before_by_its_markdown(tmp_path):
+    from patternkb.index.documents import documents
+    from patternkb.kb.models import KnowledgeBase
 
-
-def test_a_part_of_code_alone_has_no_words_and_a_kb_built_before_parts_had_words_reads_as_before():
-    from patternkb.index.documents import _words_of
-    from patternkb.kb.models import Part
-
-    assert _words_of(Part(name="Flat", markdown="```rust\nenum A {}\n```", line_start=3, text="")) == ""
-    assert _words_of(Part.model_validate({"name": "Old", "markdown": "Some *words*", "line_start": 3})) == "Some *words*"
+    guide = tmp_path / "g.md"
+    guide.write_text("# G\n\n## S\n\n### P\n\nIntro.\n\n#### Flat\n\n```rust\nenum A {}\n```\n\n#### Why\n\nSome *words*.\n")
+    kb = build_kb([guide])
+    parts = {d["title"]: (d["prose"], d["code"].strip()) for d in documents(kb) if d["kind"] == "part"}
+    # Its words as text; the code between it and the next part as code (found by its identifiers).
+    assert parts == {"Flat": ("", "enum A {}"), "Why": ("Some words.", "")}
+    # A KB written before parts kept their words: their Markdown is searched, as it was then.
+    data = kb.entries[0].model_dump()
+    for part in data["parts"]:
+        del part["text"]
+    old = KnowledgeBase(manifest=kb.manifest, sections=kb.sections, entries=[type(kb.entries[0]).model_validate(data)])
+    assert {d["title"]: d["prose"] for d in documents(old) if d["kind"] == "part"}["Why"] == "Some *words*."
