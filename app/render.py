@@ -187,9 +187,9 @@ def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) 
 
 
 # Where a package of each language is published, by the language of the code that imports it.
-REGISTRIES = {"rust": "https://crates.io/crates/{}", "rs": "https://crates.io/crates/{}", "python": "https://pypi.org/project/{}/",
-              "javascript": "https://www.npmjs.com/package/{}", "typescript": "https://www.npmjs.com/package/{}",
-              "go": "https://pkg.go.dev/{}"}
+REGISTRIES = {"rust": "https://crates.io/crates/{}", "rs": "https://crates.io/crates/{}",
+              "python": "https://pypi.org/project/{}/", "javascript": "https://www.npmjs.com/package/{}",
+              "typescript": "https://www.npmjs.com/package/{}", "go": "https://pkg.go.dev/{}"}
 
 
 def _package_chip(name: str, entry: Pattern) -> str:

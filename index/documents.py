@@ -89,13 +89,12 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
                 )
             # A named part (a sub-heading: Advantages, Example, a sub-rule) is found on its own
             # and folded into its entry as a sub-hit that opens the entry scrolled to it.
-            codes = _code_of_parts(entry)
-            for n, (part, anchor) in enumerate(zip(entry.parts, part_anchors([p.name for p in entry.parts]))):
+            anchors = part_anchors([p.name for p in entry.parts])
+            for n, (part, anchor, (words, code)) in enumerate(zip(entry.parts, anchors, _words_and_code(entry))):
                 yield dict(
                     common, id=f"{entry.id}#{n}-{anchor}", kind="part", title=part.name, title_code=part.name,
-                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=_words_of(part),
-                    code=codes[n] if "text" in part.model_fields_set else "", symbols="",
-                    crates=",".join(entry.packages), language="",
+                    title_exact=part.name.lower(), path=" › ".join([*entry.path, part.name]), prose=words,
+                    code=code, symbols="", crates=",".join(entry.packages), language="",
                     parent=entry.id, order=entry.order * ORDER_STRIDE + len(entry.snippets) + n + 1,
                     spell="", anchor=anchor,
                 )
@@ -110,18 +109,18 @@ def documents(kb: KnowledgeBase) -> Iterator[dict]:
             )
 
 
-def _code_of_parts(entry: Pattern) -> list[str]:
-    """The code of each named part: the entry's code blocks from the part's first line up to the
-    next part's (a part about TypeVar is found by the TypeVar in its code)."""
+def _words_and_code(entry: Pattern) -> list[tuple[str, str]]:
+    """Each named part's words and code: its plain text, and the entry's code blocks from the
+    part's first line up to the next part's (a part about TypeVar is found by the TypeVar in
+    its code). A KB built before parts kept their text gives a part's Markdown, code and all."""
     starts = [part.line_start for part in entry.parts] + [max(entry.source.line_end, entry.source.line_start) + 1]
-    return ["\n".join(block.code for block in entry.code if start <= block.line_start < end)
-            for start, end in zip(starts, starts[1:])]
-
-
-def _words_of(part) -> str:
-    """A part's words: its plain text (empty for a part of code alone, whose code its entry's
-    snippets hold); a KB built before parts kept their text gives its Markdown."""
-    return part.text if "text" in part.model_fields_set else part.markdown
+    found = []
+    for part, start, end in zip(entry.parts, starts, starts[1:]):
+        if "text" not in part.model_fields_set:
+            found.append((part.markdown, ""))
+        else:
+            found.append((part.text, "\n".join(b.code for b in entry.code if start <= b.line_start < end)))
+    return found
 
 
 def defines_by_doc(entries) -> dict[str, str]:

@@ -150,8 +150,9 @@ def rows(table: DocTable, scored: dict[int, float], kinds: frozenset[str] | None
     if fold and illustrated and CHECKLIST in columns.kind_names:  # folded below, once every pattern's row exists
         items = kept & (columns.kinds[docs] == columns.kind_names.index(CHECKLIST))
         items[items] = [bool(illustrated.get(item)) for item in docs[items].tolist()]
-    own = _scores_of(docs[(kept & ~items & ~is_part) | alone], values[(kept & ~items & ~is_part) | alone])
-    inside = _best_of(entries[kept & ~items & is_part], values[kept & ~items & is_part])
+    own_rows, inside_rows = (kept & ~items & ~is_part) | alone, kept & ~items & is_part
+    own = _scores_of(docs[own_rows], values[own_rows])
+    inside = _best_of(entries[inside_rows], values[inside_rows])
     hosts: dict[int, int] = {}
     for item in docs[items].tolist():
         patterns = [p for p in illustrated[item] if p in own or p in inside]

@@ -12,8 +12,8 @@ class DraftPart:
     name: str
     blocks: list[Block]
     line_start: int
-    item: str = ""  # a rule further down a list: the item's own Markdown (the list is the first rule's)
-    item_text: str = ""
+    item: str = ""  # a rule in a list of several: its item's own Markdown (the list stays its entry's)
+    item_text: str = ""  # and its words
 
 
 @dataclass

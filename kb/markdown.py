@@ -358,5 +358,5 @@ def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     last = _FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
     closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \
         and not last.group(2).strip()
-    return Fence(language=info_language(token.info), code=token.content, line_start=start + 1, line_end=end, closed=closed,
-                 label=label)
+    return Fence(language=info_language(token.info), code=token.content, line_start=start + 1, line_end=end,
+                 closed=closed, label=label)
