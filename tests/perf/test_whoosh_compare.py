@@ -24,6 +24,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The distribution each side must have imported, and what pip installs for it.
 SIDES = {"Whoosh-Reloaded": "Whoosh-Reloaded==2.7.5", "whoosh3": "whoosh3==3.54.0"}
+# What a side needs beside it that this environment need not have (installed with it, no deps).
+NEEDS = {"Whoosh-Reloaded": ["cached-property"], "whoosh3": []}
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -44,7 +46,7 @@ def sides(tmp_path_factory) -> dict[str, dict]:
     for label, requirement in SIDES.items():
         target = tmp_path_factory.mktemp(label)
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-                        requirement], check=True)
+                        requirement, *NEEDS[label]], check=True)
         out[label] = {"python": sys.executable, "env": {**env, "PYTHONPATH": str(target)}}
     return out
 
