@@ -196,7 +196,9 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
                 outline.pending += outline.anchors.get(i, [])
         else:
             if not meaningful(own) and any(placed.get(id(b)) == "contents" for b in blocks[i + 1:end]):
-                placed[id(block)] = "contents"  # a heading over a table of contents
+                # A heading over a table of contents, and the spacing around it (`<br/>` lines).
+                for b in [block, *own]:
+                    placed[id(b)] = "contents"
                 continue
             if section is None or section.role != "content":
                 section = implicit_section()
@@ -218,8 +220,10 @@ def _section(guide: DraftGuide, outline: Outline, i: int, end: int, section_end:
     body = outline.live(blocks[i + 1:section_end if role == "checklist" or not has_children else end])
     if role == "content" and not has_children and not meaningful(body):
         # A heading over nothing but a table of contents (or nothing at all) is no section.
-        guide.placed[id(block)] = "contents" if any(guide.placed.get(id(b)) == "contents"
-                                                    for b in blocks[i + 1:end]) else "heading"
+        contents = any(guide.placed.get(id(b)) == "contents" for b in blocks[i + 1:end])
+        guide.placed[id(block)] = "contents" if contents else "heading"
+        for b in body:  # what it holds that says nothing (`<br/>` lines): spacing
+            guide.placed[id(b)] = "contents" if contents else "markup"
         return None
     section = DraftSection(heading=block.text, role=role, file=outline.file, line_start=block.line_start,
                            line_end=max(blocks[section_end - 1].line_end if section_end > i else block.line_end,

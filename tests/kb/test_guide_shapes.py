@@ -277,3 +277,13 @@ def test_a_paragraph_of_bold_words_alone_labels_the_code_right_after_it(write_gu
     kb = build_kb([write_guide(f"# G\n\n## S\n\n{rule}")])
     assert [s.title for s in kb.entries[0].snippets] == [
         "Bad: Use default arguments (make)", "Good: Use default arguments (make)", "other"]
+
+
+def test_line_breaks_around_a_table_of_contents_are_left_out_not_lost(write_guide):
+    contents = "".join(f"1. [{t}](#{t.lower()})\n" for t in ("Alpha", "Beta", "Gamma"))
+    rules = "".join(f"## {t}\n\n```js\n{t.lower()}();\n```\n\n" for t in ("Alpha", "Beta", "Gamma"))
+    for toc in (f"## Table of Contents\n\n{contents}\n<br/><br/>\n\n", f"### Contents\n\n{contents}\n<br/>\n\n"):
+        kb = build_kb([write_guide(f"# Guide\n\nIntro.\n\n{toc}{rules}")])
+        guide = kb.manifest.guides[0]
+        assert guide.covered == 1.0 and not kb.manifest.warnings, toc
+        assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Alpha", "Beta", "Gamma"]
