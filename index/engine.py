@@ -304,7 +304,7 @@ class PatternIndex:
         for docnum, sub_score in inside:
             sub = ts.searcher.stored_fields(docnum)
             sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
-                                   fragment=marked(sub), score=_finite(sub_score)))
+                                   fragment=marked(sub, code=sub["kind"] != "part"), score=_finite(sub_score)))
         return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
                          path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
                          score=_finite(score), fragment=marked(stored, code=not sub_hits),

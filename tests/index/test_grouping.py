@@ -91,3 +91,12 @@ def test_a_part_is_searched_by_its_words_and_its_code_and_a_kb_built_before_by_i
         del part["text"]
     old = KnowledgeBase(manifest=kb.manifest, sections=kb.sections, entries=[type(kb.entries[0]).model_validate(data)])
     assert {d["title"]: d["prose"] for d in documents(old) if d["kind"] == "part"}["Why"] == "Some *words*."
+
+
+def test_a_part_found_by_its_code_shows_its_words_and_leaves_the_code_to_the_snippet(tmp_path):
+    guide = tmp_path / "g.md"
+    guide.write_text("# G\n\n## S\n\n### P\n\nIntro.\n\n#### Why\n\nSome words first.\n\n```rust\nfn zorblax() {}\n```\n")
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        subs = {s.kind: s.fragment for s in library.search("zorblax").hits[0].sub_hits}
+        assert "zorblax" in subs["snippet"] and subs["part"] == "Some words first."
