@@ -179,26 +179,27 @@ def filter_mask(postings: Postings, parsed: ParsedQuery) -> np.ndarray | None:
             v = value.lower()
             if fieldname == "section":
                 for term in postings.expand("section", slugify(value) or v, limit=10_000):
-                    options[postings.scores("section", term)[0]] = True
+                    _admit(options, postings, "section", term)
                 tokens = analyze(TITLE, value)
                 if tokens:  # every word of the value must be in the section's title
-                    options |= functools.reduce(np.logical_and, (_mask(postings, "section_title", t) for t in tokens))
+                    options |= functools.reduce(np.logical_and, (_admit(np.zeros_like(options), postings,
+                                                                        "section_title", t) for t in tokens))
             elif fieldname == "symbols":
                 for token in analyze(CODE, value)[:1]:
-                    options[postings.scores("symbols", token)[0]] = True
+                    _admit(options, postings, "symbols", token)
             elif fieldname == "crates":
                 for name in package_names(v):
-                    options[postings.scores("crates", name)[0]] = True
+                    _admit(options, postings, "crates", name)
             elif fieldname == "guide":  # exactly: guide:style is not style-2
-                options[postings.scores("guide", slugify(value) or v)[0]] = True
+                _admit(options, postings, "guide", slugify(value) or v)
             else:
-                options[postings.scores(fieldname, v)[0]] = True
+                _admit(options, postings, fieldname, v)
         allowed = options if allowed is None else allowed & options
     return allowed
 
 
-def _mask(postings: Postings, fieldname: str, term: str) -> np.ndarray:
-    mask = np.zeros(postings.doc_count, dtype=bool)
+def _admit(mask: np.ndarray, postings: Postings, fieldname: str, term: str) -> np.ndarray:
+    """`mask` with the documents holding `term` in `fieldname` set."""
     mask[postings.scores(fieldname, term)[0]] = True
     return mask
 
@@ -253,17 +254,18 @@ def pieces(word: str) -> list[str]:
 def word_holders(postings: Postings, word: str, *, prefix: bool, fuzzy: bool) -> np.ndarray:
     """Which documents hold every piece of `word` in one of its fields, by document number; the
     last piece of a word being typed (`prefix`), when no document has it whole, as a term it
-    starts. In a code field the whole
-    identifier ("arc<mutex<t>>") is its pieces' alternative, as the code analyzer indexes both;
-    one-letter pieces are left out, as analyzers drop them."""
+    starts. In a code field the whole identifier ("arc<mutex<t>>") is its pieces' alternative,
+    as the code analyzer indexes both; one-letter pieces are left out, as analyzers drop them."""
     found: dict[str, dict[str, np.ndarray]] = {}  # field -> token -> the documents holding it
     for clause in word_clauses(word, prefix=False, fuzzy=fuzzy):
         if clause.mode == "term":
             docnums = postings.scores(clause.field, clause.text)[0]
         else:
             docnums = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))[0]
-        held = found.setdefault(clause.field, {}).setdefault(clause.text, np.zeros(postings.doc_count, dtype=bool))
-        held[docnums] = True
+        tokens = found.setdefault(clause.field, {})
+        if clause.text not in tokens:
+            tokens[clause.text] = np.zeros(postings.doc_count, dtype=bool)
+        tokens[clause.text][docnums] = True
     holders = np.zeros(postings.doc_count, dtype=bool)
     for field, tokens in found.items():
         names = list(tokens)

@@ -326,8 +326,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 current.items.append(ListItem(line=line, markdown=token.content, text=plain, depth=item_depth,
                                               links=links))
                 lead = _BOLD_LEAD.search(token.content)
-                rule = rule_number_and_name(html.clean_markdown(token.content) if "<" in token.content
-                                            else token.content)
+                rule = rule_number_and_name(token.content)
                 if captions and (lead or rule):  # the item's bold lead, or the rule it states
                     captions[-1] = plain_text_of(lead.group(1)) if lead else rule[1]
             current.links += links

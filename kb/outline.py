@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from patternkb.kb import html
 from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
 from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.markdown import Block, Document, ListItem
-from patternkb.kb.rules import rule_name
+from patternkb.kb.rules import readable, rule_name
 from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation
 
 CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
@@ -23,16 +22,10 @@ _TOP = "top"
 
 def list_rules(block: Block) -> list[tuple[str, ListItem, str]]:
     """(name, item, its Markdown) of each item of a list that states a numbered rule
-    (kb/rules.py); [] for any other block. An item is read as the entry's Markdown has it, its
-    inline HTML converted, as app/render.py reads it to anchor the rule."""
+    (kb/rules.py); [] for any other block. An item is read as the entry's page shows it
+    (`readable`), as app/render.py reads it to anchor the rule."""
     items = [item for item in block.items if item.depth == 1] if block.kind == "list" else []
-    found = []
-    for item in items:
-        markdown = html.clean_markdown(item.markdown) if "<" in item.markdown else item.markdown
-        name = rule_name(markdown)
-        if name is not None:
-            found.append((name, item, markdown))
-    return found
+    return [(name, item, readable(item.markdown)) for item in items if (name := rule_name(item.markdown)) is not None]
 
 
 def meaningful(blocks: list[Block]) -> bool:

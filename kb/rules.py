@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-# Leading `<a name="..."></a>` tags (some guides put the rule's anchor inside the item).
-_ANCHOR_TAGS = re.compile(r"^(?:\s*<a\s[^>]*>\s*</a>)*\s*", re.IGNORECASE)
+from patternkb.kb import html
+
 # "[3.3](#fragment) words": a rule number (1, 3.3, 10.2.1, 4.) linking into the page, then words.
 _NUMBERED = re.compile(r"^\[(\d+(?:\.\d+)*\.?)\]\(#[^)\s]+\)\s*(\S.*)", re.DOTALL)
 _BOLD = re.compile(r"^\*\*([^*]+)\*\*|^__([^_]+)__")
@@ -17,10 +17,16 @@ _SENTENCE_END = re.compile(r"[.:;](?=\s|$)|\n")
 _MAX_NAME = 80
 
 
+def readable(item_markdown: str) -> str:
+    """An item's Markdown as its entry's page shows it: its inline HTML converted (kb/html.py),
+    so that an anchor tag before a rule's number (`<a name="x"></a>[1.1](#x)`) hides no rule."""
+    return html.clean_markdown(item_markdown) if "<" in item_markdown else item_markdown
+
+
 def rule_number_and_name(item_markdown: str) -> tuple[str, str] | None:
     """(number, name) of a list item that is a self-linked numbered rule, else None. The name is
     the item's bold lead, else its first sentence, as plain text and at most 80 characters."""
-    match = _NUMBERED.match(_ANCHOR_TAGS.sub("", item_markdown, count=1))
+    match = _NUMBERED.match(readable(item_markdown))
     if not match:
         return None
     # Only the start can be the name: cleaning a megabyte-long item's links was quadratic.
