@@ -192,15 +192,16 @@ REGISTRIES = {"rust": "https://crates.io/crates/{}", "rs": "https://crates.io/cr
               "typescript": "https://www.npmjs.com/package/{}", "go": "https://pkg.go.dev/{}"}
 
 
-def _package_chip(name: str, entry: Pattern) -> str:
-    """A package the entry's code imports, linked to its language's registry (none known: plain)."""
+def _package_chips(entry: Pattern) -> list[str]:
+    """The packages the entry's code imports, linked to the registry of its code's language
+    (the commonest, when it has several; none known: plain)."""
     from patternkb.kb.languages import language_of  # imports Pygments, as rendering an entry does
 
     languages = Counter(language_of(block.language) or block.language for block in entry.code)
     registry = next((REGISTRIES[lang] for lang, _ in languages.most_common() if lang in REGISTRIES), None)
     if registry is None:
-        return html.escape(name)
-    return f'<a href="{html.escape(registry.format(name))}">{html.escape(name)}</a>'
+        return [html.escape(name) for name in entry.crates]
+    return [f'<a href="{html.escape(registry.format(name))}">{html.escape(name)}</a>' for name in entry.crates]
 
 
 def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: list[dict], checklist: list[str],
@@ -220,7 +221,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
             parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
         if entry.symbols or entry.crates:
             chips = [f"<code>{html.escape(s)}</code>" for s in entry.symbols[:14]]
-            chips += [_package_chip(name, entry) for name in entry.crates]
+            chips += _package_chips(entry)
             parts.append(f'<p style="color:{theme.muted}">' + " · ".join(chips) + "</p>")
         counter = iter(range(len(entry.code)))
 
