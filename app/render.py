@@ -167,21 +167,23 @@ class EntryPage:
 
 def _code_block(pattern: Pattern, index: int, theme: Theme, line_numbers: bool) -> str:
     block = pattern.code[index]
-    pieces = []
+    pieces, first_anchor = [], ""
     line = block.line_start + 1
     for n, snippet in enumerate(pattern.snippets):
         if snippet.block != index:
             continue
-        anchor = snippet_anchor(pattern.id, n, snippet.title).split("#", 1)[1]
-        pieces.append(f'<a name="{html.escape(anchor)}"></a>'
-                      + highlight_code(snippet.code, snippet.language, theme, line_numbers=line_numbers, first_line=line))
+        anchor = f'<a name="{html.escape(snippet_anchor(pattern.id, n, snippet.title).split("#", 1)[1])}"></a>'
+        if not pieces:  # the block's first snippet opens at the block's header (language, line, Copy)
+            first_anchor, anchor = anchor, ""
+        pieces.append(anchor + highlight_code(snippet.code, snippet.language, theme, line_numbers=line_numbers,
+                                              first_line=line))
         line += snippet.code.count("\n")
     code_html = "\n".join(pieces)
     header = (f'<table width="100%" cellspacing="0" cellpadding="4" style="background-color:{theme.badge}">'
               f'<tr><td><span style="color:{theme.muted}; font-size:small">{html.escape(block.language)}'
               f' · line {block.line_start}</span></td>'
               f'<td align="right"><a href="copy:{index}" style="text-decoration:none">Copy</a></td></tr></table>')
-    return (f'{header}<table width="100%" cellspacing="0" cellpadding="8" '
+    return (f'{first_anchor}{header}<table width="100%" cellspacing="0" cellpadding="8" '
             f'style="background-color:{theme.code_background}; border:1px solid {theme.code_border}">'
             f'<tr><td><pre style="margin:0">{code_html}</pre></td></tr></table>')
 

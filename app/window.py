@@ -322,11 +322,11 @@ class MainWindow(LookMixin, QMainWindow):
     @Slot(object)
     def _on_results_pane_current_hit(self, hit) -> None:
         # The top hit's preview, or Up/Down in the results: rendered off the GUI thread.
-        self.open_entry(hit.parent or hit.id, hit.anchor or "", background=True, preview=True)
+        self.open_entry(hit.parent or hit.id, hit.anchor or hit.focus or "", background=True, preview=True)
 
     @Slot(object)
     def _on_results_pane_hit_activated(self, hit) -> None:
-        self.open_entry(hit.parent or hit.id, hit.anchor or "")
+        self.open_entry(hit.parent or hit.id, hit.anchor or hit.focus or "")
         self.entry_view.setFocus()
 
     @Slot(str, str)

@@ -289,14 +289,15 @@ class PatternIndex:
         prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
         marking = _Marking(marked, prefix, max(fragments, 0))
         inside = found.sub_hits(top)
-        hits = [self._hit(ts, entry, found.score(entry), inside[entry], marking) for entry in top]
+        hits = [self._hit(ts, entry, found.score(entry), found.own.get(entry, 0.0), inside[entry], marking)
+                for entry in top]
         return SearchResult(query=text, corrected=corrected if corrected and (applied or scored) else None,
                             correction_applied=applied, total=len(found), all_kinds=all_kinds,
                             all_sections=len(of_kind), facets=facets, hits=hits,
                             elapsed_ms=(time.perf_counter() - started) * 1000, terms=terms)
 
     @staticmethod
-    def _hit(ts: ThreadSearcher, entry: int, score: float, inside: list[tuple[int, float]],
+    def _hit(ts: ThreadSearcher, entry: int, score: float, own: float, inside: list[tuple[int, float]],
              marking: _Marking) -> SearchHit:
         stored = ts.searcher.stored_fields(entry)
         marked = marking.row()
@@ -305,11 +306,17 @@ class PatternIndex:
             sub = ts.searcher.stored_fields(docnum)
             sub_hits.append(SubHit(id=sub["id"], kind=sub["kind"], title=sub["title"], anchor=sub.get("anchor") or None,
                                    fragment=marked(sub, code=sub["kind"] != "part"), score=_finite(sub_score)))
+        # The row opens where it matched better than by its own fields (a rule of a long chapter, an
+        # identifier in its code), else at its top: at such a named part, which comes before its
+        # code on the page and says what the code is for, else at the best such sub-hit.
+        outscoring = [sub for sub in sub_hits if sub.anchor and sub.score * grouping.INSIDE_WEIGHT > own]
+        best = next((sub for sub in outscoring if sub.kind == "part"), outscoring[0] if outscoring else None)
+        focus = best.anchor if best is not None else None
         return SearchHit(id=stored["id"], kind=stored["kind"], title=stored["title"],
                          path=tuple(stored["path"].split(BREADCRUMB_SEPARATOR)), section=stored["section"],
                          score=_finite(score), fragment=marked(stored, code=not sub_hits),
                          parent=stored.get("parent") or None, anchor=stored.get("anchor") or None,
-                         sub_hits=tuple(sub_hits))
+                         sub_hits=tuple(sub_hits), focus=focus)
 
 
 class _Marking:

@@ -44,6 +44,7 @@ class SearchHit:
     parent: str | None  # the entry a snippet row belongs to
     anchor: str | None = None
     sub_hits: tuple[SubHit, ...] = ()
+    focus: str | None = None  # where in the entry it matched best (None: its top), for opening it there
 
     @property
     def breadcrumb(self) -> str:
@@ -52,7 +53,7 @@ class SearchHit:
     def to_json(self) -> dict:
         return dict(id=self.id, kind=self.kind, title=self.title, path=list(self.path), breadcrumb=self.breadcrumb,
                     section=self.section, score=round(self.score, 4), fragment=self.fragment, parent=self.parent,
-                    anchor=self.anchor, sub_hits=[s.to_json() for s in self.sub_hits])
+                    anchor=self.anchor, focus=self.focus, sub_hits=[s.to_json() for s in self.sub_hits])
 
 
 @dataclass(frozen=True)

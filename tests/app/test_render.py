@@ -99,6 +99,22 @@ def test_every_sub_hit_opens_at_a_place_in_the_rendered_entry(tmp_path):
             assert f'name="{sub.anchor}"' in page, (hit.id, sub.anchor)
 
 
+def test_a_code_block_s_first_snippet_opens_at_the_block_s_header(write_guide):
+    # Opened at a snippet, the page shows the block's language, line and Copy link above the code.
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.slugs import snippet_anchor
+
+    guide = write_guide("# G\n\n## S\n\n### P\n\nText.\n\n```rust\n// first\nfn a() {}\n\n"
+                        "// second\nfn b() {}\n```\n")
+    kb = build_kb([guide])
+    entry = next(e for e in kb.entries if e.kind == "pattern")
+    assert len(entry.snippets) == 2
+    page = render_entry(entry, kb, related=[], checklist=[]).html
+    first, second = (snippet_anchor(entry.id, n, s.title).split("#", 1)[1] for n, s in enumerate(entry.snippets))
+    assert page.index(f'name="{first}"') < page.index('href="copy:0"') < page.index(f'name="{second}"')
+    assert page.index(f'name="{second}"') < page.index("second")
+
+
 def test_a_checklist_item_no_pattern_illustrates_says_so(built_kb):
     from patternkb.app.render import NOT_ILLUSTRATED
 

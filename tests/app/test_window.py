@@ -412,6 +412,20 @@ def test_a_corrected_search_says_so_and_searches_as_typed_when_asked(qtbot, wind
     assert again.correction_applied
 
 
+def test_the_top_hit_is_previewed_where_it_matched(qtbot, window):
+    # An identifier found only in an entry's code: the preview opens at that code, not at the top.
+    result = search(qtbot, window, "fetch_with_retry")
+    top = result.hits[0]
+    assert top.focus and top.focus == top.sub_hits[0].anchor
+    qtbot.waitUntil(lambda: window.entry_view.page is not None and f'name="{top.focus}"' in window.entry_view.page.html)
+    qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() > 0)
+    # A title match opens at the entry's top.
+    titled = search(qtbot, window, "builder pattern").hits[0]
+    assert titled.focus is None
+    qtbot.waitUntil(lambda: window.current_id == titled.id)
+    qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() == 0)
+
+
 def test_enter_on_a_sub_hit_opens_its_entry_at_that_place(qtbot, window):
     result = search(qtbot, window, "rate limiting semaphore")
     top = result.hits[0]

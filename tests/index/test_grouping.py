@@ -43,6 +43,15 @@ def test_a_match_in_a_named_part_is_a_sub_hit_of_its_pattern(library):
     assert [h.id for h in result.hits].count(POOLING) == 1 and not any("#" in h.id for h in result.hits)
 
 
+def test_a_row_opens_where_it_matched_better_than_by_its_own_fields(library):
+    assert library.search("idle timeouts").hits[0].focus == part_anchor("Idle Timeouts")
+    # The code matched best, and its named part says what the code is for: the row opens at the part.
+    top = library.search("SetIdleTimeout").hits[0]
+    assert top.sub_hits[0].kind == "snippet" and top.focus == part_anchor("Idle Timeouts")
+    assert library.search("connection pooling").hits[0].focus is None  # its title: its top
+    assert library.search("exponential backoff").hits[0].focus is None  # an item it illustrates has no place in it
+
+
 def test_a_checklist_item_and_the_pattern_it_illustrates_make_one_row(library):
     top = library.search("exponential backoff").hits[0]
     assert top.id == RETRIES
