@@ -124,6 +124,9 @@ class _Table:
     column: int = -1
     header_row: bool = False
     split: bool = False  # a cell spans blocks (it holds code): one labelled part per cell
+    # What an earlier cell of the open row leads with ("**Bad**: Log the error and return it"), as
+    # (label, the words after it): the code in a later cell of that row is that.
+    row_lead: tuple[str, str] | None = None
 
 
 class Converter(HTMLParser):
@@ -143,6 +146,10 @@ class Converter(HTMLParser):
         """Forget tables left open: an unclosed `<table>` must not swallow what follows a heading."""
         self._tables.clear()
 
+    def in_cell(self) -> bool:
+        """Whether what is read now sits in a table cell that spans blocks."""
+        return bool(self._tables) and self._tables[-1].cell is not None
+
     def cell_label(self) -> str:
         """The column header of the table cell a fence sits in, when it sits in one."""
         table = self._tables[-1] if self._tables else None
@@ -151,6 +158,19 @@ class Converter(HTMLParser):
         if 0 <= table.column < len(table.headers):
             return table.headers[table.column]
         return f"Column {table.column + 1}"
+
+    def code_label(self) -> tuple[str, str]:
+        """What the code in the open cell is, as (label, caption): what an earlier cell of its row
+        leads with in bold ("Bad", "Log the error and return it"), else its column's header."""
+        table = self._tables[-1] if self._tables else None
+        if table is not None and table.cell is not None and table.row_lead is not None:
+            return table.row_lead
+        return self.cell_label(), ""
+
+    def lead_row(self, label: str, rest: str) -> None:
+        """Note that the open cell leads with bold `label` followed by `rest` (read as Markdown)."""
+        if self.in_cell() and self._tables[-1].row_lead is None:
+            self._tables[-1].row_lead = (label, rest)
 
     def feed(self, data: str) -> Converted:  # type: ignore[override]
         self._out, self._text, self._anchors, self._hrefs = [], [], [], []
@@ -192,6 +212,7 @@ class Converter(HTMLParser):
         elif tag in ("tr",) and self._tables:
             self._tables[-1].column = -1
             self._tables[-1].header_row = False
+            self._tables[-1].row_lead = None
         elif tag in ("td", "th") and self._tables:
             table = self._tables[-1]
             table.column += 1

@@ -44,6 +44,8 @@ _YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
+# A paragraph that leads with a short bold label and says more after it: "**Bad**: Log the error".
+_CELL_LEAD = re.compile(r"^\*\*([^*\n]{1,40}?):?\*\*:?[ \t]*([^\n]*)")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
 
@@ -293,8 +295,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
             continue
         line = (token.map[0] + offset + 1) if token.map else current.line_start
         if token.type in ("fence", "code_block"):
-            fence = _fence(token, lines, offset, converter.cell_label())
-            fence.caption = next((c for c in reversed(captions) if c), "")
+            label, row_caption = converter.code_label()
+            fence = _fence(token, lines, offset, label)
+            fence.caption = next((c for c in reversed(captions) if c), "") or row_caption
             current.fences.append(fence)
         elif token.type == "html_block":
             current.has_html = True
@@ -321,6 +324,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                                     for a in html.anchors(c.content)]
             if current.kind in ("heading", "paragraph") and not current.inline:
                 current.inline = token.content
+                lead = _CELL_LEAD.match(token.content) if current.kind == "paragraph" else None
+                if lead and converter.in_cell():  # "**Bad**: Log the error" in a table cell labels its row's code
+                    converter.lead_row(plain_text_of(lead.group(1)), plain_text_of(lead.group(2)))
             if current.kind == "list" and tokens[i - 1].type == "paragraph_open" \
                     and tokens[i - 2].type == "list_item_open":
                 current.items.append(ListItem(line=line, markdown=token.content, text=plain, depth=item_depth,

@@ -279,6 +279,20 @@ def test_a_paragraph_of_bold_words_alone_labels_the_code_right_after_it(write_gu
         "Bad: Use default arguments (make)", "Good: Use default arguments (make)", "other"]
 
 
+def test_code_in_a_table_row_is_labelled_by_what_the_row_leads_with_else_by_its_column(write_guide):
+    row = "<tr><td>\n\n**{}**: {}\n\nWhy.\n\n</td><td>\n\n```go\n{}\n```\n\n</td></tr>\n"
+    described = ("<table>\n<thead><tr><th>Description</th><th>Code</th></tr></thead>\n<tbody>\n"
+                 + row.format("Bad", "Log the error and return it", "log(err)\nreturn err")
+                 + row.format("Good", "Wrap the error", "return wrap(err)") + "</tbody></table>\n\n")
+    columns = ("<table><thead><tr><th>Bad</th><th>Good</th></tr></thead><tbody><tr><td>\n\n```go\nx := 1\n```\n\n"
+               "</td><td>\n\n```go\nvar x = 1\n```\n\n</td></tr></tbody></table>\n")
+    kb = build_kb([write_guide(f"# G\n\n## S\n\n### Handle errors\n\nText.\n\n{described}{columns}")])
+    entry = kb.entries[0]
+    assert [s.title for s in entry.snippets] == [
+        "Bad: Log the error and return it", "Good: Wrap the error", "Bad: Handle errors", "Good: Handle errors"]
+    assert "**Code**" in entry.markdown  # the page keeps the table's own header
+
+
 def test_line_breaks_around_a_table_of_contents_are_left_out_not_lost(write_guide):
     contents = "".join(f"1. [{t}](#{t.lower()})\n" for t in ("Alpha", "Beta", "Gamma"))
     rules = "".join(f"## {t}\n\n```js\n{t.lower()}();\n```\n\n" for t in ("Alpha", "Beta", "Gamma"))
