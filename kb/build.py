@@ -29,6 +29,9 @@ from patternkb.kb.slugs import slugify
 from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
+# At most this many warnings for the unresolved links of one line (an HTML table is one line); more
+# are one warning that names these and counts the rest.
+_MAX_LINK_WARNINGS = 3
 _MAX_LABEL = 40  # the most a code block's label says ("Bad", "Good", "Don't")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
@@ -174,13 +177,22 @@ def assemble(guides: Iterable[DraftGuide]) -> KnowledgeBase:
 def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link], own: str) -> list[str]:
     """Ids of the entries `links` lead to; an internal link that leads nowhere is a warning."""
     found: list[str] = []
-    display = guide.displays.get(file, file)
+    unresolved: dict[int, list[str]] = {}  # line -> its links that lead nowhere
     for link in links:
         kind, target = targets.resolve(file, link.href)
         if kind == "unresolved":
-            guide.warnings.append((display, link.line, f"link {link.href!r} leads to no heading or page of the guide"))
+            unresolved.setdefault(link.line, []).append(link.href)
         elif target and target != own and target not in found:
             found.append(target)
+    display = guide.displays.get(file, file)
+    for line, hrefs in unresolved.items():
+        if len(hrefs) <= _MAX_LINK_WARNINGS:
+            guide.warnings += [(display, line, f"link {href!r} leads to no heading or page of the guide")
+                               for href in hrefs]
+        else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest
+            named = ", ".join(repr(href) for href in hrefs[:_MAX_LINK_WARNINGS])
+            guide.warnings.append((display, line, f"{len(hrefs)} links lead to no heading or page of the guide: "
+                                                  f"{named} and {len(hrefs) - _MAX_LINK_WARNINGS} more"))
     return found
 
 

@@ -293,6 +293,18 @@ def test_code_in_a_table_row_is_labelled_by_what_the_row_leads_with_else_by_its_
     assert "**Code**" in entry.markdown  # the page keeps the table's own header
 
 
+def test_a_table_of_links_that_lead_nowhere_is_one_warning_that_counts_them(write_guide):
+    cells = "".join(f'<td><a href="#content-user{n}">u{n}</a></td>' for n in range(40))
+    kb = build_kb([write_guide(f"# G\n\n## S\n\n### P\n\nSee [a](#gone-a), [b](#gone-b).\n\n```go\nx()\n```\n\n"
+                               f"### Contributors\n\n<table><tr>{cells}</tr></table>\n")])
+    messages = [w.message for w in kb.manifest.warnings]
+    assert messages == ["link '#gone-a' leads to no heading or page of the guide",
+                        "link '#gone-b' leads to no heading or page of the guide",
+                        "40 links lead to no heading or page of the guide: '#content-user0', '#content-user1', "
+                        "'#content-user2' and 37 more"]
+    assert kb.manifest.guides[0].links.unresolved == 42
+
+
 def test_line_breaks_around_a_table_of_contents_are_left_out_not_lost(write_guide):
     contents = "".join(f"1. [{t}](#{t.lower()})\n" for t in ("Alpha", "Beta", "Gamma"))
     rules = "".join(f"## {t}\n\n```js\n{t.lower()}();\n```\n\n" for t in ("Alpha", "Beta", "Gamma"))
