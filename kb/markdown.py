@@ -102,17 +102,23 @@ class Document:
     lines: list[str] = field(default_factory=list)  # the text's lines, as the blocks' line numbers count them
 
 
-def plain_text(inline: Token | None) -> str:
+def plain_text(inline: Token | None, *, badges: bool = True) -> str:
+    """The words of inline Markdown. Without `badges`, an image that is a link's only content
+    (`[![Awesome](badge.svg)](url)`, a README's badge) says nothing: a heading's title leaves it out."""
     if inline is None or not inline.children:
         return inline.content if inline is not None else ""
     parts: list[str] = []
-    for child in inline.children:
+    children = inline.children
+    for n, child in enumerate(children):
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
-            parts.append(child.content)
+            badge = 0 < n < len(children) - 1 and children[n - 1].type == "link_open" \
+                and children[n + 1].type == "link_close"
+            if badges or not badge:
+                parts.append(child.content)
         elif child.type == "html_inline":
             parts.append(html.inline_text(child.content))
     return "".join(parts)
@@ -315,7 +321,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
             item_depth -= 1
             captions.pop()
         elif token.type == "inline":
-            plain = plain_text(token)
+            plain = plain_text(token, badges=current.kind != "heading")
             text_parts.append(plain)
             links = _links(token, line)
             if any(c.type == "html_inline" for c in token.children or []):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide, DraftSection
@@ -26,18 +28,33 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
     return document
 
 
+_WORD = re.compile(r"[^\W_]")
+# The names a folder's own page goes by (GitHub shows README, a web server index).
+_FOLDER_PAGES = {"readme", "index"}
+
+
 def detect_pattern_level(blocks: list[Block]) -> int:
     """The heading level whose sections carry the code.
 
     For each level, count the headings whose subtree holds a code block. Levels whose headings
     are mere containers (nothing of their own before their first sub-heading) and a lone top
     heading (the title) cannot be the pattern level. Of the rest, take the shallowest level with
-    at least 60% of the best count, so "#### Example" under each pattern does not win.
+    at least 60% of the best count, so "#### Example" under each pattern does not win. A guide
+    without code is read the same way with content in place of code: a list of links written as
+    a few top headings over many categories has the categories as its entries.
     """
+    if not any(block.fences for block in blocks):
+        return _shallowest_carrying(blocks, lambda block: block.kind not in ("heading", "other"))
+    return _shallowest_carrying(blocks, lambda block: bool(block.fences))
+
+
+def _shallowest_carrying(blocks: list[Block], carries: Callable[[Block], bool]) -> int:
+    """The heading level `detect_pattern_level` picks, counting the headings whose subtree holds a
+    block that `carries`."""
     counts: dict[int, int] = {}
     with_own: dict[int, int] = {}
     headings_at: dict[int, int] = {}
-    open_headings: dict[int, list[bool]] = {}  # level -> [has code, has own content]
+    open_headings: dict[int, list[bool]] = {}  # level -> [carries, has own content]
     last_level: int | None = None
 
     def close(level: int) -> None:
@@ -55,7 +72,7 @@ def detect_pattern_level(blocks: list[Block]) -> int:
             continue
         if last_level in open_headings and block.kind != "other":
             open_headings[last_level][1] = True
-        if block.fences:
+        if carries(block):
             for state in open_headings.values():
                 state[0] = True
     for level in list(open_headings):
@@ -69,11 +86,19 @@ def detect_pattern_level(blocks: list[Block]) -> int:
     if not candidates:
         candidates = {lv: c for lv, c in counts.items() if c}
     if not candidates:
-        # No code anywhere: the level below the title, or the only level there is.
+        # Nothing anywhere: the level below the title, or the only level there is.
         levels = sorted(lv for lv, n in headings_at.items() if n > 1) or sorted(headings_at)
         return levels[0]
     best = max(candidates.values())
     return min(lv for lv, c in candidates.items() if c >= 0.6 * best)
+
+
+def _name_of(path: Path) -> str:
+    """What a guide is called when it says nothing itself: its file's name, or for a folder's
+    own page (README.md, index.md) the folder's, as a repository's README is its repository's."""
+    if path.stem.lower() in _FOLDER_PAGES and path.resolve().parent.name:
+        return path.resolve().parent.name
+    return path.stem
 
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
@@ -90,7 +115,7 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     level = pattern_level or detect_pattern_level(blocks)
     if not any(b.kind == "heading" for b in blocks) and not any(b.fences for b in blocks):
         raise GuideError("no headings and no code: nothing to make entries from", file=display)
-    guide = DraftGuide(title=printable(path.stem), file=file, layout="single-file", pattern_level=level,
+    guide = DraftGuide(title=printable(_name_of(path)), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: document.lines},
                        repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,
                        documents={file: document}, displays={file: display})
@@ -109,7 +134,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
     section_level = above[-1] if above else None
     title_index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and section_level is not None
                         and b.level < section_level), None)
-    headings = [b for b in blocks if b.kind == "heading"]
+    # A heading without words ("# };" closing a title "Style Guide() {") competes with no title.
+    headings = [b for b in blocks if b.kind == "heading" and _WORD.search(b.text)]
     least = min((h.level for h in headings), default=0)
     top = [b for b in headings if b.level == least]
     # A README may centre its title in HTML (`<h1 align="center">Title</h1>`) before any heading.

@@ -28,6 +28,37 @@ def test_sub_headings_below_the_pattern_level_become_parts(write_guide):
     assert a.code[0].code == "fn a() {}\n"
 
 
+def test_a_guide_without_code_has_the_level_that_carries_its_content_as_entries(write_guide):
+    # A list of links: a few top headings over many categories, each category a list.
+    categories = "".join(f"## {name}\n\n* [{name.lower()}-lib](https://example.org/{n}) - Does {name}.\n\n"
+                         for n, name in enumerate(["Audio", "Caching", "Crypto", "Email", "Images"]))
+    guide = (f"# Awesome Things [![Badge](https://example.org/b.svg)](https://example.org)\n\nA curated list.\n\n"
+             f"- [Awesome Things](#awesome-things)\n\n{categories}# Services\n\nOnline tools.\n\n"
+             f"## Hosting\n\n* [host](https://example.org/h) - Hosts.\n\n## Linting\n\n* [lint](https://example.org/l)\n")
+    kb = build_kb([write_guide(guide)])
+    assert kb.manifest.guides[0].pattern_level == 2
+    assert [e.title for e in kb.entries if e.kind == "pattern"] == [
+        "Audio", "Caching", "Crypto", "Email", "Images", "Hosting", "Linting"]
+    assert [s.title for s in kb.sections] == ["Awesome Things", "Services"]  # the badge is no word of the title
+    assert not kb.manifest.warnings  # the table of contents' link leads to the heading without its badge
+    # Prose under a title and its sections, without code, keeps the level below the title.
+    prose = build_kb([write_guide("# T\n\nIntro.\n\n## A\n\nWords.\n\n## B\n\nMore words.\n", "prose.md")])
+    assert prose.manifest.guides[0].pattern_level == 2
+
+
+def test_a_guide_is_named_by_its_title_else_its_file_and_a_readme_by_its_folder(tmp_path):
+    closing = tmp_path / "style-guide.md"  # a title that opens a brace the guide's last heading closes
+    closing.write_text("# Style Guide() {\n\nIntro.\n\n## Types\n\n```js\nlet a;\n```\n\n## Names\n\n"
+                       "```js\nlet b;\n```\n\n# };\n")
+    (tmp_path / "swift-style").mkdir()
+    readme = tmp_path / "swift-style" / "README.md"
+    readme.write_text("A guide to our style.\n\n#### Whitespace\n\n```swift\nlet a = 1\n```\n\n"
+                      "#### Return early\n\n```swift\nguard a else { return }\n```\n")
+    kb = build_kb([closing, readme])
+    assert [(g.id, g.title) for g in kb.manifest.guides] == [
+        ("style-guide", "Style Guide() {"), ("swift-style", "swift-style")]
+
+
 def test_pattern_level_override(write_guide):
     kb = build_kb([write_guide(DEEP)], pattern_level=4)
     assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Example", "Notes", "Example"]
