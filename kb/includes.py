@@ -1,4 +1,5 @@
-"""mdBook's `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}` expanded, reading only files inside the book."""
+"""mdBook's `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}` and GitBook's `{% include "…" %}`
+expanded, reading only files inside the book."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 from patternkb.kb.encoding import read_regular_file, resolve_inside
 from patternkb.kb.errors import GuideError
 
-_DIRECTIVE = re.compile(r"\{\{\s*#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}")
+_DIRECTIVE = re.compile(r"\{\{\s*#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}"
+                        # GitBook's (Nunjucks) include of a file, relative to the chapter
+                        r"|\{%-?\s*include\s+[\"']([^\"']+)[\"'][^%]*%\}")
 # `{{#title …}}` sets the rendered page's title: nothing to show in an entry.
 _TITLE = re.compile(r"^\s*\{\{\s*#title\s[^}]*\}\}\s*$", re.M)
 _ANCHOR_START = re.compile(r"ANCHOR:\s*([\w-]+)")
@@ -26,7 +29,7 @@ def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0
     what is included is reported at its directive's line. A path that leaves `root`, a file that
     cannot be read, a file that includes itself, or more than MAX_INCLUDED characters included
     into one chapter is a warning: `warn(line, message)`."""
-    if "{{" not in text:
+    if "{{" not in text and "{%" not in text:
         return text, None
     budget = [MAX_INCLUDED] if budget is None else budget
     chain = chain | {resolve_inside(chapter, root) or chapter}  # the files being expanded, this one's includers
@@ -42,8 +45,8 @@ def expand_with_lines(text: str, chapter: Path, root: Path, warn, depth: int = 0
 
 def _included(match: re.Match, chapter: Path, root: Path, warn, line: int, depth: int, budget: list[int],
               chain: frozenset[Path]) -> str:
-    spec = match.group(2)
-    name, _, selector = spec.partition(":")
+    spec = match.group(2) or match.group(3)
+    name, _, selector = spec.partition(":") if match.group(2) else (spec, "", "")
     target = chapter.parent / name
     inside = resolve_inside(target, root)
     if inside is None:

@@ -1,0 +1,74 @@
+"""GitBook's and Jekyll's Liquid tags (kb/liquid.py), read as the Markdown they stand for."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from patternkb.kb.build import build_kb
+from patternkb.kb.liquid import read_tags
+
+TABS = ("# G\n\n## S\n\n### Connect\n\nOpen a connection.\n\n{% tabs %}\n{% tab title=\"Python\" %}\n"
+        "```python\nconn = connect()\n```\n{% endtab %}\n{% tab title='Go' %}\n```go\nconn := Connect()\n```\n"
+        "{% endtab %}\n{% endtabs %}\n\n{% hint style=\"warning\" %}\nClose it when done.\n{% endhint %}\n")
+
+
+def test_tabs_label_their_code_and_markup_tags_are_left_out(write_guide):
+    kb = build_kb([write_guide(TABS)])
+    entry = kb.entries[0]
+    assert [s.title for s in entry.snippets] == ["Python: Connect", "Go: Connect"]
+    assert "{%" not in entry.markdown and "{%" not in entry.text
+    assert "Close it when done." in entry.text
+    assert entry.code[1].line_start == 16  # lines are the file's: the tags kept their lines' numbers
+
+
+def test_an_exercise_s_code_and_a_jekyll_highlight_are_code_blocks(write_guide):
+    guide = ("# G\n\n## S\n\n### Length\n\nUse `.length`.\n\n{% exercise %}\nStore the length of `str`.\n"
+             "{% initial %}\nvar str = \"Hi\";\nvar size =\n{% solution %}\nvar str = \"Hi\";\nvar size = str.length;\n"
+             "{% validation %}\nassert(size === 2);\n{% endexercise %}\n\n"
+             "{% highlight ruby %}\nputs 'hi'\n{% endhighlight %}\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [(b.language, b.code, b.line_start) for b in entry.code] == [
+        ("text", 'var str = "Hi";\nvar size =\n', 11), ("text", 'var str = "Hi";\nvar size = str.length;\n', 14),
+        ("text", "assert(size === 2);\n", 17), ("ruby", "puts 'hi'\n", 21)]
+    assert [s.title.split(":")[0] for s in entry.snippets] == ["Initial code", "Solution", "Validation", "Length"]
+    assert "Store the length" in entry.text
+
+
+def test_tags_inside_code_are_code(write_guide):
+    template = "{% for item in items %}\n  {{ item }}\n{% endfor %}\n"
+    guide = f"# G\n\n## S\n\n### Loops\n\nA Jinja loop:\n\n```jinja\n{template}```\n\n~~~~\n{template}~~~~\n"
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [b.code for b in entry.code] == [template, template]
+    assert read_tags(guide) == (guide, None)  # nothing outside code: the text as it was
+
+
+def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path, write_guide):
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "SUMMARY.md").write_text("# Summary\n\n* [Pools](docs/pools.md)\n")
+    (book / "docs" / "pools.md").write_text("# Pools\n\nSize them.\n\n```go\npool := New(8)\n```\n\n"
+                                            "{% include \"./note.md\" %}\n\n{% include \"gone.md\" %}\n")
+    (book / "docs" / "note.md").write_text("Pools are shared.\n")
+    kb = build_kb([book])
+    entry = next(e for e in kb.entries if e.title == "Pools")
+    assert "Pools are shared." in entry.text
+    assert [w.message for w in kb.manifest.warnings] == [
+        "{% include \"gone.md\" %}: cannot read 'gone.md' (no such file); not included"]
+    single = build_kb([write_guide("# G\n\n## Pools\n\n```go\npool := New(8)\n```\n\n{% include \"note.md\" %}\n")])
+    assert '{% include "note.md" %}' in single.entries[0].text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["{% tabs %}", "{% tab title=\"A\" %}", "{% initial %}", "{% solution %}",
+                                 "{% endexercise %}", "{% highlight go %}", "{% endhighlight %}", "```", "~~~",
+                                 "{% include \"x.md\" %}", "text", "", "    {% hint %}", "# H"]), max_size=30))
+def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
+    text = "\n".join(lines)
+    read, origin = read_tags(text)
+    if origin is None:
+        assert read == text
+        return
+    assert len(origin) == len(read.split("\n"))
+    assert origin == sorted(origin) and all(1 <= n <= len(lines) for n in origin)
+    assert set(origin) == set(range(1, len(lines) + 1))  # every line of the file is read
