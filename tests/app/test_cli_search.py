@@ -69,7 +69,7 @@ def test_search_json_shape(capsys, index_dir):
                                          "hits"}
     hit = data["hits"][0]
     shape = {"id", "kind", "title", "path", "breadcrumb", "section", "score", "fragment", "parent", "anchor",
-             "sub_hits"}
+             "focus", "sub_hits"}
     assert set(hit) == shape
     assert hit["kind"] == "snippet" and hit["parent"] == "concurrency-async/async-await-patterns"
     assert hit["path"][:2] == ["Concurrency & Async", "Async/Await Patterns"]
