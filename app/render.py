@@ -219,8 +219,7 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
     code: list[str] = []
     snippets: dict[str, str] = {}
     if entry.kind != "checklist":  # a pattern, or an overview (a section's own prose and code)
-        if entry.summary:
-            parts.append(f"<p><i>{html.escape(entry.summary)}</i></p>")
+        # Its summary is its first paragraph, which the body shows: not repeated above it.
         if entry.symbols or entry.crates:
             chips = [f"<code>{html.escape(s)}</code>" for s in entry.symbols[:14]]
             chips += _package_chips(entry)

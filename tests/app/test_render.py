@@ -184,3 +184,11 @@ def test_a_package_links_to_the_registry_of_its_code_s_language(write_guide, lan
     assert entry.packages
     page = render_entry(entry, kb, related=[], checklist=[]).html
     assert f'href="{link}"' in page and ("crates.io" in page) == (language == "rust")
+
+
+def test_an_entry_s_first_paragraph_is_shown_once(built_kb):
+    for entry in [e for e in built_kb.entries if e.kind == "pattern" and e.summary][:20]:
+        page = render_entry(entry, built_kb, related=[], checklist=[]).html
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+        first_words = " ".join(entry.summary.split())[:40]
+        assert text.count(first_words) == 1, entry.id
