@@ -204,6 +204,14 @@ def _admit(mask: np.ndarray, postings: Postings, fieldname: str, term: str) -> n
     return mask
 
 
+# English words that ask rather than say what is wanted, none of them a keyword of a common
+# programming language ("if", "for", "in", "is", "with", "not" are, and stay required).
+QUESTION_WORDS = frozenset(
+    "a an the how what which when where why who whom i me my we our you your should would could can "
+    "does did do doing done be to of about it its there".split())
+QUESTION_WEIGHT = 0.2
+
+
 def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool,
                 entry_of: Callable[[int], int] = lambda docnum: docnum) -> tuple[dict[int, float], set[int] | None]:
     """(score of every matching document, the documents matching every word — None when
@@ -213,9 +221,14 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     last = len(words) - 1
     per_word = [word_vector(postings, w, prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
                 for i, w in enumerate(words)]
+    # The words of a question ("how do I import modules") say little of what is wanted: beside
+    # other words they count QUESTION_WEIGHT as much, and a document need not say them to hold
+    # every word (the entry about imports need not say "how"). Alone, they are the query.
+    asked = [i for i, w in enumerate(words) if w.lower() not in QUESTION_WORDS] or list(range(len(words)))
     allowed = filter_mask(postings, parsed)
     if per_word:
-        vector = sum(per_word[1:], per_word[0])
+        weighted = [v if i in asked else v * QUESTION_WEIGHT for i, v in enumerate(per_word)]
+        vector = sum(weighted[1:], weighted[0])
         scored = as_dict(vector if allowed is None else vector * allowed)
     elif not parsed.phrases:  # filters alone: all they admit
         scored = dict.fromkeys(np.flatnonzero(allowed).tolist() if allowed is not None else (), 0.0)
@@ -237,10 +250,10 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     # that has all its pieces: one that only says "no" matches it, but less than every word.
     pieced = [i for i, w in enumerate(words) if len(pieces(w)) > 1]
     all_words = None
-    if len(per_word) > 1 or pieced:
+    if len(asked) < len(per_word) or len(per_word) > 1 or pieced:
         every = np.logical_and.reduce([
             word_holders(postings, words[i], prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
-            if i in pieced else vector > 0 for i, vector in enumerate(per_word)])
+            if i in pieced else per_word[i] > 0 for i in asked])
         all_words = {d for d in np.flatnonzero(every).tolist() if d in scored}
     return scored, all_words
 

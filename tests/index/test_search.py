@@ -283,3 +283,23 @@ def test_a_word_one_edit_off_is_corrected_to_the_most_used_word_of_the_index(bun
     assert {"mutex", "mute", "mutx"} >= {w for w in edits1("mutx") if w in {"mutex", "mute", "mutx"}} != set()
     assert bundled_index.search("semaphre").corrected == "semaphore"
     assert bundled_index.search("websokcet").corrected == "websocket"  # two letters swapped is one edit
+
+
+def test_a_question_s_asking_words_are_not_required_to_hold_every_word(tmp_path):
+    # "how do I import modules": the entry about imports need not say "how", "do" or "I" to hold
+    # every word, and an entry that says them often must not outrank it on them.
+    from patternkb.index.library import PatternLibrary
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "g.md"
+    filler = "".join(f"### Topic {n}\n\nWords about topic {n}.\n\n```python\nx{n} = {n}\n```\n\n" for n in range(12))
+    guide.write_text("# G\n\n## S\n\n" + filler + "### Imports\n\nImport whole modules, not names from modules.\n\n"
+                     "```python\nimport os\n```\n\n### Docstrings\n\nHow do I write a docstring? I say what "
+                     "the code does; a module's import lines need none. Docstrings explain, comments annotate.\n\n"
+                     "```python\n\"\"\"How do I write one? I say what it does.\"\"\"\n```\n")
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        assert [h.title for h in library.search("how do I import modules").hits][:1] == ["Imports"]
+        assert [h.title for h in library.search("import modules").hits][:1] == ["Imports"]
+        # A query of asking words alone still asks for them all.
+        assert library.search("how do I").hits[0].title == "Docstrings"
