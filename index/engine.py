@@ -19,7 +19,7 @@ from patternkb.index.analysis import analyze
 from patternkb.index.fragments import fragment
 from patternkb.index.query import KINDS, filter_values, parse
 from patternkb.index.results import BREADCRUMB_SEPARATOR, SearchHit, SearchResult, SubHit
-from patternkb.index.scoring import CODE, MAX_WORD, score_query
+from patternkb.index.scoring import CODE, MAX_WORD, asked_words, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
 from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
                                      default_index_dir)
@@ -284,8 +284,8 @@ class PatternIndex:
             top = ranking.in_guide_order(table, found, limit)
         else:
             top = ranking.best(table, ts.postings, scored, found, all_words, search_words or parsed.phrases, limit)
-        terms = tuple(dict.fromkeys(t for w in search_words + parsed.phrases for t in analyze(CODE, w)))
-        marked = search_words + parsed.phrases
+        marked = asked_words(search_words) + parsed.phrases  # "how" of "how do I import modules" is not marked
+        terms = tuple(dict.fromkeys(t for w in marked for t in analyze(CODE, w)))
         prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
         marking = _Marking(marked, prefix, max(fragments, 0))
         inside = found.sub_hits(top)

@@ -212,6 +212,11 @@ QUESTION_WORDS = frozenset(
 QUESTION_WEIGHT = 0.2
 
 
+def asked_words(words: list[str]) -> list[str]:
+    """The words that say what is wanted: all but the question words, unless that is all of them."""
+    return [w for w in words if w.lower() not in QUESTION_WORDS] or list(words)
+
+
 def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool,
                 entry_of: Callable[[int], int] = lambda docnum: docnum) -> tuple[dict[int, float], set[int] | None]:
     """(score of every matching document, the documents matching every word — None when
@@ -224,7 +229,8 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     # The words of a question ("how do I import modules") say little of what is wanted: beside
     # other words they count QUESTION_WEIGHT as much, and a document need not say them to hold
     # every word (the entry about imports need not say "how"). Alone, they are the query.
-    asked = [i for i, w in enumerate(words) if w.lower() not in QUESTION_WORDS] or list(range(len(words)))
+    wanted = set(asked_words(words))
+    asked = {i for i, w in enumerate(words) if w in wanted}
     allowed = filter_mask(postings, parsed)
     if per_word:
         weighted = [v if i in asked else v * QUESTION_WEIGHT for i, v in enumerate(per_word)]
@@ -253,7 +259,7 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     if len(asked) < len(per_word) or len(per_word) > 1 or pieced:
         every = np.logical_and.reduce([
             word_holders(postings, words[i], prefix=parsed.last_is_prefix and i == last, fuzzy=fuzzy)
-            if i in pieced else per_word[i] > 0 for i in asked])
+            if i in pieced else per_word[i] > 0 for i in sorted(asked)])
         all_words = {d for d in np.flatnonzero(every).tolist() if d in scored}
     return scored, all_words
 
