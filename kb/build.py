@@ -219,8 +219,10 @@ def _normal_label(label: str) -> str:
 
 
 def _label_of(block: Block) -> str:
-    """The label a paragraph of bold words alone gives the code after it ("**Bad:**" -> Bad)."""
-    label = bold_label(block.inline) if block.kind == "paragraph" else None
+    """The label a paragraph of bold words alone gives the code after it ("**Bad:**" -> Bad), or
+    HTML that reads as one (a tab's `<TabItem value="npm">`, kb/html.py)."""
+    label = bold_label(block.inline) if block.kind == "paragraph" else \
+        bold_label(block.markdown) if block.kind == "html" else None
     return label.rstrip(":").strip() if label and len(label) <= _MAX_LABEL else ""
 
 

@@ -21,6 +21,10 @@ _H1_OPEN = re.compile(r"<h1\b[^>]*>", re.IGNORECASE)
 _H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
 _ATTR_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+_COMPONENT = re.compile(r"""<[A-Za-z][\w.-]*(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|\{.*\}))+\s*/?>$"""
+                        r"|<[A-Za-z][\w.-]*\s*/>$|</[A-Z][\w.]*\s*>$", re.S)
+# What a component says it is, for the code it wraps (`<TabItem value="npm" label="npm">`).
+_COMPONENT_LABEL = ("label", "value")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": "`", "kbd": "`",
@@ -30,6 +34,13 @@ _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": 
 def _is_known(tag: str) -> bool:
     match = _TAG.match(tag)
     return bool(match) and (match.group(1) is None or match.group(1).lower() in KNOWN_TAGS)
+
+
+def is_component(tag: str) -> bool:
+    """Whether a tag HTML does not define is a component of MDX or Vue (`<TabItem value="npm">`,
+    `<Badge text="beta" />`, `</TabItem>`): it has a quoted or braced attribute, closes itself, or
+    is a capitalised end tag. `<T>`, `<Mutex<T>>` or `<T = u32>` in prose is none of these."""
+    return bool(_COMPONENT.match(tag.strip()))
 
 
 def anchors(fragment: str) -> list[str]:
@@ -60,7 +71,7 @@ def inline_text(fragment: str) -> str:
     """Plain text of an inline HTML token: nothing for a known tag (a space for `<br>`), the token
     itself for anything else (`<T>` in prose)."""
     if not _is_known(fragment):
-        return fragment
+        return "" if is_component(fragment) else fragment
     match = _TAG.match(fragment)
     return " " if match and (match.group(1) or "").lower() == "br" else ""
 
@@ -72,7 +83,7 @@ def _replace_tags(text: str, in_table: bool) -> str:
         if whole.startswith("<!--"):
             return ""
         if name not in KNOWN_TAGS:
-            return whole
+            return "" if is_component(whole) else whole
         if name == "br":
             return " " if in_table else "\\\n"
         if name in _EMPHASIS:
@@ -141,6 +152,7 @@ class Converter(HTMLParser):
         self._hrefs: list[str] = []
         self._tables: list[_Table] = []
         self._link: list[str | None] = []
+        self._components: set[str] = set()  # the MDX or Vue components met so far, whose end tags go too
 
     def end_tables(self) -> None:
         """Forget tables left open: an unclosed `<table>` must not swallow what follows a heading."""
@@ -201,7 +213,15 @@ class Converter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in KNOWN_TAGS:
-            self._emit(self.get_starttag_text() or "")
+            written = self.get_starttag_text() or ""
+            if not is_component(written):
+                self._emit(written)  # `<T>` in prose
+                return
+            self._components.add(tag)
+            values = dict(attrs)
+            label = next((values[key] for key in _COMPONENT_LABEL if values.get(key)), "")
+            if label and len(label) <= 40:  # a tab's name labels the code in it
+                self._emit(f"\n\n**{label}**\n\n", f" {label} ")
             return
         values = dict(attrs)
         ident = values.get("id") or (values.get("name") if tag == "a" else None)
@@ -241,6 +261,8 @@ class Converter(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self._components:
+            return
         if tag not in KNOWN_TAGS:
             self._emit(f"</{tag}>")
         elif tag in ("td", "th") and self._tables and self._tables[-1].cell is not None:

@@ -46,6 +46,7 @@ _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECA
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 # A paragraph that leads with a short bold label and says more after it: "**Bad**: Log the error".
 _CELL_LEAD = re.compile(r"^\*\*([^*\n]{1,40}?):?\*\*:?[ \t]*([^\n]*)")
+_INFO_LABEL = re.compile(r"""\s\[([^\]]+)\]|\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
 
@@ -362,6 +363,14 @@ def info_language(info: str) -> str:
     return words[0].lstrip(".").lower() if words else ""
 
 
+def info_label(info: str) -> str:
+    """What a fence's info string calls its code, after the language: VitePress's `sh [npm]`,
+    Docusaurus's and others' `js title="wdio.conf.js"`; "" when it says nothing."""
+    match = _INFO_LABEL.search(info)
+    label = next((g for g in match.groups() if g), "") if match else ""
+    return label.strip() if len(label.strip()) <= 40 else ""
+
+
 def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     start, end = token.map[0] + offset, token.map[1] + offset  # type: ignore[index]
     if token.type == "code_block":
@@ -370,4 +379,4 @@ def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \
         and not last.group(2).strip()
     return Fence(language=info_language(token.info), code=token.content, line_start=start + 1, line_end=end,
-                 closed=closed, label=label)
+                 closed=closed, label=label or info_label(token.info))

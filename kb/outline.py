@@ -16,6 +16,8 @@ _CHECK_MARK = re.compile(r"^(\[[ xX]\]\s*|[\u2705\u2714\u2611\u2610\u274c]\ufe0f
 _GROUP = re.compile(r"^\s*(?:\*\*(.+?)\*\*|__(.+?)__)")
 # The most a label of a table of contents says ("Table of Contents").
 _MAX_LABEL = 40
+# A line of an MDX page that imports a component or module (`import Tabs from '@theme/Tabs';`).
+_ESM = re.compile(r"""^\s*import\s+(?:[\w*{}\s,]+\s+from\s+)?["'][^"']+["'];?\s*$""")
 # Where a link back to the top of a page points, by HTML's own rule.
 _TOP = "top"
 
@@ -71,6 +73,8 @@ class Outline:
                 guide.placed[id(block)] = "anchor"
             elif block.kind == "html" and not block.text.strip() and not block.markdown.strip():
                 guide.placed[id(block)] = "markup"
+            elif block.kind == "paragraph" and all(_ESM.match(line) for line in block.markdown.split("\n")):
+                guide.placed[id(block)] = "markup"  # MDX's imports of the components a page uses
             elif is_navigation(block, self.navigation_targets):
                 guide.placed[id(block)] = "navigation"
         self.pending: list[str] = []  # anchors of a heading that made no entry, for the next one

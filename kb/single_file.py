@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import takewhile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from patternkb.kb.encoding import printable, read_guide_text
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
-from patternkb.kb.liquid import read_tags
+from patternkb.kb.directives import read_directives
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
@@ -22,7 +23,7 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
     """A document's blocks; a fence that never closes is warned about and ends before the next
     heading that follows a blank line, so one typo does not swallow the rest of a guide. `origin`
     maps the lines of a text with includes expanded back to the file's."""
-    read, origin = read_tags(text, origin)
+    read, origin = read_directives(text, origin)
     document = parse_document(read)
     if read is not text:
         document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them
@@ -151,8 +152,11 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
         guide.title = split_icon(blocks[title_index].text)[1]
     elif html_h1:
         guide.title = html_h1
-    elif len(top) == 1 and top[0] is headings[0]:
-        guide.title = split_icon(top[0].text)[1]  # a lone top heading, even when it makes the section
+    elif len(top) == 1 and top[0] is headings[0] and not any(b.fences for b in takewhile(lambda b: b is not top[0],
+                                                                                           blocks)):
+        # A lone top heading, even when it makes the section; but not one after code ("## Further
+        # Reading" below a whole guide written as one commented code block).
+        guide.title = split_icon(top[0].text)[1]
     elif blocks and blocks[0].kind == "front-matter":
         guide.title = front_matter_title(blocks[0]) or guide.title
     units = outline.units(0, level)

@@ -313,3 +313,21 @@ def test_line_breaks_around_a_table_of_contents_are_left_out_not_lost(write_guid
         guide = kb.manifest.guides[0]
         assert guide.covered == 1.0 and not kb.manifest.warnings, toc
         assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_mdx_and_vue_components_leave_no_tag_and_a_tab_labels_its_code(write_guide):
+    page = ("---\ntitle: Setup\n---\n\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+            "# Setup\n\n## Install <Badge type=\"warning\" text=\"beta\" />\n\nInstall it.\n\n"
+            "<Tabs\n  defaultValue=\"npm\"\n  values={[\n    {label: 'npm', value: 'npm'},\n  ]\n}>\n"
+            "<TabItem value=\"npm\">\n\n```sh\nnpm install wdio\n```\n\n</TabItem>\n<TabItem value=\"yarn\" label=\"Yarn\">\n\n"
+            "```sh\nyarn add wdio\n```\n\n</TabItem>\n</Tabs>\n\n<LiteYouTubeEmbed\n    id=\"x\"\n    title=\"Video\"\n/>\n\n"
+            "Use `Vec<T>` and <T> as written.\n\n## Run\n\n```sh\nwdio run\n```\n")
+    kb = build_kb([write_guide(page)])
+    install = next(e for e in kb.entries if e.title == "Install")
+    assert [s.title for s in install.snippets] == ["npm: Install", "Yarn: Install"]
+    for entry in kb.entries:
+        for text in (entry.title, entry.text, getattr(entry, "summary", "")):
+            assert "<TabItem" not in text and "<Badge" not in text and "<LiteYouTube" not in text, text
+            assert "import Tabs" not in text, text
+    assert "<T> as written" in install.text  # a generic type in prose is text
+    assert kb.manifest.guides[0].coverage["paragraph"].lost == 0

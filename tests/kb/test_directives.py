@@ -1,4 +1,5 @@
-"""GitBook's and Jekyll's Liquid tags (kb/liquid.py), read as the Markdown they stand for."""
+"""What documentation tools add to Markdown (kb/directives.py): Liquid tags, ::: containers, MDX and
+Vue components, read as the Markdown they stand for."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patternkb.kb.build import build_kb
-from patternkb.kb.liquid import read_tags
+from patternkb.kb.directives import read_directives as read_tags
 
 TABS = ("# G\n\n## S\n\n### Connect\n\nOpen a connection.\n\n{% tabs %}\n{% tab title=\"Python\" %}\n"
         "```python\nconn = connect()\n```\n{% endtab %}\n{% tab title='Go' %}\n```go\nconn := Connect()\n```\n"
@@ -62,7 +63,9 @@ def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["{% tabs %}", "{% tab title=\"A\" %}", "{% initial %}", "{% solution %}",
                                  "{% endexercise %}", "{% highlight go %}", "{% endhighlight %}", "```", "~~~",
-                                 "{% include \"x.md\" %}", "text", "", "    {% hint %}", "# H"]), max_size=30))
+                                 "{% include \"x.md\" %}", "text", "", "    {% hint %}", "# H", "::: tip Title", ":::",
+                                 "<Tabs", "values={[{a: '>'}]}>", "<TabItem value=\"npm\">", "</TabItem>", "<T> is text",
+                                 "<Badge text=\"b\" />", "<ClientOnly>"]), max_size=30))
 def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     text = "\n".join(lines)
     read, origin = read_tags(text)
@@ -72,3 +75,29 @@ def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     assert len(origin) == len(read.split("\n"))
     assert origin == sorted(origin) and all(1 <= n <= len(lines) for n in origin)
     assert set(origin) == set(range(1, len(lines) + 1))  # every line of the file is read
+
+
+def test_containers_are_markup_and_their_titles_label_what_follows(write_guide):
+    guide = ("# G\n\n## S\n\n### Install\n\nInstall it.\n\n::: code-group\n\n```sh [npm]\nnpm add -D vitepress\n```\n\n"
+             "```sh [pnpm]\npnpm add -D vitepress\n```\n\n:::\n\n::: tip Vue as Peer Dependency\nInstall Vue too.\n:::\n\n"
+             ":::note\n\nA note.\n\n:::\n\n```js title=\"wdio.conf.js\"\nexports.config = {}\n```\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [s.title for s in entry.snippets] == ["npm: Install", "pnpm: Install", "wdio.conf.js: Install"]
+    assert ":::" not in entry.text and "Vue as Peer Dependency\n\nInstall Vue too." in entry.text
+    assert "A note." in entry.text
+
+
+def test_a_component_over_several_lines_keeps_the_lines_after_it_numbered_as_in_the_file(write_guide):
+    guide = ("# G\n\n## S\n\n### Setup\n\nWords.\n\n<Tabs\n  defaultValue=\"mocha\"\n  values={[\n"
+             "    {label: 'Mocha', value: 'mocha'},\n  ]\n}>\n<TabItem value=\"mocha\">\n\n```js\nmocha()\n```\n\n"
+             "</TabItem>\n</Tabs>\n\n<T> stands for any type here.\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert entry.code[0].line_start == 17 and entry.snippets[0].title == "mocha: Setup"
+    assert "<T> stands for any type here." in entry.text and "defaultValue" not in entry.text
+
+
+def test_html_written_in_capitals_is_html_not_a_component(write_guide):
+    guide = ('# G\n\n## S\n\n### Old page\n\n<DIV ALIGN="center">\n<A HREF="https://example.org">Example site</A>\n'
+             '</DIV>\n\n```c\nint main(void) { return 0; }\n```\n')
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert "Example site" in entry.text

@@ -1,0 +1,166 @@
+"""What documentation tools add to Markdown, on lines of their own, read as the Markdown it stands
+for before the guide is parsed:
+
+- Liquid tags (GitBook, Jekyll): `{% tab title="Python" %}` labels the code after it,
+  `{% highlight ruby %}` opens a code block, an exercise's initial code and solution are code
+  blocks, the other tags (`{% hint %}`, `{% endtabs %}`, `{% raw %}`) are markup;
+- containers (VitePress, VuePress, Docusaurus): `::: tip`, `:::note Title`, `::: code-group` and
+  their closing `:::` are markup, a title labels what follows;
+- MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
+  over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it.
+
+Lines inside a code block are never touched, and every line keeps its number in the file."""
+
+from __future__ import annotations
+
+import re
+
+from patternkb.kb.html import KNOWN_TAGS, is_component
+
+# A line that is one Liquid tag: `{% name arguments %}` (or `{%- … -%}`), indented at most three spaces.
+_TAG = re.compile(r"^ {0,3}\{%-?\s*(\w+)(.*?)-?%\}\s*$")
+# A container's opening (`::: tip Title`, `:::note`) or closing (`:::`) line.
+_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:([\w-]+)\s*(.*?))?\s*$")
+# A component's tag at the start of a line: capitalised, as MDX and Vue write components.
+_COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# A tab's name: its label, else its value.
+_LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in ("label", "value")]
+# An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
+_EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation": "Validation", "context": "Context"}
+_MAX_LABEL = 40
+_MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
+
+
+def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, list[int] | None]:
+    """`text` with its directive lines read as Markdown, and for each line the line it comes from
+    (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
+    if "{%" not in text and ":::" not in text and "<" not in text:
+        return text, origin
+    lines = text.split("\n")
+    out: list[str] = []
+    source: list[int] = []
+    fence = ""  # the open code block's fence, as written
+    made = False  # whether the open code block is one a Liquid tag made
+    changed = False
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if fence:
+            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+                fence, made = "", False
+            elif not made or not _TAG.match(line):
+                out.append(line)
+                source.append(number)
+                continue
+        else:
+            opened = _FENCE.match(line)
+            if opened:
+                fence = opened.group(1)
+        if fence and not made:
+            out.append(line)
+            source.append(number)
+            continue
+        replacement: list[str] | None = None
+        tag = _TAG.match(line)
+        # An include a book did not expand (a single file has no book to read it from) stays as written.
+        if tag is not None and (tag.group(1).lower() != "include" or made):
+            replacement, fence, made = _liquid(tag.group(1).lower(), tag.group(2), made)
+        elif not made and _CONTAINER.match(line):
+            label = _clean(_CONTAINER.match(line).group(2) or "")
+            replacement = ["", f"**{label}**", ""] if label else [""]
+        elif not made and _COMPONENT.match(line):
+            end = _tag_end(lines, number - 1)
+            whole = "\n".join(lines[number - 1:end + 1]) if end is not None else ""
+            close = _close_of(whole)
+            if close is not None and _is_component(whole[:close + 1], whole[close + 1:]):
+                label = next((m for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), None)
+                label_text = _clean(next((g for g in label.groups() if g), "")) if label else ""
+                replacement = ["", f"**{label_text}**", ""] if label_text else [""]
+                if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
+                    replacement.append(whole[close + 1:].strip())
+                out += replacement
+                source += [number] * len(replacement)
+                # The tag's further lines become empty ones, so the lines after keep their numbers.
+                out += [""] * (end + 1 - number)
+                source += list(range(number + 1, end + 2))
+                number = end + 1
+                changed = True
+                continue
+        if replacement is None:
+            out.append(line)
+            source.append(number)
+            continue
+        changed = True
+        out += replacement
+        source += [number] * len(replacement)
+    if made:
+        out.append("```")
+        source.append(len(lines))
+    if not changed:
+        return text, origin
+    if origin is not None:
+        source = [origin[n - 1] for n in source]
+    return "\n".join(out), source
+
+
+def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool]:
+    """A Liquid tag's lines, and the code block it leaves open (its fence; whether it made it)."""
+    replacement: list[str] = ["```"] if made else []  # a tag ends the code block it made
+    if name == "highlight":
+        language = arguments.split()[0] if arguments.split() else ""
+        return replacement + [f"```{language}"], "```", True
+    if name in _EXERCISE_CODE:  # a label of its own paragraph, then its code
+        return replacement + ["", f"**{_EXERCISE_CODE[name]}**", "```"], "```", True
+    if name == "exercise":
+        return replacement + ["", "**Exercise**", ""], "", False
+    title = _TITLE.search(arguments)
+    label = _clean(next((g for g in title.groups() if g), "")) if title else ""
+    if label:  # `{% tab title="Python" %}`, `{% code title="main.py" %}`
+        return replacement + ["", f"**{label}**", ""], "", False
+    return replacement or [""], "", False
+
+
+def _tag_end(lines: list[str], start: int) -> int | None:
+    """The line where the tag opening on `lines[start]` ends (its `>` outside quotes and braces),
+    or None when it does not end within _MAX_TAG_LINES lines (then it is no tag)."""
+    for end in range(start, min(start + _MAX_TAG_LINES, len(lines))):
+        if _close_of("\n".join(lines[start:end + 1])) is not None:
+            return end
+    return None
+
+
+def _is_component(tag: str, after: str) -> bool:
+    """Whether `tag` (followed on its line by `after`) is a component's, not `<T>` in prose: it has
+    attributes, closes itself or is an end tag (kb/html.py), or stands alone on its line under a
+    name longer than a type parameter's (`<Tabs>`, `<ClientOnly>`)."""
+    name = re.match(r"</?([\w.]+)", tag.strip())
+    if name is None or name.group(1).lower() in KNOWN_TAGS:  # `<TABLE>`, `<A HREF=…>`: HTML, written in capitals
+        return False
+    if is_component(tag):
+        return True
+    return not after.strip() and len(name.group(1)) > 1 and re.fullmatch(r"</?[\w.]+\s*>", tag.strip()) is not None
+
+
+def _close_of(text: str) -> int | None:
+    """Where the first tag of `text` closes: its `>` outside quotes and `{…}`, or None."""
+    depth, quote = 0, ""
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == ">" and depth == 0:
+            return at
+    return None
+
+
+def _clean(label: str) -> str:
+    label = " ".join(label.replace("*", "").split())
+    return label if len(label) <= _MAX_LABEL else ""
