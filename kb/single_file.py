@@ -9,8 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import printable, read_guide_text
-from patternkb.kb.errors import GuideError
+from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
 from patternkb.kb.directives import read_directives
@@ -118,8 +117,10 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     del text
     blocks = document.blocks
     level = pattern_level or detect_pattern_level(blocks)
-    if not any(b.kind == "heading" for b in blocks) and not any(b.fences for b in blocks):
-        raise GuideError("no headings and no code: nothing to make entries from", file=display)
+    if not any(b.kind == "heading" or b.fences for b in blocks) and \
+            not meaningful([b for b in blocks if b.kind != "front-matter"]):
+        # A page of prose alone is one entry (under its front matter's title, or its file's name).
+        raise EmptyGuide("no headings, no code and no text: nothing to make entries from", file=display)
     guide = DraftGuide(title=printable(_name_of(path)), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: document.lines},
                        repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,

@@ -1,5 +1,6 @@
 """Any CommonMark guide: pattern level detection, and random Markdown never crashes the build."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +108,16 @@ def test_random_bytes_raise_only_our_error(write_guide, data):
         build_kb([write_guide(data)])
     except KBError:
         pass
+
+
+def test_a_page_of_prose_is_one_entry_and_a_page_saying_nothing_is_skipped_in_a_folder(tmp_path):
+    from patternkb.kb.encoding import EmptyGuide
+
+    (tmp_path / "drafts.md").write_text("---\ntitle: Working with drafts\n---\n\nDrafts are posts without a date.\n")
+    (tmp_path / "blank.md").write_text("---\ntitle: Nothing yet\n---\n\n<!-- to do -->\n")
+    (tmp_path / "real.md").write_text("# Real\n\n## A\n\n```go\nx()\n```\n")
+    kb = build_kb([tmp_path])
+    assert sorted((e.title, e.kind) for e in kb.entries) == [("A", "pattern"), ("Working with drafts", "overview")]
+    assert any("blank.md" in w.file and "nothing to make entries from; skipped" in w.message for w in kb.manifest.warnings)
+    with pytest.raises(EmptyGuide):  # named on its own, it is an error
+        build_kb([tmp_path / "blank.md"])
