@@ -203,6 +203,7 @@ class _Book:
     def cut_chapter(self, outline: Outline, chapter: Chapter, level: int) -> None:
         guide, blocks = self.guide, outline.blocks
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
+        title_at = first or 0
         h1 = blocks[first] if first is not None else None
         # The chapter's title heading: its H1, or (as GitBook books write it) a deeper first
         # heading that says what the summary calls the chapter ("### Classes"), also below a note.
@@ -253,6 +254,14 @@ class _Book:
         rules = [(i, end) for i, end in units if blocks[i] is not h1]
         if h1 is not None and units and blocks[units[0][0]] is h1:
             intro += blocks[units[0][0] + 1:units[1][0] if len(units) > 1 else len(blocks)]
+        # The title restated by the heading right below it ("# ANSI Terminal", then an included
+        # file's "## ANSI Terminal") is the title: what it says is the chapter's overview.
+        if h1 is not None and rules and _same_words(blocks[rules[0][0]].text, title) \
+                and not meaningful(outline.live(blocks[title_at + 1:rules[0][0]])):
+            i, end = rules.pop(0)
+            guide.placed[id(blocks[i])] = "title"
+            outline.pending += outline.anchors.get(i, [])
+            intro += blocks[i + 1:end]
         # A heading among the rules that names a part (See also, Advantages) speaks for the
         # chapter: a part of its overview, not an entry of its own.
         intro += [b for i, end in rules if is_part_name(blocks[i].text) for b in blocks[i:end]]

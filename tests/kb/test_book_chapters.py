@@ -98,3 +98,18 @@ def test_rules_under_an_overview_heading_stay_rules(tmp_path):
         kb = build_kb([_book(tmp_path / str(len(head)) / "b", {"errors.md": f"# Errors\n\n{head}{rules}"},
                              "# Summary\n\n- [Errors](errors.md)\n")])
         assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Rule A", "Rule B", "Rule C"], head
+
+
+def test_a_title_restated_by_the_heading_below_it_is_one_overview(tmp_path):
+    # The chapter's H1, then an included file that opens with the same words one level down.
+    recipes = "".join(f"### Recipe {n}\n\n" + _fence(f"fn recipe_{n}() {{}}") for n in "AB")
+    chapters = {"terminal.md": "# ANSI Terminal\n\n{{#include terminal/basic.md}}\n",
+                "terminal/basic.md": f"## ANSI Terminal\n\nColours on terminals.\n\n{recipes}"}
+    summary = "# Summary\n\n- [Command Line](terminal.md)\n  - [ANSI Terminal](terminal.md)\n"
+    kb = build_kb([_book(tmp_path / "b", chapters, summary)])
+    titled = [(e.kind, e.title) for e in kb.entries if e.source.file.endswith("terminal.md")]
+    assert titled.count(("overview", "ANSI Terminal")) <= 1
+    overview = next(e for e in kb.entries if e.title == "ANSI Terminal")
+    assert "Colours on terminals." in overview.text
+    assert ("pattern", "Recipe A") in [(e.kind, e.title) for e in kb.entries]
+    assert kb.manifest.guides[0].coverage["heading"].lost == 0
