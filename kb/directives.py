@@ -23,6 +23,7 @@ _TAG = re.compile(r"^ {0,3}\{%-?\s*(\w+)(.*?)-?%\}\s*$")
 _CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:([\w-]+)\s*(.*?))?\s*$")
 # A component's tag at the start of a line: capitalised, as MDX and Vue write components.
 _COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
+_COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # A tab's name: its label, else its value.
@@ -36,7 +37,7 @@ _MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
 def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, list[int] | None]:
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
-    if "{%" not in text and ":::" not in text and "<" not in text:
+    if "{%" not in text and ":::" not in text and not _COMPONENT_ANYWHERE.search(text):
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
@@ -125,9 +126,12 @@ def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool
 
 def _tag_end(lines: list[str], start: int) -> int | None:
     """The line where the tag opening on `lines[start]` ends (its `>` outside quotes and braces),
-    or None when it does not end within _MAX_TAG_LINES lines (then it is no tag)."""
+    or None when it does not end within _MAX_TAG_LINES lines (then it is no tag). Each line is
+    read once."""
+    state = (0, "")
     for end in range(start, min(start + _MAX_TAG_LINES, len(lines))):
-        if _close_of("\n".join(lines[start:end + 1])) is not None:
+        at, state = _scan(lines[end] + "\n", state)
+        if at is not None:
             return end
     return None
 
@@ -146,7 +150,13 @@ def _is_component(tag: str, after: str) -> bool:
 
 def _close_of(text: str) -> int | None:
     """Where the first tag of `text` closes: its `>` outside quotes and `{…}`, or None."""
-    depth, quote = 0, ""
+    return _scan(text, (0, ""))[0]
+
+
+def _scan(text: str, state: tuple[int, str]) -> tuple[int | None, tuple[int, str]]:
+    """(where in `text` a tag's `>` is, outside quotes and braces, or None; the braces' depth and
+    the open quote after `text`), from `state` (the depth and open quote at its start)."""
+    depth, quote = state
     for at, char in enumerate(text):
         if quote:
             quote = "" if char == quote else quote
@@ -157,8 +167,8 @@ def _close_of(text: str) -> int | None:
         elif char == "}":
             depth = max(depth - 1, 0)
         elif char == ">" and depth == 0:
-            return at
-    return None
+            return at, (depth, quote)
+    return None, (depth, quote)
 
 
 def _clean(label: str) -> str:

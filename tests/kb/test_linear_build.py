@@ -38,6 +38,11 @@ def _rule_of_brackets(n: int) -> str:
     return "# G\n\n## S\n\n- [1.1](#r) " + "[" * (20 * n) + "\n\n```rust\nfn x() {}\n```\n"
 
 
+def _open_components(n: int) -> str:
+    # Lines that start a component's tag and never close it, each read as far as a tag may span.
+    return "# G\n\n## S\n\n### P\n\n" + "<Tab value={x\n" * (5 * n) + "\n```rust\nfn x() {}\n```\n"
+
+
 def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     """The best of a few runs of each, interleaved, so that a burst of load on a shared machine
     slows both sizes alike rather than one."""
@@ -50,7 +55,8 @@ def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     return best[0], best[1]
 
 
-@pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings, _brackets, _rule_of_brackets])
+@pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings, _brackets, _rule_of_brackets,
+                                  _open_components])
 def test_four_times_the_guide_takes_less_than_eight_times_as_long(tmp_path, make):
     small, large = tmp_path / "small.md", tmp_path / "large.md"
     small.write_text(make(SIZE // 2))
