@@ -25,6 +25,8 @@ BOOSTS = {"title": 8.0, "title_code": 5.0, "symbols": 5.0, "crates": 4.0, "secti
 ANALYZER_OF = {"title": TITLE, "title_code": CODE, "symbols": CODE, "section_title": TITLE,
                "path": TITLE, "prose": PROSE, "code": CODE}
 PREFIX_FIELDS = ("title", "title_code", "symbols")
+JOINED_FIELDS = ("title_code", "symbols", "code")  # where two words typed apart are looked up as one identifier
+MAX_JOINED = 10  # pairs of words looked up so: a pasted paragraph is no identifier
 PHRASE_FIELDS = ("title", "prose", "code")  # where a "quoted phrase" is looked for
 CODE_FIELDS = frozenset(name for name, analyzer in ANALYZER_OF.items() if analyzer is CODE)
 WHOLE_WORD_FIELDS = ("crates", "tags")  # looked up by the whole word typed, never by its pieces
@@ -212,6 +214,25 @@ QUESTION_WORDS = frozenset(
 QUESTION_WEIGHT = 0.2
 
 
+def joined_vector(postings: Postings, words: list[str]) -> np.ndarray | float:
+    """Every document's score for two words typed side by side that make one identifier it has
+    (`client only` -> ClientOnly, `read line` -> read_line): the identifier's own score, beside
+    the two words' own. 0 when no two words make one."""
+    acc: np.ndarray | float = 0.0
+    for first, second in list(zip(words, words[1:]))[:MAX_JOINED]:
+        a, b = first.lower(), second.lower()
+        if not (a.isalnum() and b.isalnum()):
+            continue
+        for fieldname in JOINED_FIELDS:
+            for term in (a + b, f"{a}_{b}"):
+                docnums, scores = postings.scores(fieldname, term)
+                if len(docnums):
+                    if isinstance(acc, float):
+                        acc = np.zeros(postings.doc_count)
+                    acc[docnums] += BOOSTS[fieldname] * scores
+    return acc
+
+
 def asked_words(words: list[str]) -> list[str]:
     """The words that say what is wanted: all but the question words, unless that is all of them."""
     return [w for w in words if w.lower() not in QUESTION_WORDS] or list(words)
@@ -234,7 +255,7 @@ def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[s
     allowed = filter_mask(postings, parsed)
     if per_word:
         weighted = [v if i in asked else v * QUESTION_WEIGHT for i, v in enumerate(per_word)]
-        vector = sum(weighted[1:], weighted[0])
+        vector = sum(weighted[1:], weighted[0]) + joined_vector(postings, [words[i] for i in sorted(asked)])
         scored = as_dict(vector if allowed is None else vector * allowed)
     elif not parsed.phrases:  # filters alone: all they admit
         scored = dict.fromkeys(np.flatnonzero(allowed).tolist() if allowed is not None else (), 0.0)

@@ -303,3 +303,20 @@ def test_a_question_s_asking_words_are_not_required_to_hold_every_word(tmp_path)
         assert [h.title for h in library.search("import modules").hits][:1] == ["Imports"]
         # A query of asking words alone still asks for them all.
         assert library.search("how do I").hits[0].title == "Docstrings"
+
+
+def test_two_words_typed_apart_find_the_identifier_they_make(tmp_path):
+    # "client only" is how one types ClientOnly; "read line" is read_line.
+    from patternkb.index.library import PatternLibrary
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "g.md"
+    filler = "".join(f"### Topic {n}\n\nWords about topic {n}.\n\n```js\nx{n}()\n```\n\n" for n in range(12))
+    guide.write_text("# G\n\n## S\n\n" + filler + "### `<ClientOnly>`\n\nWrap what the server cannot render.\n\n"
+                     "```vue\n<ClientOnly>\n  <Chart />\n</ClientOnly>\n```\n\n### Browser scripts\n\nA client script runs "
+                     "in the browser only.\n\n```html\n<script client>\nrun()\n</script>\n```\n\n### Reading\n\nRead input a line at a time.\n\n```rust\n"
+                     "stdin.read_line(&mut buf)?;\n```\n")
+    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
+        library.ensure()
+        assert library.search("client only").hits[0].title == "<ClientOnly>"
+        assert library.search("read line").hits[0].title == "Reading"
