@@ -82,6 +82,8 @@ markdown_pieces = st.sampled_from([
     "[x](../../etc)", "\n", "\n\n", "text", "✅", "\uf8ff", "ü¶Ä", "<b>", "|a|b|\n|-|-|", "\t", "    ",
     "// c", "# comment", "\r", "\x00", "\ufeff", "fn main() {}", "impl<T> X for Y<T> {", "}", "use a::b;",
     "Checklist", "Table of Contents", "**Group**", "- ✅ item", "[ ]", "SUMMARY", "\\", "*", "_",
+    "{% tab title=\"A\" %}", "{% initial %}", "{% endhighlight %}", "::: tip T", ":::", "<Tabs", "values={[",
+    "]}>", "<TabItem value=\"x\">", "</TabItem>", "import X from 'y';", "```sh [npm]", "<td>", "</td>",
 ])
 
 
