@@ -1,5 +1,7 @@
 """Searching the bundled KB as a developer would: words, identifiers, typos, syntax, hostile input."""
 
+import contextlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -285,20 +287,28 @@ def test_a_word_one_edit_off_is_corrected_to_the_most_used_word_of_the_index(bun
     assert bundled_index.search("websokcet").corrected == "websocket"  # two letters swapped is one edit
 
 
-def test_a_question_s_asking_words_are_not_required_to_hold_every_word(tmp_path):
-    # "how do I import modules": the entry about imports need not say "how", "do" or "I" to hold
-    # every word, and an entry that says them often must not outrank it on them.
+@contextlib.contextmanager
+def _library_among_others(tmp_path, patterns: str):
+    """A library of `patterns` (Markdown) among a dozen others, so that every word has some weight."""
     from patternkb.index.library import PatternLibrary
     from patternkb.kb.build import build_kb
 
     guide = tmp_path / "g.md"
-    filler = "".join(f"### Topic {n}\n\nWords about topic {n}.\n\n```python\nx{n} = {n}\n```\n\n" for n in range(12))
-    guide.write_text("# G\n\n## S\n\n" + filler + "### Imports\n\nImport whole modules, not names from modules.\n\n"
-                     "```python\nimport os\n```\n\n### Docstrings\n\nHow do I write a docstring? I say what "
-                     "the code does; a module's import lines need none. Docstrings explain, comments annotate.\n\n"
-                     "```python\n\"\"\"How do I write one? I say what it does.\"\"\"\n```\n")
+    others = "".join(f"### Topic {n}\n\nWords about topic {n}.\n\n```python\nx{n} = {n}\n```\n\n" for n in range(12))
+    guide.write_text("# G\n\n## S\n\n" + others + patterns)
     with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
         library.ensure()
+        yield library
+
+
+def test_a_question_s_asking_words_are_not_required_to_hold_every_word(tmp_path):
+    # "how do I import modules": the entry about imports need not say "how", "do" or "I" to hold
+    # every word, and an entry that says them often must not outrank it on them.
+    patterns = ("### Imports\n\nImport whole modules, not names from modules.\n\n```python\nimport os\n```\n\n"
+                "### Docstrings\n\nHow do I write a docstring? I say what the code does; a module's import lines "
+                "need none. Docstrings explain, comments annotate.\n\n"
+                "```python\n\"\"\"How do I write one? I say what it does.\"\"\"\n```\n")
+    with _library_among_others(tmp_path, patterns) as library:
         assert [h.title for h in library.search("how do I import modules").hits][:1] == ["Imports"]
         assert [h.title for h in library.search("import modules").hits][:1] == ["Imports"]
         # A query of asking words alone still asks for them all.
@@ -307,16 +317,10 @@ def test_a_question_s_asking_words_are_not_required_to_hold_every_word(tmp_path)
 
 def test_two_words_typed_apart_find_the_identifier_they_make(tmp_path):
     # "client only" is how one types ClientOnly; "read line" is read_line.
-    from patternkb.index.library import PatternLibrary
-    from patternkb.kb.build import build_kb
-
-    guide = tmp_path / "g.md"
-    filler = "".join(f"### Topic {n}\n\nWords about topic {n}.\n\n```js\nx{n}()\n```\n\n" for n in range(12))
-    guide.write_text("# G\n\n## S\n\n" + filler + "### `<ClientOnly>`\n\nWrap what the server cannot render.\n\n"
-                     "```vue\n<ClientOnly>\n  <Chart />\n</ClientOnly>\n```\n\n### Browser scripts\n\nA client script runs "
-                     "in the browser only.\n\n```html\n<script client>\nrun()\n</script>\n```\n\n### Reading\n\nRead input a line at a time.\n\n```rust\n"
-                     "stdin.read_line(&mut buf)?;\n```\n")
-    with PatternLibrary.of(build_kb([guide]), tmp_path / "ix") as library:
-        library.ensure()
+    patterns = ("### `<ClientOnly>`\n\nWrap what the server cannot render.\n\n"
+                "```vue\n<ClientOnly>\n  <Chart />\n</ClientOnly>\n```\n\n### Browser scripts\n\nA client script runs "
+                "in the browser only.\n\n```html\n<script client>\nrun()\n</script>\n```\n\n### Reading\n\n"
+                "Read input a line at a time.\n\n```rust\nstdin.read_line(&mut buf)?;\n```\n")
+    with _library_among_others(tmp_path, patterns) as library:
         assert library.search("client only").hits[0].title == "<ClientOnly>"
         assert library.search("read line").hits[0].title == "Reading"
