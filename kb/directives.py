@@ -1,11 +1,13 @@
 """What documentation tools add to Markdown, on lines of their own, read as the Markdown it stands
 for before the guide is parsed:
 
-- Liquid tags (GitBook, Jekyll): `{% tab title="Python" %}` labels the code after it,
-  `{% highlight ruby %}` opens a code block, an exercise's initial code and solution are code
-  blocks, the other tags (`{% hint %}`, `{% endtabs %}`, `{% raw %}`) are markup;
-- containers (VitePress, VuePress, Docusaurus): `::: tip`, `:::note Title`, `::: code-group` and
-  their closing `:::` are markup, a title labels what follows;
+- Liquid tags (GitBook, Jekyll) and Hugo's shortcodes: `{% tab title="Python" %}` and
+  `{{< tab "Python" >}}` label the code after them, `{% highlight ruby %}` and
+  `{{< highlight go >}}` open a code block, an exercise's initial code and solution are code
+  blocks, the other tags (`{% hint %}`, `{{% notice tip %}}`, `{% raw %}`) are markup;
+- containers (VitePress, VuePress, Docusaurus) and Pandoc's fenced divs: `::: tip`,
+  `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}` and their closing
+  `:::` are markup, a title labels what follows;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
   over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it.
 
@@ -17,15 +19,17 @@ import re
 
 from patternkb.kb.html import KNOWN_TAGS, is_component
 
-# A line that is one Liquid tag: `{% name arguments %}` (or `{%- … -%}`), indented at most three spaces.
-_TAG = re.compile(r"^ {0,3}\{%-?\s*(\w+)(.*?)-?%\}\s*$")
-# A container's opening (`::: tip Title`, `:::note`) or closing (`:::`) line.
-_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:([\w-]+)\s*(.*?))?\s*$")
+# A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
+# `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
+_TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)(.*?)\s*[>%]\}\})\s*$")
+# A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`) or closing (`:::`) line.
+_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:\{([^}]*)\}|([\w-]+)\s*(.*?))?\s*$")
 # A component's tag at the start of a line: capitalised, as MDX and Vue write components.
 _COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
+_QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
 # A tab's name: its label, else its value.
 _LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in ("label", "value")]
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
@@ -37,7 +41,8 @@ _MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
 def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, list[int] | None]:
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
-    if "{%" not in text and ":::" not in text and not _COMPONENT_ANYWHERE.search(text):
+    if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text \
+            and not _COMPONENT_ANYWHERE.search(text):
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
@@ -52,7 +57,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
         if fence:
             if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
                 fence, made = "", False
-            elif not made or not _TAG.match(line):
+            elif not made or _tag(line) is None:
                 out.append(line)
                 source.append(number)
                 continue
@@ -65,20 +70,21 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
             source.append(number)
             continue
         replacement: list[str] | None = None
-        tag = _TAG.match(line)
+        tag = _tag(line)
+        container = _CONTAINER.match(line) if not made else None
         # An include a book did not expand (a single file has no book to read it from) stays as written.
-        if tag is not None and (tag.group(1).lower() != "include" or made):
-            replacement, fence, made = _liquid(tag.group(1).lower(), tag.group(2), made)
-        elif not made and _CONTAINER.match(line):
-            label = _clean(_CONTAINER.match(line).group(2) or "")
+        if tag is not None and (tag[0] != "include" or made):
+            replacement, fence, made = _liquid(*tag, made)
+        elif container is not None:
+            label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
+                           else container.group(3) or "")
             replacement = ["", f"**{label}**", ""] if label else [""]
         elif not made and _COMPONENT.match(line):
             end = _tag_end(lines, number - 1)
             whole = "\n".join(lines[number - 1:end + 1]) if end is not None else ""
             close = _close_of(whole)
             if close is not None and _is_component(whole[:close + 1], whole[close + 1:]):
-                label = next((m for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), None)
-                label_text = _clean(next((g for g in label.groups() if g), "")) if label else ""
+                label_text = _clean(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
                 replacement = ["", f"**{label_text}**", ""] if label_text else [""]
                 if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
                     replacement.append(whole[close + 1:].strip())
@@ -107,19 +113,34 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     return "\n".join(out), source
 
 
+def _tag(line: str) -> tuple[str, str] | None:
+    """(name, arguments) of the Liquid tag or Hugo shortcode the line is, lower-cased; a closing
+    shortcode `{{< /highlight >}}` is named as Liquid names it, `endhighlight`."""
+    match = _TAG.match(line)
+    if match is None:
+        return None
+    if match.group(1) is not None:
+        return match.group(1).lower(), match.group(2)
+    return ("end" if match.group(3) else "") + match.group(4).lower(), match.group(5)
+
+
+def _first(match: re.Match | None) -> str:
+    return next((g for g in match.groups() if g), "") if match else ""
+
+
 def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool]:
-    """A Liquid tag's lines, and the code block it leaves open (its fence; whether it made it)."""
+    """A Liquid tag's or shortcode's lines, and the code block it leaves open (its fence; whether it
+    made it)."""
     replacement: list[str] = ["```"] if made else []  # a tag ends the code block it made
     if name == "highlight":
-        language = arguments.split()[0] if arguments.split() else ""
+        language = arguments.split()[0].strip("\"'") if arguments.split() else ""
         return replacement + [f"```{language}"], "```", True
     if name in _EXERCISE_CODE:  # a label of its own paragraph, then its code
         return replacement + ["", f"**{_EXERCISE_CODE[name]}**", "```"], "```", True
     if name == "exercise":
         return replacement + ["", "**Exercise**", ""], "", False
-    title = _TITLE.search(arguments)
-    label = _clean(next((g for g in title.groups() if g), "")) if title else ""
-    if label:  # `{% tab title="Python" %}`, `{% code title="main.py" %}`
+    label = _clean(_first(_TITLE.search(arguments)) or (_first(_QUOTED.match(arguments)) if name == "tab" else ""))
+    if label:  # `{% tab title="Python" %}`, `{% code title="main.py" %}`, `{{< tab "Go" >}}`
         return replacement + ["", f"**{label}**", ""], "", False
     return replacement or [""], "", False
 

@@ -84,6 +84,7 @@ markdown_pieces = st.sampled_from([
     "Checklist", "Table of Contents", "**Group**", "- ✅ item", "[ ]", "SUMMARY", "\\", "*", "_",
     "{% tab title=\"A\" %}", "{% initial %}", "{% endhighlight %}", "::: tip T", ":::", "<Tabs", "values={[",
     "]}>", "<TabItem value=\"x\">", "</TabItem>", "import X from 'y';", "```sh [npm]", "<td>", "</td>",
+    "{{< highlight go >}}", "{{< /highlight >}}", "{{< tab \"A\" >}}", "::: {.callout-note}",
 ])
 
 

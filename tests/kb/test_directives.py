@@ -65,7 +65,8 @@ def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path
                                  "{% endexercise %}", "{% highlight go %}", "{% endhighlight %}", "```", "~~~",
                                  "{% include \"x.md\" %}", "text", "", "    {% hint %}", "# H", "::: tip Title", ":::",
                                  "<Tabs", "values={[{a: '>'}]}>", "<TabItem value=\"npm\">", "</TabItem>", "<T> is text",
-                                 "<Badge text=\"b\" />", "<ClientOnly>"]), max_size=30))
+                                 "<Badge text=\"b\" />", "<ClientOnly>", "{{< highlight go >}}", "{{< /highlight >}}",
+                                 "{{< tab \"A\" >}}", "{{% notice %}}", "::: {.callout-note}"]), max_size=30))
 def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     text = "\n".join(lines)
     read, origin = read_tags(text)
@@ -101,3 +102,19 @@ def test_html_written_in_capitals_is_html_not_a_component(write_guide):
              '</DIV>\n\n```c\nint main(void) { return 0; }\n```\n')
     entry = build_kb([write_guide(guide)]).entries[0]
     assert "Example site" in entry.text
+
+
+def test_hugo_shortcodes_and_pandoc_divs_read_as_what_they_stand_for(write_guide):
+    guide = ("# G\n\n## S\n\n### Hello\n\nSay hello.\n\n{{< tabs >}}\n{{< tab \"Go\" >}}\n```go\nfmt.Println(\"hi\")\n```\n"
+             "{{< /tab >}}\n{{< tab name=\"Python\" >}}\n```python\nprint(\"hi\")\n```\n{{< /tab >}}\n{{< /tabs >}}\n\n"
+             "{{< highlight rust \"linenos=table\" >}}\nfn main() {}\n{{< /highlight >}}\n\n"
+             "{{% notice tip %}}\nKeep it short.\n{{% /notice %}}\n\n"
+             "::: {.callout-warning title=\"Careful\"}\nDo not shout.\n:::\n\n:::: {.columns}\n::: {.column}\nLeft.\n:::\n::::\n\n"
+             "Text with {{< ref \"other.md\" >}} inline stays.\n\n{{#include nothing.rs}}\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [(b.language, b.code) for b in entry.code] == [
+        ("go", 'fmt.Println("hi")\n'), ("python", 'print("hi")\n'), ("rust", "fn main() {}\n")]
+    assert [s.title.split(":")[0] for s in entry.snippets][:2] == ["Go", "Python"]
+    assert "{{<" not in entry.text.replace('{{< ref "other.md" >}}', "") and ":::" not in entry.text
+    assert "Careful" in entry.text and "Keep it short." in entry.text and "Left." in entry.text
+    assert '{{< ref "other.md" >}}' in entry.text and "{{#include nothing.rs}}" in entry.text
