@@ -8,6 +8,8 @@ for before the guide is parsed:
 - containers (VitePress, VuePress, Docusaurus) and Pandoc's fenced divs: `::: tip`,
   `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}` and their closing
   `:::` are markup, a title labels what follows;
+- MyST's directives whose content is Markdown (```` ```{note} ````, ```` ```{admonition} Title ````):
+  their fences and options are markup, the title a label, the content read as Markdown;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
   over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it.
 
@@ -28,6 +30,15 @@ _CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:\{([^}]*)\}|([\w-]+)\s*(.*?))?\s*$")
 _COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A MyST directive's opening fence: ```{note}, ````{admonition} Title
+_MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
+_MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
+_OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
+# MyST's directives whose content is Markdown, not code.
+CONTENT_DIRECTIVES = frozenset(
+    "note warning tip important hint caution danger error attention seealso admonition topic sidebar margin "
+    "dropdown tab-set tab-item card grid grid-item grid-item-card div epigraph pull-quote versionadded "
+    "versionchanged deprecated aside".split())
 _TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
 # A tab's name: its label, else its value.
@@ -42,20 +53,22 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text \
-            and not _COMPONENT_ANYWHERE.search(text):
+            and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text):
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
     source: list[int] = []
     fence = ""  # the open code block's fence, as written
     made = False  # whether the open code block is one a Liquid tag made
+    unwrapped: list[str] = []  # the fences of the MyST directives being read as Markdown, innermost last
+    options = False  # the `:key: value` lines that open a MyST directive
     changed = False
     number = 0
     while number < len(lines):
         line = lines[number]
         number += 1
         if fence:
-            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+            if _closes(line, fence):
                 fence, made = "", False
             elif not made or _tag(line) is None:
                 out.append(line)
@@ -63,6 +76,22 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
                 continue
         else:
             opened = _FENCE.match(line)
+            directive = _MYST.match(line) if opened else None
+            if unwrapped and opened and _closes(line, unwrapped[-1]) or options and _OPTION.match(line) \
+                    or directive and directive.group(2).lower() in CONTENT_DIRECTIVES:
+                # A MyST directive whose content is Markdown (`{note}`, `{admonition} Title`): its
+                # fences and options go, its title stays as a label, its content is read as Markdown.
+                label = _clean(directive.group(3)) if directive else ""
+                if directive:
+                    unwrapped.append(directive.group(1))
+                elif not options:
+                    unwrapped.pop()
+                options = bool(directive) or options and bool(_OPTION.match(line))
+                out += ["", f"**{label}**", ""] if label else [""]
+                source += [number] * (3 if label else 1)
+                changed = True
+                continue
+            options = False
             if opened:
                 fence = opened.group(1)
         if fence and not made:
@@ -126,6 +155,12 @@ def _tag(line: str) -> tuple[str, str] | None:
 
 def _first(match: re.Match | None) -> str:
     return next((g for g in match.groups() if g), "") if match else ""
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a code block opened by `fence`."""
+    marker = line.strip()
+    return marker.startswith(fence[0] * len(fence)) and not marker.strip(fence[0])
 
 
 def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool]:

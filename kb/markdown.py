@@ -358,9 +358,20 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
 
 def info_language(info: str) -> str:
     """The language a fence's info string names: its first word, without what mdBook and rustdoc
-    add after a comma (`rust,ignore`, `rust,no_run`) or Pandoc's braces and dot (`{.python}`)."""
-    words = [w for w in re.split(r"[\s,]+", info.strip().strip("{}")) if w]
-    return words[0].lstrip(".").lower() if words else ""
+    add after a comma (`rust,ignore`, `rust,no_run`) or Pandoc's braces and dot (`{.python}`);
+    a chunk of Quarto or R Markdown names it in braces (`{r setup, include=FALSE}`), MyST after
+    its code directive (`{code-block} python`)."""
+    braced = re.match(r"^\{([^}]*)\}\s*(.*)$", info.strip())
+    inner, rest = braced.groups() if braced else (info, "")
+    words = [w for w in re.split(r"[\s,]+", inner.strip()) if w]
+    first = words[0].lstrip(".").lower() if words else ""
+    if braced and first in CODE_DIRECTIVES:
+        return info_language(rest)
+    return first
+
+
+# MyST's directives whose content is code, in the language named after them.
+CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode", "code-cell"})
 
 
 def info_label(info: str) -> str:

@@ -66,7 +66,8 @@ def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path
                                  "{% include \"x.md\" %}", "text", "", "    {% hint %}", "# H", "::: tip Title", ":::",
                                  "<Tabs", "values={[{a: '>'}]}>", "<TabItem value=\"npm\">", "</TabItem>", "<T> is text",
                                  "<Badge text=\"b\" />", "<ClientOnly>", "{{< highlight go >}}", "{{< /highlight >}}",
-                                 "{{< tab \"A\" >}}", "{{% notice %}}", "::: {.callout-note}"]), max_size=30))
+                                 "{{< tab \"A\" >}}", "{{% notice %}}", "::: {.callout-note}", "```{note}",
+                                 "````{admonition} T", ":class: tip", "````", "```{code-block} go"]), max_size=30))
 def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     text = "\n".join(lines)
     read, origin = read_tags(text)
@@ -118,3 +119,14 @@ def test_hugo_shortcodes_and_pandoc_divs_read_as_what_they_stand_for(write_guide
     assert "{{<" not in entry.text.replace('{{< ref "other.md" >}}', "") and ":::" not in entry.text
     assert "Careful" in entry.text and "Keep it short." in entry.text and "Left." in entry.text
     assert '{{< ref "other.md" >}}' in entry.text and "{{#include nothing.rs}}" in entry.text
+
+
+def test_myst_directives_of_prose_are_read_as_markdown_and_its_code_directives_as_code(write_guide):
+    guide = ("# G\n\n## S\n\n### Shouting\n\nWords.\n\n````{admonition} Be careful\n:class: warning\n\nDo not shout.\n\n"
+             "```python\nprint('quiet')\n```\n````\n\n```{note}\nA note.\n```\n\n```{code-block} python\nx = 1\n```\n\n"
+             "```{r setup, include=FALSE}\nlibrary(x)\n```\n\n```{mermaid}\ngraph TD\n```\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [(b.language, b.code) for b in entry.code] == [
+        ("python", "print('quiet')\n"), ("python", "x = 1\n"), ("r", "library(x)\n"), ("mermaid", "graph TD\n")]
+    assert "Do not shout." in entry.text and "A note." in entry.text and "Be careful" in entry.text
+    assert ":class:" not in entry.text and "{note}" not in entry.markdown
