@@ -8,6 +8,7 @@ for before the guide is parsed:
 - containers (VitePress, VuePress, Docusaurus) and Pandoc's fenced divs: `::: tip`,
   `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}` and their closing
   `:::` are markup, a title labels what follows;
+- MyST's targets (`(label)=` above a heading): anchors, as `<a id="label">` is;
 - MyST's directives whose content is Markdown (```` ```{note} ````, ```` ```{admonition} Title ````):
   their fences and options are markup, the title a label, the content read as Markdown;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
@@ -17,6 +18,7 @@ Lines inside a code block are never touched, and every line keeps its number in 
 
 from __future__ import annotations
 
+import html
 import re
 
 from patternkb.kb.html import KNOWN_TAGS, is_component
@@ -33,6 +35,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A MyST directive's opening fence: ```{note}, ````{admonition} Title
 _MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
+_TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)=` above what it names
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
 # MyST's directives whose content is Markdown, not code.
 CONTENT_DIRECTIVES = frozenset(
@@ -53,7 +56,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text \
-            and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text):
+            and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text:
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
@@ -104,6 +107,8 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
         # An include a book did not expand (a single file has no book to read it from) stays as written.
         if tag is not None and (tag[0] != "include" or made):
             replacement, fence, made = _liquid(*tag, made)
+        elif not made and _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
+            replacement = [f'<a id="{html.escape(_TARGET.match(line).group(1))}"></a>']
         elif container is not None:
             label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
                            else container.group(3) or "")

@@ -67,7 +67,7 @@ def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path
                                  "<Tabs", "values={[{a: '>'}]}>", "<TabItem value=\"npm\">", "</TabItem>", "<T> is text",
                                  "<Badge text=\"b\" />", "<ClientOnly>", "{{< highlight go >}}", "{{< /highlight >}}",
                                  "{{< tab \"A\" >}}", "{{% notice %}}", "::: {.callout-note}", "```{note}",
-                                 "````{admonition} T", ":class: tip", "````", "```{code-block} go"]), max_size=30))
+                                 "````{admonition} T", ":class: tip", "````", "```{code-block} go", "(t)="]), max_size=30))
 def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     text = "\n".join(lines)
     read, origin = read_tags(text)
@@ -130,3 +130,12 @@ def test_myst_directives_of_prose_are_read_as_markdown_and_its_code_directives_a
         ("python", "print('quiet')\n"), ("python", "x = 1\n"), ("r", "library(x)\n"), ("mermaid", "graph TD\n")]
     assert "Do not shout." in entry.text and "A note." in entry.text and "Be careful" in entry.text
     assert ":class:" not in entry.text and "{note}" not in entry.markdown
+
+
+def test_a_myst_target_is_an_anchor_links_lead_to(write_guide):
+    guide = ("# G\n\n## S\n\n(pool-sizing)=\n### Sizing pools\n\nSee [timeouts](#idle-timeouts).\n\n```go\nNew(8)\n```\n\n"
+             "(idle-timeouts)=\n### Timeouts\n\nBack to [sizing](#pool-sizing).\n\n```go\nSetIdle(5)\n```\n")
+    kb = build_kb([write_guide(guide)])
+    assert not kb.manifest.warnings
+    sizing, timeouts = (e for e in kb.entries if e.kind == "pattern")
+    assert sizing.links == [timeouts.id] and timeouts.links == [sizing.id]
