@@ -3,6 +3,7 @@ turned into parsed guides, reading nothing from outside what was named."""
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -67,17 +68,43 @@ def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_
         return [_Planned(str(path.resolve()), lambda: load_mdbook(
             path, encoding=encoding, display=display, pattern_level=pattern_level))]
     try:
-        names = sorted(p for p in path.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
+        names = _tree(path)
     except OSError as exc:
         return fail(GuideError(f"cannot list: {exc.strerror}", file=display))
     folder = _Folder(path, display, pattern_level, encoding)
     return [*(folder.plan(name) for name in names), _Planned("", folder.finish)]
 
 
+def _tree(folder: Path) -> list[Path]:
+    """The guides of a folder, in the order of their paths: every Markdown file in it and in its
+    subfolders (a docs tree, a notes vault), and each subfolder that is a book as one guide, not
+    looked into. Hidden folders and installed packages (`node_modules`) are not guides; symlinked
+    folders are not followed (a symlinked file is read if it stays inside, see _Folder.plan)."""
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, onerror=_raise):
+        here = Path(root)
+        books = [name for name in folders if find_summary(here / name)]
+        folders[:] = sorted(name for name in folders
+                            if not name.startswith(".") and name not in _NOT_GUIDES and name not in books)
+        found += [here / name for name in books]
+        found += [here / name for name in files if Path(name).suffix.lower() in MARKDOWN_SUFFIXES
+                  and (here / name).is_file()]
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+# Folders of a source tree that hold other projects' files, never a guide's pages.
+_NOT_GUIDES = frozenset({"node_modules"})
+
+
 @dataclass
 class _Folder:
-    """Every Markdown file directly in a folder as a guide of its own. A file that leads outside
-    the folder (a symlink) or is empty is skipped with a warning, carried by the first guide."""
+    """Every Markdown file in a folder and its subfolders as a guide of its own, and each book in
+    it. A file that leads outside the folder (a symlink) or is empty is skipped with a warning,
+    carried by the first guide."""
 
     folder: Path
     display: str
@@ -93,6 +120,9 @@ class _Folder:
         if resolve_inside(path, self.folder) is None:
             return _Planned("", lambda: self.skipped.append((shown, "leads outside the folder (a symlink)")))
         self.found += 1  # a guide, even if it is read where it is named again
+        if path.is_dir():  # a book among the folder's pages
+            return _Planned(str(path.resolve()), lambda: self._loaded(load_mdbook(
+                path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)))
         return _Planned(str(path.resolve()), lambda: self._load(path, shown))
 
     def _load(self, path: Path, shown: str) -> DraftGuide | None:
@@ -102,6 +132,9 @@ class _Folder:
             self.skipped.append((shown, exc.message))
             self.found -= 1
             return None
+        return self._loaded(guide)
+
+    def _loaded(self, guide: DraftGuide) -> DraftGuide:
         if self.first_warnings is None:
             self.first_warnings = guide.warnings
         return guide

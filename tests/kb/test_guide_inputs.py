@@ -180,3 +180,23 @@ def test_an_unreadable_file_names_itself(capsys):
         assert done.returncode == 1 and one_line(done.stderr) == expected
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_docs_tree_is_read_with_its_subfolders_and_a_book_in_it_as_one_guide(tmp_path):
+    from patternkb.kb.build import build_kb
+
+    docs = tmp_path / "docs"
+    page = "# {0}\n\n## Use {0}\n\n```go\n{0}()\n```\n"
+    for rel in ("intro.md", "dev/streams/side-outputs.md", "dev/tables.md", "zz.md"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(page.format(Path(rel).stem.replace("-", "")))
+    (docs / "book" / "src").mkdir(parents=True)
+    (docs / "book" / "src" / "SUMMARY.md").write_text("# Summary\n\n- [Pools](pools.md)\n")
+    (docs / "book" / "src" / "pools.md").write_text(page.format("pools"))
+    (docs / "book" / "src" / "orphan.md").write_text(page.format("orphan"))  # not in the summary: not a guide
+    for ignored in (".git/notes.md", "node_modules/pkg/README.md"):
+        (docs / ignored).parent.mkdir(parents=True, exist_ok=True)
+        (docs / ignored).write_text(page.format("ignored"))
+    kb = build_kb([docs])
+    assert [g.title for g in kb.manifest.guides] == ["book", "sideoutputs", "tables", "intro", "zz"]
+    assert "orphan" not in {e.title for e in kb.entries} and "ignored" not in {e.title for e in kb.entries}
