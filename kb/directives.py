@@ -8,7 +8,9 @@ for before the guide is parsed:
 - containers (VitePress, VuePress, Docusaurus) and Pandoc's fenced divs: `::: tip`,
   `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}` and their closing
   `:::` are markup, a title labels what follows;
-- MyST's targets (`(label)=` above a heading): anchors, as `<a id="label">` is;
+- MyST's targets (`(label)=` above a heading) and the ids of attribute lists (kramdown's
+  `{: id="x"}` under a block, `## Install {#setup}` after a heading's words): anchors, as
+  `<a id="label">` is; the rest of an attribute list (`{: .class}`) is markup;
 - MyST's directives whose content is Markdown (```` ```{note} ````, ```` ```{admonition} Title ````):
   their fences and options are markup, the title a label, the content read as Markdown;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
@@ -36,6 +38,13 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
 _TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)=` above what it names
+# Attributes of the block above (kramdown: `{: .class}`, `{: id='x'}`) or of a heading, after its
+# words (kramdown, Pandoc, MkDocs: `## Install {#setup}`).
+_BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:\s*([^}]*)\}\s*$")
+_HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s.*?)\s*\{\s*([#.][^}]*)\}\s*$")
+_ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{\s*[#.])", re.M)
+_ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
 # MyST's directives whose content is Markdown, not code.
 CONTENT_DIRECTIVES = frozenset(
@@ -56,7 +65,8 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text \
-            and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text:
+            and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
+            and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
@@ -65,6 +75,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     made = False  # whether the open code block is one a Liquid tag made
     unwrapped: list[str] = []  # the fences of the MyST directives being read as Markdown, innermost last
     options = False  # the `:key: value` lines that open a MyST directive
+    heading_at: int | None = None  # where in `out` the last heading is
     changed = False
     number = 0
     while number < len(lines):
@@ -108,7 +119,18 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
         if tag is not None and (tag[0] != "include" or made):
             replacement, fence, made = _liquid(*tag, made)
         elif not made and _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
-            replacement = [f'<a id="{html.escape(_TARGET.match(line).group(1))}"></a>']
+            replacement = [_anchor(_TARGET.match(line).group(1))]
+        elif not made and _BLOCK_ATTRIBUTES.match(line):
+            # kramdown's `{: #id .class}` names the block above: its id goes to the heading over it.
+            anchor = _anchor(_id_of(_BLOCK_ATTRIBUTES.match(line).group(1)))
+            if anchor and heading_at is not None:
+                out[heading_at] += " " + anchor
+                anchor = ""
+            replacement = [anchor]
+        elif not made and _HEADING_ATTRIBUTES.match(line):  # `## Install {#setup .wide}`
+            heading = _HEADING_ATTRIBUTES.match(line)
+            replacement = [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
+            heading_at = len(out)
         elif container is not None:
             label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
                            else container.group(3) or "")
@@ -131,6 +153,8 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
                 changed = True
                 continue
         if replacement is None:
+            if _ATX.match(line):
+                heading_at = len(out)
             out.append(line)
             source.append(number)
             continue
@@ -160,6 +184,16 @@ def _tag(line: str) -> tuple[str, str] | None:
 
 def _first(match: re.Match | None) -> str:
     return next((g for g in match.groups() if g), "") if match else ""
+
+
+def _id_of(attributes: str) -> str:
+    """The id attributes give (`#setup`, `id='setup'`), or ""."""
+    return _first(_ID.search(attributes))
+
+
+def _anchor(name: str) -> str:
+    """An HTML anchor that links lead to (kb/html.py reads its id), or "" for no name."""
+    return f'<a id="{html.escape(name)}"></a>' if name else ""
 
 
 def _closes(line: str, fence: str) -> bool:

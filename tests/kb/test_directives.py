@@ -67,7 +67,7 @@ def test_an_include_is_expanded_in_a_book_and_kept_as_written_in_a_file(tmp_path
                                  "<Tabs", "values={[{a: '>'}]}>", "<TabItem value=\"npm\">", "</TabItem>", "<T> is text",
                                  "<Badge text=\"b\" />", "<ClientOnly>", "{{< highlight go >}}", "{{< /highlight >}}",
                                  "{{< tab \"A\" >}}", "{{% notice %}}", "::: {.callout-note}", "```{note}",
-                                 "````{admonition} T", ":class: tip", "````", "```{code-block} go", "(t)="]), max_size=30))
+                                 "````{admonition} T", ":class: tip", "````", "```{code-block} go", "(t)=", "{: id=\"x\"}", "## H {#h}", "{: .c}"]), max_size=30))
 def test_any_lines_of_tags_map_every_line_back_to_its_own(lines):
     text = "\n".join(lines)
     read, origin = read_tags(text)
@@ -139,3 +139,14 @@ def test_a_myst_target_is_an_anchor_links_lead_to(write_guide):
     assert not kb.manifest.warnings
     sizing, timeouts = (e for e in kb.entries if e.kind == "pattern")
     assert sizing.links == [timeouts.id] and timeouts.links == [sizing.id]
+
+
+def test_attribute_lists_give_anchors_and_leave_no_braces_in_titles_or_text(write_guide):
+    guide = ("# G\n\n## S\n{: .-three-column}\n\n### Functions {#funcs .wide}\n\nSee [conditionals](#cond-example).\n\n"
+             "```bash\nf() { echo; }\n```\n{: id='functions-example'}\n\n### Conditionals\n\nBack to [functions](#funcs).\n\n"
+             "```bash\n[[ -z $x ]]\n```\n{: id='cond-example'}\n\n### Sets {a, b}\n\n```bash\necho {a,b}\n```\n")
+    kb = build_kb([write_guide(guide)])
+    functions, conditionals, sets = (e for e in kb.entries if e.kind == "pattern")
+    assert (functions.title, sets.title) == ("Functions", "Sets {a, b}")
+    assert functions.links == [conditionals.id] and conditionals.links == [functions.id]
+    assert not any("{:" in e.text for e in kb.entries) and not kb.manifest.warnings
