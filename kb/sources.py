@@ -15,7 +15,8 @@ from patternkb.kb.errors import GuideError
 from patternkb.kb.mdbook import find_summary, load_mdbook
 from patternkb.kb.single_file import load_single_file
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+# Markdown, and the Markdown that MDX (Docusaurus), Quarto and R Markdown pages are written in.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".qmd", ".rmd")
 
 
 @dataclass

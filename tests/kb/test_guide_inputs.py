@@ -187,7 +187,7 @@ def test_a_docs_tree_is_read_with_its_subfolders_and_a_book_in_it_as_one_guide(t
 
     docs = tmp_path / "docs"
     page = "# {0}\n\n## Use {0}\n\n```go\n{0}()\n```\n"
-    for rel in ("intro.md", "dev/streams/side-outputs.md", "dev/tables.md", "zz.md"):
+    for rel in ("intro.md", "dev/streams/side-outputs.mdx", "dev/tables.qmd", "zz.md"):
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(page.format(Path(rel).stem.replace("-", "")))
     (docs / "book" / "src").mkdir(parents=True)
