@@ -40,7 +40,20 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
             gc.freeze()
         return library, done, outline
 
-    return Job(work, name="index job")
+    def work_once_more_on_an_import_race(job: Job) -> tuple[PatternLibrary, str, OutlineNode]:
+        # This thread imports the index and the KB's models (pydantic) while the GUI thread may
+        # be importing what it paints with. Python's import-deadlock detection can then hand one
+        # thread a module the other is still importing ("cannot import name … from partially
+        # initialized module 'pydantic._internal._validators'", seen once in CI under load). The
+        # other import has finished by the time that error is raised here: the job runs again.
+        try:
+            return work(job)
+        except ImportError as exc:
+            if "partially initialized module" not in str(exc):
+                raise
+            return work(job)
+
+    return Job(work_once_more_on_an_import_race, name="index job")
 
 
 def kb_unusable_box(message: str, parent: QWidget | None = None) -> QMessageBox:

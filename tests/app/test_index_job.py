@@ -91,3 +91,21 @@ def test_an_unusable_kb_is_a_dialog_that_says_why_and_what_to_run(qtbot):
     assert box.icon() == QMessageBox.Icon.Critical
     assert message in box.text()
     assert "patternkb build" in box.text()
+
+
+def test_an_import_race_with_another_thread_runs_the_job_again_and_other_errors_fail_it(qtbot):
+    calls = []
+
+    def racing_then_fine():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ImportError("cannot import name 'x' from partially initialized module 'pydantic._internal.y'")
+        return StaleLibrary()
+
+    seen = run(index_job(racing_then_fine))
+    assert len(calls) == 2 and seen["failed"] == [] and seen["finished"][0][1][1] == "index built: 2 documents"
+
+    def missing_module():
+        raise ImportError("No module named 'whoosh'")
+
+    assert len(run(index_job(missing_module))["failed"]) == 1
