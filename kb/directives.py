@@ -44,6 +44,7 @@ _BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:\s*([^}]*)\}\s*$")
 _HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s.*?)\s*\{\s*([#.][^}]*)\}\s*$")
 _ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
 # MyST's directives whose content is Markdown, not code.
@@ -76,6 +77,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     unwrapped: list[str] = []  # the fences of the MyST directives being read as Markdown, innermost last
     options = False  # the `:key: value` lines that open a MyST directive
     heading_at: int | None = None  # where in `out` the last heading is
+    containers = 0  # how many containers are open around this line
     changed = False
     number = 0
     while number < len(lines):
@@ -132,6 +134,8 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
             replacement = [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
             heading_at = len(out)
         elif container is not None:
+            opens = container.group(1) is not None or bool(container.group(2))
+            containers = containers + 1 if opens else max(containers - 1, 0)
             label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
                            else container.group(3) or "")
             replacement = ["", f"**{label}**", ""] if label else [""]
@@ -152,6 +156,10 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
                 number = end + 1
                 changed = True
                 continue
+        if replacement is None and containers and _ATX.match(line):
+            # A heading inside a container names a tab or a callout (Quarto's panel-tabset,
+            # `## Keep it simple` in a callout), not a part of the document: a label.
+            replacement = ["", f"**{_clean(_ATX_TEXT.sub('', line.strip()))}**", ""]
         if replacement is None:
             if _ATX.match(line):
                 heading_at = len(out)

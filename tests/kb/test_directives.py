@@ -150,3 +150,14 @@ def test_attribute_lists_give_anchors_and_leave_no_braces_in_titles_or_text(writ
     assert (functions.title, sets.title) == ("Functions", "Sets {a, b}")
     assert functions.links == [conditionals.id] and conditionals.links == [functions.id]
     assert not any("{:" in e.text for e in kb.entries) and not kb.manifest.warnings
+
+
+def test_headings_inside_a_container_label_its_tabs_and_callouts(write_guide):
+    guide = ("# G\n\n## Inline code\n\nRun code in prose.\n\n::: {.panel-tabset group=\"engine\"}\n## Jupyter\n\n"
+             "```python\nradius = 5\n```\n\n## Knitr\n\n```r\nradius <- 5\n```\n:::\n\n::: callout-caution\n\n"
+             "## Keep inline code simple\n\nShort expressions only.\n\n:::\n\n## Escaping\n\n```python\nx = 1\n```\n")
+    kb = build_kb([write_guide(guide)])
+    assert [e.title for e in kb.entries] == ["Inline code", "Escaping"]
+    inline = kb.entries[0]
+    assert [s.title for s in inline.snippets] == ["Jupyter: Inline code", "Knitr: Inline code"]
+    assert "Keep inline code simple" in inline.text and "Short expressions only." in inline.text
