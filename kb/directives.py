@@ -69,114 +69,158 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
-    lines = text.split("\n")
-    out: list[str] = []
-    source: list[int] = []
-    fence = ""  # the open code block's fence, as written
-    made = False  # whether the open code block is one a Liquid tag made
-    unwrapped: list[str] = []  # the fences of the MyST directives being read as Markdown, innermost last
-    options = False  # the `:key: value` lines that open a MyST directive
-    heading_at: int | None = None  # where in `out` the last heading is
-    containers = 0  # how many containers are open around this line
-    changed = False
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        number += 1
-        if fence:
-            if _closes(line, fence):
-                fence, made = "", False
-            elif not made or _tag(line) is None:
-                out.append(line)
-                source.append(number)
+    reading = _Reading(text.split("\n"))
+    reading.read()
+    if not reading.changed:
+        return text, origin
+    source = reading.source if origin is None else [origin[n - 1] for n in reading.source]
+    return "\n".join(reading.out), source
+
+
+class _Reading:
+    """One pass over a text's lines: the lines it writes (`out`), for each the number of the line
+    it comes from (`source`), and what is open where it is (a code block, MyST directives read as
+    Markdown, containers)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.out: list[str] = []
+        self.source: list[int] = []
+        self.changed = False
+        self.fence = ""  # the open code block's fence, as written
+        self.made = False  # whether the open code block is one a Liquid tag made
+        self.unwrapped: list[str] = []  # the fences of the MyST directives read as Markdown, innermost last
+        self.options = False  # in the `:key: value` lines that open a MyST directive
+        self.heading_at: int | None = None  # where in `out` the last heading is
+        self.containers = 0  # how many containers are open
+
+    def read(self) -> None:
+        number = 0
+        while number < len(self.lines):
+            line = self.lines[number]
+            number += 1
+            if self.in_code(line):
+                self.keep(line, number)
                 continue
-        else:
-            opened = _FENCE.match(line)
-            directive = _MYST.match(line) if opened else None
-            if unwrapped and opened and _closes(line, unwrapped[-1]) or options and _OPTION.match(line) \
-                    or directive and directive.group(2).lower() in CONTENT_DIRECTIVES:
-                # A MyST directive whose content is Markdown (`{note}`, `{admonition} Title`): its
-                # fences and options go, its title stays as a label, its content is read as Markdown.
-                label = _clean(directive.group(3)) if directive else ""
-                if directive:
-                    unwrapped.append(directive.group(1))
-                elif not options:
-                    unwrapped.pop()
-                options = bool(directive) or options and bool(_OPTION.match(line))
-                out += ["", f"**{label}**", ""] if label else [""]
-                source += [number] * (3 if label else 1)
-                changed = True
-                continue
-            options = False
-            if opened:
-                fence = opened.group(1)
-        if fence and not made:
-            out.append(line)
-            source.append(number)
-            continue
-        replacement: list[str] | None = None
+            if self.fence:  # a Liquid tag in the code block a Liquid tag made
+                replacement = self.liquid(line)
+            else:
+                replacement = self.myst(line)
+                if replacement is None and _COMPONENT.match(line):
+                    replacement, last = self.component(number - 1)
+                    if replacement is not None:
+                        self.write(replacement, number)
+                        # The tag's further lines become empty ones: the lines after keep their numbers.
+                        for further in range(number + 1, last + 2):
+                            self.write([""], further)
+                        number = last + 1
+                        continue
+                if replacement is None:
+                    replacement = self.liquid(line) or self.markup(line)
+            if replacement is None:
+                if _ATX.match(line):
+                    self.heading_at = len(self.out)
+                self.keep(line, number)
+            else:
+                self.write(replacement, number)
+        if self.made:
+            self.write(["```"], len(self.lines))
+
+    def keep(self, line: str, number: int) -> None:
+        self.out.append(line)
+        self.source.append(number)
+
+    def write(self, lines: list[str], number: int) -> None:
+        self.out += lines
+        self.source += [number] * len(lines)
+        self.changed = True
+
+    def in_code(self, line: str) -> bool:
+        """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
+        if self.fence:
+            if _closes(line, self.fence):
+                self.fence, self.made = "", False
+                return True
+            return not self.made or _tag(line) is None
+        opened = _FENCE.match(line)
+        if opened and not _prose_directive(line) and not (self.unwrapped and _closes(line, self.unwrapped[-1])):
+            self.fence = opened.group(1)  # a code block, or a MyST directive of code (`{code-block} python`)
+            return True
+        return False
+
+    def myst(self, line: str) -> list[str] | None:
+        """A MyST directive whose content is Markdown (`{note}`, `{admonition} Title`): its fences
+        and options go, its title stays as a label, its content is read as Markdown."""
+        directive = _prose_directive(line)
+        if directive is not None:
+            self.unwrapped.append(directive.group(1))
+            self.options = True
+            label = _clean(directive.group(3))
+            return ["", f"**{label}**", ""] if label else [""]
+        if self.options and _OPTION.match(line):
+            return [""]
+        self.options = False
+        if self.unwrapped and _FENCE.match(line) and _closes(line, self.unwrapped[-1]):
+            self.unwrapped.pop()
+            return [""]
+        return None
+
+    def liquid(self, line: str) -> list[str] | None:
+        """A Liquid tag's or Hugo shortcode's lines (an include a book did not expand, as in a
+        single file with no book to read it from, stays as written)."""
         tag = _tag(line)
-        container = _CONTAINER.match(line) if not made else None
-        # An include a book did not expand (a single file has no book to read it from) stays as written.
-        if tag is not None and (tag[0] != "include" or made):
-            replacement, fence, made = _liquid(*tag, made)
-        elif not made and _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
-            replacement = [_anchor(_TARGET.match(line).group(1))]
-        elif not made and _BLOCK_ATTRIBUTES.match(line):
-            # kramdown's `{: #id .class}` names the block above: its id goes to the heading over it.
-            anchor = _anchor(_id_of(_BLOCK_ATTRIBUTES.match(line).group(1)))
-            if anchor and heading_at is not None:
-                out[heading_at] += " " + anchor
+        if tag is None or (tag[0] == "include" and not self.made):
+            return None
+        replacement, self.fence, self.made = _liquid(*tag, self.made)
+        return replacement
+
+    def markup(self, line: str) -> list[str] | None:
+        """Targets, attribute lists, containers and the headings inside them, read as Markdown."""
+        if _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
+            return [_anchor(_TARGET.match(line).group(1))]
+        attributes = _BLOCK_ATTRIBUTES.match(line)
+        if attributes:  # kramdown's `{: #id .class}` names the block above: its id goes to the heading over it
+            anchor = _anchor(_id_of(attributes.group(1)))
+            if anchor and self.heading_at is not None:
+                self.out[self.heading_at] += " " + anchor
                 anchor = ""
-            replacement = [anchor]
-        elif not made and _HEADING_ATTRIBUTES.match(line):  # `## Install {#setup .wide}`
-            heading = _HEADING_ATTRIBUTES.match(line)
-            replacement = [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
-            heading_at = len(out)
-        elif container is not None:
+            return [anchor]
+        heading = _HEADING_ATTRIBUTES.match(line)
+        if heading:  # `## Install {#setup .wide}`
+            self.heading_at = len(self.out)
+            return [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
+        container = _CONTAINER.match(line)
+        if container:
             opens = container.group(1) is not None or bool(container.group(2))
-            containers = containers + 1 if opens else max(containers - 1, 0)
+            self.containers = self.containers + 1 if opens else max(self.containers - 1, 0)
             label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
                            else container.group(3) or "")
-            replacement = ["", f"**{label}**", ""] if label else [""]
-        elif not made and _COMPONENT.match(line):
-            end = _tag_end(lines, number - 1)
-            whole = "\n".join(lines[number - 1:end + 1]) if end is not None else ""
-            close = _close_of(whole)
-            if close is not None and _is_component(whole[:close + 1], whole[close + 1:]):
-                label_text = _clean(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
-                replacement = ["", f"**{label_text}**", ""] if label_text else [""]
-                if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
-                    replacement.append(whole[close + 1:].strip())
-                out += replacement
-                source += [number] * len(replacement)
-                # The tag's further lines become empty ones, so the lines after keep their numbers.
-                out += [""] * (end + 1 - number)
-                source += list(range(number + 1, end + 2))
-                number = end + 1
-                changed = True
-                continue
-        if replacement is None and containers and _ATX.match(line):
+            return ["", f"**{label}**", ""] if label else [""]
+        if self.containers and _ATX.match(line):
             # A heading inside a container names a tab or a callout (Quarto's panel-tabset,
             # `## Keep it simple` in a callout), not a part of the document: a label.
-            replacement = ["", f"**{_clean(_ATX_TEXT.sub('', line.strip()))}**", ""]
-        if replacement is None:
-            if _ATX.match(line):
-                heading_at = len(out)
-            out.append(line)
-            source.append(number)
-            continue
-        changed = True
-        out += replacement
-        source += [number] * len(replacement)
-    if made:
-        out.append("```")
-        source.append(len(lines))
-    if not changed:
-        return text, origin
-    if origin is not None:
-        source = [origin[n - 1] for n in source]
-    return "\n".join(out), source
+            return ["", f"**{_clean(_ATX_TEXT.sub('', line.strip()))}**", ""]
+        return None
+
+    def component(self, start: int) -> tuple[list[str] | None, int]:
+        """(what an MDX or Vue component's tag opening on line `start` reads as, the index of the
+        line it ends on); (None, start) when it is no component's tag."""
+        end = _tag_end(self.lines, start)
+        whole = "\n".join(self.lines[start:end + 1]) if end is not None else ""
+        close = _close_of(whole)
+        if end is None or close is None or not _is_component(whole[:close + 1], whole[close + 1:]):
+            return None, start
+        label = _clean(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
+        replacement = ["", f"**{label}**", ""] if label else [""]
+        if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
+            replacement.append(whole[close + 1:].strip())
+        return replacement, end
+
+
+def _prose_directive(line: str) -> re.Match | None:
+    """The opening fence of a MyST directive whose content is Markdown, or None."""
+    directive = _MYST.match(line)
+    return directive if directive is not None and directive.group(2).lower() in CONTENT_DIRECTIVES else None
 
 
 def _tag(line: str) -> tuple[str, str] | None:

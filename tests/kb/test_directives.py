@@ -161,3 +161,8 @@ def test_headings_inside_a_container_label_its_tabs_and_callouts(write_guide):
     inline = kb.entries[0]
     assert [s.title for s in inline.snippets] == ["Jupyter: Inline code", "Knitr: Inline code"]
     assert "Keep inline code simple" in inline.text and "Short expressions only." in inline.text
+
+
+def test_an_empty_myst_directive_closes_where_its_fence_does():
+    read, _ = read_tags("```{note}\n```\n````\ncode\n````\n")
+    assert read.split("\n")[2:5] == ["````", "code", "````"]  # the block after it is code, as written
