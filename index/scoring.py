@@ -209,8 +209,12 @@ def _admit(mask: np.ndarray, postings: Postings, fieldname: str, term: str) -> n
 # English words that ask rather than say what is wanted, none of them a keyword of a common
 # programming language ("if", "for", "in", "is", "with", "not" are, and stay required).
 QUESTION_WORDS = frozenset(
-    "a an the how what which when where why who whom i me my we our you your should would could can "
-    "does did do doing done be to of about it its there".split())
+    "a an the how what which why who whom i me my we our you your should would could can "
+    "does did doing done be to of about it its there".split())
+# Words that ask in a sentence ("where should I call log.Fatal") but are keywords in a few
+# words ("do while", "when expression" in Kotlin, "where clause" in Rust or SQL).
+SENTENCE_QUESTION_WORDS = frozenset({"do", "when", "where"})
+SENTENCE = 4  # words, at least, in a query read as a sentence
 QUESTION_WEIGHT = 0.2
 
 
@@ -235,7 +239,8 @@ def joined_vector(postings: Postings, words: list[str]) -> np.ndarray | float:
 
 def asked_words(words: list[str]) -> list[str]:
     """The words that say what is wanted: all but the question words, unless that is all of them."""
-    return [w for w in words if w.lower() not in QUESTION_WORDS] or list(words)
+    asking = QUESTION_WORDS | SENTENCE_QUESTION_WORDS if len(words) >= SENTENCE else QUESTION_WORDS
+    return [w for w in words if w.lower() not in asking] or list(words)
 
 
 def score_query(searcher, postings: Postings, parsed: ParsedQuery, words: list[str], *, fuzzy: bool,

@@ -324,3 +324,14 @@ def test_two_words_typed_apart_find_the_identifier_they_make(tmp_path):
     with _library_among_others(tmp_path, patterns) as library:
         assert library.search("client only").hits[0].title == "<ClientOnly>"
         assert library.search("read line").hits[0].title == "Reading"
+
+
+def test_do_when_and_where_ask_only_in_a_sentence_and_stay_keywords_in_a_few_words():
+    from patternkb.index.scoring import asked_words
+
+    assert asked_words(["where", "clause"]) == ["where", "clause"]  # Rust's, SQL's where clause
+    assert asked_words(["when", "expression"]) == ["when", "expression"]  # Kotlin's when
+    assert asked_words(["do", "while", "loop"]) == ["do", "while", "loop"]
+    assert asked_words(["where", "should", "I", "call", "log.Fatal"]) == ["call", "log.Fatal"]
+    assert asked_words(["how", "do", "I", "import", "modules"]) == ["import", "modules"]
+    assert asked_words(["how", "to"]) == ["how", "to"]  # nothing but asking: the query as typed
