@@ -210,10 +210,11 @@ def _admit(mask: np.ndarray, postings: Postings, fieldname: str, term: str) -> n
 # programming language ("if", "for", "in", "is", "with", "not" are, and stay required).
 QUESTION_WORDS = frozenset(
     "a an the how what which why who whom i me my we our you your should would could can "
-    "does did doing done be to of about it its there".split())
-# Words that ask in a sentence ("where should I call log.Fatal") but are keywords in a few
-# words ("do while", "when expression" in Kotlin, "where clause" in Rust or SQL).
-SENTENCE_QUESTION_WORDS = frozenset({"do", "when", "where"})
+    "does did doing be about its there".split())
+# Words that ask in a sentence ("where should I call log.Fatal", "how to handle errors") but
+# are keywords or names in a few words: "do while", Kotlin's "when" and "it", Rust's and SQL's
+# "where", JavaScript's "for of", Bash's "done", Kotlin's "to".
+SENTENCE_QUESTION_WORDS = frozenset({"do", "when", "where", "of", "done", "it", "to"})
 SENTENCE = 4  # words, at least, in a query read as a sentence
 QUESTION_WEIGHT = 0.2
 

@@ -21,8 +21,11 @@ _H1_OPEN = re.compile(r"<h1\b[^>]*>", re.IGNORECASE)
 _H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
 _ATTR_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
-_COMPONENT = re.compile(r"""<[A-Za-z][\w.-]*(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|\{.*\}))+\s*/?>$"""
-                        r"|<[A-Za-z][\w.-]*\s*/>$|</[A-Z][\w.]*\s*>$", re.S)
+# A component's tag (kb/html.py is_component): a name, then a quoted or braced attribute value, or
+# `/>`; found without backtracking, so a tag of many attributes reads in linear time.
+_COMPONENT_NAME = re.compile(r"<[A-Za-z][\w.-]*(?:\s|/?>)")
+_COMPONENT_VALUE = re.compile(r"""\s[\w:.-]+\s*=\s*["'{]""")
+_COMPONENT_END = re.compile(r"</[A-Z][\w.]*\s*>")
 # What a component says it is, for the code it wraps (`<TabItem value="npm" label="npm">`).
 _COMPONENT_LABEL = ("label", "value")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
@@ -40,7 +43,12 @@ def is_component(tag: str) -> bool:
     """Whether a tag HTML does not define is a component of MDX or Vue (`<TabItem value="npm">`,
     `<Badge text="beta" />`, `</TabItem>`): it has a quoted or braced attribute, closes itself, or
     is a capitalised end tag. `<T>`, `<Mutex<T>>` or `<T = u32>` in prose is none of these."""
-    return bool(_COMPONENT.match(tag.strip()))
+    tag = tag.strip()
+    if _COMPONENT_END.fullmatch(tag):
+        return True
+    if not tag.endswith(">") or not _COMPONENT_NAME.match(tag):
+        return False
+    return tag.endswith("/>") or _COMPONENT_VALUE.search(tag) is not None
 
 
 def anchors(fragment: str) -> list[str]:

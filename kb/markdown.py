@@ -363,11 +363,14 @@ def info_language(info: str) -> str:
     its code directive (`{code-block} python`)."""
     braced = re.match(r"^\{([^}]*)\}\s*(.*)$", info.strip())
     inner, rest = braced.groups() if braced else (info, "")
-    words = [w for w in re.split(r"[\s,]+", inner.strip()) if w]
-    first = words[0].lstrip(".").lower() if words else ""
-    if braced and first in CODE_DIRECTIVES:
-        return info_language(rest)
-    return first
+    if braced and _first_word(inner) in CODE_DIRECTIVES:
+        inner = rest  # `{code-block} python`: the language after the directive (read once, not again)
+    return _first_word(inner.strip().strip("{}"))
+
+
+def _first_word(text: str) -> str:
+    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    return words[0].lstrip(".").lower() if words else ""
 
 
 # MyST's directives whose content is code, in the language named after them.

@@ -334,4 +334,12 @@ def test_do_when_and_where_ask_only_in_a_sentence_and_stay_keywords_in_a_few_wor
     assert asked_words(["do", "while", "loop"]) == ["do", "while", "loop"]
     assert asked_words(["where", "should", "I", "call", "log.Fatal"]) == ["call", "log.Fatal"]
     assert asked_words(["how", "do", "I", "import", "modules"]) == ["import", "modules"]
-    assert asked_words(["how", "to"]) == ["how", "to"]  # nothing but asking: the query as typed
+    assert asked_words(["how", "can", "I"]) == ["how", "can", "I"]  # nothing but asking: the query as typed
+
+
+def test_keywords_in_a_few_words_are_not_question_words():
+    from patternkb.index.scoring import asked_words
+
+    assert asked_words(["for", "of", "loop"]) == ["for", "of", "loop"]  # JavaScript's for…of
+    assert asked_words(["it", "lambda"]) == ["it", "lambda"]  # Kotlin's it
+    assert asked_words(["how", "to", "handle", "errors"]) == ["handle", "errors"]
