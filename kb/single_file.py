@@ -106,12 +106,13 @@ def _name_of(path: Path) -> str:
 
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
-                     display: str) -> DraftGuide:
+                     display: str, file: str | None = None) -> DraftGuide:
+    """The guide in one Markdown file; `file` is what the KB calls it (its name by default)."""
     guide_text = read_guide_text(path, encoding)
     sha256 = hashlib.sha256(guide_text.raw).hexdigest()
     text, repaired_runs = guide_text.text, guide_text.repaired_runs
     del guide_text  # the file's bytes: a second copy of a large guide, not needed from here on
-    file = printable(path.name)
+    file = file or printable(path.name)
     warnings: list[tuple[str, int | None, str]] = []
     document = read_document(text, display, warnings)
     del text

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide
-from patternkb.kb.encoding import EmptyGuide, check_encoding, printable, resolve_inside
+from patternkb.kb.encoding import check_encoding, printable, resolve_inside
 from patternkb.kb.errors import GuideError
 from patternkb.kb.mdbook import find_summary, load_mdbook
 from patternkb.kb.single_file import load_single_file
@@ -84,7 +84,7 @@ def _tree(folder: Path) -> list[Path]:
     found: list[Path] = []
     for root, folders, files in os.walk(folder, onerror=_raise):
         here = Path(root)
-        books = [name for name in folders if find_summary(here / name)]
+        books = [name for name in folders if not (here / name).is_symlink() and find_summary(here / name)]
         folders[:] = sorted(name for name in folders
                             if not name.startswith(".") and name not in _NOT_GUIDES and name not in books)
         found += [here / name for name in books]
@@ -97,15 +97,16 @@ def _raise(error: OSError) -> None:
     raise error
 
 
-# Folders of a source tree that hold other projects' files, never a guide's pages.
-_NOT_GUIDES = frozenset({"node_modules"})
+# Folders of a source tree that hold other projects' files or built ones, never a guide's pages.
+_NOT_GUIDES = frozenset({"node_modules", "site-packages", "venv", "vendor", "target", "__pycache__"})
 
 
 @dataclass
 class _Folder:
     """Every Markdown file in a folder and its subfolders as a guide of its own, and each book in
-    it. A file that leads outside the folder (a symlink) or is empty is skipped with a warning,
-    carried by the first guide."""
+    it. A file that leads outside the folder (a symlink), is empty or cannot be read (binary, a
+    book whose summary leads nowhere) is skipped with a warning, carried by the first guide: one
+    bad page of a docs tree does not stop the rest."""
 
     folder: Path
     display: str
@@ -114,23 +115,24 @@ class _Folder:
     # The first guide's warnings (the list itself: the guide is let go once assembled).
     first_warnings: list[tuple[str, int | None, str]] | None = None
     found: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why)
 
     def plan(self, path: Path) -> _Planned:
         shown = printable(path)
         if resolve_inside(path, self.folder) is None:
-            return _Planned("", lambda: self.skipped.append((shown, "leads outside the folder (a symlink)")))
+            return _Planned("", lambda: self.skipped.append((shown, None, "leads outside the folder (a symlink)")))
         self.found += 1  # a guide, even if it is read where it is named again
-        if path.is_dir():  # a book among the folder's pages
-            return _Planned(str(path.resolve()), lambda: self._loaded(load_mdbook(
-                path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)))
         return _Planned(str(path.resolve()), lambda: self._load(path, shown))
 
     def _load(self, path: Path, shown: str) -> DraftGuide | None:
         try:
-            guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding, display=shown)
-        except EmptyGuide as exc:
-            self.skipped.append((shown, exc.message))
+            if path.is_dir():  # a book among the folder's pages
+                guide = load_mdbook(path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)
+            else:  # known in the KB by its path in the folder: two pages may share a name
+                guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding,
+                                         display=shown, file=printable(path.relative_to(self.folder)))
+        except GuideError as exc:
+            self.skipped.append((shown, exc.line, exc.message))
             self.found -= 1
             return None
         return self._loaded(guide)
@@ -143,9 +145,9 @@ class _Folder:
     def finish(self) -> None:
         if not self.found:
             if self.skipped:
-                raise GuideError(f"no Markdown file to build from ({self.skipped[0][0]}: {self.skipped[0][1]})",
+                raise GuideError(f"no Markdown file to build from ({self.skipped[0][0]}: {self.skipped[0][2]})",
                                  file=self.display)
             raise GuideError("directory holds no Markdown files (*.md) and no SUMMARY.md", file=self.display)
         if self.first_warnings is not None:
             # The first guide is assembled already; the build reads its warnings list at the end.
-            self.first_warnings[:0] = [(shown, None, f"{reason}; skipped") for shown, reason in self.skipped]
+            self.first_warnings[:0] = [(shown, line, f"{reason}; skipped") for shown, line, reason in self.skipped]

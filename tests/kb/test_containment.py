@@ -108,10 +108,10 @@ def test_folder_of_guides_skips_a_file_that_leads_out(tmp_path, outside):
     (folder / "b.md").symlink_to(outside / "secret.md")
     (folder / "sub").mkdir()
     (folder / "sub" / "c.md").write_text(GUIDE.format(title="Gamma", fn="c"))
-    (folder / "c.md").symlink_to(Path("sub/c.md"))  # stays inside: read
+    (folder / "c.md").symlink_to(Path("sub/c.md"))  # stays inside: read, once with the file it names
     kb = build_kb([folder])
     assert SECRET not in everything(kb)
-    assert [g.file for g in kb.manifest.guides] == ["a.md", "c.md"]
+    assert [g.file for g in kb.manifest.guides] == ["a.md", "sub/c.md"]
     assert [str(w) for w in kb.manifest.warnings] == [
         f"{folder}/b.md: warning: leads outside the folder (a symlink); skipped"]
 

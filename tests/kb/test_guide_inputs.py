@@ -200,3 +200,19 @@ def test_a_docs_tree_is_read_with_its_subfolders_and_a_book_in_it_as_one_guide(t
     kb = build_kb([docs])
     assert [g.title for g in kb.manifest.guides] == ["book", "sideoutputs", "tables", "intro", "zz"]
     assert "orphan" not in {e.title for e in kb.entries} and "ignored" not in {e.title for e in kb.entries}
+
+
+def test_a_bad_page_of_a_docs_tree_is_skipped_with_a_warning_and_vendored_folders_are_not_read(tmp_path):
+    from patternkb.kb.build import build_kb
+
+    docs = tmp_path / "docs"
+    for rel in ("a/intro.md", "b/intro.md", "venv/lib/site-packages/pkg/README.md", "vendor/x/README.md"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(f"# Intro {rel[0]}\n\n## Use\n\n```go\nf()\n```\n")
+    (docs / "a" / "binary.md").write_bytes(b"\x00\x01\x02 not text")
+    (docs / "broken-book" / "src").mkdir(parents=True)
+    (docs / "broken-book" / "src" / "SUMMARY.md").write_text("# Summary\n\n- [Gone](gone.md)\n")
+    kb = build_kb([docs])
+    assert [g.file for g in kb.manifest.guides] == ["a/intro.md", "b/intro.md"]  # two pages of one name, told apart
+    skipped = [w.file for w in kb.manifest.warnings if w.message.endswith("skipped")]
+    assert any(f.endswith("binary.md") for f in skipped) and any("broken-book" in f for f in skipped)
