@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
     """A job that answers (library, what was done: "" when nothing, the KB's outline). A current
     index is `report`ed before the KB loads, so searching starts as early as it can."""
     def work(job: Job) -> tuple[PatternLibrary, str, OutlineNode]:
-        library = open_library()  # the first call imports Whoosh: here, off the GUI thread
+        import_heavy_modules()  # Whoosh and pydantic: here, off the GUI thread
+        library = open_library()
         if rebuild:
             done = f"index rebuilt: {library.rebuild(job.progress)} documents"
         elif library.status() == "current":
@@ -40,20 +42,29 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
             gc.freeze()
         return library, done, outline
 
-    def work_once_more_on_an_import_race(job: Job) -> tuple[PatternLibrary, str, OutlineNode]:
-        # This thread imports the index and the KB's models (pydantic) while the GUI thread may
-        # be importing what it paints with. Python's import-deadlock detection can then hand one
-        # thread a module the other is still importing ("cannot import name … from partially
-        # initialized module 'pydantic._internal._validators'", seen once in CI under load). The
-        # other import has finished by the time that error is raised here: the job runs again.
-        try:
-            return work(job)
-        except ImportError as exc:
-            if "partially initialized module" not in str(exc):
-                raise
-            return work(job)
+    return Job(work, name="index job")
 
-    return Job(work_once_more_on_an_import_race, name="index job")
+
+# What the job imports before anything else: the index (Whoosh) and the KB's models (pydantic).
+HEAVY_MODULES = ("patternkb.index.library", "patternkb.kb.store")
+
+
+def import_heavy_modules(tries: int = 3) -> None:
+    """Import what the job needs, again if Python's import-deadlock detection interrupts it.
+
+    The job imports these off the GUI thread while that thread may be importing too; when two
+    threads' imports wait on each other, Python hands one of them a module the other is still
+    importing ("cannot import name … from partially initialized module
+    'pydantic._internal._validators'", seen once in CI under load). An import has no other
+    effect, so importing again once the other thread has gone on is safe."""
+    for attempt in range(tries):
+        try:
+            for name in HEAVY_MODULES:
+                importlib.import_module(name)
+            return
+        except ImportError as exc:
+            if "partially initialized module" not in str(exc) or attempt == tries - 1:
+                raise
 
 
 def kb_unusable_box(message: str, parent: QWidget | None = None) -> QMessageBox:

@@ -29,7 +29,7 @@ from patternkb.kb.html import KNOWN_TAGS, is_component
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
 _TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)(.*?)\s*[>%]\}\})\s*$")
 # A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`) or closing (`:::`) line.
-_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:\{([^}]*)\}|([\w-]+)\s*(.*?))?\s*$")
+_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
 # A component's tag at the start of a line: capitalised, as MDX and Vue write components.
 _COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
@@ -47,6 +47,8 @@ _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
+_OPTION_VALUE = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
+_MAX_OPTIONS = 20
 # MyST's directives whose content is Markdown, not code.
 CONTENT_DIRECTIVES = frozenset(
     "note warning tip important hint caution danger error attention seealso admonition topic sidebar margin "
@@ -93,12 +95,23 @@ class _Reading:
         self.options = False  # in the `:key: value` lines that open a MyST directive
         self.heading_at: int | None = None  # where in `out` the last heading is
         self.containers = 0  # how many containers are open
+        self.closing = _closed_containers(lines)  # the indexes of the lines opening a container that closes
 
     def read(self) -> None:
         number = 0
         while number < len(self.lines):
             line = self.lines[number]
             number += 1
+            options = self.code_options(number - 1)
+            if options:  # a MyST code directive's `:caption:` and other options: not code
+                caption = _clean(next((o.group(2) for o in options if o.group(1) == "caption"), ""))
+                self.write(["", f"**{caption}**", ""] if caption else [""], number)
+                for further in range(number + 1, number + len(options)):
+                    self.write([""], further)
+                self.write([line], number + len(options))  # the code block opens after them
+                self.fence = _FENCE.match(line).group(1)
+                number += len(options)
+                continue
             if self.in_code(line):
                 self.keep(line, number)
                 continue
@@ -116,7 +129,7 @@ class _Reading:
                         number = last + 1
                         continue
                 if replacement is None:
-                    replacement = self.liquid(line) or self.markup(line)
+                    replacement = self.liquid(line) or self.markup(line, number - 1)
             if replacement is None:
                 if _ATX.match(line):
                     self.heading_at = len(self.out)
@@ -134,6 +147,19 @@ class _Reading:
         self.out += lines
         self.source += [number] * len(lines)
         self.changed = True
+
+    def code_options(self, index: int) -> list[re.Match]:
+        """The `:key: value` lines right after a MyST code directive opening on line `index`
+        (`{code-block} python` over `:caption: demo`), or [] for any other line."""
+        if self.fence or _prose_directive(self.lines[index]) or not _MYST.match(self.lines[index]):
+            return []
+        options = []
+        for line in self.lines[index + 1:index + 1 + _MAX_OPTIONS]:
+            option = _OPTION_VALUE.match(line)
+            if option is None:
+                break
+            options.append(option)
+        return options
 
     def in_code(self, line: str) -> bool:
         """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
@@ -174,7 +200,7 @@ class _Reading:
         replacement, self.fence, self.made = _liquid(*tag, self.made)
         return replacement
 
-    def markup(self, line: str) -> list[str] | None:
+    def markup(self, line: str, index: int) -> list[str] | None:
         """Targets, attribute lists, containers and the headings inside them, read as Markdown."""
         if _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
             return [_anchor(_TARGET.match(line).group(1))]
@@ -191,10 +217,12 @@ class _Reading:
             return [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
         container = _CONTAINER.match(line)
         if container:
-            opens = container.group(1) is not None or bool(container.group(2))
-            self.containers = self.containers + 1 if opens else max(self.containers - 1, 0)
-            label = _clean(_first(_TITLE.search(container.group(1))) if container.group(1) is not None
-                           else container.group(3) or "")
+            if _opens(container):  # counted only when it closes: one left open must not swallow the rest
+                self.containers += index in self.closing
+            else:
+                self.containers = max(self.containers - 1, 0)
+            braced, text = container.group(1), container.group(2) or container.group(4) or ""
+            label = _clean(_first(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
             return ["", f"**{label}**", ""] if label else [""]
         if self.containers and _ATX.match(line):
             # A heading inside a container names a tab or a callout (Quarto's panel-tabset,
@@ -215,6 +243,32 @@ class _Reading:
         if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
             replacement.append(whole[close + 1:].strip())
         return replacement, end
+
+
+def _opens(container: re.Match) -> bool:
+    """Whether a container line opens one (`::: tip`, `::: {.note}`) rather than closes (`:::`)."""
+    return container.group(1) is not None or bool(container.group(3))
+
+
+def _closed_containers(lines: list[str]) -> set[int]:
+    """The indexes of the lines that open a container closed further on (outside code)."""
+    closed: set[int] = set()
+    open_at: list[int] = []
+    fence = ""
+    for index, line in enumerate(lines):
+        if fence:
+            fence = "" if _closes(line, fence) else fence
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)
+            continue
+        container = _CONTAINER.match(line)
+        if container and _opens(container):
+            open_at.append(index)
+        elif container and open_at:
+            closed.add(open_at.pop())
+    return closed
 
 
 def _prose_directive(line: str) -> re.Match | None:

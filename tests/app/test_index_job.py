@@ -93,19 +93,28 @@ def test_an_unusable_kb_is_a_dialog_that_says_why_and_what_to_run(qtbot):
     assert "patternkb build" in box.text()
 
 
-def test_an_import_race_with_another_thread_runs_the_job_again_and_other_errors_fail_it(qtbot):
-    calls = []
+def test_an_import_interrupted_by_another_thread_s_is_tried_again_and_other_import_errors_fail_it(monkeypatch):
+    import importlib
 
-    def racing_then_fine():
-        calls.append(1)
+    import pytest
+
+    from patternkb.app import index_job as job_module
+
+    real, calls = importlib.import_module, []
+
+    def racing_once(name):
+        calls.append(name)
         if len(calls) == 1:
             raise ImportError("cannot import name 'x' from partially initialized module 'pydantic._internal.y'")
-        return StaleLibrary()
+        return real(name)
 
-    seen = run(index_job(racing_then_fine))
-    assert len(calls) == 2 and seen["failed"] == [] and seen["finished"][0][1][1] == "index built: 2 documents"
+    monkeypatch.setattr(job_module.importlib, "import_module", racing_once)
+    job_module.import_heavy_modules()
+    assert calls[0] == calls[1] == job_module.HEAVY_MODULES[0]
 
-    def missing_module():
+    def missing(name):
         raise ImportError("No module named 'whoosh'")
 
-    assert len(run(index_job(missing_module))["failed"]) == 1
+    monkeypatch.setattr(job_module.importlib, "import_module", missing)
+    with pytest.raises(ImportError):
+        job_module.import_heavy_modules()

@@ -166,3 +166,20 @@ def test_headings_inside_a_container_label_its_tabs_and_callouts(write_guide):
 def test_an_empty_myst_directive_closes_where_its_fence_does():
     read, _ = read_tags("```{note}\n```\n````\ncode\n````\n")
     assert read.split("\n")[2:5] == ["````", "code", "````"]  # the block after it is code, as written
+
+
+def test_a_container_left_open_does_not_swallow_the_headings_after_it(write_guide):
+    guide = ("# G\n\n## A\n\n::: tip\nA tip that never closes.\n\n```go\na()\n```\n\n## B\n\n```go\nb()\n```\n\n"
+             ":::{admonition} Be careful\nDo not shout.\n:::\n")
+    kb = build_kb([write_guide(guide)])
+    assert [e.title for e in kb.entries if e.kind == "pattern"] == ["A", "B"]
+    b = next(e for e in kb.entries if e.title == "B")
+    assert "Be careful" in b.text and ":::" not in b.text
+
+
+def test_a_myst_code_directive_s_options_are_not_code_and_its_caption_labels_it(write_guide):
+    guide = ("# G\n\n## S\n\n### Demo\n\nWords.\n\n```{code-block} python\n:linenos:\n:caption: demo.py\n\nx = 1\n```\n\n"
+             "```{code-block} go\ny := 2\n```\n")
+    entry = build_kb([write_guide(guide)]).entries[0]
+    assert [(b.language, b.code, b.line_start) for b in entry.code] == [("python", "\nx = 1\n", 11), ("go", "y := 2\n", 16)]
+    assert entry.snippets[0].title.startswith("demo.py")
