@@ -21,7 +21,7 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
     """A job that answers (library, what was done: "" when nothing, the KB's outline). A current
     index is `report`ed before the KB loads, so searching starts as early as it can."""
     def work(job: Job) -> tuple[PatternLibrary, str, OutlineNode]:
-        import_heavy_modules()  # Whoosh and pydantic: here, off the GUI thread
+        import_modules(INDEX_MODULES)  # Whoosh: here, off the GUI thread
         library = open_library()
         if rebuild:
             done = f"index rebuilt: {library.rebuild(job.progress)} documents"
@@ -35,6 +35,7 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
         # frozen, so that its later passes skip them (each walked millions of objects at 50,000
         # entries, a second holding the GIL that the window could not paint).
         with collector_paused():
+            import_modules(KB_MODULES)  # pydantic: after the index is reported, so searching starts first
             kb = library.kb  # loads and validates
             kb.by_id, kb.titles, kb.section_sizes  # noqa: B018 - what every page looks up, made here
             library.preload()  # the links
@@ -45,12 +46,14 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
     return Job(work, name="index job")
 
 
-# What the job imports before anything else: the index (Whoosh) and the KB's models (pydantic).
-HEAVY_MODULES = ("patternkb.index.library", "patternkb.kb.store")
+# What the job imports: the index (Whoosh) before anything else, the KB's models (pydantic, 0.15 s)
+# once a current index has been reported.
+INDEX_MODULES = ("patternkb.index.library",)
+KB_MODULES = ("patternkb.kb.store",)
 
 
-def import_heavy_modules(tries: int = 3) -> None:
-    """Import what the job needs, again if Python's import-deadlock detection interrupts it.
+def import_modules(names: tuple[str, ...], tries: int = 3) -> None:
+    """Import `names`, again if Python's import-deadlock detection interrupts it.
 
     The job imports these off the GUI thread while that thread may be importing too; when two
     threads' imports wait on each other, Python hands one of them a module the other is still
@@ -59,7 +62,7 @@ def import_heavy_modules(tries: int = 3) -> None:
     effect, so importing again once the other thread has gone on is safe."""
     for attempt in range(tries):
         try:
-            for name in HEAVY_MODULES:
+            for name in names:
                 importlib.import_module(name)
             return
         except ImportError as exc:

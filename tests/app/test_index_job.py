@@ -109,12 +109,12 @@ def test_an_import_interrupted_by_another_thread_s_is_tried_again_and_other_impo
         return real(name)
 
     monkeypatch.setattr(job_module.importlib, "import_module", racing_once)
-    job_module.import_heavy_modules()
-    assert calls[0] == calls[1] == job_module.HEAVY_MODULES[0]
+    job_module.import_modules(job_module.INDEX_MODULES)
+    assert calls[0] == calls[1] == job_module.INDEX_MODULES[0]
 
     def missing(name):
         raise ImportError("No module named 'whoosh'")
 
     monkeypatch.setattr(job_module.importlib, "import_module", missing)
     with pytest.raises(ImportError):
-        job_module.import_heavy_modules()
+        job_module.import_modules(job_module.INDEX_MODULES)
