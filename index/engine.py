@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -285,7 +286,7 @@ class PatternIndex:
         else:
             top = ranking.best(table, ts.postings, scored, found, all_words, search_words or parsed.phrases, limit)
         marked = asked_words(search_words) + parsed.phrases  # "how" of "how do I import modules" is not marked
-        terms = tuple(dict.fromkeys(t for w in marked for t in analyze(CODE, w)))
+        terms = tuple(dict.fromkeys(t for w in marked for t in _marked_terms(w)))
         prefix = search_words[-1] if parsed.last_is_prefix and search_words else None
         marking = _Marking(marked, prefix, max(fragments, 0))
         inside = found.sub_hits(top)
@@ -332,6 +333,15 @@ class _Marking:
         if self.budget < 0:
             return lambda stored, code=True: fragment(stored, [], code=code)
         return lambda stored, code=True: fragment(stored, self.words, self.prefix, code=code)
+
+
+def _marked_terms(word: str) -> list[str]:
+    """What a page marks for a typed word: an identifier typed whole (`fetch_with_retry`,
+    `HashMap`) as itself, not its pieces ("with" all over the page); anything else
+    (`std::sync::Mutex`, `no-param-reassign`, words) by its terms."""
+    terms = analyze(CODE, word)
+    whole = len(terms) > 1 and terms[0] == word.lower() and re.fullmatch(r"\w+", terms[0])
+    return terms[:1] if whole else terms
 
 
 def _finite(score: float) -> float:

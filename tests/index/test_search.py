@@ -343,3 +343,10 @@ def test_keywords_in_a_few_words_are_not_question_words():
     assert asked_words(["for", "of", "loop"]) == ["for", "of", "loop"]  # JavaScript's for…of
     assert asked_words(["it", "lambda"]) == ["it", "lambda"]  # Kotlin's it
     assert asked_words(["how", "to", "handle", "errors"]) == ["handle", "errors"]
+
+
+def test_an_identifier_typed_whole_is_marked_whole_not_by_its_pieces(bundled_index):
+    assert bundled_index.search("fetch_with_retry").terms == ("fetch_with_retry",)  # not "with" all over the page
+    assert bundled_index.search("HashMap").terms == ("hashmap",)
+    assert set(bundled_index.search("std::sync::Mutex").terms) >= {"std", "sync", "mutex"}
+    assert set(bundled_index.search("no-param-reassign").terms) == {"no", "param", "reassign"}
