@@ -18,7 +18,7 @@ from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
-from patternkb.kb.headings import bold_label, split_icon
+from patternkb.kb.headings import MAX_LABEL, bold_label, split_icon
 from patternkb.kb.links import LinkTargets
 from patternkb.kb.markdown import Block, Link
 from patternkb.kb.models import (
@@ -32,7 +32,6 @@ _MAX_SLUG = 64
 # At most this many warnings for the unresolved links of one line (an HTML table is one line); more
 # are one warning that names these and counts the rest.
 _MAX_LINK_WARNINGS = 3
-_MAX_LABEL = 40  # the most a code block's label says ("Bad", "Good", "Don't")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
 # holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
@@ -223,7 +222,7 @@ def _label_of(block: Block) -> str:
     HTML that reads as one (a tab's `<TabItem value="npm">`, kb/html.py)."""
     label = bold_label(block.inline) if block.kind == "paragraph" else \
         bold_label(block.markdown) if block.kind == "html" else None
-    return label.rstrip(":").strip() if label and len(label) <= _MAX_LABEL else ""
+    return label.rstrip(":").strip() if label and len(label) <= MAX_LABEL else ""
 
 
 def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, sid: str, section_title: str,

@@ -23,7 +23,8 @@ from __future__ import annotations
 import html
 import re
 
-from patternkb.kb.html import KNOWN_TAGS, is_component
+from patternkb.kb.headings import MAX_LABEL
+from patternkb.kb.html import COMPONENT_LABELS, KNOWN_TAGS, is_component
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
@@ -56,11 +57,10 @@ CONTENT_DIRECTIVES = frozenset(
     "versionchanged deprecated aside".split())
 _TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
-# A tab's name: its label, else its value.
-_LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in ("label", "value")]
+# A tab's name, as an attribute: its label, else its value.
+_LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in COMPONENT_LABELS]
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
 _EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation": "Validation", "context": "Context"}
-_MAX_LABEL = 40
 _MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
 
 
@@ -374,4 +374,4 @@ def _scan(text: str, state: tuple[int, str]) -> tuple[int | None, tuple[int, str
 
 def _clean(label: str) -> str:
     label = " ".join(label.replace("*", "").split())
-    return label if len(label) <= _MAX_LABEL else ""
+    return label if len(label) <= MAX_LABEL else ""

@@ -37,6 +37,9 @@ def github_anchor(heading: str) -> str:
     return text.replace(" ", "-")
 
 
+# The most a label of code says: "Bad", "Good", a tab's "npm", a file's "wdio.conf.js". Longer bold
+# words are a sentence, not a label.
+MAX_LABEL = 40
 _EMPHASIS = re.compile(r"^\*\*(.+?)\*\*:?$|^__(.+?)__:?$")
 
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from patternkb.kb.headings import MAX_LABEL
+
 # Element names HTML defines; `<T>` or `<Mutex<T>>` in prose is text, not a tag.
 KNOWN_TAGS = frozenset("""
 a abbr b big blockquote br caption center cite code col colgroup dd del details dfn div dl dt em
@@ -26,8 +28,9 @@ _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 _COMPONENT_NAME = re.compile(r"<[A-Za-z][\w.-]*(?:\s|/?>)")
 _COMPONENT_VALUE = re.compile(r"""\s[\w:.-]+\s*=\s*["'{]""")
 _COMPONENT_END = re.compile(r"</[A-Z][\w.]*\s*>")
-# What a component says it is, for the code it wraps (`<TabItem value="npm" label="npm">`).
-_COMPONENT_LABEL = ("label", "value")
+# What a component says it is, for the code it wraps (`<TabItem value="npm" label="npm">`): its
+# label, else its value.
+COMPONENT_LABELS = ("label", "value")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": "`", "kbd": "`",
@@ -227,8 +230,8 @@ class Converter(HTMLParser):
                 return
             self._components.add(tag)
             values = dict(attrs)
-            label = next((values[key] for key in _COMPONENT_LABEL if values.get(key)), "")
-            if label and len(label) <= 40:  # a tab's name labels the code in it
+            label = next((values[key] for key in COMPONENT_LABELS if values.get(key)), "")
+            if label and len(label) <= MAX_LABEL:  # a tab's name labels the code in it
                 self._emit(f"\n\n**{label}**\n\n", f" {label} ")
             return
         values = dict(attrs)

@@ -12,6 +12,7 @@ from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from patternkb.kb import html
+from patternkb.kb.headings import MAX_LABEL
 from patternkb.kb.rules import rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
@@ -45,7 +46,7 @@ _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECA
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 # A paragraph that leads with a short bold label and says more after it: "**Bad**: Log the error".
-_CELL_LEAD = re.compile(r"^\*\*([^*\n]{1,40}?):?\*\*:?[ \t]*([^\n]*)")
+_CELL_LEAD = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?[ \t]*([^\n]*)")
 _INFO_LABEL = re.compile(r"""\s\[([^\]]+)\]|\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
@@ -382,7 +383,7 @@ def info_label(info: str) -> str:
     Docusaurus's and others' `js title="wdio.conf.js"`; "" when it says nothing."""
     match = _INFO_LABEL.search(info)
     label = next((g for g in match.groups() if g), "") if match else ""
-    return label.strip() if len(label.strip()) <= 40 else ""
+    return label.strip() if len(label.strip()) <= MAX_LABEL else ""
 
 
 def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
