@@ -86,8 +86,19 @@ def _markdown():
             return renderer.renderToken(tokens, idx, options, env) + anchor
         return anchor + renderer.renderToken(tokens, idx, options, env)
 
+    def link_open(renderer, tokens, idx, options, env):
+        # A link to another entry of the KB (or a part of one) opens it here (kb: link_targets);
+        # a link to a part of the entry shown scrolls to it.
+        token = tokens[idx]
+        target = env.get("link_targets", {}).get(token.attrGet("href"))
+        if target is not None:
+            entry_id, _, anchor = target.partition("#")
+            token.attrSet("href", f"#{anchor}" if entry_id == env.get("own") and anchor else f"entry:{target}")
+        return renderer.renderToken(tokens, idx, options, env)
+
     md.add_render_rule("heading_open", part_start)
     md.add_render_rule("list_item_open", part_start)
+    md.add_render_rule("link_open", link_open)
     return md
 
 
@@ -235,7 +246,8 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
         md = _markdown()
         md.add_render_rule("fence", fence)
         md.add_render_rule("code_block", fence)
-        body = md.render(entry.markdown, {"part_anchors": iter(part_anchors([p.name for p in entry.parts]))})
+        body = md.render(entry.markdown, {"part_anchors": iter(part_anchors([p.name for p in entry.parts])),
+                                          "link_targets": entry.link_targets, "own": entry.id})
         for n in counter:  # blocks the Markdown did not reach (never expected; never lose code)
             body += _code_block(entry, n, theme, line_numbers)
         code = [b.code for b in entry.code]
@@ -243,7 +255,8 @@ def render_entry(entry: Pattern | ChecklistItem, kb: KnowledgeBase, *, related: 
                     for n, sn in enumerate(entry.snippets)}
         parts.append(mark_terms(body, terms, theme))
     else:
-        parts.append(f"<p style='font-size:large'>{mark_terms(_inline_markdown().renderInline(entry.text), terms, theme)}</p>")
+        text = _inline_markdown().renderInline(entry.text, {"link_targets": entry.link_targets, "own": entry.id})
+        parts.append(f"<p style='font-size:large'>{mark_terms(text, terms, theme)}</p>")
         parts.append(f'<p style="color:{theme.muted}">{html.escape(entry.list)} › {html.escape(entry.group)}</p>')
     if related:
         parts.append("<h3>Related patterns</h3><ul>")

@@ -20,12 +20,13 @@ from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import MAX_LABEL, bold_label, split_icon
 from patternkb.kb.links import LinkTargets
-from patternkb.kb.markdown import Block, Link
+from patternkb.kb.site_links import Amendment, SiteLinks
+from patternkb.kb.markdown import Block, Link, rendered_href
 from patternkb.kb.models import (
     SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, LinkCounts,
     Manifest, Overview, Part, Pattern, Section, Snippet, Source,
 )
-from patternkb.kb.slugs import slugify
+from patternkb.kb.slugs import part_anchors, slugify
 from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
@@ -80,6 +81,7 @@ class Assembler:
         # Each guide's own warnings list, read when the manifest is made: a folder's skipped
         # files are put before its first guide's warnings once the folder has been read.
         self._warnings: list[list[tuple[str, int | None, str]]] = []
+        self.site_links = SiteLinks()
         self.counts = dict(patterns=0, overviews=0, code_blocks=0, snippets=0, checklist_items=0, repaired_runs=0)
         self.order = 0
 
@@ -104,7 +106,8 @@ class Assembler:
                 role=draft.role, source=Source(file=draft.file, line_start=draft.line_start,
                                                line_end=max(draft.line_end, draft.line_start)))))
         targets = LinkTargets(root=guide.link_root, navigation=guide.navigation,
-                              single_file=guide.layout == "single-file")
+                              single_file=guide.layout == "single-file", in_site=guide.site is not None)
+        number = len(self.infos)  # the guide's, among those assembled
         pattern_ids: list[str] = []
         for draft in guide.patterns:
             title = split_icon(draft.heading)[1]
@@ -112,7 +115,8 @@ class Assembler:
             overview = draft.kind == "overview" and title == section_titles[id(draft.section)]
             pid = ids.claim(sid, "overview" if overview else title)
             pattern_ids.append(pid)
-            targets.add(draft.file, draft.anchors, pid)
+            named = part_anchors([part.name for part in draft.parts])
+            targets.add(draft.file, draft.anchors, pid, {anchor: named[n] for anchor, n in draft.part_of.items()})
         item_ids: list[str] = []
         for item in guide.checklist:
             item_ids.append(ids.claim(section_ids[id(item.section)], item.list, item.text))
@@ -124,6 +128,7 @@ class Assembler:
             entry = _pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
                              section_titles[id(draft.section)], targets, self.order, facts)
             guide.patterns[n] = None  # type: ignore[call-overload]  # its blocks are in the entry now
+            self._waits(entry, guide, number, targets)
             self.order += 1
             if entry.kind == "pattern":
                 counts["patterns"] += 1
@@ -133,7 +138,9 @@ class Assembler:
                 counts["overviews"] += 1
             yield entry
         for n, (item, iid) in enumerate(zip(guide.checklist, item_ids)):
-            yield self._item(guide, guide_id, item, iid, section_ids, section_titles, targets)
+            entry = self._item(guide, guide_id, item, iid, section_ids, section_titles, targets)
+            self._waits(entry, guide, number, targets)
+            yield entry
             guide.checklist[n] = None  # type: ignore[call-overload]
             counts["checklist_items"] += 1
             self.order += 1
@@ -144,17 +151,44 @@ class Assembler:
                                     links=LinkCounts(internal=targets.internal, resolved=targets.resolved,
                                                      navigation=targets.navigated, unresolved=targets.unresolved)))
         self._warnings.append(guide.warnings)
+        if guide.site is not None:
+            self.site_links.add_pages(guide.site, targets)
+
+    def _waits(self, entry, guide: DraftGuide, number: int, targets: LinkTargets) -> None:
+        """Keep the entry's links to other pages of its folder until every page is read."""
+        if targets.elsewhere:
+            self.site_links.wait(entry.order, entry.id, guide.site or "", number, targets.elsewhere)
+            targets.elsewhere = []
+
+    def amendments(self) -> dict[int, Amendment]:
+        """Once every guide is assembled: resolve the links between the pages of a folder, and
+        return what each entry (by its place in the KB) gains. The guides' link counts and
+        warnings say what became of them (call before `manifest`)."""
+        amendments, nowhere, counts = self.site_links.resolve()
+        for number, (resolved, unresolved) in counts.items():
+            info = self.infos[number]
+            links = info.links.model_copy(update=dict(internal=info.links.internal + resolved + unresolved,
+                                                      resolved=info.links.resolved + resolved,
+                                                      unresolved=info.links.unresolved + unresolved))
+            self.infos[number] = info.model_copy(update=dict(links=links))
+        for number, found in nowhere.items():
+            by_line: dict[tuple[str, int], list[str]] = {}
+            for display, line, href in found:
+                by_line.setdefault((display, line), []).append(href)
+            for (display, line), hrefs in by_line.items():
+                _warn_nowhere(self._warnings[number], display, line, hrefs, "page of the folder, or heading of one")
+        return amendments
 
     def _item(self, guide: DraftGuide, guide_id: str, item, iid: str, section_ids: dict[int, str],
               section_titles: dict[int, str], targets: LinkTargets) -> ChecklistItem:
         sid = section_ids[id(item.section)]
         symbols = _INLINE_CODE.findall(item.markdown)
+        links, goes_to = _links(guide, targets, item.file, item.links, iid)
         section_title = section_titles[id(item.section)]
         return _validated(ChecklistItem, item.file, item.line, item.text, dict(
             id=iid, guide=guide_id, title=item.text, text=item.markdown, group=item.group, list=item.list,
             section=sid, path=[section_title, item.list, item.group], order=self.order,
-            symbols=sorted(set(symbols)), packages=[],
-            links=_links(guide, targets, item.file, item.links, iid),
+            symbols=sorted(set(symbols)), packages=[], links=links, link_targets=goes_to,
             tags=choose_tags(title=item.text, section=item.group, symbols=symbols, crates=[], prose=""),
             source=Source(file=item.file, line_start=item.line, line_end=item.line)))
 
@@ -170,29 +204,46 @@ def assemble(guides: Iterable[DraftGuide]) -> KnowledgeBase:
     """Turn drafts into validated entries, in guide order, with ids unique across all guides."""
     assembler = Assembler()
     entries = [entry for guide in guides for entry in assembler.guide(guide)]
+    for order, amendment in assembler.amendments().items():
+        entries[order] = entries[order].model_copy(update=amendment.applied(entries[order].links,
+                                                                          entries[order].link_targets))
     return KnowledgeBase(manifest=assembler.manifest(), sections=assembler.sections, entries=entries)
 
 
-def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link], own: str) -> list[str]:
-    """Ids of the entries `links` lead to; an internal link that leads nowhere is a warning."""
+def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link],
+           own: str) -> tuple[list[str], dict[str, str]]:
+    """(ids of the entries `links` lead to, where each href that leads to an entry goes: an entry
+    id, with "#" and a part's anchor); an internal link that leads nowhere is a warning."""
     found: list[str] = []
+    goes_to: dict[str, str] = {}
     unresolved: dict[int, list[str]] = {}  # line -> its links that lead nowhere
     for link in links:
         kind, target = targets.resolve(file, link.href)
         if kind == "unresolved":
             unresolved.setdefault(link.line, []).append(link.href)
-        elif target and target != own and target not in found:
-            found.append(target)
+        elif kind == "elsewhere" and target:
+            targets.elsewhere.append((rendered_href(link.href), target, guide.displays.get(file, file), link.line))
+        elif target:
+            entry_id = target.partition("#")[0]
+            if target != own:  # to the entry itself, not to one of its parts: it goes nowhere new
+                goes_to.setdefault(rendered_href(link.href), target)
+            if entry_id != own and entry_id not in found:
+                found.append(entry_id)
     display = guide.displays.get(file, file)
     for line, hrefs in unresolved.items():
-        if len(hrefs) <= _MAX_LINK_WARNINGS:
-            guide.warnings += [(display, line, f"link {href!r} leads to no heading or page of the guide")
-                               for href in hrefs]
-        else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest
-            named = ", ".join(repr(href) for href in hrefs[:_MAX_LINK_WARNINGS])
-            guide.warnings.append((display, line, f"{len(hrefs)} links lead to no heading or page of the guide: "
-                                                  f"{named} and {len(hrefs) - _MAX_LINK_WARNINGS} more"))
-    return found
+        _warn_nowhere(guide.warnings, display, line, hrefs)
+    return found, goes_to
+
+
+def _warn_nowhere(warnings: list[tuple[str, int | None, str]], display: str, line: int, hrefs: list[str],
+                  where: str = "heading or page of the guide") -> None:
+    """Warn of the links of one line that lead nowhere (to no `where`)."""
+    if len(hrefs) <= _MAX_LINK_WARNINGS:
+        warnings += [(display, line, f"link {href!r} leads to no {where}") for href in hrefs]
+    else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest
+        named = ", ".join(repr(href) for href in hrefs[:_MAX_LINK_WARNINGS])
+        warnings.append((display, line, f"{len(hrefs)} links lead to no {where}: "
+                                        f"{named} and {len(hrefs) - _MAX_LINK_WARNINGS} more"))
 
 
 def _validated(model, file: str, line: int, title: str, data: dict):
@@ -266,7 +317,7 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
         summary = first_list.items[0].text if first_list else ""
     prose_blocks = [b for b in own_blocks if b.kind != "fence"]
     text = "\n\n".join(b.text for b in prose_blocks if b.text)
-    links = _links(guide, targets, draft.file, [link for b in draft.blocks for link in b.links], pid)
+    links, goes_to = _links(guide, targets, draft.file, [link for b in draft.blocks for link in b.links], pid)
     symbols = list(dict.fromkeys(symbols))
     package_list = sorted(packages - modules)
     comments = " ".join(s.title for s in snippets)
@@ -282,7 +333,7 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
         defines=list(dict.fromkeys(defines)), symbols=symbols, packages=package_list,
         tags=choose_tags(title=title, section=section_title, symbols=symbols, crates=package_list,
                          prose=f"{text} {comments}"),
-        links=links, aliases=[a for a in draft.aliases if a != title],
+        links=links, link_targets=goes_to, aliases=[a for a in draft.aliases if a != title],
         source=Source(file=draft.file, line_start=draft.line_start, line_end=max(draft.line_end, draft.line_start)),
     )
     model = Overview if draft.kind == "overview" else Pattern
@@ -320,6 +371,10 @@ def build_into(paths: list[Path], out: Path, *, pattern_level: int | None = None
                 writer.add(entry)
             del guide
             gc.collect()
+        amendments = assembler.amendments()
+        if amendments:
+            writer.amend({order: lambda data, amendment=amendment: data.update(
+                amendment.applied(data["links"], data["link_targets"])) for order, amendment in amendments.items()})
         manifest = assembler.manifest()
         writer.publish(manifest, assembler.sections)
     return manifest

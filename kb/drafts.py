@@ -28,6 +28,7 @@ class DraftPattern:
     parts: list[DraftPart] = field(default_factory=list)
     kind: str = "pattern"  # or "overview": a section's or chapter's own content
     anchors: list[str] = field(default_factory=list)  # fragments that lead to this entry
+    part_of: dict[str, int] = field(default_factory=dict)  # an anchor of a part's heading -> that part's index
     aliases: list[str] = field(default_factory=list)  # other names (a book summary's label)
 
 
@@ -74,4 +75,7 @@ class DraftGuide:
     displays: dict[str, str] = field(default_factory=dict)  # file label -> path as the user named it
     source: str = ""  # the resolved path built from, so building it twice replaces it
     link_root: str = ""  # the folder root-relative links start from (an mdBook's src/)
+    # A page of a folder of guides: the folder (its pages' files are named from it), whose other
+    # pages its links may lead to (kb/site_links.py).
+    site: str | None = None
     navigation: dict[str, set[str]] = field(default_factory=dict)  # file -> anchors links use to navigate

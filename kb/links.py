@@ -4,13 +4,18 @@ reference-style) resolved to the entry that holds the heading or anchor it names
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+# A page's file, as written: Markdown, and the Markdown that MDX (Docusaurus), Quarto and R
+# Markdown pages are written in.
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".qmd", ".rmd")
 # Paths that name a page of the guide (other files, such as images or source files, are not
-# links between entries).
-_PAGE_SUFFIXES = ("", ".md", ".markdown", ".mdown", ".html", ".htm")
-_INDEX_PAGES = ("README.md", "index.md", "readme.md")
+# links between entries): a page's file, the HTML page made of it, or its route (no suffix).
+_LINKED_SUFFIXES = ("", *PAGE_SUFFIXES, ".html", ".htm")
+# A folder's own page, as GitHub, static site generators and Hugo (`_index.md`) name it.
+_INDEX_PAGES = ("README.md", "index.md", "readme.md", "index.mdx", "_index.md")
 
 
 @dataclass
@@ -19,7 +24,14 @@ class LinkTargets:
 
     root: str  # the folder root-relative links start from ("" for a single file)
     single_file: bool = False  # a link to another file leaves a one-file guide: not internal
-    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, anchor) -> entry id
+    # A page of a folder of guides: a link to another file may lead to another page of the folder,
+    # known once every page is read (kb/site_links.py); it is "elsewhere", counted there.
+    in_site: bool = False
+    # The links to other pages just met: (href as rendered, path named, display, line), for the
+    # caller to keep until the folder is read.
+    elsewhere: list[tuple[str, str, str, int]] = field(default_factory=list)
+    # (file, anchor) -> entry id, with "#" and the part's anchor when the anchor is a part's heading
+    anchors: dict[tuple[str, str], str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # file -> its first entry's id
     navigation: dict[str, set[str]] = field(default_factory=dict)  # file -> anchors that are navigation
     internal: int = 0
@@ -27,13 +39,20 @@ class LinkTargets:
     navigated: int = 0
     unresolved: int = 0
 
-    def add(self, file: str, anchors: list[str], entry_id: str) -> None:
+    def add(self, file: str, anchors: list[str], entry_id: str, parts: dict[str, str] | None = None) -> None:
+        """`anchors` lead to the entry `entry_id`; those in `parts` to the part whose anchor (in
+        the rendered entry: kb.slugs.part_anchors) they map to."""
         self.pages.setdefault(file, entry_id)
+        parts = parts or {}
         for anchor in anchors:
-            self.anchors.setdefault((file, anchor.lower()), entry_id)
+            part = parts.get(anchor)
+            self.anchors.setdefault((file, anchor.lower()), f"{entry_id}#{part}" if part else entry_id)
 
     def resolve(self, file: str, href: str) -> tuple[str, str | None]:
-        """("external" | "file" | "navigation" | "resolved" | "unresolved", entry id). Counted."""
+        """("external" | "file" | "navigation" | "resolved" | "unresolved" | "elsewhere", target):
+        the target is an entry id, followed by "#" and a part's anchor when the link leads to a
+        part of the entry; or, elsewhere, the path it names (from the root when it starts with
+        "/", ending in "/" when it names a folder) and its "#fragment". Counted, but elsewhere."""
         kind, target = self._resolve(file, href)
         if kind in ("navigation", "resolved", "unresolved"):
             self.internal += 1
@@ -52,15 +71,21 @@ class LinkTargets:
             return "unresolved", None
         if parts.scheme or parts.netloc or href.startswith("//"):
             return "external", None
+        if "{{" in href or "{%" in href:  # a template the site's generator fills in: no page here
+            return "external", None
         path, frag = unquote(parts.path), unquote(parts.fragment).lower()
         if not path:
             page = file
         else:
             stem, suffix = posixpath.splitext(path.rstrip("/"))
-            if suffix.lower() not in _PAGE_SUFFIXES:
+            if suffix.lower() not in _LINKED_SUFFIXES:
                 return "file", None
             base = self.root if path.startswith("/") else posixpath.dirname(file)
-            page = self._page(posixpath.normpath(posixpath.join(base, path.lstrip("/"))), path.endswith("/"))
+            joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+            page = find_page(self.pages, joined, path.endswith("/"))
+            if page is None and self.in_site:
+                named = ("/" if path.startswith("/") else "") + joined + ("/" if path.endswith("/") else "")
+                return "elsewhere", named + (f"#{frag}" if frag else "")
             if page is None:
                 return ("external", None) if self.single_file else ("unresolved", None)
         # Back to the top or to the contents of the same page: moving about, not a relation.
@@ -74,13 +99,17 @@ class LinkTargets:
             return "unresolved", None
         return ("navigation", None) if page == file else ("resolved", target)
 
-    def _page(self, path: str, folder: bool) -> str | None:
-        stem, suffix = posixpath.splitext(path)
-        candidates = [path] if not folder else []
-        if suffix.lower() in (".html", ".htm") or not suffix:
-            candidates += [stem + ".md", stem + ".markdown"]
-        if posixpath.basename(stem).lower() == "index" or folder or not suffix:
-            folder_path = posixpath.dirname(stem) if not folder and posixpath.basename(stem).lower() == "index" \
-                else (path if folder else stem)
-            candidates += [posixpath.join(folder_path, name) for name in _INDEX_PAGES]
-        return next((c for c in candidates if c in self.pages), None)
+
+
+def find_page(pages: Container[str], path: str, folder: bool) -> str | None:
+    """The page of `pages` a link's `path` names: the file itself, the Markdown an HTML page or a
+    route (no suffix) is made from, or a folder's own page (`folder`: the link ended in "/")."""
+    stem, suffix = posixpath.splitext(path)
+    candidates = [path] if not folder else []
+    if suffix.lower() in (".html", ".htm") or not suffix:
+        candidates += [stem + page_suffix for page_suffix in PAGE_SUFFIXES]
+    if posixpath.basename(stem).lower() == "index" or folder or not suffix:
+        folder_path = posixpath.dirname(stem) if not folder and posixpath.basename(stem).lower() == "index" \
+            else (path if folder else stem)
+        candidates += [posixpath.join(folder_path, name) for name in _INDEX_PAGES]
+    return next((c for c in candidates if c in pages), None)

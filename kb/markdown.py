@@ -269,6 +269,12 @@ def parse_blocks(text: str) -> list[Block]:
     return parse_document(text).blocks
 
 
+def rendered_href(href: str) -> str:
+    """The href markdown-it gives a link's token (percent-encoded), as a reader of an entry's
+    Markdown sees it: a link written in HTML is read raw, and becomes Markdown in the entry."""
+    return _md.normalizeLink(href)
+
+
 def _links(inline: Token, line: int) -> list[Link]:
     links = []
     for child in inline.children or []:

@@ -66,6 +66,9 @@ class _EntryBase(_Strict):
     symbols: list[str]
     packages: list[str] = Field(description="packages the code imports: crates, Go modules, npm, PyPI, ...")
     tags: list[str] = Field(min_length=1)
+    link_targets: dict[str, str] = Field(
+        default_factory=dict, description="where each link of its Markdown that leads to an entry goes: "
+        "href as written -> entry id, with '#' and the anchor of a part when it leads to one")
     source: Source
 
     @property

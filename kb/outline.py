@@ -110,6 +110,7 @@ class Outline:
         self.pending = []
         kept: list[Block] = []
         parts: list[DraftPart] = []
+        part_of: dict[str, int] = {}
         for b in body:
             if id(b) in self.guide.placed or b is heading:
                 continue
@@ -119,6 +120,7 @@ class Outline:
                 name = part_name(b.text) if part_name else split_icon(b.text)[1]
                 parts.append(DraftPart(name=name, blocks=[], line_start=b.line_start))
                 anchors += self.by_block.get(id(b), [])
+                part_of.update((anchor, len(parts) - 1) for anchor in self.by_block.get(id(b), []))
             elif rules := list_rules(b):  # numbered rules written as list items
                 # A list of one rule is its part; in a list of several each rule's part is its
                 # own item. app/render.py anchors each where it starts.
@@ -140,7 +142,7 @@ class Outline:
                            else self.blocks[-1].line_end)
         draft = DraftPattern(heading=title_text, section=section, path=path, file=self.file,
                              line_start=line_start, line_end=line_end, blocks=kept, parts=parts, kind=kind,
-                             anchors=list(dict.fromkeys(anchors)))
+                             anchors=list(dict.fromkeys(anchors)), part_of=part_of)
         self.guide.patterns.append(draft)
         return draft
 

@@ -12,11 +12,10 @@ from pathlib import Path
 from patternkb.kb.drafts import DraftGuide
 from patternkb.kb.encoding import check_encoding, printable, resolve_inside
 from patternkb.kb.errors import GuideError
+from patternkb.kb.links import PAGE_SUFFIXES
 from patternkb.kb.mdbook import find_summary, load_mdbook
 from patternkb.kb.single_file import load_single_file
 
-# Markdown, and the Markdown that MDX (Docusaurus), Quarto and R Markdown pages are written in.
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".qmd", ".rmd")
 
 
 @dataclass
@@ -88,7 +87,7 @@ def _tree(folder: Path) -> list[Path]:
         folders[:] = sorted(name for name in folders
                             if not name.startswith(".") and name not in _NOT_GUIDES and name not in books)
         found += [here / name for name in books]
-        found += [here / name for name in files if Path(name).suffix.lower() in MARKDOWN_SUFFIXES
+        found += [here / name for name in files if Path(name).suffix.lower() in PAGE_SUFFIXES
                   and (here / name).is_file()]
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
@@ -130,7 +129,8 @@ class _Folder:
                 guide = load_mdbook(path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)
             else:  # known in the KB by its path in the folder: two pages may share a name
                 guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding,
-                                         display=shown, file=printable(path.relative_to(self.folder)))
+                                         display=shown, file=printable(path.relative_to(self.folder).as_posix()))
+                guide.site = str(self.folder.resolve())
         except GuideError as exc:
             self.skipped.append((shown, exc.line, exc.message))
             self.found -= 1

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -46,7 +46,10 @@ def _sha256(data: bytes) -> str:
 
 def entry_line(entry) -> bytes:
     """One line of entries.jsonl: the entry's JSON, keys sorted, without its `order`."""
-    data = entry.model_dump(mode="json", exclude={"order"})
+    return _line(entry.model_dump(mode="json", exclude={"order"}))
+
+
+def _line(data: dict) -> bytes:
     return (json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
@@ -118,6 +121,30 @@ class KBWriter:
         self._sha.update(line)
         self._digest.update(line)
         self.count += 1
+
+    def amend(self, changes: dict[int, Callable[[dict], None]]) -> None:
+        """Change entries already added, by their place in the KB: each change edits its entry's
+        JSON data. The staged file is read back a line at a time and written again (the entries
+        are checked when published)."""
+        path = self._staging.path / ENTRIES
+        amended = path.with_name(ENTRIES + ".amended")
+        try:
+            self._file.close()
+            self._sha, self._digest = hashlib.sha256(), Digest()
+            with open(path, "rb") as old, open(amended, "xb") as new:
+                for number, line in enumerate(old):
+                    change = changes.get(number)
+                    if change is not None:
+                        data = json.loads(line)
+                        change(data)
+                        line = _line(data)
+                    new.write(line)
+                    self._sha.update(line)
+                    self._digest.update(line)
+            os.replace(amended, path)
+            self._file = open(path, "ab")
+        except OSError as exc:
+            raise StoreError(f"cannot write the KB: {exc.strerror}", file=path) from None
 
     def publish(self, manifest: Manifest, sections: list[Section]) -> Path:
         """Write the sections and the manifest (with both files' checksums), read the whole

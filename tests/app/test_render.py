@@ -192,3 +192,20 @@ def test_an_entry_s_first_paragraph_is_shown_once(built_kb):
         text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
         first_words = " ".join(entry.summary.split())[:40]
         assert text.count(first_words) == 1, entry.id
+
+
+def test_a_link_to_another_entry_opens_it_and_one_to_a_part_of_this_entry_scrolls_there(write_guide):
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.slugs import part_anchors
+
+    guide = write_guide("# G\n\n## S\n\n### One\n\n[two's rule](#rule), [two](#two), [below](#mine) and "
+                        "[out](https://example.com/x).\n\n#### Mine\n\nText.\n\n```rust\nfn a() {}\n```\n\n"
+                        "### Two\n\nText.\n\n#### Rule\n\nMore.\n\n```rust\nfn b() {}\n```\n")
+    kb = build_kb([guide])
+    one, two = (next(e for e in kb.entries if e.title == t) for t in ("One", "Two"))
+    html = render_entry(one, kb, related=[], checklist=[]).html
+    assert f'href="entry:{two.id}#{part_anchors([p.name for p in two.parts])[0]}"' in html
+    assert f'href="entry:{two.id}"' in html
+    mine = part_anchors([p.name for p in one.parts])[0]
+    assert f'href="#{mine}"' in html and f'name="{mine}"' in html
+    assert 'href="https://example.com/x"' in html

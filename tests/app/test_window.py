@@ -438,3 +438,28 @@ def test_enter_on_a_sub_hit_opens_its_entry_at_that_place(qtbot, window):
     qtbot.waitUntil(lambda: window.entry_view.page is not None
                     and f'name="{top.sub_hits[0].anchor}"' in window.entry_view.page.html)
     qtbot.waitUntil(lambda: window.entry_view.verticalScrollBar().value() > 0)
+
+
+def test_a_link_in_an_entry_opens_the_part_of_the_entry_it_names(qtbot, write_guide, memory, tmp_path):
+    import re
+
+    filler = "\n\n".join(f"Paragraph {n} of text that fills the page." for n in range(40))
+    guide = write_guide(f"# G\n\n## S\n\n### One\n\nSee [the rule](#rule).\n\n```rust\nfn a() {{}}\n```\n\n"
+                        f"### Two\n\n{filler}\n\n#### Rule\n\nThe rule.\n\n```rust\nfn b() {{}}\n```\n")
+    library = PatternLibrary.of(build_kb([guide]), tmp_path / "ix")
+    win = MainWindow(lambda: library, memory)
+    qtbot.addWidget(win)
+    win.resize(900, 500)
+    win.show()
+    win.start_index()
+    qtbot.waitUntil(lambda: win.index_ready, timeout=30_000)
+    one, two = (next(e.id for e in library.kb.entries if e.title == t) for t in ("One", "Two"))
+    win.open_entry(one)
+    href = re.search(r'href="(entry:[^"]+)">the rule', win.entry_view.page.html).group(1)
+    win.entry_view.anchorClicked.emit(QUrl(href))
+    assert win.current_id == two
+    qtbot.waitUntil(lambda: win.entry_view.verticalScrollBar().value() > 0)  # at the rule, not the top
+    win.back_action.trigger()
+    assert win.current_id == one
+    QThreadPool.globalInstance().waitForDone(10_000)
+    library.close()

@@ -1,0 +1,102 @@
+"""Links between the pages of a folder of guides (a docs tree: Docusaurus, VitePress, MyST, Hugo).
+
+Each page of a folder is a guide of its own, assembled and written before the next is read, so a
+link to a later page cannot be resolved when its entry is made. Its entry keeps the link as
+"elsewhere"; every page's entries and anchors are recorded here as pages are assembled (a few
+strings per heading), and once the folder is read the links are resolved against them and the
+entries amended (kb/build.py).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from patternkb.kb.links import LinkTargets, find_page
+
+
+@dataclass
+class _Waiting:
+    """An entry's links to other pages of its folder, and where to say so if they lead nowhere."""
+
+    order: int  # the entry's place in the KB
+    entry_id: str
+    site: str
+    guide: int  # the guide's index among those assembled
+    links: list[tuple[str, str, str, int]]  # (href as rendered, path named, display, line)
+
+
+@dataclass
+class Amendment:
+    """What an entry gains once its folder is read: the entries its links lead to."""
+
+    links: list[str] = field(default_factory=list)  # entry ids, to add to the entry's links
+    link_targets: dict[str, str] = field(default_factory=dict)  # href -> entry id (#part)
+
+    def applied(self, links: list[str], link_targets: dict[str, str]) -> dict:
+        """The entry's `links` and `link_targets` with these added (what it had comes first)."""
+        return dict(links=[*links, *(i for i in self.links if i not in links)],
+                    link_targets={**self.link_targets, **link_targets})
+
+
+@dataclass
+class SiteLinks:
+    pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, file) -> first entry id
+    anchors: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (site, file, anchor) -> target
+    files: dict[str, set[str]] = field(default_factory=dict)  # site -> its pages' files
+    waiting: list[_Waiting] = field(default_factory=list)
+
+    def add_pages(self, site: str, targets: LinkTargets) -> None:
+        """The entries and anchors of one guide of `site`, whose files are named from the folder."""
+        for file, entry_id in targets.pages.items():
+            self.pages.setdefault((site, file), entry_id)
+            self.files.setdefault(site, set()).add(file)
+        for (file, anchor), target in targets.anchors.items():
+            self.anchors.setdefault((site, file, anchor), target)
+
+    def wait(self, order: int, entry_id: str, site: str, guide: int,
+             links: list[tuple[str, str, str, int]]) -> None:
+        if links:
+            self.waiting.append(_Waiting(order, entry_id, site, guide, links))
+
+    def resolve(self) -> tuple[dict[int, Amendment], dict[int, list[tuple[str, int, str]]], dict[int, list[int]]]:
+        """(amendments by entry order, the links that lead nowhere by guide index: (display, line,
+        href), and per guide index the [resolved, unresolved] counts of its links elsewhere)."""
+        amendments: dict[int, Amendment] = {}
+        nowhere: dict[int, list[tuple[str, int, str]]] = {}
+        counts: dict[int, list[int]] = {}
+        for waiting in self.waiting:
+            counted = counts.setdefault(waiting.guide, [0, 0])
+            for href, named, display, line in waiting.links:
+                target = self._target(waiting.site, named)
+                if target is None:
+                    counted[1] += 1
+                    nowhere.setdefault(waiting.guide, []).append((display, line, href))
+                    continue
+                counted[0] += 1
+                amendment = amendments.setdefault(waiting.order, Amendment())
+                amendment.link_targets.setdefault(href, target)
+                entry_id = target.partition("#")[0]
+                if entry_id != waiting.entry_id and entry_id not in amendment.links:
+                    amendment.links.append(entry_id)
+        return amendments, nowhere, counts
+
+    def _target(self, site: str, named: str) -> str | None:
+        path, _, frag = named.partition("#")
+        folder = path.endswith("/")
+        path = path.rstrip("/")
+        tries = [path.lstrip("/")]
+        if path.startswith("/"):
+            # A site's routes may start with folders the maintainer did not name ("/docs/api" of
+            # a `website/docs` folder given as `docs`): the path without them, longest first.
+            pieces = path.lstrip("/").split("/")
+            tries += ["/".join(pieces[n:]) for n in range(1, len(pieces))]
+        pages = self.files.get(site, set())
+        for tried in tries:
+            page = find_page(pages, posixpath.normpath(tried) if tried else ".", folder)
+            if page is None:
+                continue
+            if frag:
+                return self.anchors.get((site, page, frag))
+            return self.pages[(site, page)]
+        return None

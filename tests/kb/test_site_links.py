@@ -1,0 +1,85 @@
+"""Links between the pages of a folder of guides (a docs tree), resolved once every page is read:
+a page links forward and back, by file, route, HTML page or from the site's root."""
+
+from __future__ import annotations
+
+from patternkb.kb.build import build_into, build_kb
+from patternkb.kb.slugs import part_anchors
+from patternkb.kb.store import load_kb
+
+INTRO = """# Intro
+
+## Start
+
+Read [the rule](guide/rules.md#the-rule), [the rules](guide/rules), [as HTML](/guide/rules.html),
+[from the site's root](/docs/guide/rules#the-rule), [gone](missing.md) and [out](https://example.com).
+
+```js
+start()
+```
+"""
+
+RULES = """# Rules
+
+## Rules
+
+Back to [the start](../intro.md#start).
+
+### The Rule
+
+Do it so.
+
+```js
+rule()
+```
+"""
+
+
+def _docs(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "intro.md").write_text(INTRO)
+    (docs / "guide" / "rules.md").write_text(RULES)
+    return docs
+
+
+def test_pages_of_a_folder_link_to_each_other_forward_and_back(tmp_path):
+    kb = build_kb([_docs(tmp_path)])
+    start = next(e for e in kb.entries if e.title == "Start")
+    rules = next(e for e in kb.entries if e.title == "Rules")
+    rule = part_anchors([p.name for p in rules.parts])[0]
+    assert start.link_targets == {"guide/rules.md#the-rule": f"{rules.id}#{rule}", "guide/rules": rules.id,
+                                  "/guide/rules.html": rules.id, "/docs/guide/rules#the-rule": f"{rules.id}#{rule}"}
+    assert start.links == [rules.id]
+    assert rules.link_targets == {"../intro.md#start": start.id} and rules.links == [start.id]
+    counts = {g.file: g.links for g in kb.manifest.guides}
+    assert (counts["intro.md"].resolved, counts["intro.md"].unresolved) == (4, 1)
+    assert (counts["guide/rules.md"].resolved, counts["guide/rules.md"].unresolved) == (1, 0)
+    gone = [w for w in kb.manifest.warnings if "missing.md" in w.message]
+    assert len(gone) == 1 and gone[0].file.endswith("intro.md") and gone[0].line == 5
+    assert "page of the folder" in gone[0].message
+
+
+def test_the_streaming_build_amends_its_written_entries_as_the_build_in_memory_does(tmp_path):
+    docs = _docs(tmp_path)
+    build_into([docs], tmp_path / "kb")
+    written = load_kb(tmp_path / "kb")
+    in_memory = build_kb([docs])
+    assert [e.model_dump() for e in written.entries] == [e.model_dump() for e in in_memory.entries]
+    assert written.manifest.guides == [g.model_copy(update={"entries": n}) for g, n in
+                                       zip(in_memory.manifest.guides, (g.entries for g in written.manifest.guides))]
+
+
+def test_a_file_named_alone_links_to_other_files_as_outside_it(tmp_path):
+    docs = _docs(tmp_path)
+    kb = build_kb([docs / "intro.md"])
+    start = next(e for e in kb.entries if e.title == "Start")
+    assert start.link_targets == {} and start.links == []
+    assert not [w for w in kb.manifest.warnings if "leads to no" in w.message]
+
+
+def test_a_link_the_site_generator_fills_in_is_no_page(tmp_path):
+    docs = _docs(tmp_path)
+    (docs / "tpl.md").write_text('# T\n\nSee <a href="{{ site.baseurl }}/x">x</a> and [y]({% link y.md %}).\n')
+    kb = build_kb([docs])
+    assert not [w for w in kb.manifest.warnings if "{" in w.message or "%7B" in w.message]
