@@ -174,6 +174,9 @@ def test_external_links_go_out_and_other_schemes_are_refused(qtbot, window, monk
         window.entry_view.anchorClicked.emit(QUrl(url))
         assert "refused" in window.statusBar().currentMessage()
     assert opened == ["https://crates.io/crates/tokio"]
+    window.entry_view.anchorClicked.emit(QUrl("../reference/cli.md"))  # a page no guide of the KB holds
+    assert "../reference/cli.md is not in the KB" in window.statusBar().currentMessage()
+    assert opened == ["https://crates.io/crates/tokio"]
 
 
 def test_bookmarks_survive_a_restart(qtbot, bundled_library, tmp_path):
