@@ -197,7 +197,7 @@ class EntryView(QTextBrowser):
                 self.message.emit(f"opened {url.toString()} in the browser")
             else:
                 self.message.emit(f"could not open {url.toString()[:80]}: no browser answered")
-        elif not scheme:  # a page of the guide's site that no guide of the KB holds
+        elif not scheme or scheme == "wiki":  # a page of the guide's site that no guide of the KB holds
             self.message.emit(f"{url.toString()[:80]} is not in the KB: build the guide it belongs to to follow it")
         else:
             self.message.emit(f"refused to open a {scheme} link: {url.toString()[:80]}")

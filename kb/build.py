@@ -19,7 +19,7 @@ from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import MAX_LABEL, bold_label, split_icon
-from patternkb.kb.links import LinkTargets
+from patternkb.kb.links import LinkTargets, as_written
 from patternkb.kb.site_links import Amendment, SiteLinks
 from patternkb.kb.markdown import Block, Link, rendered_href
 from patternkb.kb.models import (
@@ -238,6 +238,7 @@ def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link]
 def _warn_nowhere(warnings: list[tuple[str, int | None, str]], display: str, line: int, hrefs: list[str],
                   where: str = "heading or page of the guide") -> None:
     """Warn of the links of one line that lead nowhere (to no `where`)."""
+    hrefs = [as_written(href) for href in hrefs]
     if len(hrefs) <= _MAX_LINK_WARNINGS:
         warnings += [(display, line, f"link {href!r} leads to no {where}") for href in hrefs]
     else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest

@@ -14,7 +14,10 @@ for before the guide is parsed:
 - MyST's directives whose content is Markdown (```` ```{note} ````, ```` ```{admonition} Title ````):
   their fences and options are markup, the title a label, the content read as Markdown;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
-  over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it.
+  over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it;
+- wiki links (Obsidian, Foam, GitHub wikis): `[[Page]]`, `[[Page#Heading|shown]]` are Markdown
+  links to `wiki:Page#Heading`, which kb/links.py resolves by the page's name; an embed
+  (`![[picture.png]]`) and text in a code span stay as they are.
 
 Lines inside a code block are never touched, and every line keeps its number in the file."""
 
@@ -62,12 +65,17 @@ _LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in 
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
 _EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation": "Validation", "context": "Context"}
 _MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
+# A wiki link: `[[Page]]`, `[[Page#Heading]]`, `[[Page|shown]]`; not an embed (`![[...]]`), nor
+# an index into something (`df[[0]]`, `a][[b]]`).
+_WIKI_LINK = re.compile(r"(?<![\w\])!])\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)(?!\s*(?:[-*+]|\d+[.)])\s)")  # not a list item's line
 
 
 def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, list[int] | None]:
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
-    if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text \
+    if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
@@ -130,6 +138,9 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
+            if replacement is None and "[[" in line and not _INDENTED_CODE.match(line):
+                linked = wiki_links(line)
+                replacement = [linked] if linked != line else None
             if replacement is None:
                 if _ATX.match(line):
                     self.heading_at = len(self.out)
@@ -243,6 +254,23 @@ class _Reading:
         if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
             replacement.append(whole[close + 1:].strip())
         return replacement, end
+
+
+def wiki_links(line: str) -> str:
+    """The line with its wiki links written as Markdown links, but in code spans."""
+    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+
+    def link(found: re.Match) -> str:
+        if any(start <= found.start() < end for start, end in spans):
+            return found.group(0)
+        page, heading, shown = (part.strip() if part else "" for part in found.groups())
+        if not page and not heading:
+            return found.group(0)
+        target = page + (f"#{heading}" if heading else "")
+        words = shown or (f"{page} › {heading}" if page and heading else page or heading)
+        return f"[{words}](<wiki:{target.replace('<', '%3C').replace('>', '%3E')}>)"
+
+    return _WIKI_LINK.sub(link, line)
 
 
 def _opens(container: re.Match) -> bool:

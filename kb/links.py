@@ -4,9 +4,12 @@ reference-style) resolved to the entry that holds the heading or anchor it names
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Container
+import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
+
+from patternkb.kb.headings import github_anchor
 
 # A page's file, as written: Markdown, and the Markdown that MDX (Docusaurus), Quarto and R
 # Markdown pages are written in.
@@ -69,6 +72,8 @@ class LinkTargets:
             parts = urlsplit(href.strip())
         except ValueError:  # "//[bad": no URL at all, so no page of the guide either
             return "unresolved", None
+        if parts.scheme == "wiki":  # kb/directives.py: a wiki link, to a page by its name
+            return self._wiki(file, unquote(parts.path), unquote(parts.fragment))
         if parts.scheme or parts.netloc or href.startswith("//"):
             return "external", None
         if "{{" in href or "{%" in href:  # a template the site's generator fills in: no page here
@@ -88,6 +93,19 @@ class LinkTargets:
                 return "elsewhere", named + (f"#{frag}" if frag else "")
             if page is None:
                 return ("external", None) if self.single_file else ("unresolved", None)
+        return self._land(file, page, frag)
+
+    def _wiki(self, file: str, name: str, heading: str) -> tuple[str, str | None]:
+        frag = github_anchor(heading) if heading else ""
+        page = find_wiki_page(self.pages, name) if name else file
+        if page is None and self.in_site:
+            return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
+        if page is None:
+            return "unresolved", None
+        return self._land(file, page, frag)
+
+    def _land(self, file: str, page: str, frag: str) -> tuple[str, str | None]:
+        """Where a link from `file` to `page` (one of the guide's), at fragment `frag`, leads."""
         # Back to the top or to the contents of the same page: moving about, not a relation.
         if frag and page == file and frag in self.navigation.get(page, set()):
             return "navigation", None
@@ -113,3 +131,26 @@ def find_page(pages: Container[str], path: str, folder: bool) -> str | None:
             else (path if folder else stem)
         candidates += [posixpath.join(folder_path, name) for name in _INDEX_PAGES]
     return next((c for c in candidates if c in pages), None)
+
+
+def as_written(href: str) -> str:
+    """An href as the guide wrote it: a wiki link as `[[Page#Heading]]`, anything else as it is."""
+    return f"[[{unquote(href[len('wiki:'):])}]]" if href.startswith("wiki:") else href
+
+
+def wiki_key(path: str) -> str:
+    """A page's name as wiki links write it, compared: its file's name without a page suffix, in
+    lower case, spaces, dashes and underscores alike ("Getting Started" is Getting-Started.md)."""
+    stem, suffix = posixpath.splitext(path)
+    return _WIKI_SPACING.sub("-", (stem if suffix.lower() in PAGE_SUFFIXES else path).lower()).strip("-")
+
+
+def find_wiki_page(pages: Iterable[str], name: str) -> str | None:
+    """The page a wiki link's `name` names: the one whose file is so named (with its folders
+    when the name gives them), the first in path order when several are."""
+    wanted = wiki_key(name)
+    matches = sorted(page for page in pages if wiki_key(page) == wanted or wiki_key(page).endswith("/" + wanted))
+    return matches[0] if matches else None
+
+
+_WIKI_SPACING = re.compile(r"[\s_-]+")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from patternkb.kb.links import LinkTargets, find_page
+from patternkb.kb.links import LinkTargets, find_page, find_wiki_page
 
 
 @dataclass
@@ -82,6 +82,12 @@ class SiteLinks:
         return amendments, nowhere, counts
 
     def _target(self, site: str, named: str) -> str | None:
+        if named.startswith("wiki:"):  # a wiki link names a page by its name (kb/links.py)
+            name, _, frag = named[len("wiki:"):].partition("#")
+            page = find_wiki_page(self.files.get(site, set()), name)
+            if page is None:
+                return None
+            return self.anchors.get((site, page, frag)) if frag else self.pages[(site, page)]
         path, _, frag = named.partition("#")
         folder = path.endswith("/")
         path = path.rstrip("/")

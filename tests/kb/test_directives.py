@@ -183,3 +183,15 @@ def test_a_myst_code_directive_s_options_are_not_code_and_its_caption_labels_it(
     entry = build_kb([write_guide(guide)]).entries[0]
     assert [(b.language, b.code, b.line_start) for b in entry.code] == [("python", "\nx = 1\n", 11), ("go", "y := 2\n", 16)]
     assert entry.snippets[0].title.startswith("demo.py")
+
+
+def test_wiki_links_become_markdown_links_but_in_code_embeds_and_indexes():
+    from patternkb.kb.directives import wiki_links
+
+    assert wiki_links("see [[Page]] and [[Page#Part|the part]]") == \
+        "see [Page](<wiki:Page>) and [the part](<wiki:Page#Part>)"
+    assert wiki_links("[[Page#Part]]") == "[Page › Part](<wiki:Page#Part>)"
+    for kept in ("`x [[Page]]`", "![[picture.png]]", "df[[0]]", "[[]]", "m][[1]]"):
+        assert wiki_links(kept) == kept
+    text = "# T\n\n```py\ndf[[Page]]\n```\n\n    [[Page]] indented code\n"
+    assert read_tags(text)[0] == text  # nothing in code changes

@@ -83,3 +83,25 @@ def test_a_link_the_site_generator_fills_in_is_no_page(tmp_path):
     (docs / "tpl.md").write_text('# T\n\nSee <a href="{{ site.baseurl }}/x">x</a> and [y]({% link y.md %}).\n')
     kb = build_kb([docs])
     assert not [w for w in kb.manifest.warnings if "{" in w.message or "%7B" in w.message]
+
+
+def test_wiki_links_lead_to_pages_by_their_name(tmp_path):
+    # Obsidian, Foam and GitHub wikis name a page, wherever it is, by its file's name.
+    vault = tmp_path / "vault"
+    (vault / "basics").mkdir(parents=True)
+    (vault / "Home.md").write_text("# Home\n\nStart with [[Getting Started]], then [[Loops#While Loops|while]], "
+                                   "[[#Home]], [[Nowhere]], ![[picture.png]] and `a[[0]]`.\n")
+    (vault / "basics" / "Getting-Started.md").write_text("# Getting Started\n\nBack [[Home]].\n\n```py\nx = 1\n```\n")
+    (vault / "basics" / "Loops.md").write_text("# Loops\n\n## For Loops\n\nText.\n\n```py\nfor x in y: pass\n```\n\n"
+                                               "## While Loops\n\nText.\n\n```py\nwhile x: pass\n```\n")
+    kb = build_kb([vault])
+    home = next(e for e in kb.entries if e.title == "Home")
+    started = next(e for e in kb.entries if e.title == "Getting Started")
+    loops_while = next(e for e in kb.entries if e.title == "While Loops")
+    assert home.link_targets == {"wiki:Getting%20Started": started.id,
+                                 "wiki:Loops#While%20Loops": loops_while.id}
+    assert "[while](<wiki:Loops#While Loops>)" in home.markdown and "![[picture.png]]" in home.markdown
+    assert "`a[[0]]`" in home.markdown
+    assert started.link_targets == {"wiki:Home": home.id}
+    nowhere = [w for w in kb.manifest.warnings if "Nowhere" in w.message]
+    assert len(nowhere) == 1 and "'[[Nowhere]]'" in nowhere[0].message and nowhere[0].line == 3
