@@ -33,6 +33,7 @@ class LinkTargets:
     # The links to other pages just met: (href as rendered, path named, display, line), for the
     # caller to keep until the folder is read.
     elsewhere: list[tuple[str, str, str, int]] = field(default_factory=list)
+    _wiki_names: WikiNames | None = None  # made at the first wiki link, once every page is added
     # (file, anchor) -> entry id, with "#" and the part's anchor when the anchor is a part's heading
     anchors: dict[tuple[str, str], str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # file -> its first entry's id
@@ -97,7 +98,9 @@ class LinkTargets:
 
     def _wiki(self, file: str, name: str, heading: str) -> tuple[str, str | None]:
         frag = github_anchor(heading) if heading else ""
-        page = find_wiki_page(self.pages, name) if name else file
+        if self._wiki_names is None:
+            self._wiki_names = WikiNames(self.pages)
+        page = self._wiki_names.find(name) if name else file
         if page is None and self.in_site:
             return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
         if page is None:
@@ -145,12 +148,21 @@ def wiki_key(path: str) -> str:
     return _WIKI_SPACING.sub("-", (stem if suffix.lower() in PAGE_SUFFIXES else path).lower()).strip("-")
 
 
-def find_wiki_page(pages: Iterable[str], name: str) -> str | None:
-    """The page a wiki link's `name` names: the one whose file is so named (with its folders
-    when the name gives them), the first in path order when several are."""
-    wanted = wiki_key(name)
-    matches = sorted(page for page in pages if wiki_key(page) == wanted or wiki_key(page).endswith("/" + wanted))
-    return matches[0] if matches else None
+class WikiNames:
+    """The pages a wiki link's name can name, by the name of their file (built once: a vault of
+    many pages and many links stays linear)."""
+
+    def __init__(self, pages: Iterable[str]):
+        self._by_name: dict[str, list[str]] = {}
+        for page in sorted(pages):
+            self._by_name.setdefault(wiki_key(page).rsplit("/", 1)[-1], []).append(page)
+
+    def find(self, name: str) -> str | None:
+        """The page whose file `name` names (with its folders when the name gives them), the
+        first in path order when several are."""
+        wanted = wiki_key(name)
+        return next((page for page in self._by_name.get(wanted.rsplit("/", 1)[-1], ())
+                     if wiki_key(page) == wanted or wiki_key(page).endswith("/" + wanted)), None)
 
 
 _WIKI_SPACING = re.compile(r"[\s_-]+")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from patternkb.kb.links import LinkTargets, find_page, find_wiki_page
+from patternkb.kb.links import LinkTargets, WikiNames, find_page
 
 
 @dataclass
@@ -45,6 +45,7 @@ class SiteLinks:
     anchors: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (site, file, anchor) -> target
     files: dict[str, set[str]] = field(default_factory=dict)  # site -> its pages' files
     waiting: list[_Waiting] = field(default_factory=list)
+    _wiki_names: dict[str, WikiNames] = field(default_factory=dict)  # by site, made when resolving
 
     def add_pages(self, site: str, targets: LinkTargets) -> None:
         """The entries and anchors of one guide of `site`, whose files are named from the folder."""
@@ -84,7 +85,9 @@ class SiteLinks:
     def _target(self, site: str, named: str) -> str | None:
         if named.startswith("wiki:"):  # a wiki link names a page by its name (kb/links.py)
             name, _, frag = named[len("wiki:"):].partition("#")
-            page = find_wiki_page(self.files.get(site, set()), name)
+            if site not in self._wiki_names:
+                self._wiki_names[site] = WikiNames(self.files.get(site, set()))
+            page = self._wiki_names[site].find(name)
             if page is None:
                 return None
             return self.anchors.get((site, page, frag)) if frag else self.pages[(site, page)]
