@@ -1,6 +1,6 @@
 """The KB as the index reads it: a stream of entries.jsonl's lines, cut into units (consecutive
-entries of one guide, at most UNIT_BYTES of lines), each keyed by a hash of its lines, and the
-facts the generation keeps of each unit beside its segment.
+entries of one guide or of several small ones, at most UNIT_BYTES of lines), each keyed by a
+hash of its lines, and the facts the generation keeps of each unit beside its segment.
 
 Why lines: an entry's line does not hold its place in the KB (kb/store.py), so a guide whose
 entries did not change has the same lines, and its units the same keys, whatever the guides
@@ -36,15 +36,22 @@ from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
 # of term lists, so not many small ones; small enough that two workers share even a one-guide KB
 # and that a worker holds one unit's postings in memory.
 UNIT_BYTES = 8 << 20
+# Guides this small share units (a docs tree of 3,000 pages made 3,000 segments: a search took 2
+# to 3 s), each unit of them ending once it holds at least UNIT_MIN_BYTES, after a guide whose id's
+# hash is a multiple of CUT_EVERY.
+OWN_UNIT_ENTRIES = 200
+UNIT_MIN_BYTES = 1 << 20
+CUT_EVERY = 4
 # Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
 UNIT_FORMAT = 6
 
 
 @dataclass
 class Unit:
-    """Consecutive entries of one guide: their lines and the hash that identifies them."""
+    """Consecutive entries of one guide, or of several small ones: their lines and the hash that
+    identifies them."""
 
-    guide: str
+    guide: str  # the (first) guide whose entries it holds
     first: int  # the KB position (order) of its first entry
     lines: list[bytes]
     key: str
@@ -92,29 +99,37 @@ class KBSource:
         self.close()
 
     def units(self) -> Iterator[Unit]:
-        """The KB's units in KB order, one at a time (their lines are in memory, no entry is)."""
+        """The KB's units in KB order, one at a time (their lines are in memory, no entry is).
+
+        A guide of OWN_UNIT_ENTRIES entries or more has units of its own. Smaller guides (the
+        pages of a docs tree) share them: a unit of small guides ends after one whose id says so
+        (one in CUT_EVERY, by its hash) once it holds UNIT_MIN_BYTES, so where units end depends
+        on the guides there, not on those before: a changed page changes its own unit, and the
+        units after it are the same again from the next such guide on."""
         titles: dict[str, dict[str, str]] = {}
         for s in self.sections:
             titles.setdefault(s.guide, {})[s.id] = s.title
         lines = self._lines()
-        position = 0
+        unit = _Gathering()
         for guide, count in self.guide_entries:
             # A document carries its section's title: a renamed section changes the guide's units.
             salt = json.dumps([UNIT_FORMAT, DOCUMENT_FORMAT, guide, titles.get(guide, {})], sort_keys=True).encode()
-            chunk: list[bytes] = []
-            size = 0
+            own = count >= OWN_UNIT_ENTRIES
+            if own and unit.lines:
+                yield unit.made()
+            unit.start(guide, salt)
             for _ in range(count):
                 line = next(lines, None)
                 if line is None:
                     raise StoreError(f"{MANIFEST} counts more entries than the file holds", file=self.file)
-                if chunk and size + len(line) > UNIT_BYTES:
-                    yield _unit(guide, position - len(chunk), chunk, salt)
-                    chunk, size = [], 0
-                chunk.append(line)
-                size += len(line)
-                position += 1
-            if chunk:
-                yield _unit(guide, position - len(chunk), chunk, salt)
+                if unit.lines and unit.size + len(line) > UNIT_BYTES:
+                    yield unit.made()
+                    unit.start(guide, salt)
+                unit.add(line)
+            if unit.lines and (own or (unit.size >= UNIT_MIN_BYTES and _ends_a_unit(guide))):
+                yield unit.made()
+        if unit.lines:
+            yield unit.made()
         if next(lines, None) is not None:
             raise StoreError(f"the file holds more lines than {MANIFEST} counts entries", file=self.file)
 
@@ -133,11 +148,38 @@ class KBSource:
         return [dict(doc, defines=defines.get(doc["id"], ""), order=doc["order"] - base) for doc in documents(part)]
 
 
-def _unit(guide: str, first: int, lines: list[bytes], salt: bytes) -> Unit:
-    digest = hashlib.sha256(salt)
-    for line in lines:
-        digest.update(line)
-    return Unit(guide=guide, first=first, lines=lines, key=digest.hexdigest())
+class _Gathering:
+    """The unit being gathered: its lines, and the hash of them and of each guide's salt."""
+
+    def __init__(self) -> None:
+        self.first = 0  # the KB position of the next unit's first entry
+        self._reset()
+
+    def _reset(self) -> None:
+        self.guide = ""
+        self.lines: list[bytes] = []
+        self.size = 0
+        self.digest = hashlib.sha256()
+
+    def start(self, guide: str, salt: bytes) -> None:
+        """Lines of `guide` follow."""
+        self.guide = self.guide or guide
+        self.digest.update(salt)
+
+    def add(self, line: bytes) -> None:
+        self.lines.append(line)
+        self.size += len(line)
+        self.digest.update(line)
+
+    def made(self) -> Unit:
+        unit = Unit(guide=self.guide, first=self.first, lines=self.lines, key=self.digest.hexdigest())
+        self.first += len(self.lines)
+        self._reset()
+        return unit
+
+
+def _ends_a_unit(guide: str) -> bool:
+    return int(hashlib.sha256(guide.encode()).hexdigest()[:8], 16) % CUT_EVERY == 0
 
 
 # --- facts ----------------------------------------------------------------------------------

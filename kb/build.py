@@ -377,8 +377,7 @@ def build_into(paths: list[Path], out: Path, *, pattern_level: int | None = None
             gc.collect(0)
         amendments = assembler.amendments()
         if amendments:
-            writer.amend({order: lambda data, amendment=amendment: data.update(
-                amendment.applied(data["links"], data["link_targets"])) for order, amendment in amendments.items()})
+            writer.amend({order: amendment.apply_to for order, amendment in amendments.items()})
         manifest = assembler.manifest()
         writer.publish(manifest, assembler.sections)
     return manifest

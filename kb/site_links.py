@@ -38,6 +38,10 @@ class Amendment:
         return dict(links=[*links, *(i for i in self.links if i not in links)],
                     link_targets={**self.link_targets, **link_targets})
 
+    def apply_to(self, data: dict) -> None:
+        """Add these to an entry's JSON data."""
+        data.update(self.applied(data["links"], data["link_targets"]))
+
 
 @dataclass
 class SiteLinks:

@@ -147,7 +147,10 @@ def test_check_on_a_broken_kb(capsys, tmp_path, index_dir):
     assert status == 1 and "manifest.json is missing" in err
 
 
-def test_index_after_one_guide_changed_writes_only_that_guide_again(capsys, tmp_path, mdbook_dir):
+def test_index_after_one_guide_changed_writes_only_that_guide_again(capsys, tmp_path, mdbook_dir, monkeypatch):
+    from patternkb.index import units
+
+    monkeypatch.setattr(units, "OWN_UNIT_ENTRIES", 1)  # each guide its units, as a large one has (small share)
     guide = tmp_path / "service.md"
     guide.write_text((Path(__file__).parents[1] / "fixtures" / "grouping" / "service-guide.md").read_text())
     kb, ix = tmp_path / "kb", tmp_path / "ix"

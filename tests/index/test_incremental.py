@@ -76,7 +76,8 @@ def _same_index(one: PatternIndex, other: PatternIndex) -> None:
     assert [u["key"] for u in one.meta()["units"]] == [u["key"] for u in other.meta()["units"]]
 
 
-def test_one_guide_changed_reindexes_only_its_documents(tmp_path):
+def test_one_guide_changed_reindexes_only_its_documents(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_units, "OWN_UNIT_ENTRIES", 1)  # each guide its own units, as a large one has
     handbook, book = _guides(tmp_path)
     root = tmp_path / "ix"
     before = PatternIndex(build_kb([handbook, book]), root)
@@ -228,6 +229,7 @@ def test_a_failing_worker_fails_the_build_in_one_line_and_leaves_nothing(tmp_pat
 def test_without_hard_links_unchanged_units_are_copied(tmp_path, monkeypatch):
     import errno
 
+    monkeypatch.setattr(index_units, "OWN_UNIT_ENTRIES", 1)
     handbook, book = _guides(tmp_path)
     root = tmp_path / "ix"
     PatternIndex(build_kb([handbook, book]), root).ensure()
@@ -242,6 +244,43 @@ def test_without_hard_links_unchanged_units_are_copied(tmp_path, monkeypatch):
     after.ensure()
     assert after.last_written < after.meta()["documents"] and after.status(full=True) == "current"
     full = PatternIndex(kb, tmp_path / "full")
+    full.rebuild()
+    _same_index(after, full)
+    after.close()
+    full.close()
+
+
+def _pages(folder: Path, changed: int | None = None) -> Path:
+    folder.mkdir(exist_ok=True)
+    for n in range(40):
+        extra = "\n\nA sentence added later about idempotency tokens." if n == changed else ""
+        (folder / f"page-{n:02d}.md").write_text(
+            f"# Page {n}\n\n## Pooling {n}\n\nKeep a connection pool per service {n}.{extra}\n\n"
+            f"```python\npool_{n} = Pool(size={n})\n```\n\n## Retries {n}\n\nRetry with backoff.\n\n"
+            f"```python\nretry_{n}()\n```\n", encoding="utf-8")
+    return folder
+
+
+def test_small_guides_share_units_and_a_changed_one_rewrites_only_its_own(tmp_path, monkeypatch):
+    # A docs tree's pages: one segment each made a search ask thousands of segments for every term.
+    monkeypatch.setattr(index_units, "UNIT_MIN_BYTES", 3000)
+    kb = build_kb([_pages(tmp_path / "pages")])
+    units = list(KBSource.of(kb).units())
+    assert 3 < len(units) < 20 and sum(u.count for u in units) == len(kb.entries)
+    root = tmp_path / "ix"
+    PatternIndex(kb, root).ensure()
+    changed_kb = build_kb([_pages(tmp_path / "pages", changed=20)])
+    changed_units = list(KBSource.of(changed_kb).units())
+    # Where units end depends on the pages there: all but the changed page's unit are the same.
+    assert len({u.key for u in changed_units} - {u.key for u in units}) == 1
+    after = PatternIndex(changed_kb, root)
+    after.ensure()
+    holding = next(u for u in changed_units if u.key not in {v.key for v in units})
+    docs = sum(1 for d in documents(changed_kb) if d["order"] // index_units.ORDER_STRIDE in
+               range(holding.first, holding.first + holding.count))
+    assert after.last_written == docs < after.meta()["documents"]
+    assert after.search("idempotency tokens").hits[0].title == "Pooling 20"
+    full = PatternIndex(changed_kb, tmp_path / "full")
     full.rebuild()
     _same_index(after, full)
     after.close()
