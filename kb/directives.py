@@ -5,18 +5,20 @@ for before the guide is parsed:
   `{{< tab "Python" >}}` label the code after them, `{% highlight ruby %}` and
   `{{< highlight go >}}` open a code block, an exercise's initial code and solution are code
   blocks, the other tags (`{% hint %}`, `{{% notice tip %}}`, `{% raw %}`) are markup;
-- containers (VitePress, VuePress, Docusaurus) and Pandoc's fenced divs: `::: tip`,
-  `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}` and their closing
-  `:::` are markup, a title labels what follows;
+- containers (VitePress, VuePress, Docusaurus), Pandoc's fenced divs and PyMdown's blocks:
+  `::: tip`, `:::note Title`, `::: code-group`, `::: {.callout-note title="Careful"}`,
+  `/// tab | Python` and their closing `:::` or `///` are markup, a title labels what follows
+  (MkDocs' indented admonitions and tabs: kb/admonitions.py);
 - MyST's targets (`(label)=` above a heading) and the ids of attribute lists (kramdown's
   `{: id="x"}` under a block, `## Install {#setup}` after a heading's words): anchors, as
   `<a id="label">` is; the rest of an attribute list (`{: .class}`) is markup;
 - MyST's directives whose content is Markdown (```` ```{note} ````, ```` ```{admonition} Title ````):
   their fences and options are markup, the title a label, the content read as Markdown;
+- docsify's tips (`?> Tip`, `!> Important`): quotes;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
   over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it;
 - wiki links (Obsidian, Foam, GitHub wikis): `[[Page]]`, `[[Page#Heading|shown]]` are Markdown
-  links to `wiki:Page#Heading`, which kb/links.py resolves by the page's name; an embed
+  links to `wiki:Page|shown#Heading`, which kb/links.py resolves by the page's name; an embed
   (`![[picture.png]]`) and text in a code span stay as they are.
 
 Lines inside a code block are never touched, and every line keeps its number in the file."""
@@ -28,16 +30,18 @@ import re
 
 from patternkb.kb.headings import MAX_LABEL
 from patternkb.kb.html import COMPONENT_LABELS, KNOWN_TAGS, is_component
+from patternkb.kb.wiki_links import wiki_links
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
 _TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)(.*?)\s*[>%]\}\})\s*$")
-# A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`) or closing (`:::`) line.
-_CONTAINER = re.compile(r"^ {0,3}:{3,}\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
+# A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`, PyMdown's `/// tip | Title`)
+# or closing (`:::`, `///`) line.
+_CONTAINER = re.compile(r"^ {0,3}(?::{3,}|/{3,})\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
 # A component's tag at the start of a line: capitalised, as MDX and Vue write components.
 _COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A MyST directive's opening fence: ```{note}, ````{admonition} Title
 _MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
@@ -50,6 +54,7 @@ _ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
+_DOCSIFY_TIP = re.compile(r"^ {0,3}[?!]> ?(.*)$")  # `?> a tip`, `!> important`
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
 _OPTION_VALUE = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
 _MAX_OPTIONS = 20
@@ -65,10 +70,6 @@ _LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in 
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
 _EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation": "Validation", "context": "Context"}
 _MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
-# A wiki link: `[[Page]]`, `[[Page#Heading]]`, `[[Page|shown]]`; not an embed (`![[...]]`), nor
-# an index into something (`df[[0]]`, `a][[b]]`).
-_WIKI_LINK = re.compile(r"(?<![\w\])!])\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)(?!\s*(?:[-*+]|\d+[.)])\s)")  # not a list item's line
 
 
@@ -76,6 +77,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
+            and "///" not in text and "?>" not in text and "!>" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
@@ -112,12 +114,12 @@ class _Reading:
             number += 1
             options = self.code_options(number - 1)
             if options:  # a MyST code directive's `:caption:` and other options: not code
-                caption = _clean(next((o.group(2) for o in options if o.group(1) == "caption"), ""))
+                caption = clean_label(next((o.group(2) for o in options if o.group(1) == "caption"), ""))
                 self.write(["", f"**{caption}**", ""] if caption else [""], number)
                 for further in range(number + 1, number + len(options)):
                     self.write([""], further)
                 self.write([line], number + len(options))  # the code block opens after them
-                self.fence = _FENCE.match(line).group(1)
+                self.fence = FENCE.match(line).group(1)
                 number += len(options)
                 continue
             if self.in_code(line):
@@ -175,12 +177,12 @@ class _Reading:
     def in_code(self, line: str) -> bool:
         """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
         if self.fence:
-            if _closes(line, self.fence):
+            if closes_fence(line, self.fence):
                 self.fence, self.made = "", False
                 return True
             return not self.made or _tag(line) is None
-        opened = _FENCE.match(line)
-        if opened and not _prose_directive(line) and not (self.unwrapped and _closes(line, self.unwrapped[-1])):
+        opened = FENCE.match(line)
+        if opened and not _prose_directive(line) and not (self.unwrapped and closes_fence(line, self.unwrapped[-1])):
             self.fence = opened.group(1)  # a code block, or a MyST directive of code (`{code-block} python`)
             return True
         return False
@@ -192,12 +194,12 @@ class _Reading:
         if directive is not None:
             self.unwrapped.append(directive.group(1))
             self.options = True
-            label = _clean(directive.group(3))
+            label = clean_label(directive.group(3))
             return ["", f"**{label}**", ""] if label else [""]
         if self.options and _OPTION.match(line):
             return [""]
         self.options = False
-        if self.unwrapped and _FENCE.match(line) and _closes(line, self.unwrapped[-1]):
+        if self.unwrapped and FENCE.match(line) and closes_fence(line, self.unwrapped[-1]):
             self.unwrapped.pop()
             return [""]
         return None
@@ -213,6 +215,9 @@ class _Reading:
 
     def markup(self, line: str, index: int) -> list[str] | None:
         """Targets, attribute lists, containers and the headings inside them, read as Markdown."""
+        tip = _DOCSIFY_TIP.match(line)
+        if tip:  # docsify's `?> tip` and `!> important`: a quote, as GitHub's alerts are
+            return [f"> {tip.group(1)}"]
         if _TARGET.match(line):  # MyST's `(label)=`: an anchor, as `<a id>` is
             return [_anchor(_TARGET.match(line).group(1))]
         attributes = _BLOCK_ATTRIBUTES.match(line)
@@ -233,12 +238,13 @@ class _Reading:
             else:
                 self.containers = max(self.containers - 1, 0)
             braced, text = container.group(1), container.group(2) or container.group(4) or ""
-            label = _clean(_first(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
+            text = text.removeprefix("|").strip()  # `/// tab | Python 3.10+`
+            label = clean_label(_first(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
             return ["", f"**{label}**", ""] if label else [""]
         if self.containers and _ATX.match(line):
             # A heading inside a container names a tab or a callout (Quarto's panel-tabset,
             # `## Keep it simple` in a callout), not a part of the document: a label.
-            return ["", f"**{_clean(_ATX_TEXT.sub('', line.strip()))}**", ""]
+            return ["", f"**{clean_label(_ATX_TEXT.sub('', line.strip()))}**", ""]
         return None
 
     def component(self, start: int) -> tuple[list[str] | None, int]:
@@ -249,28 +255,11 @@ class _Reading:
         close = _close_of(whole)
         if end is None or close is None or not _is_component(whole[:close + 1], whole[close + 1:]):
             return None, start
-        label = _clean(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
+        label = clean_label(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
         replacement = ["", f"**{label}**", ""] if label else [""]
         if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
             replacement.append(whole[close + 1:].strip())
         return replacement, end
-
-
-def wiki_links(line: str) -> str:
-    """The line with its wiki links written as Markdown links, but in code spans."""
-    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
-
-    def link(found: re.Match) -> str:
-        if any(start <= found.start() < end for start, end in spans):
-            return found.group(0)
-        page, heading, shown = (part.strip() if part else "" for part in found.groups())
-        if not page and not heading:
-            return found.group(0)
-        target = page + (f"#{heading}" if heading else "")
-        words = shown or (f"{page} › {heading}" if page and heading else page or heading)
-        return f"[{words}](<wiki:{target.replace('<', '%3C').replace('>', '%3E')}>)"
-
-    return _WIKI_LINK.sub(link, line)
 
 
 def _opens(container: re.Match) -> bool:
@@ -285,9 +274,9 @@ def _closed_containers(lines: list[str]) -> set[int]:
     fence = ""
     for index, line in enumerate(lines):
         if fence:
-            fence = "" if _closes(line, fence) else fence
+            fence = "" if closes_fence(line, fence) else fence
             continue
-        opened = _FENCE.match(line)
+        opened = FENCE.match(line)
         if opened:
             fence = opened.group(1)
             continue
@@ -330,8 +319,11 @@ def _anchor(name: str) -> str:
     return f'<a id="{html.escape(name)}"></a>' if name else ""
 
 
-def _closes(line: str, fence: str) -> bool:
-    """Whether `line` closes a code block opened by `fence`."""
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether `line` closes a code block opened by `fence` (indented three spaces at most, as
+    CommonMark says: a fence indented more is a line of the code, as in a Markdown example)."""
+    if line.startswith("    ") or line.startswith("\t"):
+        return False
     marker = line.strip()
     return marker.startswith(fence[0] * len(fence)) and not marker.strip(fence[0])
 
@@ -347,7 +339,7 @@ def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool
         return replacement + ["", f"**{_EXERCISE_CODE[name]}**", "```"], "```", True
     if name == "exercise":
         return replacement + ["", "**Exercise**", ""], "", False
-    label = _clean(_first(_TITLE.search(arguments)) or (_first(_QUOTED.match(arguments)) if name == "tab" else ""))
+    label = clean_label(_first(_TITLE.search(arguments)) or (_first(_QUOTED.match(arguments)) if name == "tab" else ""))
     if label:  # `{% tab title="Python" %}`, `{% code title="main.py" %}`, `{{< tab "Go" >}}`
         return replacement + ["", f"**{label}**", ""], "", False
     return replacement or [""], "", False
@@ -400,6 +392,6 @@ def _scan(text: str, state: tuple[int, str]) -> tuple[int | None, tuple[int, str
     return None, (depth, quote)
 
 
-def _clean(label: str) -> str:
+def clean_label(label: str) -> str:
     label = " ".join(label.replace("*", "").split())
     return label if len(label) <= MAX_LABEL else ""

@@ -100,7 +100,7 @@ class LinkTargets:
         frag = github_anchor(heading) if heading else ""
         if self._wiki_names is None:
             self._wiki_names = WikiNames(self.pages)
-        page = self._wiki_names.find(name) if name else file
+        page = next(filter(None, map(self._wiki_names.find, name.split("|", 1))), None) if name else file
         if page is None and self.in_site:
             return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
         if page is None:
@@ -137,8 +137,12 @@ def find_page(pages: Container[str], path: str, folder: bool) -> str | None:
 
 
 def as_written(href: str) -> str:
-    """An href as the guide wrote it: a wiki link as `[[Page#Heading]]`, anything else as it is."""
-    return f"[[{unquote(href[len('wiki:'):])}]]" if href.startswith("wiki:") else href
+    """An href as the guide wrote it: a wiki link as `[[Page#Heading|shown]]`, anything else as it is."""
+    if not href.startswith("wiki:"):
+        return href
+    name, _, heading = unquote(href[len("wiki:"):]).partition("#")
+    page, _, shown = name.partition("|")
+    return f"[[{page}{'#' + heading if heading else ''}{'|' + shown if shown else ''}]]"
 
 
 def wiki_key(path: str) -> str:

@@ -163,6 +163,10 @@ def _segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[in
         closed = False
         while i < n:
             inner = _FENCE_LINE.match(lines[i])
+            # A fence four spaces deeper than the opening one is a line of the code (a Markdown
+            # example showing tabs of code), neither its end nor the start of another.
+            if inner and _depth(lines[i]) >= _depth(line) + 4:
+                inner = None
             if inner and inner.group(1)[0] == marker[0] and len(inner.group(1)) >= len(marker):
                 if not inner.group(2).strip():
                     closed = True
@@ -181,6 +185,12 @@ def _segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[in
         cuts.append(resume)
         last_cut = i = resume
     return cuts, unclosed, sized
+
+
+def _depth(line: str) -> int:
+    """The columns of white space before a line's first character other than `>` and white space."""
+    prefix = line[:len(line) - len(line.lstrip(" \t>"))].expandtabs(4)
+    return len(prefix) - prefix.count(">")
 
 
 def _resume_at(lines: list[str], heading: int, start: int) -> int | None:

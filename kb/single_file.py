@@ -12,6 +12,7 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
+from patternkb.kb.admonitions import read_indented_blocks
 from patternkb.kb.directives import read_directives
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
@@ -22,7 +23,7 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
     """A document's blocks; a fence that never closes is warned about and ends before the next
     heading that follows a blank line, so one typo does not swallow the rest of a guide. `origin`
     maps the lines of a text with includes expanded back to the file's."""
-    read, origin = read_directives(text, origin)
+    read, origin = read_directives(read_indented_blocks(text), origin)
     document = parse_document(read)
     if read is not text:
         document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them

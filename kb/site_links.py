@@ -91,7 +91,7 @@ class SiteLinks:
             name, _, frag = named[len("wiki:"):].partition("#")
             if site not in self._wiki_names:
                 self._wiki_names[site] = WikiNames(self.files.get(site, set()))
-            page = self._wiki_names[site].find(name)
+            page = next(filter(None, map(self._wiki_names[site].find, name.split("|", 1))), None)
             if page is None:
                 return None
             return self.anchors.get((site, page, frag)) if frag else self.pages[(site, page)]

@@ -186,12 +186,17 @@ def test_a_myst_code_directive_s_options_are_not_code_and_its_caption_labels_it(
 
 
 def test_wiki_links_become_markdown_links_but_in_code_embeds_and_indexes():
-    from patternkb.kb.directives import wiki_links
+    from patternkb.kb.wiki_links import wiki_links
 
     assert wiki_links("see [[Page]] and [[Page#Part|the part]]") == \
-        "see [Page](<wiki:Page>) and [the part](<wiki:Page#Part>)"
+        "see [Page](<wiki:Page>) and [the part](<wiki:Page|the part#Part>)"
     assert wiki_links("[[Page#Part]]") == "[Page › Part](<wiki:Page#Part>)"
     for kept in ("`x [[Page]]`", "![[picture.png]]", "df[[0]]", "[[]]", "m][[1]]"):
         assert wiki_links(kept) == kept
     text = "# T\n\n```py\ndf[[Page]]\n```\n\n    [[Page]] indented code\n"
     assert read_tags(text)[0] == text  # nothing in code changes
+
+
+def test_docsify_tips_are_quotes():
+    assert read_tags("# T\n\n?> A tip with `code`.\n\n!> Important.\n\n```php\n?> stays\n```\n")[0] == \
+        "# T\n\n> A tip with `code`.\n\n> Important.\n\n```php\n?> stays\n```\n"

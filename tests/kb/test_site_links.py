@@ -90,7 +90,8 @@ def test_wiki_links_lead_to_pages_by_their_name(tmp_path):
     vault = tmp_path / "vault"
     (vault / "basics").mkdir(parents=True)
     (vault / "Home.md").write_text("# Home\n\nStart with [[Getting Started]], then [[Loops#While Loops|while]], "
-                                   "[[#Home]], [[Nowhere]], ![[picture.png]] and `a[[0]]`.\n")
+                                   "[[#Home]], [[Nowhere]], ![[picture.png]] and `a[[0]]`.\n\n"
+                                   "GitHub's wikis put the page last: [[the loops|Loops]].\n")
     (vault / "basics" / "Getting-Started.md").write_text("# Getting Started\n\nBack [[Home]].\n\n```py\nx = 1\n```\n")
     (vault / "basics" / "Loops.md").write_text("# Loops\n\n## For Loops\n\nText.\n\n```py\nfor x in y: pass\n```\n\n"
                                                "## While Loops\n\nText.\n\n```py\nwhile x: pass\n```\n")
@@ -98,9 +99,11 @@ def test_wiki_links_lead_to_pages_by_their_name(tmp_path):
     home = next(e for e in kb.entries if e.title == "Home")
     started = next(e for e in kb.entries if e.title == "Getting Started")
     loops_while = next(e for e in kb.entries if e.title == "While Loops")
+    loops = next(e for e in kb.entries if e.source.file == "basics/Loops.md")  # the page: its first entry
     assert home.link_targets == {"wiki:Getting%20Started": started.id,
-                                 "wiki:Loops#While%20Loops": loops_while.id}
-    assert "[while](<wiki:Loops#While Loops>)" in home.markdown and "![[picture.png]]" in home.markdown
+                                 "wiki:Loops%7Cwhile#While%20Loops": loops_while.id,
+                                 "wiki:the%20loops%7CLoops": loops.id}
+    assert "[while](<wiki:Loops|while#While Loops>)" in home.markdown and "![[picture.png]]" in home.markdown
     assert "`a[[0]]`" in home.markdown
     assert started.link_targets == {"wiki:Home": home.id}
     nowhere = [w for w in kb.manifest.warnings if "Nowhere" in w.message]
