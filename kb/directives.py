@@ -17,9 +17,8 @@ for before the guide is parsed:
 - docsify's tips (`?> Tip`, `!> Important`): quotes;
 - MDX and Vue components written as block tags (`<TabItem value="npm">`, `<Tabs values={[...]}>`
   over several lines, `</Tabs>`): markup, a tab's label or value labels the code in it;
-- wiki links (Obsidian, Foam, GitHub wikis): `[[Page]]`, `[[Page#Heading|shown]]` are Markdown
-  links to `wiki:Page|shown#Heading`, which kb/links.py resolves by the page's name; an embed
-  (`![[picture.png]]`) and text in a code span stay as they are.
+- links in a tool's syntax (kb/link_syntax.py): wiki links (`[[Page]]`) are Markdown links,
+  references to an API's items that the guide does not define (`[Vec][std::vec::Vec]`) text.
 
 Lines inside a code block are never touched, and every line keeps its number in the file."""
 
@@ -30,7 +29,7 @@ import re
 
 from patternkb.kb.headings import MAX_LABEL
 from patternkb.kb.html import COMPONENT_LABELS, KNOWN_TAGS, is_component
-from patternkb.kb.wiki_links import wiki_links
+from patternkb.kb.link_syntax import defined_labels, item_references, wiki_links
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
@@ -77,7 +76,7 @@ def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, li
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
-            and "///" not in text and "?>" not in text and "!>" not in text \
+            and "///" not in text and "?>" not in text and "!>" not in text and "][" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
@@ -106,6 +105,7 @@ class _Reading:
         self.heading_at: int | None = None  # where in `out` the last heading is
         self.containers = 0  # how many containers are open
         self.closing = _closed_containers(lines)  # the indexes of the lines opening a container that closes
+        self.defined = defined_labels("\n".join(lines)) if any("][" in line for line in lines) else frozenset()
 
     def read(self) -> None:
         number = 0
@@ -140,8 +140,8 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
-            if replacement is None and "[[" in line and not _INDENTED_CODE.match(line):
-                linked = wiki_links(line)
+            if replacement is None and ("[[" in line or "][" in line) and not _INDENTED_CODE.match(line):
+                linked = item_references(wiki_links(line), self.defined)
                 replacement = [linked] if linked != line else None
             if replacement is None:
                 if _ATX.match(line):

@@ -186,7 +186,7 @@ def test_a_myst_code_directive_s_options_are_not_code_and_its_caption_labels_it(
 
 
 def test_wiki_links_become_markdown_links_but_in_code_embeds_and_indexes():
-    from patternkb.kb.wiki_links import wiki_links
+    from patternkb.kb.link_syntax import wiki_links
 
     assert wiki_links("see [[Page]] and [[Page#Part|the part]]") == \
         "see [Page](<wiki:Page>) and [the part](<wiki:Page|the part#Part>)"
@@ -200,3 +200,11 @@ def test_wiki_links_become_markdown_links_but_in_code_embeds_and_indexes():
 def test_docsify_tips_are_quotes():
     assert read_tags("# T\n\n?> A tip with `code`.\n\n!> Important.\n\n```php\n?> stays\n```\n")[0] == \
         "# T\n\n> A tip with `code`.\n\n> Important.\n\n```php\n?> stays\n```\n"
+
+
+def test_references_to_an_api_s_items_that_nothing_defines_are_their_text():
+    text = ("# T\n\nUse [`create_model()`][pydantic.create_model], [Vec][std::vec::Vec], [pydantic.Field][] and\n"
+            "[a page][guide.md] or [mine][my.ref], [words][] and `[x][a.b]`.\n\n[my.ref]: https://example.com\n")
+    assert read_tags(text)[0].split("\n")[2:4] == [
+        "Use `create_model()`, Vec, pydantic.Field and",
+        "[a page][guide.md] or [mine][my.ref], [words][] and `[x][a.b]`."]

@@ -1,0 +1,67 @@
+"""Links written in a documentation tool's syntax, read as CommonMark links or text before the
+guide is parsed (for kb/directives.py):
+
+- wiki links (Obsidian, Foam, GitHub's wikis): `[[Page]]`, `[[Page#Heading]]`, `[[Page|shown]]`
+  and GitHub's `[[shown|Page]]` become links to `wiki:Page|shown#Heading`, which kb/links.py
+  resolves to the page a name names (trying both sides of the `|`); an embed (`![[picture.png]]`)
+  and an index into something (`df[[0]]`) stay as they are;
+- cross-references to an API's items (mkdocstrings' autorefs, rustdoc's intra-doc links):
+  `[`create_model()`][pydantic.create_model]`, `[Vec][std::vec::Vec]`, whose label names an item
+  of code that no link definition of the guide defines, are their text: a reader saw
+  "[`create_model()`][pydantic.create_model]" where the site shows `create_model()`.
+
+Text in a code span stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WIKI_LINK = re.compile(r"(?<![\w\])!])\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# `[text][a.b.c]` or `[text][a::b]`, and `[a.b.c][]`: a label that is a dotted (or `::`) path.
+_ITEM_REFERENCE = re.compile(r"\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Za-z_][\w]*)(?:(?:\.|::)[\w]+)+\(?\)?)?\]")
+_FILE_SUFFIXES = frozenset("md markdown html htm txt png jpg jpeg gif svg pdf".split())
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:", re.M)
+
+
+def defined_labels(text: str) -> frozenset[str]:
+    """The labels a text's link definitions define (`[label]: url`), as CommonMark matches them."""
+    return frozenset(" ".join(label.lower().split()) for label in _DEFINITION.findall(text))
+
+
+def item_references(line: str, defined: frozenset[str]) -> str:
+    """The line with its references to an API's items that nothing defines written as their text,
+    but in code spans."""
+    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+
+    def text(found: re.Match) -> str:
+        label = found.group(2) or found.group(1).strip("`")
+        if any(start < found.start() < end for start, end in spans) or " ".join(label.lower().split()) in defined:
+            return found.group(0)
+        if label.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
+            return found.group(0)  # `[a page][guide.md]`: a file, not an item of code
+        if found.group(2) is None and not re.fullmatch(r"[A-Za-z_]\w*(?:(?:\.|::)\w+)+(?:\(\))?", label):
+            return found.group(0)  # `[some words][]`: a reference of the guide's own
+        return found.group(1)
+
+    return _ITEM_REFERENCE.sub(text, line)
+
+
+def wiki_links(line: str) -> str:
+    """The line with its wiki links written as Markdown links, but in code spans."""
+    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+
+    def link(found: re.Match) -> str:
+        if any(start <= found.start() < end for start, end in spans):
+            return found.group(0)
+        page, heading, shown = (part.strip() if part else "" for part in found.groups())
+        if not page and not heading:
+            return found.group(0)
+        # Obsidian writes [[Page|shown]], GitHub's wikis [[shown|Page]]: the link names both, and
+        # kb/links.py takes the one that names a page.
+        target = page + (f"|{shown.replace('#', '%23')}" if shown else "") + (f"#{heading}" if heading else "")
+        words = shown or (f"{page} › {heading}" if page and heading else page or heading)
+        return f"[{words}](<wiki:{target.replace('<', '%3C').replace('>', '%3E')}>)"
+
+    return _WIKI_LINK.sub(link, line)
