@@ -12,6 +12,7 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
+from patternkb.kb.includes import expand_with_lines
 from patternkb.kb.admonitions import read_indented_blocks
 from patternkb.kb.directives import read_directives
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
@@ -107,16 +108,21 @@ def _name_of(path: Path) -> str:
 
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
-                     display: str, file: str | None = None) -> DraftGuide:
-    """The guide in one Markdown file; `file` is what the KB calls it (its name by default)."""
+                     display: str, file: str | None = None, root: Path | None = None) -> DraftGuide:
+    """The guide in one Markdown file; `file` is what the KB calls it (its name by default). A
+    page of a folder (`root`, the folder named) has its includes expanded from inside it."""
     guide_text = read_guide_text(path, encoding)
     sha256 = hashlib.sha256(guide_text.raw).hexdigest()
     text, repaired_runs = guide_text.text, guide_text.repaired_runs
     del guide_text  # the file's bytes: a second copy of a large guide, not needed from here on
     file = file or printable(path.name)
     warnings: list[tuple[str, int | None, str]] = []
-    document = read_document(text, display, warnings)
-    del text
+    expanded, origin = expand_with_lines(text, path, root, lambda line, message: warnings.append(
+        (display, line, message)), where="the folder named", keep_unread=True) if root is not None else (text, None)
+    document = read_document(expanded, display, warnings, origin)
+    if origin is not None:
+        document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them
+    del text, expanded
     blocks = document.blocks
     level = pattern_level or detect_pattern_level(blocks)
     if not any(b.kind == "heading" or b.fences for b in blocks) and \

@@ -129,7 +129,8 @@ class _Folder:
                 guide = load_mdbook(path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)
             else:  # known in the KB by its path in the folder: two pages may share a name
                 guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding,
-                                         display=shown, file=printable(path.relative_to(self.folder).as_posix()))
+                                         display=shown, file=printable(path.relative_to(self.folder).as_posix()),
+                                         root=self.folder)
                 guide.site = str(self.folder.resolve())
         except GuideError as exc:
             self.skipped.append((shown, exc.line, exc.message))
