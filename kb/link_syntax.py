@@ -15,14 +15,43 @@ Text in a code span stays as it is.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _WIKI_LINK = re.compile(r"(?<![\w\])!])\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_TICKS = re.compile(r"`+")
 # `[text][a.b.c]` or `[text][a::b]`, and `[a.b.c][]`: a label that is a dotted (or `::`) path.
 _ITEM_REFERENCE = re.compile(r"\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Za-z_][\w]*)(?:(?:\.|::)[\w]+)+\(?\)?)?\]")
 _FILE_SUFFIXES = frozenset("md markdown html htm txt png jpg jpeg gif svg pdf".split())
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:", re.M)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the line's code spans are, (start, end) in order, as CommonMark finds them: a run of
+    backticks up to the next run of the same length (a run with none is text). Linear: a line
+    of a thousand backticks took a regex minutes."""
+    runs = [(tick.start(), tick.end()) for tick in _TICKS.finditer(line)]
+    closing: dict[int, int] = {}  # a run's index -> the index of the next run of its length
+    nearest: dict[int, int] = {}  # a length -> the index of the nearest run of it to the right
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        if length in nearest:
+            closing[i] = nearest[length]
+        nearest[length] = i
+    spans, i = [], 0
+    while i < len(runs):
+        j = closing.get(i)
+        if j is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1]))
+        i = j + 1
+    return spans
+
+
+def _in_code(spans: list[tuple[int, int]], position: int) -> bool:
+    k = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= position < spans[k][1]
 
 
 def defined_labels(text: str) -> frozenset[str]:
@@ -33,11 +62,11 @@ def defined_labels(text: str) -> frozenset[str]:
 def item_references(line: str, defined: frozenset[str]) -> str:
     """The line with its references to an API's items that nothing defines written as their text,
     but in code spans."""
-    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+    spans = _code_spans(line)
 
     def text(found: re.Match) -> str:
         label = found.group(2) or found.group(1).strip("`")
-        if any(start < found.start() < end for start, end in spans) or " ".join(label.lower().split()) in defined:
+        if _in_code(spans, found.start()) or " ".join(label.lower().split()) in defined:
             return found.group(0)
         if label.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
             return found.group(0)  # `[a page][guide.md]`: a file, not an item of code
@@ -50,10 +79,10 @@ def item_references(line: str, defined: frozenset[str]) -> str:
 
 def wiki_links(line: str) -> str:
     """The line with its wiki links written as Markdown links, but in code spans."""
-    spans = [span.span() for span in _CODE_SPAN.finditer(line)]
+    spans = _code_spans(line)
 
     def link(found: re.Match) -> str:
-        if any(start <= found.start() < end for start, end in spans):
+        if _in_code(spans, found.start()):
             return found.group(0)
         page, heading, shown = (part.strip() if part else "" for part in found.groups())
         if not page and not heading:

@@ -43,6 +43,16 @@ def _open_components(n: int) -> str:
     return "# G\n\n## S\n\n### P\n\n" + "<Tab value={x\n" * (5 * n) + "\n```rust\nfn x() {}\n```\n"
 
 
+def _backticks(n: int) -> str:
+    # A wiki link and a run of backticks on one line: finding code spans by regex was cubic.
+    return "# G\n\n## S\n\n### P\n\nSee [[Other]] [x][a.b] " + "`" * n + "\n\n```rust\nfn x() {}\n```\n"
+
+
+def _spans_and_links(n: int) -> str:
+    # Code spans and wiki links taking turns on one line: each link looked through every span.
+    return "# G\n\n## S\n\n### P\n\n" + "`a` [[b]] " * (5 * n) + "\n\n```rust\nfn x() {}\n```\n"
+
+
 def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
     """The best of a few runs of each, interleaved, so that a burst of load on a shared machine
     slows both sizes alike rather than one."""
@@ -56,7 +66,7 @@ def _best_times(small, large, rounds: int = 3) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("make", [_unclosed, _same_titles, _many_headings, _brackets, _rule_of_brackets,
-                                  _open_components])
+                                  _open_components, _backticks, _spans_and_links])
 def test_four_times_the_guide_takes_less_than_eight_times_as_long(tmp_path, make):
     small, large = tmp_path / "small.md", tmp_path / "large.md"
     small.write_text(make(SIZE // 2))
