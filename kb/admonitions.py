@@ -5,64 +5,68 @@ indented four spaces under them. Read as CommonMark, those lines are an indented
 prose shown as code, and the fenced code in them a text block with its fences in it.
 
 The opening line becomes its title in bold, which labels the code after it as a tab's name does
-(or an empty line, when it has none); the body loses four spaces. Blocks nest. Every line keeps its
-number, and nothing in a code block outside them is touched.
+(an admonition without one is titled by its type, "Warning"; `""` is no title); the body loses
+four spaces and stays in the list item it is in. Blocks nest. Every line keeps its number, and
+nothing in a code block outside them is touched.
 """
 
 from __future__ import annotations
 
 import re
 
-from patternkb.kb.directives import FENCE, clean_label, closes_fence
+from patternkb.kb.directives import clean_label
 
 # `!!! note`, `!!! tip "Title"`, `??? example`, `???+ note ""`, `=== "Python"`, `===+ "Tab"`
-_OPENER = re.compile(r'^( *)(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"]*)")?'
-                     r'|===\+?[ \t]+"([^"]*)")[ \t]*$')
-_ANYWHERE = re.compile(r'^ *(?:!!!|\?\?\?|===\+?[ \t]+")', re.M)
+_OPENER = re.compile(r'^(?:(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+("[^"]*"))?'
+                     r'|===\+?[ \t]+("[^"]*"))[ \t]*$')
+_ANYWHERE = re.compile(r'^[ \t]*(?:!!!|\?\?\?|===\+?[ \t]+")', re.M)
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 BODY_INDENT = 4
 
 
 def read_indented_blocks(text: str) -> str:
-    """`text` with each block's opening line read as its title and its body unindented; `text`
-    itself when it has none."""
+    """`text` with each block's opening line read as its title and its body four spaces less
+    indented; `text` itself when it has none. An opener is one at the start of a block of the
+    document, of a list item or of another block's body: four spaces deeper it is an indented
+    code block's line, and in a fenced code block (at any depth) it is code."""
     if not _ANYWHERE.search(text):
         return text
-    lines = text.split("\n")
     out: list[str] = []
-    bodies: list[int] = []  # for each open block, the indent of its body (in columns)
-    fence, fence_depth = "", 0  # the open code block's fence, and how many blocks held it
-    for line in lines:
-        if line.strip():
-            while bodies and _indent(line) < bodies[-1]:
-                bodies.pop()
-            if fence and len(bodies) < fence_depth:
-                fence = ""  # its block ended: Python-Markdown ends the code block with it
-        text_line = _unindent(line, bodies[-1] if bodies else 0)
-        if fence:
-            fence = "" if closes_fence(text_line, fence) else fence
-            out.append(text_line)
+    openers: list[int] = []  # the column of each open block's opening line, outermost first
+    fence, fence_column, fence_depth = "", 0, 0  # the open code block's fence, its column, how many blocks held it
+    item = None  # the column a list item's content starts at, while in one
+    for line in text.split("\n"):
+        rest = line.lstrip(" \t")
+        column = len(line[:len(line) - len(rest)].expandtabs(BODY_INDENT))
+        if not rest:
+            out.append("")
             continue
-        opened = FENCE.match(text_line)
-        opener = _OPENER.match(text_line) if not opened else None
+        while openers and column < openers[-1] + BODY_INDENT:
+            openers.pop()
+        if fence and len(openers) < fence_depth:
+            fence = ""  # its block ended: Python-Markdown ends the code block with it
+        shown = column - BODY_INDENT * len(openers)  # the line's column once its blocks are read
+        read = " " * shown + rest if openers else line
+        if fence:
+            if rest.startswith(fence) and not rest.strip(fence[0]).strip() and shown - fence_column < 4:
+                fence = ""
+            out.append(read)
+            continue
+        opened = _FENCE.match(rest)
+        opener = _OPENER.match(rest.rstrip())
         if opened:
-            fence, fence_depth = opened.group(1), len(bodies)
-        elif opener:
-            title = clean_label(opener.group(2) or opener.group(3) or "")
-            bodies.append((bodies[-1] if bodies else 0) + len(opener.group(1)) + BODY_INDENT)
-            text_line = f"**{title}**" if title else ""
-        out.append(text_line)
-    read = "\n".join(out)
-    return text if read == text else read
-
-
-def _indent(line: str) -> int:
-    """The columns of a line's leading white space (a tab is four)."""
-    return len(line.expandtabs(BODY_INDENT)) - len(line.expandtabs(BODY_INDENT).lstrip(" "))
-
-
-def _unindent(line: str, columns: int) -> str:
-    """The line without `columns` of leading white space (or without all of it, if it has less)."""
-    if not columns:
-        return line
-    expanded = line.expandtabs(BODY_INDENT) if line[:1] == "\t" or "\t" in line[:columns] else line
-    return expanded[min(columns, _indent(expanded)):]
+            fence, fence_column, fence_depth = opened.group(1), shown, len(openers)
+        elif opener and (shown <= 3 or (item is not None and item <= shown <= item + 3)):
+            title = opener.group(2) or opener.group(3)
+            title = clean_label(title.strip('"') if title else (opener.group(1) or "").capitalize())
+            openers.append(column)
+            read = " " * shown + f"**{title}**" if title else ""
+        listed = _LIST_ITEM.match(rest)
+        if listed:
+            item = shown + len(listed.group(0).expandtabs(BODY_INDENT))
+        elif item is not None and shown < item and not opener:
+            item = None
+        out.append(read)
+    read_text = "\n".join(out)
+    return text if read_text == text else read_text

@@ -12,33 +12,18 @@ from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from patternkb.kb import html
+from patternkb.kb.cuts import CHUNK_LINES, FENCE_LINE, segments
 from patternkb.kb.headings import MAX_LABEL
 from patternkb.kb.rules import rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
 # (kb/html.py); it is never rendered.
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
-# markdown-it's block parser keeps tables of every line of its input: for a 50 MB guide, over a
-# gigabyte. A long text is parsed in chunks of about this many lines, cut at a heading (issue 16).
-CHUNK_LINES = 5000
-# Raw HTML that markdown-it reads past blank lines until its end marker (CommonMark HTML blocks 1-5):
-# never cut inside one.
-_RAW_HTML = [(re.compile(r"^ {0,3}<(script|pre|style|textarea)(\s|>|$)", re.IGNORECASE),
-              re.compile(r"</(script|pre|style|textarea)>", re.IGNORECASE)),
-             (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
-             (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
-             (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
-             (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"))]
-_CUT_HEADING = re.compile(r"^#{1,6}(\s|$)")
-
 _KINDS = {
     "heading_open": "heading", "paragraph_open": "paragraph", "bullet_list_open": "list",
     "ordered_list_open": "list", "fence": "fence", "code_block": "fence", "table_open": "table",
     "html_block": "html", "blockquote_open": "quote", "hr": "rule",
 }
-# Lines that open or close a fence, inside lists and blockquotes too.
-_FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$")
-# A line that starts a heading with words: "# };" in code that a broken fence let out is none.
 # Front matter: `key: value` lines, list items and indented continuations, at most this long.
 _MAX_FRONT_MATTER = 200
 _YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
@@ -47,9 +32,9 @@ _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECA
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
 # A paragraph that leads with a short bold label and says more after it: "**Bad**: Log the error".
 _CELL_LEAD = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?[ \t]*([^\n]*)")
+# A paragraph that is a bold label and nothing else: "**Python 3.9 and above**".
+_LABEL_ALONE = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?\s*$")
 _INFO_LABEL = re.compile(r"""\s\[([^\]]+)\]|\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ANCHOR_LINE = re.compile(r"^\s*<a\s[^>]*>\s*</a>\s*$", re.IGNORECASE)
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+.*[^\W_]")
 
 
 @dataclass
@@ -130,80 +115,8 @@ def plain_text_of(inline_markdown: str) -> str:
     return inline_markdown.replace("`", "").strip().rstrip(":").strip()
 
 
-def _segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int], list[int], set[int]]:
-    """Where to cut the document so that a fence that never closes ends before the next heading
-    that follows a blank line, and so that no part is much longer than `chunk_lines` (at a heading
-    after a blank line, outside code and raw HTML, where markdown-it starts afresh anyway); one
-    pass over the lines. Returns (cut lines, unclosed fence lines, the cuts made for length)."""
-    cuts: list[int] = []
-    unclosed: list[int] = []
-    i, n = 0, len(lines)
-    last_cut = 0
-    sized: set[int] = set()
-    raw_end: re.Pattern | None = None  # the end marker of the raw HTML block the line is in
-    while i < n:
-        line = lines[i]
-        if raw_end is not None:
-            if raw_end.search(line):
-                raw_end = None
-        elif i - last_cut >= chunk_lines and _CUT_HEADING.match(line) and not lines[i - 1].strip():
-            cuts.append(i)
-            sized.add(i)
-            last_cut = i
-        elif line[:4].lstrip()[:1] == "<":
-            raw_end = next((end for opener, end in _RAW_HTML if opener.match(line)), None)
-            if raw_end is not None and raw_end.search(line, line.index("<") + 2):
-                raw_end = None  # opened and closed on one line
-        match = _FENCE_LINE.match(line)
-        if not match or (match.group(1)[0] == "`" and "`" in match.group(2)):
-            i += 1
-            continue
-        marker, start = match.group(1), i
-        i += 1
-        closed = False
-        while i < n:
-            inner = _FENCE_LINE.match(lines[i])
-            # A fence four spaces deeper than the opening one is a line of the code (a Markdown
-            # example showing tabs of code), neither its end nor the start of another.
-            if inner and _depth(lines[i]) >= _depth(line) + 4:
-                inner = None
-            if inner and inner.group(1)[0] == marker[0] and len(inner.group(1)) >= len(marker):
-                if not inner.group(2).strip():
-                    closed = True
-                    break
-                if inner.group(2).strip().isidentifier():
-                    break  # an opening fence inside code: this fence swallowed the next one
-            i += 1
-        if closed:
-            i += 1
-            continue
-        unclosed.append(start + 1)
-        resume = next((k for k in (_resume_at(lines, j, start) for j in range(start + 1, n)
-                                   if _HEADING_LINE.match(lines[j])) if k is not None), None)
-        if resume is None:
-            break
-        cuts.append(resume)
-        last_cut = i = resume
-    return cuts, unclosed, sized
-
-
-def _depth(line: str) -> int:
-    """The columns of white space before a line's first character other than `>` and white space."""
-    prefix = line[:len(line) - len(line.lstrip(" \t>"))].expandtabs(4)
-    return len(prefix) - prefix.count(">")
-
-
-def _resume_at(lines: list[str], heading: int, start: int) -> int | None:
-    """Where the text after a broken fence resumes: at a heading after a blank line, or at the
-    HTML anchors (`<a id="x"></a>`) that stand just before such a heading."""
-    k = heading
-    while k - 1 > start and _ANCHOR_LINE.match(lines[k - 1]):
-        k -= 1
-    return k if not lines[k - 1].strip() else None
-
-
 def parse_document(text: str, chunk_lines: int | None = None) -> Document:
-    """Blocks of a whole document; each part between cuts (see `_segments`) is block-parsed on
+    """Blocks of a whole document; each part between cuts (see kb/cuts.py) is block-parsed on
     its own, and the inline parse runs over all parts with one set of link definitions, so a
     link may use a definition from anywhere in the file."""
     lines = text.split("\n")
@@ -212,7 +125,7 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
     if first:
         blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
                             markdown="\n".join(lines[:first]), text=""))
-    cuts, unclosed, sized = _segments(lines, chunk_lines or CHUNK_LINES)
+    cuts, unclosed, sized = segments(lines, chunk_lines or CHUNK_LINES)
     cuts = [c for c in cuts if c > first]
     references: dict[str, str] = {}
     bounds = [first, *cuts, len(lines)]
@@ -304,6 +217,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
     item_depth = 0
     text_parts: list[str] = []
     captions: list[str] = []  # per open list item, its bold lead
+    item_labels: list[str] = []  # per open list item, the label of the code its next fence holds
     for i, token in enumerate(tokens):
         if depth == 0 and token.map is not None and token.nesting >= 0:
             start, end = token.map[0] + offset, token.map[1] + offset
@@ -322,6 +236,8 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
             label, row_caption = converter.code_label()
             fence = _fence(token, lines, offset, label)
             fence.caption = next((c for c in reversed(captions) if c), "") or row_caption
+            if item_labels and item_labels[-1]:
+                fence.label, item_labels[-1] = fence.label or item_labels[-1], ""
             current.fences.append(fence)
         elif token.type == "html_block":
             current.has_html = True
@@ -335,9 +251,11 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
         elif token.type == "list_item_open":
             item_depth += 1
             captions.append("")
+            item_labels.append("")
         elif token.type == "list_item_close":
             item_depth -= 1
             captions.pop()
+            item_labels.pop()
         elif token.type == "inline":
             plain = plain_text(token, badges=current.kind != "heading")
             text_parts.append(plain)
@@ -359,6 +277,10 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 rule = rule_number_and_name(token.content)
                 if captions and (lead or rule):  # the item's bold lead, or the rule it states
                     captions[-1] = plain_text_of(lead.group(1)) if lead else rule[1]
+            elif current.kind == "list" and item_labels and tokens[i - 1].type == "paragraph_open":
+                # "**Python 3.9+**" alone above a tab's code in a list item labels that code.
+                label = _LABEL_ALONE.match(token.content)
+                item_labels[-1] = plain_text_of(label.group(1)) if label else ""
             current.links += links
         depth += token.nesting
         if depth == 0:
@@ -406,7 +328,7 @@ def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     start, end = token.map[0] + offset, token.map[1] + offset  # type: ignore[index]
     if token.type == "code_block":
         return Fence(language="", code=token.content, line_start=start + 1, line_end=end, closed=True, label=label)
-    last = _FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
+    last = FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
     closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \
         and not last.group(2).strip()
     return Fence(language=info_language(token.info), code=token.content, line_start=start + 1, line_end=end,

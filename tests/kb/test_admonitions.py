@@ -107,3 +107,36 @@ def test_a_markdown_example_of_tabs_in_a_fence_is_one_code_block_and_no_warning(
     assert [b.code for b in tabs.code] == [example.split("\n", 1)[1].rsplit("\n", 1)[0] + "\n"]
     assert not kb.manifest.warnings
     assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Tabs", "Next"]
+
+
+def test_blocks_in_list_items_and_examples_of_the_syntax_are_read_as_mkdocs_reads_them():
+    # In a list item's fence: code. Inside a list item: a block of the item. Four spaces deeper
+    # than the text before it: an indented code block's lines. Without a title: its type.
+    in_fence = '1.  Write:\n\n    ```markdown\n    !!! note "Remember"\n        Keep it short.\n    ```\n\n2.  Done.\n'
+    assert read_indented_blocks(in_fence) == in_fence
+    in_item = '1. Install it:\n\n    !!! note "Linux"\n        Use the package manager.\n\n    ```sh\n    apt install w\n    ```\n'
+    assert read_indented_blocks(in_item) == \
+        '1. Install it:\n\n    **Linux**\n    Use the package manager.\n\n    ```sh\n    apt install w\n    ```\n'
+    example = 'Write one like this:\n\n    !!! note "Title"\n        Body text\n'
+    assert read_indented_blocks(example) == example
+    assert read_indented_blocks('!!! warning\n    Careful.\n\n!!! note ""\n    Plain.\n') == \
+        "**Warning**\nCareful.\n\n\nPlain.\n"
+    # Only the indent is read: a tab inside code, and code outside any block, stay as written.
+    tabbed = '!!! example\n\t```go\n\t\tfmt.Println("a\\tb")\n\t```\n\n```go\n\tx()\n```\n'
+    assert read_indented_blocks(tabbed) == '**Example**\n```go\n    fmt.Println("a\\tb")\n```\n\n```go\n\tx()\n```\n'
+
+
+def test_a_step_with_a_note_keeps_its_code_block(write_guide):
+    guide = write_guide('# G\n\n## S\n\n### Install\n\n1. Install it:\n\n    !!! note "Linux"\n'
+                        '        Use the package manager.\n\n    ```sh\n    apt install widget\n    ```\n\n2. Run it.\n')
+    entry = next(e for e in build_kb([guide]).entries if e.title == "Install")
+    assert [(b.language, b.code) for b in entry.code] == [("sh", "apt install widget\n")]
+
+
+def test_tabs_in_a_list_item_label_their_code(write_guide):
+    guide = write_guide('# G\n\n## S\n\n### Optional fields\n\n* Use a type variable:\n\n    === "Python 3.9"\n\n'
+                        '        ```python\n        def a(): ...\n        ```\n\n    === "Python 3.12"\n\n'
+                        '        ```python\n        def b(): ...\n        ```\n\n    Either works.\n')
+    entry = next(e for e in build_kb([guide]).entries if e.title == "Optional fields")
+    assert [s.title.split(":")[0] for s in entry.snippets] == ["Python 3.9", "Python 3.12"]
+    assert [b.code for b in entry.code] == ["def a(): ...\n", "def b(): ...\n"]

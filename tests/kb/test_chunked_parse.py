@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from patternkb.kb import markdown
+from patternkb.kb import cuts, markdown
 from patternkb.kb.build import build_kb
 from patternkb.kb.paths import BUNDLED_GUIDE
 from tests.shared_corpora import corpus
@@ -88,9 +88,9 @@ def test_the_tricky_shapes_give_the_same_kb_in_parts(tmp_path, monkeypatch):
 
 def test_cuts_fall_where_a_parse_starts_afresh():
     lines = TRICKY.split("\n")
-    cuts, unclosed, sized = markdown._segments(lines, 1)
-    assert unclosed == [] and sized == set(cuts)
-    assert [lines[c] for c in cuts] == ["## Section", "### First", "### Second"]
+    made, unclosed, sized = cuts.segments(lines, 1)
+    assert unclosed == [] and sized == set(made)
+    assert [lines[c] for c in made] == ["## Section", "### First", "### Second"]
 
 
 @pytest.mark.parametrize("name", ["shapes/html-guide.md", "shapes/list-guide.md", "rulebook", "gitbook"])
