@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 
+from patternkb.kb.cuts import RAW_HTML
 from patternkb.kb.headings import MAX_LABEL
 from patternkb.kb.html import COMPONENT_LABELS, KNOWN_TAGS, is_component
 from patternkb.kb.link_syntax import defined_labels, item_references, wiki_links
@@ -99,6 +100,7 @@ class _Reading:
         self.source: list[int] = []
         self.changed = False
         self.fence = ""  # the open code block's fence, as written
+        self.raw_end: re.Pattern | None = None  # the end marker of the raw HTML the line is in
         self.made = False  # whether the open code block is one a Liquid tag made
         self.unwrapped: list[str] = []  # the fences of the MyST directives read as Markdown, innermost last
         self.options = False  # in the `:key: value` lines that open a MyST directive
@@ -122,7 +124,7 @@ class _Reading:
                 self.fence = FENCE.match(line).group(1)
                 number += len(options)
                 continue
-            if self.in_code(line):
+            if self.in_code(line) or self.in_raw_html(line):
                 self.keep(line, number)
                 continue
             if self.fence:  # a Liquid tag in the code block a Liquid tag made
@@ -142,7 +144,10 @@ class _Reading:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
             if replacement is None and ("[[" in line or "][" in line) and not _INDENTED_CODE.match(line):
                 linked = item_references(wiki_links(line), self.defined)
-                replacement = [linked] if linked != line else None
+                if linked != line:
+                    if _ATX.match(line):  # still the heading a `{: #id}` below it names
+                        self.heading_at = len(self.out)
+                    replacement = [linked]
             if replacement is None:
                 if _ATX.match(line):
                     self.heading_at = len(self.out)
@@ -186,6 +191,20 @@ class _Reading:
             self.fence = opened.group(1)  # a code block, or a MyST directive of code (`{code-block} python`)
             return True
         return False
+
+    def in_raw_html(self, line: str) -> bool:
+        """Whether `line` is in raw HTML that CommonMark reads to its end marker (`<pre>`, `<?php`,
+        a comment): shown as written, never read as Markdown."""
+        if self.raw_end is not None:
+            if self.raw_end.search(line):
+                self.raw_end = None
+            return True
+        opener = next(((opened, end) for opened, end in RAW_HTML if opened.match(line)), None)
+        if opener is None:
+            return False
+        start = opener[0].match(line).end()
+        self.raw_end = None if opener[1].search(line, start) else opener[1]
+        return True
 
     def myst(self, line: str) -> list[str] | None:
         """A MyST directive whose content is Markdown (`{note}`, `{admonition} Title`): its fences
@@ -231,7 +250,7 @@ class _Reading:
         if heading:  # `## Install {#setup .wide}`
             self.heading_at = len(self.out)
             return [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
-        container = _CONTAINER.match(line)
+        container = _container(line)
         if container:
             if _opens(container):  # counted only when it closes: one left open must not swallow the rest
                 self.containers += index in self.closing
@@ -262,6 +281,16 @@ class _Reading:
         return replacement, end
 
 
+def _container(line: str) -> re.Match | None:
+    """A container's line; PyMdown's `///` only as `/// type` or `/// type | Title` (a line of
+    Rust doc comment, `/// Returns the answer.`, is none)."""
+    container = _CONTAINER.match(line)
+    if container and line.lstrip().startswith("/") and (container.group(1) is not None or (
+            container.group(4) or "").strip()[:1] not in ("", "|")):
+        return None
+    return container
+
+
 def _opens(container: re.Match) -> bool:
     """Whether a container line opens one (`::: tip`, `::: {.note}`) rather than closes (`:::`)."""
     return container.group(1) is not None or bool(container.group(3))
@@ -280,7 +309,7 @@ def _closed_containers(lines: list[str]) -> set[int]:
         if opened:
             fence = opened.group(1)
             continue
-        container = _CONTAINER.match(line)
+        container = _container(line)
         if container and _opens(container):
             open_at.append(index)
         elif container and open_at:

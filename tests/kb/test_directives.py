@@ -193,7 +193,7 @@ def test_wiki_links_become_markdown_links_but_in_code_embeds_and_indexes():
     assert wiki_links("[[Page#Part]]") == "[Page › Part](<wiki:Page#Part>)"
     for kept in ("`x [[Page]]`", "![[picture.png]]", "df[[0]]", "[[]]", "m][[1]]"):
         assert wiki_links(kept) == kept
-    text = "# T\n\n```py\ndf[[Page]]\n```\n\n    [[Page]] indented code\n"
+    text = "# T\n\n```py\n[[Page]]\n```\n\n    [[Page]] indented code\n"
     assert read_tags(text)[0] == text  # nothing in code changes
 
 
@@ -208,3 +208,16 @@ def test_references_to_an_api_s_items_that_nothing_defines_are_their_text():
     assert read_tags(text)[0].split("\n")[2:4] == [
         "Use `create_model()`, Vec, pydantic.Field and",
         "[a page][guide.md] or [mine][my.ref], [words][] and `[x][a.b]`."]
+
+
+def test_raw_html_and_doc_comments_are_not_read_as_directives():
+    # A `<?php … ?>` block ends at its `?>`, not a docsify tip; in `<pre>` nothing is rewritten; a
+    # line of Rust doc comment is no PyMdown block.
+    text = ("# T\n\n<?php\necho 1;\n?>\n\n### Last\n\n<pre><code>\n/// Returns the answer.\nx = [[Page]]\n"
+            "</code></pre>\n\n/// Returns the answer.\n\n/// tip | Careful\n\nBody.\n\n///\n")
+    assert read_tags(text)[0] == text.replace("/// tip | Careful", "\n**Careful**\n").replace("\n///\n", "\n\n")
+
+
+def test_an_id_under_a_heading_with_a_wiki_link_names_that_heading():
+    read = read_tags("# T\n\n## Alpha\n\nText.\n\n## Beta [[Other]]\n{: #beta-id}\n")[0]
+    assert '## Beta [Other](<wiki:Other>) <a id="beta-id"></a>' in read and "## Alpha\n" in read
