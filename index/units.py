@@ -104,8 +104,9 @@ class KBSource:
         A guide of OWN_UNIT_ENTRIES entries or more has units of its own. Smaller guides (the
         pages of a docs tree) share them: a unit of small guides ends after one whose id says so
         (one in CUT_EVERY, by its hash) once it holds UNIT_MIN_BYTES, so where units end depends
-        on the guides there, not on those before: a changed page changes its own unit, and the
-        units after it are the same again from the next such guide on."""
+        on the guides there, not on those before: a changed page changes its own unit, or, when
+        its size moves a unit's end to another such guide, that unit and the next; the units
+        after are the same again. The index equals a full rebuild's either way."""
         titles: dict[str, dict[str, str]] = {}
         for s in self.sections:
             titles.setdefault(s.guide, {})[s.id] = s.title

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from patternkb.kb.directives import clean_label
+from patternkb.kb.headings import clean_label
 
 # `!!! note`, `!!! tip "Title"`, `??? example`, `???+ note ""`, `=== "Python"`, `===+ "Tab"`
 _OPENER = re.compile(r'^(?:(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+("[^"]*"))?'

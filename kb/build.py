@@ -19,7 +19,7 @@ from patternkb.kb.drafts import DraftGuide, DraftPattern
 from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import MAX_LABEL, bold_label, split_icon
-from patternkb.kb.links import LinkTargets, as_written
+from patternkb.kb.links import LinkTargets, warn_nowhere
 from patternkb.kb.site_links import Amendment, SiteLinks
 from patternkb.kb.markdown import Block, Link, rendered_href
 from patternkb.kb.models import (
@@ -30,9 +30,6 @@ from patternkb.kb.slugs import part_anchors, slugify
 from patternkb.kb.tags import choose_tags
 
 _MAX_SLUG = 64
-# At most this many warnings for the unresolved links of one line (an HTML table is one line); more
-# are one warning that names these and counts the rest.
-_MAX_LINK_WARNINGS = 3
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
 # holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
@@ -176,7 +173,7 @@ class Assembler:
             for display, line, href in found:
                 by_line.setdefault((display, line), []).append(href)
             for (display, line), hrefs in by_line.items():
-                _warn_nowhere(self._warnings[number], display, line, hrefs, "page of the folder, or heading of one")
+                warn_nowhere(self._warnings[number], display, line, hrefs, "page of the folder, or heading of one")
         return amendments
 
     def _item(self, guide: DraftGuide, guide_id: str, item, iid: str, section_ids: dict[int, str],
@@ -231,20 +228,8 @@ def _links(guide: DraftGuide, targets: LinkTargets, file: str, links: list[Link]
                 found.append(entry_id)
     display = guide.displays.get(file, file)
     for line, hrefs in unresolved.items():
-        _warn_nowhere(guide.warnings, display, line, hrefs)
+        warn_nowhere(guide.warnings, display, line, hrefs)
     return found, goes_to
-
-
-def _warn_nowhere(warnings: list[tuple[str, int | None, str]], display: str, line: int, hrefs: list[str],
-                  where: str = "heading or page of the guide") -> None:
-    """Warn of the links of one line that lead nowhere (to no `where`)."""
-    hrefs = [as_written(href) for href in hrefs]
-    if len(hrefs) <= _MAX_LINK_WARNINGS:
-        warnings += [(display, line, f"link {href!r} leads to no {where}") for href in hrefs]
-    else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest
-        named = ", ".join(repr(href) for href in hrefs[:_MAX_LINK_WARNINGS])
-        warnings.append((display, line, f"{len(hrefs)} links lead to no {where}: "
-                                        f"{named} and {len(hrefs) - _MAX_LINK_WARNINGS} more"))
 
 
 def _validated(model, file: str, line: int, title: str, data: dict):

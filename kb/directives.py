@@ -28,8 +28,8 @@ import html
 import re
 
 from patternkb.kb.cuts import RAW_HTML
-from patternkb.kb.headings import MAX_LABEL
-from patternkb.kb.html import COMPONENT_LABELS, KNOWN_TAGS, is_component
+from patternkb.kb.components import opens_component, read_component
+from patternkb.kb.headings import clean_label, first_group
 from patternkb.kb.link_syntax import defined_labels, item_references, wiki_links
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
@@ -38,10 +38,8 @@ _TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)
 # A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`, PyMdown's `/// tip | Title`)
 # or closing (`:::`, `///`) line.
 _CONTAINER = re.compile(r"^ {0,3}(?::{3,}|/{3,})\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
-# A component's tag at the start of a line: capitalised, as MDX and Vue write components.
-_COMPONENT = re.compile(r"^ {0,3}</?[A-Z][\w.]*(?=[\s/>]|$)")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A MyST directive's opening fence: ```{note}, ````{admonition} Title
 _MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
@@ -65,11 +63,8 @@ CONTENT_DIRECTIVES = frozenset(
     "versionchanged deprecated aside".split())
 _TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
-# A tab's name, as an attribute: its label, else its value.
-_LABELS = [re.compile(rf"""\b{key}\s*=\s*(?:"([^"]*)"|'([^']*)')""") for key in COMPONENT_LABELS]
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
 _EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation": "Validation", "context": "Context"}
-_MAX_TAG_LINES = 50  # the most lines one component's opening tag may span
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)(?!\s*(?:[-*+]|\d+[.)])\s)")  # not a list item's line
 
 
@@ -121,7 +116,7 @@ class _Reading:
                 for further in range(number + 1, number + len(options)):
                     self.write([""], further)
                 self.write([line], number + len(options))  # the code block opens after them
-                self.fence = FENCE.match(line).group(1)
+                self.fence = _FENCE.match(line).group(1)
                 number += len(options)
                 continue
             if self.in_code(line) or self.in_raw_html(line):
@@ -131,8 +126,8 @@ class _Reading:
                 replacement = self.liquid(line)
             else:
                 replacement = self.myst(line)
-                if replacement is None and _COMPONENT.match(line):
-                    replacement, last = self.component(number - 1)
+                if replacement is None and opens_component(line):
+                    replacement, last = read_component(self.lines, number - 1)
                     if replacement is not None:
                         self.write(replacement, number)
                         # The tag's further lines become empty ones: the lines after keep their numbers.
@@ -182,12 +177,12 @@ class _Reading:
     def in_code(self, line: str) -> bool:
         """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
         if self.fence:
-            if closes_fence(line, self.fence):
+            if _closes(line, self.fence):
                 self.fence, self.made = "", False
                 return True
             return not self.made or _tag(line) is None
-        opened = FENCE.match(line)
-        if opened and not _prose_directive(line) and not (self.unwrapped and closes_fence(line, self.unwrapped[-1])):
+        opened = _FENCE.match(line)
+        if opened and not _prose_directive(line) and not (self.unwrapped and _closes(line, self.unwrapped[-1])):
             self.fence = opened.group(1)  # a code block, or a MyST directive of code (`{code-block} python`)
             return True
         return False
@@ -218,7 +213,7 @@ class _Reading:
         if self.options and _OPTION.match(line):
             return [""]
         self.options = False
-        if self.unwrapped and FENCE.match(line) and closes_fence(line, self.unwrapped[-1]):
+        if self.unwrapped and _FENCE.match(line) and _closes(line, self.unwrapped[-1]):
             self.unwrapped.pop()
             return [""]
         return None
@@ -258,28 +253,13 @@ class _Reading:
                 self.containers = max(self.containers - 1, 0)
             braced, text = container.group(1), container.group(2) or container.group(4) or ""
             text = text.removeprefix("|").strip()  # `/// tab | Python 3.10+`
-            label = clean_label(_first(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
+            label = clean_label(first_group(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
             return ["", f"**{label}**", ""] if label else [""]
         if self.containers and _ATX.match(line):
             # A heading inside a container names a tab or a callout (Quarto's panel-tabset,
             # `## Keep it simple` in a callout), not a part of the document: a label.
             return ["", f"**{clean_label(_ATX_TEXT.sub('', line.strip()))}**", ""]
         return None
-
-    def component(self, start: int) -> tuple[list[str] | None, int]:
-        """(what an MDX or Vue component's tag opening on line `start` reads as, the index of the
-        line it ends on); (None, start) when it is no component's tag."""
-        end = _tag_end(self.lines, start)
-        whole = "\n".join(self.lines[start:end + 1]) if end is not None else ""
-        close = _close_of(whole)
-        if end is None or close is None or not _is_component(whole[:close + 1], whole[close + 1:]):
-            return None, start
-        label = clean_label(next((_first(m) for m in (r.search(whole[:close + 1]) for r in _LABELS) if m), ""))
-        replacement = ["", f"**{label}**", ""] if label else [""]
-        if whole[close + 1:].strip():  # `<TabItem value="a">text` on one line: the text stays
-            replacement.append(whole[close + 1:].strip())
-        return replacement, end
-
 
 def _container(line: str) -> re.Match | None:
     """A container's line; PyMdown's `///` only as `/// type` or `/// type | Title` (a line of
@@ -303,9 +283,9 @@ def _closed_containers(lines: list[str]) -> set[int]:
     fence = ""
     for index, line in enumerate(lines):
         if fence:
-            fence = "" if closes_fence(line, fence) else fence
+            fence = "" if _closes(line, fence) else fence
             continue
-        opened = FENCE.match(line)
+        opened = _FENCE.match(line)
         if opened:
             fence = opened.group(1)
             continue
@@ -334,13 +314,9 @@ def _tag(line: str) -> tuple[str, str] | None:
     return ("end" if match.group(3) else "") + match.group(4).lower(), match.group(5)
 
 
-def _first(match: re.Match | None) -> str:
-    return next((g for g in match.groups() if g), "") if match else ""
-
-
 def _id_of(attributes: str) -> str:
     """The id attributes give (`#setup`, `id='setup'`), or ""."""
-    return _first(_ID.search(attributes))
+    return first_group(_ID.search(attributes))
 
 
 def _anchor(name: str) -> str:
@@ -348,7 +324,7 @@ def _anchor(name: str) -> str:
     return f'<a id="{html.escape(name)}"></a>' if name else ""
 
 
-def closes_fence(line: str, fence: str) -> bool:
+def _closes(line: str, fence: str) -> bool:
     """Whether `line` closes a code block opened by `fence` (indented three spaces at most, as
     CommonMark says: a fence indented more is a line of the code, as in a Markdown example)."""
     if line.startswith("    ") or line.startswith("\t"):
@@ -368,59 +344,7 @@ def _liquid(name: str, arguments: str, made: bool) -> tuple[list[str], str, bool
         return replacement + ["", f"**{_EXERCISE_CODE[name]}**", "```"], "```", True
     if name == "exercise":
         return replacement + ["", "**Exercise**", ""], "", False
-    label = clean_label(_first(_TITLE.search(arguments)) or (_first(_QUOTED.match(arguments)) if name == "tab" else ""))
+    label = clean_label(first_group(_TITLE.search(arguments)) or (first_group(_QUOTED.match(arguments)) if name == "tab" else ""))
     if label:  # `{% tab title="Python" %}`, `{% code title="main.py" %}`, `{{< tab "Go" >}}`
         return replacement + ["", f"**{label}**", ""], "", False
     return replacement or [""], "", False
-
-
-def _tag_end(lines: list[str], start: int) -> int | None:
-    """The line where the tag opening on `lines[start]` ends (its `>` outside quotes and braces),
-    or None when it does not end within _MAX_TAG_LINES lines (then it is no tag). Each line is
-    read once."""
-    state = (0, "")
-    for end in range(start, min(start + _MAX_TAG_LINES, len(lines))):
-        at, state = _scan(lines[end] + "\n", state)
-        if at is not None:
-            return end
-    return None
-
-
-def _is_component(tag: str, after: str) -> bool:
-    """Whether `tag` (followed on its line by `after`) is a component's, not `<T>` in prose: it has
-    attributes, closes itself or is an end tag (kb/html.py), or stands alone on its line under a
-    name longer than a type parameter's (`<Tabs>`, `<ClientOnly>`)."""
-    name = re.match(r"</?([\w.]+)", tag.strip())
-    if name is None or name.group(1).lower() in KNOWN_TAGS:  # `<TABLE>`, `<A HREF=…>`: HTML, written in capitals
-        return False
-    if is_component(tag):
-        return True
-    return not after.strip() and len(name.group(1)) > 1 and re.fullmatch(r"</?[\w.]+\s*>", tag.strip()) is not None
-
-
-def _close_of(text: str) -> int | None:
-    """Where the first tag of `text` closes: its `>` outside quotes and `{…}`, or None."""
-    return _scan(text, (0, ""))[0]
-
-
-def _scan(text: str, state: tuple[int, str]) -> tuple[int | None, tuple[int, str]]:
-    """(where in `text` a tag's `>` is, outside quotes and braces, or None; the braces' depth and
-    the open quote after `text`), from `state` (the depth and open quote at its start)."""
-    depth, quote = state
-    for at, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif char == ">" and depth == 0:
-            return at, (depth, quote)
-    return None, (depth, quote)
-
-
-def clean_label(label: str) -> str:
-    label = " ".join(label.replace("*", "").split())
-    return label if len(label) <= MAX_LABEL else ""

@@ -49,3 +49,14 @@ def bold_label(inline: str) -> str | None:
     if not match:
         return None
     return (match.group(1) or match.group(2)).strip()
+
+
+def clean_label(label: str) -> str:
+    """A label as shown: its words, without emphasis marks; "" when longer than MAX_LABEL."""
+    label = " ".join(label.replace("*", "").split())
+    return label if len(label) <= MAX_LABEL else ""
+
+
+def first_group(match: re.Match | None) -> str:
+    """The first group of `match` that matched something, or ""."""
+    return next((g for g in match.groups() if g), "") if match else ""

@@ -89,7 +89,8 @@ def wiki_links(line: str) -> str:
             return found.group(0)
         # Obsidian writes [[Page|shown]], GitHub's wikis [[shown|Page]]: the link names both, and
         # kb/links.py takes the one that names a page.
-        target = page + (f"|{shown.replace('#', '%23')}" if shown else "") + (f"#{heading}" if heading else "")
+        alternative = f"|{shown.replace('#', '%23')}" if shown and page else ""  # [[#Heading|shown]]: this page
+        target = page + alternative + (f"#{heading}" if heading else "")
         words = shown or (f"{page} › {heading}" if page and heading else page or heading)
         return f"[{words}](<wiki:{target.replace('<', '%3C').replace('>', '%3E')}>)"
 

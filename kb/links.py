@@ -98,11 +98,14 @@ class LinkTargets:
 
     def _wiki(self, file: str, name: str, heading: str) -> tuple[str, str | None]:
         frag = github_anchor(heading) if heading else ""
+        if name and self.in_site:  # a page of a folder: its pages, its own included, are known there
+            return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
         if self._wiki_names is None:
             self._wiki_names = WikiNames(self.pages)
-        page = next(filter(None, map(self._wiki_names.find, name.split("|", 1))), None) if name else file
-        if page is None and self.in_site:
-            return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
+        sides = name.split("|", 1)
+        if self._wiki_names.github:
+            sides.reverse()
+        page = next(filter(None, map(self._wiki_names.find, sides)), None) if name else file
         if page is None:
             return "unresolved", None
         return self._land(file, page, frag)
@@ -132,6 +135,7 @@ def find_page(pages: Container[str], path: str, folder: bool) -> str | None:
     if posixpath.basename(stem).lower() == "index" or folder or not suffix:
         folder_path = posixpath.dirname(stem) if not folder and posixpath.basename(stem).lower() == "index" \
             else (path if folder else stem)
+        folder_path = "" if folder_path == "." else folder_path  # the top folder: its page is `README.md`
         candidates += [posixpath.join(folder_path, name) for name in _INDEX_PAGES]
     return next((c for c in candidates if c in pages), None)
 
@@ -160,6 +164,8 @@ class WikiNames:
         self._by_name: dict[str, list[str]] = {}
         for page in sorted(pages):
             self._by_name.setdefault(wiki_key(page).rsplit("/", 1)[-1], []).append(page)
+        # A GitHub wiki (its Home page, sidebar or footer at the top) writes [[shown|Page]].
+        self.github = any(page in self._by_name.get(key, ()) for key, page in _GITHUB_WIKI_PAGES)
 
     def find(self, name: str) -> str | None:
         """The page whose file `name` names (with its folders when the name gives them), the
@@ -170,3 +176,21 @@ class WikiNames:
 
 
 _WIKI_SPACING = re.compile(r"[\s_-]+")
+_GITHUB_WIKI_PAGES = (("home", "Home.md"), ("sidebar", "_Sidebar.md"), ("footer", "_Footer.md"))
+
+
+# At most this many warnings for the unresolved links of one line (an HTML table is one line); more
+# are one warning that names these and counts the rest.
+MAX_LINK_WARNINGS = 3
+
+
+def warn_nowhere(warnings: list[tuple[str, int | None, str]], display: str, line: int, hrefs: list[str],
+                 where: str = "heading or page of the guide") -> None:
+    """Warn of the links of one line that lead nowhere (to no `where`)."""
+    hrefs = [as_written(href) for href in hrefs]
+    if len(hrefs) <= MAX_LINK_WARNINGS:
+        warnings += [(display, line, f"link {href!r} leads to no {where}") for href in hrefs]
+    else:  # a table of links (contributors, badges): one warning, not a hundred burying the rest
+        named = ", ".join(repr(href) for href in hrefs[:MAX_LINK_WARNINGS])
+        warnings.append((display, line, f"{len(hrefs)} links lead to no {where}: "
+                                        f"{named} and {len(hrefs) - MAX_LINK_WARNINGS} more"))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from patternkb.kb.encoding import resolve_inside
 from patternkb.kb.links import LinkTargets, WikiNames, find_page
 
 
@@ -74,6 +76,8 @@ class SiteLinks:
             counted = counts.setdefault(waiting.guide, [0, 0])
             for href, named, display, line in waiting.links:
                 target = self._target(waiting.site, named)
+                if target is None and self.names_a_file(waiting.site, named):
+                    continue
                 if target is None:
                     counted[1] += 1
                     nowhere.setdefault(waiting.guide, []).append((display, line, href))
@@ -91,25 +95,37 @@ class SiteLinks:
             name, _, frag = named[len("wiki:"):].partition("#")
             if site not in self._wiki_names:
                 self._wiki_names[site] = WikiNames(self.files.get(site, set()))
-            page = next(filter(None, map(self._wiki_names[site].find, name.split("|", 1))), None)
-            if page is None:
-                return None
-            return self.anchors.get((site, page, frag)) if frag else self.pages[(site, page)]
+            sides = name.split("|", 1)
+            if self._wiki_names[site].github:  # GitHub's wikis write [[shown|Page]]
+                sides.reverse()
+            page = next(filter(None, map(self._wiki_names[site].find, sides)), None)
+            return self._at(site, page, frag)
         path, _, frag = named.partition("#")
         folder = path.endswith("/")
-        path = path.rstrip("/")
-        tries = [path.lstrip("/")]
-        if path.startswith("/"):
-            # A site's routes may start with folders the maintainer did not name ("/docs/api" of
-            # a `website/docs` folder given as `docs`): the path without them, longest first.
-            pieces = path.lstrip("/").split("/")
-            tries += ["/".join(pieces[n:]) for n in range(1, len(pieces))]
         pages = self.files.get(site, set())
-        for tried in tries:
-            page = find_page(pages, posixpath.normpath(tried) if tried else ".", folder)
-            if page is None:
-                continue
-            if frag:
-                return self.anchors.get((site, page, frag))
-            return self.pages[(site, page)]
-        return None
+        page = find_page(pages, posixpath.normpath(path.strip("/") or "."), folder)
+        pieces = path.strip("/").split("/")
+        name = posixpath.basename(site)
+        if page is None and path.startswith("/") and name in pieces[:-1]:
+            # The site's routes may start above the folder named ("/docs/api" of a `website/docs`
+            # folder given as `docs`): the path after the folder's own name.
+            rest = "/".join(pieces[pieces.index(name) + 1:])
+            page = find_page(pages, posixpath.normpath(rest), folder)
+        return self._at(site, page, frag)
+
+    def _at(self, site: str, page: str | None, frag: str) -> str | None:
+        if page is None:
+            return None
+        return self.anchors.get((site, page, frag)) if frag else self.pages[(site, page)]
+
+    def names_a_file(self, site: str, named: str) -> bool:
+        """Whether a link elsewhere that leads to no page names a file or folder of the site that is
+        not a page (`LICENSE`, `../Makefile`, `examples/`): a link to a file, not a broken one."""
+        if named.startswith("wiki:"):
+            return False
+        path = named.partition("#")[0].strip("/")
+        try:
+            found = resolve_inside(Path(site) / path, Path(site)) if path else None
+            return found is not None and found.exists()
+        except (OSError, ValueError):  # a name too long, or holding a NUL, names no file
+            return False

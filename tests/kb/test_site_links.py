@@ -108,3 +108,45 @@ def test_wiki_links_lead_to_pages_by_their_name(tmp_path):
     assert started.link_targets == {"wiki:Home": home.id}
     nowhere = [w for w in kb.manifest.warnings if "Nowhere" in w.message]
     assert len(nowhere) == 1 and "'[[Nowhere]]'" in nowhere[0].message and nowhere[0].line == 3
+
+
+def test_wiki_links_resolve_alike_from_every_page_and_in_a_github_wiki_the_page_is_last(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Install.md").write_text("# Install\n\n## Steps\n\nSee [[Install|Setup]] and [[#Steps|the steps]].\n")
+    (vault / "Setup.md").write_text("# Setup\n\nSee [[Install|Setup]].\n")
+    kb = build_kb([vault])
+    pages = {e.source.file: e for e in kb.entries}
+    install, setup = pages["Install.md"], pages["Setup.md"]
+    # Obsidian's order, [[Page|shown]]: the link leads to Install from either page.
+    assert setup.link_targets == {"wiki:Install%7CSetup": install.id}
+    steps = next(e for e in kb.entries if e.title == "Steps")
+    assert steps.link_targets.get("wiki:#Steps") is None and "wiki:#Steps" not in str(kb.manifest.warnings)
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    for name in ("Home", "Install", "Setup"):
+        (wiki / f"{name}.md").write_text(f"# {name}\n\nGo to [[the setup|Setup]] or [[Install]].\n")
+    kb = build_kb([wiki])
+    home = next(e for e in kb.entries if e.source.file == "Home.md")
+    setup = next(e for e in kb.entries if e.source.file == "Setup.md")
+    install = next(e for e in kb.entries if e.source.file == "Install.md")
+    assert home.link_targets == {"wiki:the%20setup%7CSetup": setup.id, "wiki:Install": install.id}
+
+
+def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "guides").mkdir(parents=True)
+    (docs / "examples").mkdir()
+    (docs / "LICENSE").write_text("MIT")
+    (docs / "README.md").write_text("# Docs\n\nThe top.\n")
+    (docs / "intro.md").write_text("# Intro\n\nHello.\n")
+    (docs / "guides" / "a.md").write_text(
+        "# A\n\nTo [the top](/), [up](../), [here](./), [the licence](../LICENSE), [examples](../examples/),\n"
+        "[the blog's intro](/blog/intro), [our intro](/website/docs/intro) and [far](" + "/a" * 5000 + "/x).\n")
+    kb = build_kb([docs])
+    a = next(e for e in kb.entries if e.source.file == "guides/a.md")
+    top = next(e for e in kb.entries if e.source.file == "README.md")
+    intro = next(e for e in kb.entries if e.source.file == "intro.md")
+    assert a.link_targets == {"/": top.id, "../": top.id, "/website/docs/intro": intro.id}
+    nowhere = sorted(w.message.split("'")[1][:12] for w in kb.manifest.warnings if "leads to no" in w.message)
+    assert nowhere == ["/a/a/a/a/a/a", "/blog/intro"]  # no file or folder that exists is warned about
