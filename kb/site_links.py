@@ -120,10 +120,13 @@ class SiteLinks:
 
     def names_a_file(self, site: str, named: str) -> bool:
         """Whether a link elsewhere that leads to no page names a file or folder of the site that is
-        not a page (`LICENSE`, `../Makefile`, `examples/`): a link to a file, not a broken one."""
+        not a page (`LICENSE`, `examples/`), or leaves the folder (`../Makefile`): a link to a
+        file, not a broken one."""
         if named.startswith("wiki:"):
             return False
         path = named.partition("#")[0].strip("/")
+        if path == ".." or path.startswith("../"):
+            return True  # outside the folder named: a file of the project, not a page of the guides
         try:
             found = resolve_inside(Path(site) / path, Path(site)) if path else None
             return found is not None and found.exists()

@@ -142,6 +142,7 @@ def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path)
     (docs / "intro.md").write_text("# Intro\n\nHello.\n")
     (docs / "guides" / "a.md").write_text(
         "# A\n\nTo [the top](/), [up](../), [here](./), [the licence](../LICENSE), [examples](../examples/),\n"
+        "[the project's Makefile](../../Makefile),\n"
         "[the blog's intro](/blog/intro), [our intro](/website/docs/intro) and [far](" + "/a" * 5000 + "/x).\n")
     kb = build_kb([docs])
     a = next(e for e in kb.entries if e.source.file == "guides/a.md")
