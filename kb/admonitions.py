@@ -39,15 +39,15 @@ def read_indented_blocks(text: str) -> str:
     for line in text.split("\n"):
         rest = line.lstrip(" \t")
         column = len(line[:len(line) - len(rest)].expandtabs(BODY_INDENT))
-        if not rest:
-            out.append("")
+        if not rest:  # a blank line (white space in code stays, less the blocks' columns)
+            out.append(_unindent(line, BODY_INDENT * len(openers)))
             continue
         while openers and column < openers[-1] + BODY_INDENT:
             openers.pop()
         if fence and len(openers) < fence_depth:
             fence = ""  # its block ended: Python-Markdown ends the code block with it
         shown = column - BODY_INDENT * len(openers)  # the line's column once its blocks are read
-        read = " " * shown + rest if openers else line
+        read = _unindent(line, BODY_INDENT * len(openers))
         if fence:
             if rest.startswith(fence) and not rest.strip(fence[0]).strip() and shown - fence_column < 4:
                 fence = ""
@@ -58,10 +58,12 @@ def read_indented_blocks(text: str) -> str:
         if opened:
             fence, fence_column, fence_depth = opened.group(1), shown, len(openers)
         elif opener and (shown <= 3 or (item is not None and item <= shown <= item + 3)):
-            title = opener.group(2) or opener.group(3)
-            title = clean_label(title.strip('"') if title else (opener.group(1) or "").capitalize())
+            quoted = (opener.group(2) or opener.group(3) or "").strip('"')
+            label = clean_label(quoted if quoted or opener.group(2) or opener.group(3) else
+                                (opener.group(1) or "").capitalize())
             openers.append(column)
-            read = " " * shown + f"**{title}**" if title else ""
+            # A title too long to be a label keeps its words, as a line of text.
+            read = " " * shown + (f"**{label}**" if label else quoted) if label or quoted else ""
         listed = _LIST_ITEM.match(rest)
         if listed:
             item = shown + len(listed.group(0).expandtabs(BODY_INDENT))
@@ -70,3 +72,16 @@ def read_indented_blocks(text: str) -> str:
         out.append(read)
     read_text = "\n".join(out)
     return text if read_text == text else read_text
+
+
+def _unindent(line: str, columns: int) -> str:
+    """The line without `columns` columns of its leading white space, the rest byte for byte (a
+    tab that reaches past them leaves the spaces it stands for beyond them)."""
+    at = width = 0
+    while width < columns and at < len(line) and line[at] in " \t":
+        step = BODY_INDENT - width % BODY_INDENT if line[at] == "\t" else 1
+        if width + step > columns:
+            return " " * (width + step - columns) + line[at + 1:]
+        width += step
+        at += 1
+    return line[at:]

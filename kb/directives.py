@@ -39,7 +39,7 @@ _TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)
 # or closing (`:::`, `///`) line.
 _CONTAINER = re.compile(r"^ {0,3}(?::{3,}|/{3,})\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(?: {0,3}>)* {0,3}(`{3,}|~{3,})")  # in a quote too: `> ```python`
 # A MyST directive's opening fence: ```{note}, ````{admonition} Title
 _MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
@@ -52,6 +52,7 @@ _ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
+_QUOTE_MARKS = re.compile(r"^(?: {0,3}>)+ ?")
 _DOCSIFY_TIP = re.compile(r"^ {0,3}[?!]> ?(.*)$")  # `?> a tip`, `!> important`
 _OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
 _OPTION_VALUE = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
@@ -68,15 +69,17 @@ _EXERCISE_CODE = {"initial": "Initial code", "solution": "Solution", "validation
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)(?!\s*(?:[-*+]|\d+[.)])\s)")  # not a list item's line
 
 
-def read_directives(text: str, origin: list[int] | None = None) -> tuple[str, list[int] | None]:
+def read_directives(text: str, origin: list[int] | None = None, *, wiki_page_last: bool = False
+                    ) -> tuple[str, list[int] | None]:
     """`text` with its directive lines read as Markdown, and for each line the line it comes from
-    (through `origin`, the lines of a text with includes expanded). Unchanged when it has none."""
+    (through `origin`, the lines of a text with includes expanded). Unchanged when it has none.
+    `wiki_page_last`: a page of a GitHub wiki, whose links are `[[shown|Page]]`."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
             and "///" not in text and "?>" not in text and "!>" not in text and "][" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
-    reading = _Reading(text.split("\n"))
+    reading = _Reading(text.split("\n"), wiki_page_last)
     reading.read()
     if not reading.changed:
         return text, origin
@@ -89,8 +92,9 @@ class _Reading:
     it comes from (`source`), and what is open where it is (a code block, MyST directives read as
     Markdown, containers)."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], wiki_page_last: bool = False):
         self.lines = lines
+        self.wiki_page_last = wiki_page_last
         self.out: list[str] = []
         self.source: list[int] = []
         self.changed = False
@@ -119,7 +123,7 @@ class _Reading:
                 self.fence = _FENCE.match(line).group(1)
                 number += len(options)
                 continue
-            if self.in_code(line) or self.in_raw_html(line):
+            if (self.raw_end is not None and self.in_raw_html(line)) or self.in_code(line) or self.in_raw_html(line):
                 self.keep(line, number)
                 continue
             if self.fence:  # a Liquid tag in the code block a Liquid tag made
@@ -138,7 +142,7 @@ class _Reading:
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
             if replacement is None and ("[[" in line or "][" in line) and not _INDENTED_CODE.match(line):
-                linked = item_references(wiki_links(line), self.defined)
+                linked = item_references(wiki_links(line, page_last=self.wiki_page_last), self.defined)
                 if linked != line:
                     if _ATX.match(line):  # still the heading a `{: #id}` below it names
                         self.heading_at = len(self.out)
@@ -327,6 +331,7 @@ def _anchor(name: str) -> str:
 def _closes(line: str, fence: str) -> bool:
     """Whether `line` closes a code block opened by `fence` (indented three spaces at most, as
     CommonMark says: a fence indented more is a line of the code, as in a Markdown example)."""
+    line = _QUOTE_MARKS.sub("", line)
     if line.startswith("    ") or line.startswith("\t"):
         return False
     marker = line.strip()

@@ -109,7 +109,7 @@ def resolve_inside(path: Path, root: Path) -> Path | None:
     """
     try:
         real, real_root = path.resolve(), root.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
+    except (OSError, RuntimeError, ValueError):  # a symlink loop (RuntimeError before 3.13), a NUL
         return None
     return real if real.is_relative_to(real_root) else None
 

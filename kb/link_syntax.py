@@ -20,10 +20,11 @@ import re
 
 _WIKI_LINK = re.compile(r"(?<![\w\])!])\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
 _TICKS = re.compile(r"`+")
-# `[text][a.b.c]` or `[text][a::b]`, and `[a.b.c][]`: a label that is a dotted (or `::`) path.
-_ITEM_REFERENCE = re.compile(r"\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Za-z_][\w]*)(?:(?:\.|::)[\w]+)+\(?\)?)?\]")
+# `[text][a.b.c]` or `[text][a::b]`, and `[a.b.c][]`: a label that is a dotted (or `::`) path; not
+# an index into something (`rows[0][self.key]`, `matrix[i][np.newaxis]`).
+_ITEM_REFERENCE = re.compile(r"(?<![\w\])])\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Za-z_][\w]*)(?:(?:\.|::)[\w]+)+\(?\)?)?\]")
 _FILE_SUFFIXES = frozenset("md markdown html htm txt png jpg jpeg gif svg pdf".split())
-_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:", re.M)
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,999})\]:", re.M)  # CommonMark: a label of 999 at most
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
@@ -77,14 +78,17 @@ def item_references(line: str, defined: frozenset[str]) -> str:
     return _ITEM_REFERENCE.sub(text, line)
 
 
-def wiki_links(line: str) -> str:
-    """The line with its wiki links written as Markdown links, but in code spans."""
+def wiki_links(line: str, *, page_last: bool = False) -> str:
+    """The line with its wiki links written as Markdown links, but in code spans. `page_last`: as
+    GitHub's wikis write them, `[[shown|Page]]` (else as Obsidian does, `[[Page|shown]]`)."""
     spans = _code_spans(line)
 
     def link(found: re.Match) -> str:
         if _in_code(spans, found.start()):
             return found.group(0)
         page, heading, shown = (part.strip() if part else "" for part in found.groups())
+        if page_last and shown:
+            page, shown = shown, page
         if not page and not heading:
             return found.group(0)
         # Obsidian writes [[Page|shown]], GitHub's wikis [[shown|Page]]: the link names both, and

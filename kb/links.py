@@ -102,10 +102,7 @@ class LinkTargets:
             return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
         if self._wiki_names is None:
             self._wiki_names = WikiNames(self.pages)
-        sides = name.split("|", 1)
-        if self._wiki_names.github:
-            sides.reverse()
-        page = next(filter(None, map(self._wiki_names.find, sides)), None) if name else file
+        page = next(filter(None, map(self._wiki_names.find, name.split("|", 1))), None) if name else file
         if page is None:
             return "unresolved", None
         return self._land(file, page, frag)
@@ -164,8 +161,7 @@ class WikiNames:
         self._by_name: dict[str, list[str]] = {}
         for page in sorted(pages):
             self._by_name.setdefault(wiki_key(page).rsplit("/", 1)[-1], []).append(page)
-        # A GitHub wiki (its Home page, sidebar or footer at the top) writes [[shown|Page]].
-        self.github = any(page in self._by_name.get(key, ()) for key, page in _GITHUB_WIKI_PAGES)
+
 
     def find(self, name: str) -> str | None:
         """The page whose file `name` names (with its folders when the name gives them), the
@@ -176,7 +172,7 @@ class WikiNames:
 
 
 _WIKI_SPACING = re.compile(r"[\s_-]+")
-_GITHUB_WIKI_PAGES = (("home", "Home.md"), ("sidebar", "_Sidebar.md"), ("footer", "_Footer.md"))
+
 
 
 # At most this many warnings for the unresolved links of one line (an HTML table is one line); more

@@ -20,11 +20,11 @@ from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
 
 def read_document(text: str, display: str, warnings: list[tuple[str, int | None, str]],
-                  origin: list[int] | None = None) -> Document:
+                  origin: list[int] | None = None, *, wiki_page_last: bool = False) -> Document:
     """A document's blocks; a fence that never closes is warned about and ends before the next
     heading that follows a blank line, so one typo does not swallow the rest of a guide. `origin`
     maps the lines of a text with includes expanded back to the file's."""
-    read, origin = read_directives(read_indented_blocks(text), origin)
+    read, origin = read_directives(read_indented_blocks(text), origin, wiki_page_last=wiki_page_last)
     document = parse_document(read)
     if read is not text:
         document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them
@@ -108,7 +108,8 @@ def _name_of(path: Path) -> str:
 
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
-                     display: str, file: str | None = None, root: Path | None = None) -> DraftGuide:
+                     display: str, file: str | None = None, root: Path | None = None,
+                     wiki_page_last: bool = False) -> DraftGuide:
     """The guide in one Markdown file; `file` is what the KB calls it (its name by default). A
     page of a folder (`root`, the folder named) has its includes expanded from inside it."""
     guide_text = read_guide_text(path, encoding)
@@ -118,8 +119,8 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     file = file or printable(path.name)
     warnings: list[tuple[str, int | None, str]] = []
     expanded, origin = expand_with_lines(text, path, root, lambda line, message: warnings.append(
-        (display, line, message)), where="the folder named", keep_unread=True) if root is not None else (text, None)
-    document = read_document(expanded, display, warnings, origin)
+        (display, line, message)), folder_page=True) if root is not None else (text, None)
+    document = read_document(expanded, display, warnings, origin, wiki_page_last=wiki_page_last)
     if origin is not None:
         document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them
     del text, expanded

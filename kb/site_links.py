@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternkb.kb.encoding import resolve_inside
-from patternkb.kb.links import LinkTargets, WikiNames, find_page
+from patternkb.kb.links import PAGE_SUFFIXES, LinkTargets, WikiNames, find_page
+
+
+_LONGEST_PATH = 4096  # PATH_MAX on Linux: a longer link names no file
 
 
 @dataclass
@@ -95,10 +98,8 @@ class SiteLinks:
             name, _, frag = named[len("wiki:"):].partition("#")
             if site not in self._wiki_names:
                 self._wiki_names[site] = WikiNames(self.files.get(site, set()))
-            sides = name.split("|", 1)
-            if self._wiki_names[site].github:  # GitHub's wikis write [[shown|Page]]
-                sides.reverse()
-            page = next(filter(None, map(self._wiki_names[site].find, sides)), None)
+            # The page the link names, else the words it shows (which name it in the other order).
+            page = next(filter(None, map(self._wiki_names[site].find, name.split("|", 1))), None)
             return self._at(site, page, frag)
         path, _, frag = named.partition("#")
         folder = path.endswith("/")
@@ -127,6 +128,8 @@ class SiteLinks:
         path = named.partition("#")[0].strip("/")
         if path == ".." or path.startswith("../"):
             return True  # outside the folder named: a file of the project, not a page of the guides
+        if posixpath.splitext(path)[1].lower() in PAGE_SUFFIXES or len(path) > _LONGEST_PATH:
+            return False  # a page (its heading is missing), or no path a file system has
         try:
             found = resolve_inside(Path(site) / path, Path(site)) if path else None
             return found is not None and found.exists()

@@ -121,9 +121,12 @@ def test_blocks_in_list_items_and_examples_of_the_syntax_are_read_as_mkdocs_read
     assert read_indented_blocks(example) == example
     assert read_indented_blocks('!!! warning\n    Careful.\n\n!!! note ""\n    Plain.\n') == \
         "**Warning**\nCareful.\n\n\nPlain.\n"
-    # Only the indent is read: a tab inside code, and code outside any block, stay as written.
-    tabbed = '!!! example\n\t```go\n\t\tfmt.Println("a\\tb")\n\t```\n\n```go\n\tx()\n```\n'
-    assert read_indented_blocks(tabbed) == '**Example**\n```go\n    fmt.Println("a\\tb")\n```\n\n```go\n\tx()\n```\n'
+    # Only the block's columns go: a tab in code (a Makefile's recipe, gofmt's indent), a blank
+    # line of code and code outside any block stay byte for byte; a long title keeps its words.
+    tabbed = '!!! example\n\t```go\n\t\tfmt.Println("a\\tb")\n\t \n\t```\n\n```go\n\tx()\n```\n'
+    assert read_indented_blocks(tabbed) == '**Example**\n```go\n\tfmt.Println("a\\tb")\n \n```\n\n```go\n\tx()\n```\n'
+    long = '!!! warning "Never run this migration on a production database without a backup"\n    Body.\n'
+    assert read_indented_blocks(long) == "Never run this migration on a production database without a backup\nBody.\n"
 
 
 def test_a_step_with_a_note_keeps_its_code_block(write_guide):

@@ -122,15 +122,22 @@ def test_wiki_links_resolve_alike_from_every_page_and_in_a_github_wiki_the_page_
     assert setup.link_targets == {"wiki:Install%7CSetup": install.id}
     steps = next(e for e in kb.entries if e.title == "Steps")
     assert steps.link_targets.get("wiki:#Steps") is None and "wiki:#Steps" not in str(kb.manifest.warnings)
+    # A vault may have a Home page and pages named like the words a link shows: Obsidian's order.
+    (vault / "Home.md").write_text("# Home\n\nRead [[Install|Setup]].\n")
+    home = next(e for e in build_kb([vault]).entries if e.source.file == "Home.md")
+    assert list(home.link_targets.values()) == [install.id]
     wiki = tmp_path / "wiki"
     wiki.mkdir()
+    (wiki / "_Sidebar.md").write_text("# Pages\n\n[[Home]]\n")
     for name in ("Home", "Install", "Setup"):
-        (wiki / f"{name}.md").write_text(f"# {name}\n\nGo to [[the setup|Setup]] or [[Install]].\n")
+        (wiki / f"{name}.md").write_text(f"# {name}\n\nGo to [[Install|Setup]] or [[Install]].\n")
     kb = build_kb([wiki])
     home = next(e for e in kb.entries if e.source.file == "Home.md")
     setup = next(e for e in kb.entries if e.source.file == "Setup.md")
     install = next(e for e in kb.entries if e.source.file == "Install.md")
-    assert home.link_targets == {"wiki:the%20setup%7CSetup": setup.id, "wiki:Install": install.id}
+    # GitHub's order, [[shown|Page]]: to Setup, showing "Install".
+    assert home.link_targets == {"wiki:Setup%7CInstall": setup.id, "wiki:Install": install.id}
+    assert "[Install](<wiki:Setup|Install>)" in home.markdown
 
 
 def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path):
@@ -142,7 +149,7 @@ def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path)
     (docs / "intro.md").write_text("# Intro\n\nHello.\n")
     (docs / "guides" / "a.md").write_text(
         "# A\n\nTo [the top](/), [up](../), [here](./), [the licence](../LICENSE), [examples](../examples/),\n"
-        "[the project's Makefile](../../Makefile),\n"
+        "[the project's Makefile](../../Makefile), [a missing heading](../intro.md#nowhere),\n"
         "[the blog's intro](/blog/intro), [our intro](/website/docs/intro) and [far](" + "/a" * 5000 + "/x).\n")
     kb = build_kb([docs])
     a = next(e for e in kb.entries if e.source.file == "guides/a.md")
@@ -150,4 +157,5 @@ def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path)
     intro = next(e for e in kb.entries if e.source.file == "intro.md")
     assert a.link_targets == {"/": top.id, "../": top.id, "/website/docs/intro": intro.id}
     nowhere = sorted(w.message.split("'")[1][:12] for w in kb.manifest.warnings if "leads to no" in w.message)
-    assert nowhere == ["/a/a/a/a/a/a", "/blog/intro"]  # no file or folder that exists is warned about
+    # No file or folder that exists is warned about; a heading a page lacks is.
+    assert nowhere == ["../intro.md#", "/a/a/a/a/a/a", "/blog/intro"]
