@@ -102,7 +102,7 @@ class LinkTargets:
             return "elsewhere", f"wiki:{name}" + (f"#{frag}" if frag else "")
         if self._wiki_names is None:
             self._wiki_names = WikiNames(self.pages)
-        page = next(filter(None, map(self._wiki_names.find, name.split("|", 1))), None) if name else file
+        page = self._wiki_names.named_by(name) if name else file
         if page is None:
             return "unresolved", None
         return self._land(file, page, frag)
@@ -162,6 +162,10 @@ class WikiNames:
         for page in sorted(pages):
             self._by_name.setdefault(wiki_key(page).rsplit("/", 1)[-1], []).append(page)
 
+    def named_by(self, link_name: str) -> str | None:
+        """The page a wiki link's `Page|shown` names: its page side, else its shown side (which is
+        the page in the other order, as GitHub's wikis and Obsidian write them the other way)."""
+        return next(filter(None, map(self.find, link_name.split("|", 1))), None)
 
     def find(self, name: str) -> str | None:
         """The page whose file `name` names (with its folders when the name gives them), the
@@ -172,7 +176,6 @@ class WikiNames:
 
 
 _WIKI_SPACING = re.compile(r"[\s_-]+")
-
 
 
 # At most this many warnings for the unresolved links of one line (an HTML table is one line); more

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from itertools import takewhile
 from collections.abc import Callable
+from itertools import takewhile
 from pathlib import Path
 
+from patternkb.kb.admonitions import read_indented_blocks
+from patternkb.kb.directives import read_directives
 from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
 from patternkb.kb.includes import expand_with_lines
-from patternkb.kb.admonitions import read_indented_blocks
-from patternkb.kb.directives import read_directives
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 

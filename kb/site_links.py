@@ -52,15 +52,12 @@ class Amendment:
 class SiteLinks:
     pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, file) -> first entry id
     anchors: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (site, file, anchor) -> target
-    files: dict[str, set[str]] = field(default_factory=dict)  # site -> its pages' files
     waiting: list[_Waiting] = field(default_factory=list)
-    _wiki_names: dict[str, WikiNames] = field(default_factory=dict)  # by site, made when resolving
 
     def add_pages(self, site: str, targets: LinkTargets) -> None:
         """The entries and anchors of one guide of `site`, whose files are named from the folder."""
         for file, entry_id in targets.pages.items():
             self.pages.setdefault((site, file), entry_id)
-            self.files.setdefault(site, set()).add(file)
         for (file, anchor), target in targets.anchors.items():
             self.anchors.setdefault((site, file, anchor), target)
 
@@ -75,10 +72,14 @@ class SiteLinks:
         amendments: dict[int, Amendment] = {}
         nowhere: dict[int, list[tuple[str, int, str]]] = {}
         counts: dict[int, list[int]] = {}
+        files: dict[str, set[str]] = {}  # site -> its pages' files
+        for site, file in self.pages:
+            files.setdefault(site, set()).add(file)
+        names = {site: WikiNames(pages) for site, pages in files.items()}
         for waiting in self.waiting:
             counted = counts.setdefault(waiting.guide, [0, 0])
             for href, named, display, line in waiting.links:
-                target = self._target(waiting.site, named)
+                target = self._target(waiting.site, named, files.get(waiting.site, set()), names.get(waiting.site))
                 if target is None and self.names_a_file(waiting.site, named):
                     continue
                 if target is None:
@@ -93,17 +94,14 @@ class SiteLinks:
                     amendment.links.append(entry_id)
         return amendments, nowhere, counts
 
-    def _target(self, site: str, named: str) -> str | None:
+    def _target(self, site: str, named: str, pages: set[str], names: WikiNames | None) -> str | None:
+        """Where a link to `named` (a path from the folder, or `wiki:` a page's name) leads among
+        the site's `pages` (`names`: them by their names), or None."""
         if named.startswith("wiki:"):  # a wiki link names a page by its name (kb/links.py)
             name, _, frag = named[len("wiki:"):].partition("#")
-            if site not in self._wiki_names:
-                self._wiki_names[site] = WikiNames(self.files.get(site, set()))
-            # The page the link names, else the words it shows (which name it in the other order).
-            page = next(filter(None, map(self._wiki_names[site].find, name.split("|", 1))), None)
-            return self._at(site, page, frag)
+            return self._at(site, names.named_by(name) if names else None, frag)
         path, _, frag = named.partition("#")
         folder = path.endswith("/")
-        pages = self.files.get(site, set())
         page = find_page(pages, posixpath.normpath(path.strip("/") or "."), folder)
         pieces = path.strip("/").split("/")
         name = posixpath.basename(site)
