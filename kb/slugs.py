@@ -14,12 +14,13 @@ def slugify(text: str) -> str:
     Letters beyond ASCII are spelt in Latin letters ("Функции создают" -> funktsii-sozdayut,
     "Łódź" -> lodz): dropping them left a title in another script nothing, and every such
     entry was untitled-N, an id that changed whenever an entry before it came or went."""
-    if any(ch.isalnum() and not ch.isascii() for ch in text):
+    if not text.isascii() and any(ch.isalnum() and not ch.isascii() for ch in text):
         from anyascii import anyascii  # only for such a title: its tables load on first use
 
         # Its letters and digits in Latin letters (Ł -> L, ß -> ss); a symbol (an emoji) is no word.
         text = anyascii("".join(ch for ch in text if ch.isascii() or ch.isalnum() or ch.isspace()))
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    # NFKD splits an accented letter into its letter and accent, so the letter stays (é -> e).
+    ascii_text = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
