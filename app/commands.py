@@ -215,11 +215,14 @@ def _show(args: argparse.Namespace) -> Exit:
     if entry.packages:
         print(f"packages: {', '.join(entry.packages)}")
     if entry.kind != "checklist":  # a pattern or an overview
-        if entry.summary:
-            print(f"\n{entry.summary}")
-        for snippet in entry.snippets:
-            print(f"\n── {snippet.title} ({snippet.language}, line {snippet.line_start})")
-            print(snippet.code.rstrip("\n"))
+        # The whole body as the guide wrote it, code in place: a summary and the snippets alone
+        # lost every paragraph, list and note after the first.
+        if entry.markdown.strip():
+            print(f"\n{entry.markdown.strip()}")
+        if entry.snippets:
+            print("\nsnippets:")
+            for snippet in entry.snippets:
+                print(f"  ── {snippet.title} ({snippet.language}, line {snippet.line_start})")
     else:
         print(f"\n{entry.list} › {entry.group}: {entry.text}")
     if related:

@@ -49,7 +49,20 @@ def test_show_text_is_readable(capsys):
     status, out, _ = run(capsys, "show", "concurrency-async/async-await-patterns")
     assert status == 0
     assert out.startswith("Async/Await Patterns\nConcurrency & Async › Async/Await Patterns\n")
-    assert "── Rate limiting with semaphore (rust, line 561)" in out
+    assert "  ── Rate limiting with semaphore (rust, line 561)" in out.split("\nsnippets:\n")[1]
+
+
+def test_show_text_prints_the_whole_body_in_order(capsys, tmp_path):
+    guide = tmp_path / "g.md"
+    guide.write_text("# G\n\n## Topic\n\nFirst paragraph.\n\nSecond paragraph with the advice.\n\n"
+                     "```python\nx = 1\n```\n\n> **Note:** this note matters.\n\n* a list item\n", encoding="utf-8")
+    assert run(capsys, "build", str(guide), "--out", str(tmp_path / "kb"))[0] == 0
+    status, out, _ = run(capsys, "show", "g/topic", "--kb", str(tmp_path / "kb"), "--index-dir", str(tmp_path / "ix"))
+    assert status == 0
+    body = out.split("\nsnippets:\n")[0]
+    order = [body.index(s) for s in ("First paragraph.", "Second paragraph with the advice.", "x = 1",
+                                     "this note matters", "a list item")]
+    assert order == sorted(order)
 
 
 def test_show_unknown_id_suggests(capsys):
