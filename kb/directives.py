@@ -30,7 +30,7 @@ import re
 from patternkb.kb.cuts import RAW_HTML
 from patternkb.kb.components import opens_component, read_component
 from patternkb.kb.headings import clean_label, first_group
-from patternkb.kb.link_syntax import defined_labels, item_references, wiki_links
+from patternkb.kb.link_syntax import defined_labels, item_references, roles, wiki_links
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
@@ -75,7 +75,7 @@ def read_directives(text: str, origin: list[int] | None = None, *, wiki_page_las
     (through `origin`, the lines of a text with includes expanded). Unchanged when it has none.
     `wiki_page_last`: a page of a GitHub wiki, whose links are `[[shown|Page]]`."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
-            and "///" not in text and "?>" not in text and "!>" not in text and "][" not in text \
+            and "///" not in text and "?>" not in text and "!>" not in text and "][" not in text and "}`" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
@@ -141,8 +141,8 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
-            if replacement is None and ("[[" in line or "][" in line) and not _INDENTED_CODE.match(line):
-                linked = item_references(wiki_links(line, page_last=self.wiki_page_last), self.defined)
+            if replacement is None and ("[[" in line or "][" in line or "}`" in line) and not _INDENTED_CODE.match(line):
+                linked = item_references(wiki_links(roles(line), page_last=self.wiki_page_last), self.defined)
                 if linked != line:
                     if _ATX.match(line):  # still the heading a `{: #id}` below it names
                         self.heading_at = len(self.out)

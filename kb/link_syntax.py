@@ -8,7 +8,10 @@ guide is parsed (for kb/directives.py):
 - cross-references to an API's items (mkdocstrings' autorefs, rustdoc's intra-doc links):
   `[`create_model()`][pydantic.create_model]`, `[Vec][std::vec::Vec]`, whose label names an item
   of code that no link definition of the guide defines, are their text: a reader saw
-  "[`create_model()`][pydantic.create_model]" where the site shows `create_model()`.
+  "[`create_model()`][pydantic.create_model]" where the site shows `create_model()`;
+- MyST's (Sphinx's) roles: `{doc}`the server <../usage/server>`` is a link to that page,
+  `{ref}`Installing <install>`` its words, `{py:func}`~pkg.run`` code (`run`): a reader saw
+  "{doc}the server <../usage/server>" set as code.
 
 Text in a code span stays as it is.
 """
@@ -24,6 +27,13 @@ _TICKS = re.compile(r"`+")
 # an index into something (`rows[0][self.key]`, `matrix[i][np.newaxis]`).
 _ITEM_REFERENCE = re.compile(r"(?<![\w\])])\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Za-z_][\w]*)(?:(?:\.|::)[\w]+)+\(?\)?)?\]")
 _FILE_SUFFIXES = frozenset("md markdown html htm txt png jpg jpeg gif svg pdf".split())
+# {role}`content`: a role's name (`doc`, `ref`, `py:func`) and the code span it applies to.
+_ROLE = re.compile(r"(?<![\w`{])\{([a-z][\w+.-]*(?::[\w+.-]+)*)\}`([^`\n]+)`")
+_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)  # "the title <target>"
+# Roles whose content is a reader's words (a cross-reference's title, an abbreviation, a key);
+# any other role (`py:func`, `code`, `file`, `envvar`) marks code.
+_WORD_ROLES = frozenset("""ref numref term any eq cite abbr sub sup math guilabel menuselection kbd pep
+rfc download keyword token""".split())
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,999})\]:", re.M)  # CommonMark: a label of 999 at most
 
 
@@ -76,6 +86,30 @@ def item_references(line: str, defined: frozenset[str]) -> str:
         return found.group(1)
 
     return _ITEM_REFERENCE.sub(text, line)
+
+
+def roles(line: str) -> str:
+    """The line with its MyST roles written as CommonMark: `{doc}` a link to the page it names,
+    a role of words its title (or its text), any other its title as code; but in code spans."""
+    spans = _code_spans(line)
+
+    def plain(found: re.Match) -> str:
+        if _in_code(spans, found.start()):
+            return found.group(0)
+        name, content = found.group(1), found.group(2).strip()
+        titled = _TITLED.match(content)
+        title, target = (titled.group(1).strip(), titled.group(2).strip()) if titled else ("", content)
+        if name == "doc":
+            # Sphinx shows the page's title; its file's name in words is the nearest known here.
+            shown = title or " ".join(target.rsplit("/", 1)[-1].replace("_", " ").replace("-", " ").split())
+            return f"[{shown}](<{target.replace('>', '%3E')}.md>)"
+        if name.split(":")[-1] in _WORD_ROLES or name in _WORD_ROLES:
+            return title or target
+        # `~pkg.mod.run` shows `run`, `!name` is not linked: the name as Sphinx shows it.
+        shown = title or (target[1:].rsplit(".", 1)[-1] if target.startswith("~") else target.lstrip("!"))
+        return f"`{shown}`" if "`" not in shown else shown
+
+    return _ROLE.sub(plain, line)
 
 
 def wiki_links(line: str, *, page_last: bool = False) -> str:

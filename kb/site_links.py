@@ -53,6 +53,7 @@ class SiteLinks:
     pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, file) -> first entry id
     anchors: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (site, file, anchor) -> target
     waiting: list[_Waiting] = field(default_factory=list)
+    _labels: dict[tuple[str, str], str | None] | None = None  # (site, anchor) -> its one target, made when asked
 
     def add_pages(self, site: str, targets: LinkTargets) -> None:
         """The entries and anchors of one guide of `site`, whose files are named from the folder."""
@@ -79,7 +80,8 @@ class SiteLinks:
         for waiting in self.waiting:
             counted = counts.setdefault(waiting.guide, [0, 0])
             for href, named, display, line in waiting.links:
-                target = self._target(waiting.site, named, files.get(waiting.site, set()), names.get(waiting.site))
+                target = self._target(waiting.site, named, files.get(waiting.site, set()), names.get(waiting.site)) \
+                    or self._labelled(waiting.site, href)
                 if target is None and self.names_a_file(waiting.site, named):
                     continue
                 if target is None:
@@ -111,6 +113,18 @@ class SiteLinks:
             rest = "/".join(pieces[pieces.index(name) + 1:])
             page = find_page(pages, posixpath.normpath(rest), folder)
         return self._at(site, page, frag)
+
+    def _labelled(self, site: str, href: str) -> str | None:
+        """Where `[words](label)` leads when no page has that path: MyST reads it as a reference
+        to the label (`(label)=` above a heading) or heading of that name, which one page of the
+        folder defines, else nowhere."""
+        if "#" in href or posixpath.splitext(href)[1].lower() in PAGE_SUFFIXES:
+            return None
+        if self._labels is None:
+            self._labels = {}
+            for (at, _, anchor), target in self.anchors.items():
+                self._labels[(at, anchor)] = target if (at, anchor) not in self._labels else None
+        return self._labels.get((site, href.lower()))
 
     def _at(self, site: str, page: str | None, frag: str) -> str | None:
         if page is None:

@@ -159,3 +159,38 @@ def test_links_to_the_site_s_top_to_files_and_to_routes_of_other_sites(tmp_path)
     nowhere = sorted(w.message.split("'")[1][:12] for w in kb.manifest.warnings if "leads to no" in w.message)
     # No file or folder that exists is warned about; a heading a page lacks is.
     assert nowhere == ["../intro.md#", "/a/a/a/a/a/a", "/blog/intro"]
+
+
+def test_myst_roles_are_links_words_and_code(tmp_path):
+    """MyST's roles: `{doc}` links to the page it names (relative, or from the folder's root),
+    a cross-reference shows its title, a role of code its name as code; in code they stay."""
+    docs = _docs(tmp_path)
+    (docs / "usage.md").write_text(
+        "# Usage\n\n## Serve\n\nSee {doc}`the rules <guide/rules>`, {doc}`/intro`, {ref}`Installing <install>`,\n"
+        "{ref}`genindex`, {py:func}`~pkg.mod.serve` and `{doc}`kept``.\n\n```python\nserve()  # {doc}`kept`\n```\n")
+    kb = build_kb([docs])
+    serve = next(e for e in kb.entries if e.title == "Serve")
+    rules = next(e for e in kb.entries if e.title == "Rules")
+    start = next(e for e in kb.entries if e.title == "Start")
+    assert "[the rules](<guide/rules.md>)" in serve.markdown and "[intro](</intro.md>)" in serve.markdown
+    assert serve.link_targets == {"guide/rules.md": rules.id, "/intro.md": start.id}
+    assert "Installing,\ngenindex, `serve` and `{doc}`kept``." in serve.markdown
+    assert serve.code[0].code == "serve()  # {doc}`kept`\n"
+    assert not [w for w in kb.manifest.warnings if "usage.md" in w.file]
+
+
+def test_a_link_to_a_myst_label_leads_to_what_it_labels(tmp_path):
+    """`[words](label)` where no page has that path: MyST's reference to the `(label)=` over a
+    heading of another page; a label two pages define leads nowhere, and is warned."""
+    docs = _docs(tmp_path)
+    (docs / "style.md").write_text("# Style\n\n(labels/line-length)=\n\n## Line length\n\nShort.\n\n"
+                                   "(twice)=\n\n## Width\n\nNarrow.\n")
+    (docs / "more.md").write_text("# More\n\n(twice)=\n\n## Height\n\nTall.\n")
+    (docs / "guide" / "use.md").write_text("# Use\n\n## Configure\n\nSee [the style](labels/line-length) "
+                                           "and [which](twice).\n")
+    kb = build_kb([docs])
+    configure = next(e for e in kb.entries if e.title == "Configure")
+    length = next(e for e in kb.entries if e.title == "Line length")
+    assert configure.link_targets == {"labels/line-length": length.id}
+    assert [w.message for w in kb.manifest.warnings if w.file.endswith("use.md")] == \
+        ["link 'twice' leads to no page of the folder, or heading of one"]
