@@ -90,25 +90,26 @@ class Document:
 
 
 def plain_text(inline: Token | None, *, badges: bool = True) -> str:
-    """The words of inline Markdown. Without `badges`, an image that is a link's only content
-    (`[![Awesome](badge.svg)](url)`, a README's badge) says nothing: a heading's title leaves it out."""
+    """The words of inline Markdown. Without `badges` (a heading's title), an image's words say
+    nothing (`### memoize ![advanced](tag.svg)`, a README's `[![Awesome](badge.svg)](url)`), as
+    GitHub reads a heading for its anchor, unless the heading is nothing but images."""
     if inline is None or not inline.children:
         return inline.content if inline is not None else ""
     parts: list[str] = []
-    children = inline.children
-    for n, child in enumerate(children):
+    alts: list[str] = []  # an image's words, where it stands
+    for child in inline.children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
-            badge = 0 < n < len(children) - 1 and children[n - 1].type == "link_open" \
-                and children[n + 1].type == "link_close"
-            if badges or not badge:
-                parts.append(child.content)
+            # A picture of a symbol (`## ![✔] 1.1 Rule`) is the heading's icon (headings.split_icon).
+            symbol = not any(ch.isalnum() for ch in child.content)
+            (parts if badges or symbol else alts).append(child.content)
         elif child.type == "html_inline":
             parts.append(html.inline_text(child.content))
-    return "".join(parts)
+    text = "".join(parts)
+    return text if text.strip() or not alts else " ".join(alts)
 
 
 def plain_text_of(inline_markdown: str) -> str:

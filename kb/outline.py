@@ -135,7 +135,7 @@ class Outline:
         if heading is not None:
             self.guide.placed[id(heading)] = "entry"
         first = heading or (kept[0] if kept else None)
-        line_start = first.line_start if first else 1
+        line_start = min([first.line_start, *(b.line_start for b in kept[:1])]) if first else 1
         line_end = max([b.line_end for b in kept] + [line_start])
         if end is not None:
             line_end = max(line_end, self.blocks[end].line_start - 1 if end < len(self.blocks)

@@ -99,6 +99,20 @@ def _shallowest_carrying(blocks: list[Block], carries: Callable[[Block], bool]) 
     return min(lv for lv, c in candidates.items() if c >= 0.6 * best)
 
 
+# Pictures, linked or not, and the HTML and line breaks around them.
+_PICTURE = re.compile(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)|!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<[^>]*>|\\$",
+                      re.MULTILINE)
+
+
+def _pictures_only(block: Block) -> bool:
+    """Whether a block shows pictures and nothing else (a logo, a row of badges)."""
+    if block.kind not in ("paragraph", "html") or block.fences:
+        return False
+    if "![" not in block.markdown and "<img" not in block.markdown.lower():
+        return False
+    return not _PICTURE.sub("", block.markdown).strip()
+
+
 def _name_of(path: Path) -> str:
     """What a guide is called when it says nothing itself: its file's name, or for a folder's
     own page (README.md, index.md) the folder's, as a repository's README is its repository's."""
@@ -193,7 +207,16 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
         return implicit[0]
 
     first = units[0][0] if units else len(blocks)
-    if meaningful(outline.live(blocks[:first])):
+    before = outline.live(blocks[:first])
+    if before and all(_pictures_only(b) for b in before if b.kind != "front-matter"):
+        # A README's logo and badges above its first heading: an entry of nothing but "Logo".
+        for b in before:
+            placed.setdefault(id(b), "decoration")
+        before = []
+    # What stands above a heading over the sections opens that heading's overview: an overview
+    # of its own was a second one of the same title.
+    opens_above = bool(units) and section_level is not None and blocks[first].level < section_level
+    if meaningful(before) and not opens_above:
         outline.entry(guide.title, implicit_section(), [guide.title], kind="overview", heading=None,
                       body=blocks[:first])
     section: DraftSection | None = None
@@ -214,6 +237,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
         block = blocks[i]
         title = split_icon(block.text)[1]
         own = outline.live(blocks[i + 1:end])
+        if i == first and opens_above:
+            own = [*before, *own]
         if section_level is not None and block.level < section_level:
             placed[id(block)] = "title"
             section, group = None, None

@@ -37,7 +37,11 @@ def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
             numbered = [slug] if n == 0 else [f"{slug}-{n}", f"{slug}_{n}"]
             # Wikis keep the words and join them with "_" ("Settings_Keys").
             wiki = "_".join(block.text.split())
-            result[index] = [*numbered, *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
+            # GitHub slugs the words as they stand: an image before or after them leaves a space,
+            # a hyphen in the anchor (`### memoize ![advanced](tag.svg)` is #memoize-).
+            spaced = github_anchor(f"x{block.text}x")[1:-1] if block.text != block.text.strip() else slug
+            result[index] = [*numbered, *([spaced] if n == 0 and spaced != slug else []),
+                             *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
             pending = []
         elif is_anchor_only(block):
             pending += block.anchors

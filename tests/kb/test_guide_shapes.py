@@ -331,3 +331,40 @@ def test_mdx_and_vue_components_leave_no_tag_and_a_tab_labels_its_code(write_gui
             assert "import Tabs" not in text, text
     assert "<T> as written" in install.text  # a generic type in prose is text
     assert kb.manifest.guides[0].coverage["paragraph"].lost == 0
+
+
+def test_a_picture_in_a_heading_is_no_word_of_its_title_and_gitHub_s_anchor_reaches_it(tmp_path):
+    """`### memoize ![advanced](tag.svg)`: the title is "memoize"; GitHub's anchor keeps the space the
+    picture left (#memoize-), so the contents list linking it is contents, not a broken link; a
+    picture of a symbol is the heading's icon."""
+    guide = tmp_path / "snippets.md"
+    guide.write_text("# Snippets\n\n## Contents\n\n* [`chunk`](#chunk)\n* [`memoize`](#memoize-)\n"
+                     "* [`zip`](#-zip)\n\n## Array\n\n### chunk\n\nChunks.\n\n```js\nchunk()\n```\n\n"
+                     "### memoize ![advanced](/advanced.svg)\n\nMemoizes.\n\n```js\nmemoize()\n```\n\n"
+                     "### [![new](/new.svg)](/new) zip\n\nZips.\n\n```js\nzip()\n```\n\n"
+                     "### ![✔] Checked\n\nYes.\n\n```js\ncheck()\n```\n\n[✔]: /check.svg\n")
+    kb = build_kb([guide])
+    patterns = {e.title: e for e in kb.entries if e.kind == "pattern"}
+    assert set(patterns) == {"chunk", "memoize", "zip", "Checked"}
+    assert patterns["Checked"].icon == "✔"
+    assert not kb.manifest.warnings
+    assert patterns["memoize"].id.endswith("/memoize")
+
+
+def test_pictures_above_a_readme_s_title_are_decoration_and_words_join_its_overview(tmp_path):
+    logo = tmp_path / "logo.md"
+    logo.write_text("[![Logo](/logo.png)](https://example.org/)\n<p align=\"center\"><img src=\"b.svg\"></p>\n\n"
+                    "# Title\n\nThe guide.\n\n## Use it\n\n```js\nuse()\n```\n")
+    kb = build_kb([logo])
+    assert [(e.kind, e.title) for e in kb.entries] == [("overview", "Title"), ("pattern", "Use it")]
+    assert "Logo" not in kb.entries[0].markdown
+    assert not any(c.lost for c in kb.manifest.guides[0].coverage.values())
+    assert kb.manifest.guides[0].coverage["paragraph"].left_out == 1
+    words = tmp_path / "words.md"
+    words.write_text("Read this first.\n\n# Title\n\nThe guide.\n\n## Part\n\n### Use it\n\n```js\nuse()\n```\n"
+                     "\n### Then\n\n```js\nthen()\n```\n")
+    kb = build_kb([words])
+    overviews = [e for e in kb.entries if e.kind == "overview"]
+    assert [e.title for e in overviews].count("Title") == 1
+    first = next(e for e in overviews if e.title == "Title")
+    assert first.markdown.startswith("Read this first.") and first.source.line_start == 1
