@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from patternkb.kb.rules import rule_name
+from patternkb.kb.rules import rule_names
 from patternkb.kb.slugs import part_anchors, snippet_anchor
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _markdown():
         # list item): the place a search's sub-hit opens the entry at. The entry's parts are
         # made from its top-level blocks in order (kb/outline.py), and get their anchors so.
         token, anchor = tokens[idx], ""
-        if (token.type == "heading_open" and token.level == 0) or _states_rule(tokens, idx):
+        if (token.type == "heading_open" and token.level == 0) or _states_rule(tokens, idx, env):
             name = next(env.get("part_anchors", iter(())), None)
             anchor = f'<a name="{html.escape(name)}"></a>' if name else ""
         if token.type == "list_item_open":  # inside the item: an anchor is no child of a list
@@ -102,12 +102,29 @@ def _markdown():
     return md
 
 
-def _states_rule(tokens, idx: int) -> bool:
-    """Whether the item opening at `idx`, of a top-level list, states a numbered rule (kb/rules.py)."""
-    inline = tokens[idx + 2] if idx + 2 < len(tokens) else None
-    return (tokens[idx].type == "list_item_open" and tokens[idx].level == 1 and inline is not None
-            and tokens[idx + 1].type == "paragraph_open" and inline.type == "inline"
-            and rule_name(inline.content) is not None)
+def _states_rule(tokens, idx: int, env: dict) -> bool:
+    """Whether the item opening at `idx`, of a top-level list, states a rule (kb/rules.py: whether
+    it does can depend on the list's other items, so a list's items are read once, when its
+    first is rendered, and kept in `env`)."""
+    if tokens[idx].type != "list_item_open" or tokens[idx].level != 1:
+        return False
+    rules = env.setdefault("rule_items", {})
+    if idx not in rules:
+        # The list's items as kb/outline.py has them: those that open with a paragraph, each
+        # holding the code up to the next of them.
+        items: list[int] = []
+        code: list[bool] = []
+        at = idx
+        while at < len(tokens) and tokens[at].level >= 1:
+            if tokens[at].type == "list_item_open" and tokens[at].level == 1 and tokens[at + 1].type == "paragraph_open":
+                items.append(at)
+                code.append(False)
+            elif tokens[at].type == "fence" and code:
+                code[-1] = True
+            at += 1
+        first = [tokens[i + 2].content for i in items]
+        rules.update(zip(items, [name is not None for name in rule_names(list(zip(first, code)))]))
+    return rules.get(idx, False)
 
 
 @cache

@@ -368,6 +368,7 @@ def _other_facts(code: str, language: str) -> CodeFacts:
 _ROLE_WORDS = frozenset("""
 bad good example examples usage output result before after yes no wrong right correct incorrect ok
 avoid prefer preferred do dont don't recommended not discouraged better worse instead
+✓ ✔ ✅ ✗ ✘ ✖ ❌ 👍 👎
 """.split())
 
 

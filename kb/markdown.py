@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from patternkb.kb import html
 from patternkb.kb.cuts import CHUNK_LINES, FENCE_LINE, segments
 from patternkb.kb.headings import MAX_LABEL
-from patternkb.kb.rules import rule_number_and_name
+from patternkb.kb.rules import first_sentence, rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
 # (kb/html.py); it is never rendered.
@@ -29,7 +29,7 @@ _MAX_FRONT_MATTER = 200
 _YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
-_BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*([^*]+)\*\*")
+_BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*(?=\S)(.+?)(?<=\S)\*\*")  # may hold `*` in code
 # A paragraph that leads with a short bold label and says more after it: "**Bad**: Log the error".
 _CELL_LEAD = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?[ \t]*([^\n]*)")
 # A paragraph that is a bold label and nothing else: "**Python 3.9 and above**".
@@ -110,6 +110,17 @@ def plain_text(inline: Token | None, *, badges: bool = True) -> str:
             parts.append(html.inline_text(child.content))
     text = "".join(parts)
     return text if text.strip() or not alts else " ".join(alts)
+
+
+def lead_caption(item_markdown: str, lead: re.Match) -> str:
+    """What an item's bold lead says of the code in the item: the bold words when they are a label
+    ("**Constants**: ...", "**Example**"), else the sentence they start ("**Always use** `===`
+    instead of `==`.")."""
+    label = plain_text_of(lead.group(1)).rstrip(".")
+    after = item_markdown[lead.end():].lstrip(" ")
+    if lead.group(1).rstrip()[-1:] in (":", ".", "!", "?") or not after or after[0] in ":\n-–—(":
+        return label
+    return first_sentence(item_markdown[lead.start(1) - 2:]) or label
 
 
 def plain_text_of(inline_markdown: str) -> str:
@@ -277,7 +288,7 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 lead = _BOLD_LEAD.search(token.content)
                 rule = rule_number_and_name(token.content)
                 if captions and (lead or rule):  # the item's bold lead, or the rule it states
-                    captions[-1] = plain_text_of(lead.group(1)) if lead else rule[1]
+                    captions[-1] = lead_caption(token.content, lead) if lead else rule[1]
             elif current.kind == "list" and item_labels and tokens[i - 1].type == "paragraph_open":
                 # "**Python 3.9+**" alone above a tab's code in a list item labels that code.
                 label = _LABEL_ALONE.match(token.content)

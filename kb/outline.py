@@ -3,12 +3,13 @@ every block is placed in an entry or deliberately left out, and the guide record
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, DraftPattern, DraftSection
 from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.markdown import Block, Document, ListItem
-from patternkb.kb.rules import readable, rule_name
+from patternkb.kb.rules import readable, rule_names
 from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation
 
 CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
@@ -23,11 +24,18 @@ _TOP = "top"
 
 
 def list_rules(block: Block) -> list[tuple[str, ListItem, str]]:
-    """(name, item, its Markdown) of each item of a list that states a numbered rule
-    (kb/rules.py); [] for any other block. An item is read as the entry's page shows it
-    (`readable`), as app/render.py reads it to anchor the rule."""
+    """(name, item, its Markdown) of each item of a list that states a rule (kb/rules.py); [] for
+    any other block. An item is read as the entry's page shows it (`readable`), as app/render.py
+    reads it to anchor the rule."""
     items = [item for item in block.items if item.depth == 1] if block.kind == "list" else []
-    return [(name, item, readable(item.markdown)) for item in items if (name := rule_name(item.markdown)) is not None]
+    if not items:
+        return []
+    # Whether each item holds code: a fence between its first line and the next item's.
+    ends = [item.line for item in items[1:]] + [block.line_end + 1]
+    starts = sorted(fence.line_start for fence in block.fences)
+    code = [bisect.bisect_left(starts, item.line) < bisect.bisect_left(starts, end) for item, end in zip(items, ends)]
+    names = rule_names([(item.markdown, has) for item, has in zip(items, code)])
+    return [(name, item, readable(item.markdown)) for name, item in zip(names, items) if name is not None]
 
 
 def meaningful(blocks: list[Block]) -> bool:

@@ -1,7 +1,15 @@
-"""Rules written as list items rather than headings: a style guide numbers each rule and links the
-number to the rule itself ("- [3.3](#objects--shorthand) Use object method shorthand."), so a
-reader can point at it. Such an item is a named part of its entry, as a sub-heading would be:
-search finds it on its own and opens the entry at it."""
+"""Rules written as list items rather than headings, each a named part of its entry, as a
+sub-heading would be: search finds it on its own and opens the entry at it. Two shapes:
+
+- a numbered rule whose number links to the rule itself ("- [3.3](#objects--shorthand) Use
+  object method shorthand."), so a reader can point at it;
+- a list of rules, each item stating its rule in bold and showing it in code ("* **Use 2 spaces**
+  for indentation." over a code block): at least MIN_RULES items, every one led by bold words,
+  at least half of them holding code. One such item alone, or a list of bold terms without code,
+  is a list like any other.
+
+kb/outline.py reads them from the parsed blocks, app/render.py from the tokens it renders: both ask
+`rule_names` of the same items, so each part gets its anchor where it starts."""
 
 from __future__ import annotations
 
@@ -43,6 +51,35 @@ def rule_number_and_name(item_markdown: str) -> tuple[str, str] | None:
     return (number, name) if name else None
 
 
+MIN_RULES = 3
+LED_SHARE = 0.8  # of a list's items led by bold words (one rule may be written otherwise)
+# Bold words at the start of an item, which may hold code with stars in it (`**The `*` in `yield*`**`).
+_LEAD = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+
+
+def rule_names(items: list[tuple[str, bool]]) -> list[str | None]:
+    """For each of a list's own items — (its first paragraph's Markdown, whether it holds code) —
+    the name of the rule it states, else None."""
+    numbered = [rule_name(markdown) for markdown, _ in items]
+    if any(numbered):
+        return numbered
+    led = [bool(_LEAD.match(readable(markdown).lstrip())) for markdown, _ in items]
+    if len(items) < MIN_RULES or sum(led) < LED_SHARE * len(items) or 2 * sum(code for _, code in items) < len(items):
+        return [None] * len(items)
+    return [first_sentence(readable(markdown).lstrip()) or None if lead else None
+            for (markdown, _), lead in zip(items, led)]
+
+
+def first_sentence(markdown: str) -> str:
+    """A rule's first sentence as plain text, at most _MAX_NAME characters."""
+    rest = _BREAK.sub("\n", markdown[:_MAX_NAME * 4])  # a hard line break ends it too
+    end = _SENTENCE_END.search(rest)
+    name = _plain(rest[:end.start()] if end else rest).rstrip(".:;")
+    if len(name) > _MAX_NAME:
+        name = name[:_MAX_NAME].rsplit(" ", 1)[0] + "…"
+    return name
+
+
 def rule_name(item_markdown: str) -> str | None:
     """The name a self-linked numbered rule is found and shown by ("3.3 Use object method
     shorthand"), else None."""
@@ -52,5 +89,10 @@ def rule_name(item_markdown: str) -> str | None:
 
 def _plain(markdown: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)  # a link: its words
-    text = text.replace("`", "").replace("*", "")  # code and emphasis marks (an identifier keeps its _)
+    # Code's words as they are (`/* global */`), and no emphasis marks (an identifier keeps its _).
+    text = _CODE_OR_STARS.sub(lambda m: m.group(2) if m.group(2) is not None else "", text)
     return " ".join(text.split())
+
+
+_BREAK = re.compile(r"\\\n|<br\s*/?>", re.IGNORECASE)
+_CODE_OR_STARS = re.compile(r"(`+)(.+?)\1|\*+|`+")

@@ -171,6 +171,20 @@ def test_rules_in_one_list_and_rules_with_inline_html_are_anchored_at_their_own_
     _assert_each_anchor_starts_its_part(page, entry)
 
 
+def test_rules_led_by_bold_words_are_anchored_at_their_own_items(write_guide):
+    from patternkb.kb.build import build_kb
+    from patternkb.kb.slugs import part_anchors
+    from tests.kb.test_list_rules import BULLET_RULES
+
+    # An item that opens with code is no rule, in the KB and on the page alike.
+    kb = build_kb([write_guide(BULLET_RULES + "\n* ```js\n  z()\n  ```\n")])
+    entry = kb.entries[0]
+    assert len(entry.parts) == 4
+    page = render_entry(entry, kb, related=[], checklist=[]).html
+    assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts])
+    _assert_each_anchor_starts_its_part(page, entry)
+
+
 @pytest.mark.parametrize("language, code, link", [
     ("rust", "use serde::Serialize;\nfn f() {}", "https://crates.io/crates/serde"),
     ("python", "import requests\n\ndef f():\n    pass", "https://pypi.org/project/requests/"),

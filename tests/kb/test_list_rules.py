@@ -47,3 +47,57 @@ def test_rules_that_are_items_of_one_list_are_each_a_part(write_guide):
     assert [p.text for p in kb.entries[0].parts] == [
         "5.1 Rule number 1 says so.", "5.2 Rule number 2 says so.", "5.3 Rule number 3 says so."]
 
+
+
+BULLET_RULES = """# Style
+
+## Rules
+
+Follow them all.
+
+* **Use 2 spaces** for indentation.
+
+  ```js
+  function hello (name) {}
+  ```
+
+* **Always use** `===` instead of `==`.<br>
+  Exception: `obj == null` is allowed.
+
+  ```js
+  if (name === 'John')   // ✓ ok
+  ```
+
+* **The `*` in `yield*`** must have spaces around it.
+
+  ```js
+  // ✓ ok
+  yield * increment()
+  ```
+
+  ```js
+  // ✗ avoid
+  yield* increment()
+  ```
+
+* **No unused variables.**
+
+* A last word, not in bold.
+"""
+
+
+def test_a_list_of_rules_led_by_bold_words_over_code_makes_each_rule_a_part(write_guide):
+    kb = build_kb([write_guide(BULLET_RULES)])
+    entry = kb.entries[0]
+    assert [p.name for p in entry.parts] == ["Use 2 spaces for indentation", "Always use === instead of ==",
+                                             "The * in yield* must have spaces around it", "No unused variables"]
+    assert "Exception" in entry.parts[1].text
+    assert [s.title for s in entry.snippets][2:] == ["✓ ok: The * in yield* must have spaces around it",
+                                                     "✗ avoid: The * in yield* must have spaces around it"]
+
+
+def test_bold_words_without_code_or_too_few_rules_are_a_list_like_any_other(write_guide):
+    terms = "# G\n\n## Terms\n\n* **Actor**: a thing.\n* **Message**: sent.\n* **Mailbox**: holds them.\n\n```js\nx()\n```\n"
+    two = "# G\n\n## Two\n\n* **Use this** now.\n\n  ```js\n  a()\n  ```\n\n* **Use that** later.\n\n  ```js\n  b()\n  ```\n"
+    for text in (terms, two):
+        assert build_kb([write_guide(text)]).entries[0].parts == []
