@@ -34,6 +34,7 @@ FUZZY_FIELDS = ("title", "symbols", "prose", "code")
 MAX_WORD = 64  # longer "words" are pasted noise: cut them so fuzzy matching stays bounded
 MAX_FUZZY = 24
 MIN_PREFIX = 3
+PIECES_WITHOUT_WHOLE = 0.1
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Clause:
     text: str
     boost: float
     maxdist: int = 1  # edits allowed, for "fuzzy"
+    piece: bool = False  # a piece of the word typed (`manifest` of CARGO_MANIFEST_DIR), not all of it
 
 
 def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, float] = BOOSTS) -> list[Clause]:
@@ -54,12 +56,14 @@ def word_clauses(word: str, *, prefix: bool, fuzzy: bool, boosts: dict[str, floa
         boost = boosts.get(fieldname, 0.0)
         if not boost:
             continue
-        tokens = analyze(analyzer, word)
-        for i, token in enumerate(dict.fromkeys(tokens)):
+        tokens = list(dict.fromkeys(analyze(analyzer, word)))
+        for i, token in enumerate(tokens):
             weight = boost * (1.0 if i == 0 else 0.5)
-            clauses.append(Clause("term", fieldname, token, weight))
+            # The code analyzer gives the identifier whole, then its pieces; another, its words.
+            piece = i > 0 or (analyzer is not CODE and len(tokens) > 1)
+            clauses.append(Clause("term", fieldname, token, weight, piece=piece))
             if fuzzy and fieldname in FUZZY_FIELDS and 4 <= len(token) <= MAX_FUZZY:
-                clauses.append(Clause("fuzzy", fieldname, token, weight * 0.6, 1 if len(token) <= 6 else 2))
+                clauses.append(Clause("fuzzy", fieldname, token, weight * 0.6, 1 if len(token) <= 6 else 2, piece))
         # A word being typed is a prefix once it has three letters: "id" is a word, not "idle".
         if prefix and fieldname in PREFIX_FIELDS and tokens and len(tokens[0]) >= MIN_PREFIX:
             code = analyze(CODE, word)
@@ -82,7 +86,7 @@ def word_vector(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
     """Every document's score for `word`, by document number (0: no match): BM25F per term,
     summed over the fields. A prefix or a misspelling counts as the best of the terms it
     expands to."""
-    acc = np.zeros(postings.doc_count)
+    whole, pieces = np.zeros(postings.doc_count), np.zeros(postings.doc_count)
     for clause in word_clauses(word, prefix=prefix, fuzzy=fuzzy, boosts=boosts):
         if clause.mode == "term":
             docnums, scores = postings.scores(clause.field, clause.text)
@@ -90,8 +94,12 @@ def word_vector(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,
             docnums, scores = postings.best(clause.field, postings.expand(clause.field, clause.text))
         else:
             docnums, scores = postings.best(clause.field, postings.fuzzy(clause.field, clause.text, clause.maxdist))
-        acc[docnums] += clause.boost * scores  # a term's documents are distinct
-    return acc
+        (pieces if clause.piece else whole)[docnums] += clause.boost * scores  # a term's documents are distinct
+    # An identifier typed whole (CARGO_MANIFEST_DIR, HashMap::new) that the KB holds is what is
+    # wanted: where it is not, its pieces in a title ("out-dir", "Manifest") count only a little.
+    if whole.any():
+        return np.where(whole > 0, whole + pieces, PIECES_WITHOUT_WHOLE * pieces)
+    return pieces
 
 
 def word_scores(postings: Postings, word: str, *, prefix: bool, fuzzy: bool,

@@ -350,3 +350,24 @@ def test_an_identifier_typed_whole_is_marked_whole_not_by_its_pieces(bundled_ind
     assert bundled_index.search("HashMap").terms == ("hashmap",)
     assert set(bundled_index.search("std::sync::Mutex").terms) >= {"std", "sync", "mutex"}
     assert set(bundled_index.search("no-param-reassign").terms) == {"no", "param", "reassign"}
+
+
+def test_an_identifier_typed_whole_finds_the_entry_holding_it_before_titles_of_its_pieces(write_guide, tmp_path):
+    """CARGO_MANIFEST_DIR in a long list of variables outranks short titles holding only a piece
+    of it ("out-dir", "Manifest"); with nothing holding it whole, its pieces still find those."""
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.build import build_kb
+
+    variables = "\n".join(f"* `TOOL_{word.upper()}_PATH` — where the {word} lives." for word in
+                          "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda".split())
+    guide = write_guide(f"# Tool\n\n## Reference\n\n### Variables the tool sets\n\n{variables}\n"
+                        "* `TOOL_OUTPUT_DIR` — where the output goes.\n\n```sh\ntool run\n```\n\n"
+                        "### output dir\n\nPick the dir.\n\n```sh\ntool --output-dir x\n```\n\n"
+                        "### Output\n\nWhat it prints.\n\n```sh\ntool out\n```\n")
+    engine = PatternIndex(build_kb([guide]), tmp_path / "ix")
+    try:
+        engine.ensure()
+        assert engine.search("TOOL_OUTPUT_DIR").hits[0].title == "Variables the tool sets"
+        assert {h.title for h in engine.search("OUTPUT_DIR_NAME").hits} >= {"output dir", "Output"}
+    finally:
+        engine.close()
