@@ -90,6 +90,8 @@ def _search_options(p: argparse.ArgumentParser) -> None:
                    help="hits to print (default 10)")
     p.add_argument("--kind", choices=KINDS, help="only this kind (a snippet or part: as rows of their own)")
     p.add_argument("--order", choices=["relevance", "guide"], default="relevance")
+    p.add_argument("--as-typed", action="store_true",
+                   help="search the words as typed, though a word is in no entry and its closest spelling is")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

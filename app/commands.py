@@ -281,7 +281,7 @@ def _search(args: argparse.Namespace) -> Exit:
     with _library(args.kb, args.index_dir) as library:
         _ensure(library, quiet=args.json)
         result = library.search(args.query, SearchOptions(kind=args.kind, order=args.order, limit=args.limit,
-                                                          fragments=args.limit))
+                                                          fragments=args.limit, correct=not args.as_typed))
     if result.unknown_filters:
         raise BadQuery("; ".join(result.unknown_filters))
     if args.json:
@@ -291,7 +291,7 @@ def _search(args: argparse.Namespace) -> Exit:
     note_undecodable(valid_text(args.query)[1], "in the query ignored")
     color = sys.stdout.isatty()
     if result.correction_applied:
-        print(f"showing results for {result.corrected!r} ({excerpt(args.query)!r} finds nothing)")
+        print(f"showing results for {result.corrected!r} (--as-typed searches {excerpt(args.query)!r})")
     elif result.corrected:
         print(f"did you mean: {result.corrected}")
     if not result.hits:

@@ -238,8 +238,8 @@ class PatternIndex:
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, section: str | None = None,
                order: str = "relevance", fragments: int = 10, correct: bool = True) -> SearchResult:
         """Result rows for what a user typed: entries, each with its best sub-hits. Never raises
-        on any input string. A query that finds nothing as typed finds what its corrected spelling
-        finds, unless `correct` is off. Only the first `fragments` rows (and their sub-hits) get
+        on any input string. A query with a word no entry holds finds what its corrected spelling
+        finds (when that finds something), unless `correct` is off. Only the first `fragments` rows (and their sub-hits) get
         fragments with the matches marked (the others get the start of their text): marking
         means analysing the text again, the slowest part of a hit."""
         started = time.perf_counter()
@@ -255,14 +255,17 @@ class PatternIndex:
         corrected = " ".join(spelled) if spelled != words else None
         search_words = words
         entry_of = ts.table.entry_of
-        scored, all_words = score_query(ts.searcher, ts.postings, parsed, words, fuzzy=False, entry_of=entry_of)
-        applied = False
-        if not scored and corrected and correct:
-            # The query as typed finds nothing: show what its corrected spelling finds.
-            search_words = spelled
+        scored, all_words, applied = {}, None, False
+        if corrected and correct:
+            # A word the KB holds nowhere finds nothing as typed, and the others alone are not
+            # what was asked ("flaten nested array" found "nest"): show what the closest spelling
+            # finds, and offer the words as typed.
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, spelled, fuzzy=False,
                                             entry_of=entry_of)
             applied = bool(scored)
+            search_words = spelled if applied else words
+        if not applied:
+            scored, all_words = score_query(ts.searcher, ts.postings, parsed, words, fuzzy=False, entry_of=entry_of)
         if not scored and words:
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=True,
                                             entry_of=entry_of)

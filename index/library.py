@@ -40,8 +40,9 @@ class SearchOptions:
     part's, "snippet" or "part", listed as rows of their own) or one `section` id (None: all),
     rank by "relevance" or in "guide" order, return at most `limit` result rows, of which the
     first `fragments` (with their sub-hits) get fragments with the matched words marked (the
-    others, the start of their text: marking is the slowest part of a hit). A query that finds
-    nothing as typed is searched as corrected, unless `correct` is False."""
+    others, the start of their text: marking is the slowest part of a hit). A query with a word
+    no entry holds is searched with its closest spelling when that finds something, unless
+    `correct` is False."""
 
     kind: str | None = None
     section: str | None = None

@@ -19,6 +19,8 @@ _GROUP = re.compile(r"^\s*(?:\*\*(.+?)\*\*|__(.+?)__)")
 _MAX_LABEL = 40
 # A line of an MDX page that imports a component or module (`import Tabs from '@theme/Tabs';`).
 _ESM = re.compile(r"""^\s*import\s+(?:[\w*{}\s,]+\s+from\s+)?["'][^"']+["'];?\s*$""")
+# How far above a table of contents its headings are looked for (a list under each of a dozen).
+_MAX_CONTENTS_HEADINGS = 30
 # Where a link back to the top of a page points, by HTML's own rule.
 _TOP = "top"
 
@@ -66,8 +68,7 @@ class Outline:
                 for near in self.blocks[max(index - 1, 0):index] + self.blocks[index + 1:index + 2]:
                     if near.kind == "html" and len(near.text) <= _MAX_LABEL and not near.fences:
                         guide.placed[id(near)] = "contents"
-                heading = self._heading_before(index)
-                if heading is not None:
+                for heading in self._headings_over(index):
                     self.navigation_targets |= {a.lower() for a in self.anchors[heading]}
         first = next((i for i, b in enumerate(self.blocks) if b.kind == "heading"), None)
         if first is not None and self.blocks[first].level == 1:
@@ -87,12 +88,20 @@ class Outline:
                 guide.placed[id(block)] = "navigation"
         self.pending: list[str] = []  # anchors of a heading that made no entry, for the next one
 
-    def _heading_before(self, index: int) -> int | None:
-        for j in range(index - 1, max(index - 4, -1), -1):
-            if self.blocks[j].kind == "heading":
-                return j
-            if meaningful([self.blocks[j]]) and not is_anchor_only(self.blocks[j]):
-                return None
+    def _headings_over(self, index: int) -> list[int]:
+        """The headings a table of contents stands under: the nearest, and those above it with
+        nothing between but headings and contents ("## Contents", "### Array", a list, "###
+        Function", a list), which a "back to the contents" link may name."""
+        found: list[int] = []
+        for j in range(index - 1, max(index - _MAX_CONTENTS_HEADINGS, -1), -1):
+            block = self.blocks[j]
+            if block.kind == "heading":
+                found.append(j)
+                if block.level <= 1:
+                    break
+            elif self.guide.placed.get(id(block)) != "contents" and meaningful([block]) and not is_anchor_only(block):
+                break
+        return found
         return None
 
     def is_navigation_link(self, href: str) -> bool:

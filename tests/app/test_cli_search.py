@@ -37,7 +37,7 @@ def test_search_prints_ranked_hits(capsys, index_dir):
     assert status == 0
     assert "index was missing" in err  # built on first use, said on stderr
     lines = out.splitlines()
-    assert lines[0] == "showing results for 'mutex thread' ('mutx thred' finds nothing)"
+    assert lines[0] == "showing results for 'mutex thread' (--as-typed searches 'mutx thred')"
     # The library's own answer, in its order: each row a numbered title line, its id, its
     # fragment, then two lines for each sub-hit.
     with PatternLibrary.open(BUNDLED_KB, Path(index_dir)) as library:
@@ -55,11 +55,16 @@ def test_search_prints_ranked_hits(capsys, index_dir):
     assert lines[-1].startswith("3 of ")
 
 
-def test_a_known_word_is_searched_as_typed_and_the_correction_offered(capsys, index_dir):
+def test_a_word_no_entry_holds_is_searched_corrected_and_as_typed_on_request(capsys, index_dir):
     status, out, _ = run(capsys, "search", "mutx thread", "--index-dir", index_dir, "--json")
+    data = json.loads(out)
+    assert status == 0 and data["corrected"] == "mutex thread" and data["correction_applied"]
+    status, out, _ = run(capsys, "search", "mutx thread", "--as-typed", "--index-dir", index_dir, "--json")
     data = json.loads(out)
     assert status == 0 and data["corrected"] == "mutex thread" and not data["correction_applied"]
     assert data["query"] == "mutx thread" and data["hits"]
+    status, out, _ = run(capsys, "search", "mutx thread", "--as-typed", "--index-dir", index_dir)
+    assert out.splitlines()[0] == "did you mean: mutex thread"
 
 
 def test_search_json_shape(capsys, index_dir):

@@ -82,7 +82,9 @@ def test_a_correction_applied_says_so(qtbot, pane, bundled_library):
 
 
 def test_the_spelling_suggestion_is_offered_and_chosen(qtbot, pane, bundled_library):
-    result = bundled_library.search("mutx thread")  # finds what "thread" finds: the spelling is offered
+    from patternkb.index.library import SearchOptions
+
+    result = bundled_library.search("mutx thread", SearchOptions(correct=False))  # as typed: the spelling is offered
     assert result.corrected and not result.correction_applied
     show(pane, result, bundled_library.kb)
     assert not pane.correction.isHidden() and result.corrected in pane.correction.text()

@@ -73,10 +73,15 @@ def test_typos_are_corrected_when_the_query_as_typed_finds_nothing(bundled_index
     assert not as_typed.correction_applied and as_typed.terms == ("mutx", "thred")
 
 
-def test_a_query_that_finds_something_is_searched_as_typed_and_the_correction_offered(bundled_index):
+def test_a_word_no_entry_holds_is_searched_as_its_closest_spelling_beside_the_others(bundled_index):
+    """"mutx thread" as typed is "thread" alone: what was asked is the mutex."""
     result = bundled_index.search("mutx thread")
-    assert result.corrected == "mutex thread" and not result.correction_applied
-    assert result.terms and all("mutex" not in t for t in result.terms)
+    assert result.corrected == "mutex thread" and result.correction_applied
+    assert "mutex" in result.terms
+    assert pattern_of(bundled_index, result.hits[0]) == "Thread Safety Patterns"
+    as_typed = bundled_index.search("mutx thread", correct=False)
+    assert as_typed.corrected == "mutex thread" and not as_typed.correction_applied
+    assert as_typed.terms and all("mutex" not in t for t in as_typed.terms)
 
 
 @pytest.mark.parametrize("query", ["chat room", "async await", "lifetime", "borrow checker", "tokio spawn"])

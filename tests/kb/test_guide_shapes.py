@@ -368,3 +368,19 @@ def test_pictures_above_a_readme_s_title_are_decoration_and_words_join_its_overv
     assert [e.title for e in overviews].count("Title") == 1
     first = next(e for e in overviews if e.title == "Title")
     assert first.markdown.startswith("Read this first.") and first.source.line_start == 1
+
+
+def test_back_to_top_links_to_contents_split_under_headings_are_navigation(tmp_path):
+    """A README's contents under "## Contents", a list under each "### Group": a "⬆ Back to top"
+    link to #contents is navigation, left out of every entry."""
+    groups = ["Array", "Function", "Object"]
+    contents = "".join(f"### {g}\n\n" + "".join(f"* [`{g.lower()}{n}`](#{g.lower()}{n})\n" for n in range(3)) + "\n"
+                       for g in groups)
+    body = "".join(f"## {g}\n\n" + "".join(f"### {g.lower()}{n}\n\nDoes {n}.\n\n```js\nf{n}()\n```\n\n"
+                                           f"[⬆ Back to top](#contents)\n\n" for n in range(3)) for g in groups)
+    guide = tmp_path / "README.md"
+    guide.write_text(f"# Snippets\n\n## Contents\n\n{contents}{body}")
+    kb = build_kb([guide])
+    assert len([e for e in kb.entries if e.kind == "pattern"]) == 9
+    assert not any("Back to top" in e.markdown for e in kb.entries)
+    assert kb.manifest.guides[0].coverage["paragraph"].left_out == 9
