@@ -61,7 +61,14 @@ _MAX_OPTIONS = 20
 CONTENT_DIRECTIVES = frozenset(
     "note warning tip important hint caution danger error attention seealso admonition topic sidebar margin "
     "dropdown tab-set tab-item card grid grid-item grid-item-card div epigraph pull-quote versionadded "
-    "versionchanged deprecated aside".split())
+    "versionchanged deprecated aside figure glossary".split())
+_PATH_ARGUMENT = frozenset({"figure"})  # its argument is a file, not a title
+# MyST's directives a page does not show as code: navigation and hidden test set-up (left out),
+# pictures (their caption is prose: CONTENT_DIRECTIVES), files read in (named, when not read).
+HIDDEN_DIRECTIVES = frozenset(
+    "toctree contents tableofcontents testsetup testcleanup doctest-skip image index highlight raw only "
+    "currentmodule autosummary".split())
+FILE_DIRECTIVES = frozenset({"include", "literalinclude"})
 _TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
@@ -105,6 +112,7 @@ class _Reading:
         self.options = False  # in the `:key: value` lines that open a MyST directive
         self.heading_at: int | None = None  # where in `out` the last heading is
         self.containers = 0  # how many containers are open
+        self.glossary: int | str | None = None  # the glossary open: its container depth, or its fence
         self.closing = _closed_containers(lines)  # the indexes of the lines opening a container that closes
         self.defined = defined_labels("\n".join(lines)) if any("][" in line for line in lines) else frozenset()
 
@@ -113,6 +121,14 @@ class _Reading:
         while number < len(self.lines):
             line = self.lines[number]
             number += 1
+            hidden = self.hidden(number - 1)
+            if hidden is not None:
+                replacement, last = hidden
+                self.write(replacement, number)
+                for further in range(number + 1, last + 2):  # the lines after keep their numbers
+                    self.write([""], further)
+                number = last + 1
+                continue
             options = self.code_options(number - 1)
             if options:  # a MyST code directive's `:caption:` and other options: not code
                 caption = clean_label(next((o.group(2) for o in options if o.group(1) == "caption"), ""))
@@ -130,6 +146,8 @@ class _Reading:
                 replacement = self.liquid(line)
             else:
                 replacement = self.myst(line)
+                if replacement is None and self.glossary is not None and not _container(line):
+                    replacement = [self.linked(out) for out in _glossary_line(line) or []] or None
                 if replacement is None and opens_component(line):
                     replacement, last = read_component(self.lines, number - 1)
                     if replacement is not None:
@@ -141,8 +159,12 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
-            if replacement is None and ("[[" in line or "][" in line or "}`" in line) and not _INDENTED_CODE.match(line):
-                linked = item_references(wiki_links(roles(line), page_last=self.wiki_page_last), self.defined)
+            # An indented line right under a line of text continues it (CommonMark: indented code
+            # cannot interrupt a paragraph); after a blank line it may be code, left as written.
+            continues = number > 1 and self.lines[number - 2].strip() != "" and not _INDENTED_CODE.match(self.lines[number - 2])
+            if replacement is None and ("[[" in line or "][" in line or "}`" in line) \
+                    and (continues or not _INDENTED_CODE.match(line)):
+                linked = self.linked(line)
                 if linked != line:
                     if _ATX.match(line):  # still the heading a `{: #id}` below it names
                         self.heading_at = len(self.out)
@@ -155,6 +177,10 @@ class _Reading:
                 self.write(replacement, number)
         if self.made:
             self.write(["```"], len(self.lines))
+
+    def linked(self, line: str) -> str:
+        """The line with the links and roles of a tool's syntax written as CommonMark (link_syntax.py)."""
+        return item_references(wiki_links(roles(line), page_last=self.wiki_page_last), self.defined)
 
     def keep(self, line: str, number: int) -> None:
         self.out.append(line)
@@ -177,6 +203,25 @@ class _Reading:
                 break
             options.append(option)
         return options
+
+    def hidden(self, index: int) -> tuple[list[str], int] | None:
+        """(what stands for it, its last line's index) for a MyST directive opening on line
+        `index` that a page shows as no code: nothing for navigation and hidden set-up, a line
+        naming the file an include reads (when no folder read it in); else None."""
+        if self.fence or self.raw_end is not None:
+            return None
+        directive = _MYST.match(self.lines[index])
+        name = directive.group(2).lower() if directive else ""
+        if name not in HIDDEN_DIRECTIVES and name not in FILE_DIRECTIVES:
+            return None
+        fence = directive.group(1)
+        last = next((i for i in range(index + 1, len(self.lines)) if _closes(self.lines[i], fence)), None)
+        if last is None:
+            return None  # never closes: the code block it is warns of that
+        argument = directive.group(3).strip()
+        if name in FILE_DIRECTIVES and argument:
+            return ["", f"Reads in `{argument.replace('`', '')}`.", ""], last
+        return [""], last
 
     def in_code(self, line: str) -> bool:
         """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
@@ -211,14 +256,17 @@ class _Reading:
         directive = _prose_directive(line)
         if directive is not None:
             self.unwrapped.append(directive.group(1))
+            if directive.group(2).lower() == "glossary":
+                self.glossary = directive.group(1)
             self.options = True
-            label = clean_label(directive.group(3))
+            label = clean_label(directive.group(3)) if directive.group(2).lower() not in _PATH_ARGUMENT else ""
             return ["", f"**{label}**", ""] if label else [""]
         if self.options and _OPTION.match(line):
             return [""]
         self.options = False
         if self.unwrapped and _FENCE.match(line) and _closes(line, self.unwrapped[-1]):
-            self.unwrapped.pop()
+            if self.glossary == self.unwrapped.pop():
+                self.glossary = None
             return [""]
         return None
 
@@ -253,7 +301,11 @@ class _Reading:
         if container:
             if _opens(container):  # counted only when it closes: one left open must not swallow the rest
                 self.containers += index in self.closing
+                if (container.group(1) or "").strip().lower() == "glossary" and index in self.closing:
+                    self.glossary = self.containers
             else:
+                if self.glossary == self.containers:
+                    self.glossary = None
                 self.containers = max(self.containers - 1, 0)
             braced, text = container.group(1), container.group(2) or container.group(4) or ""
             text = text.removeprefix("|").strip()  # `/// tab | Python 3.10+`
@@ -299,6 +351,16 @@ def _closed_containers(lines: list[str]) -> set[int]:
         elif container and open_at:
             closed.add(open_at.pop())
     return closed
+
+
+def _glossary_line(line: str) -> list[str] | None:
+    """A line of a MyST glossary (a term at the margin, its definition indented below it) as
+    Markdown: the term in bold, the definition a paragraph (indented, it was code)."""
+    if not line.strip():
+        return None
+    if line[:1] in (" ", "\t"):
+        return [line.expandtabs(4)[4:] if line.expandtabs(4).startswith("    ") else line.lstrip()]
+    return ["", f"**{line.strip()}**", ""]
 
 
 def _prose_directive(line: str) -> re.Match | None:

@@ -77,7 +77,9 @@ def item_references(line: str, defined: frozenset[str]) -> str:
 
     def text(found: re.Match) -> str:
         label = found.group(2) or found.group(1).strip("`")
-        if _in_code(spans, found.start()) or " ".join(label.lower().split()) in defined:
+        # A collapsed reference's label is its text as written, code marks and all (`[`x`][]`).
+        as_written = found.group(2) or found.group(1)
+        if _in_code(spans, found.start()) or {" ".join(n.lower().split()) for n in (label, as_written)} & defined:
             return found.group(0)
         if label.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
             return found.group(0)  # `[a page][guide.md]`: a file, not an item of code

@@ -208,6 +208,9 @@ def test_references_to_an_api_s_items_that_nothing_defines_are_their_text():
     assert read_tags(text)[0].split("\n")[2:4] == [
         "Use `create_model()`, Vec, pydantic.Field and",
         "[a page][guide.md] or [mine][my.ref], [words][] and `[x][a.b]`."]
+    # A collapsed reference is defined by its text, code marks and all: a link, kept.
+    defined = "# T\n\nSee [`util.inspect()`][] and [`util.format()`][].\n\n[`util.inspect()`]: util.md#inspect\n"
+    assert read_tags(defined)[0].split("\n")[2] == "See [`util.inspect()`][] and `util.format()`."
 
 
 def test_raw_html_and_doc_comments_are_not_read_as_directives():
@@ -221,3 +224,67 @@ def test_raw_html_and_doc_comments_are_not_read_as_directives():
 def test_an_id_under_a_heading_with_a_wiki_link_names_that_heading():
     read = read_tags("# T\n\n## Alpha\n\nText.\n\n## Beta [[Other]]\n{: #beta-id}\n")[0]
     assert '## Beta [Other](<wiki:Other>) <a id="beta-id"></a>' in read and "## Alpha\n" in read
+
+
+MYST_PAGE = """# Logging
+
+## Configure
+
+Intro text.
+
+```{include} ../README.md
+:start-after: <!-- begin -->
+```
+
+```{testsetup}
+import structlog
+```
+
+```{toctree}
+:maxdepth: 2
+usage
+```
+
+```{image} _static/diagram.svg
+:alt: The pipeline
+```
+
+```{figure} _static/flow.png
+The flow of an event.
+```
+
+Configure it:
+
+```python
+structlog.configure()
+```
+
+:::{glossary}
+
+Bound Logger
+    An instance returned by {func}`structlog.get_logger`.
+
+    It is **immutable**; see {term}`context`.
+:::
+
+- Cache loggers:
+
+  1. The logger is not pickleable.
+      Therefore you can't use {mod}`multiprocessing`.
+"""
+
+
+def test_myst_directives_a_page_shows_as_no_code_are_no_code(write_guide):
+    """Navigation and hidden set-up are left out, a picture's caption is prose, an include not
+    read in is named, a glossary is terms and their definitions (not indented code), and a role
+    on a line continuing a list item is read."""
+    kb = build_kb([write_guide(MYST_PAGE)])
+    entry = kb.entries[0]
+    assert [(b.language, b.code) for b in entry.code] == [("python", "structlog.configure()\n")]
+    text = entry.markdown
+    assert "Reads in `../README.md`." in text and "The flow of an event." in text
+    assert "{" not in text and "import structlog" not in text and "usage" not in text and "maxdepth" not in text
+    assert "**Bound Logger**" in text and "An instance returned by `structlog.get_logger`." in text
+    assert "see context." in text and "you can't use `multiprocessing`." in text
+    assert entry.code[0].line_start == 30  # the lines after keep their numbers
+    assert not kb.manifest.warnings
