@@ -39,10 +39,12 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
     raw_end: re.Pattern | None = None  # the end marker of the raw HTML block the line is in
     while i < n:
         line = lines[i]
-        if raw_end is not None:
+        if raw_end is not None:  # raw HTML to its end marker: a fence in a comment is no fence
             if raw_end.search(line):
                 raw_end = None
-        elif i - last_cut >= chunk_lines and _CUT_HEADING.match(line) and not lines[i - 1].strip():
+            i += 1
+            continue
+        if i - last_cut >= chunk_lines and _CUT_HEADING.match(line) and not lines[i - 1].strip():
             cuts.append(i)
             sized.add(i)
             last_cut = i

@@ -123,9 +123,10 @@ def _name_of(path: Path) -> str:
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
                      display: str, file: str | None = None, root: Path | None = None,
-                     wiki_page_last: bool = False) -> DraftGuide:
+                     wiki_page_last: bool = False, one_of_many: bool = False) -> DraftGuide:
     """The guide in one Markdown file; `file` is what the KB calls it (its name by default). A
-    page of a folder (`root`, the folder named) has its includes expanded from inside it."""
+    page of a folder (`root`, the folder named) has its includes expanded from inside it; one of
+    many pages leads its entries' paths with its title (cut_file)."""
     guide_text = read_guide_text(path, encoding)
     sha256 = hashlib.sha256(guide_text.raw).hexdigest()
     text, repaired_runs = guide_text.text, guide_text.repaired_runs
@@ -151,13 +152,15 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     outline = Outline(guide, document, file)
     guide.navigation[file] = outline.navigation_targets
     guide.source = str(path.resolve())
-    cut_file(guide, outline, level)
+    cut_file(guide, outline, level, page=one_of_many)
     return guide
 
 
-def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
+def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = False) -> None:
     """Sections at the deepest level above the pattern level, patterns at it; what a title, a
-    section or a heading between them says before the next of those is an overview entry."""
+    section or a heading between them says before the next of those is an overview entry. A
+    `page` of a folder leads its entries' paths with its title: its sections ("Rule details",
+    "Options") are those of many pages."""
     blocks, placed = outline.blocks, guide.placed
     above = sorted({b.level for b in blocks if b.kind == "heading" and b.level < level})
     section_level = above[-1] if above else None
@@ -243,7 +246,7 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int) -> None:
             placed[id(block)] = "title"
             section, group = None, None
             above_titles = {lv: t for lv, t in above_titles.items() if lv < block.level}
-            if i != title_index:
+            if i != title_index or page:
                 above_titles[block.level] = title
             if meaningful(own):
                 outline.entry(title, implicit_section(), [title], kind="overview", heading=block, body=own, end=end)

@@ -71,7 +71,7 @@ def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_
         names = _tree(path)
     except OSError as exc:
         return fail(GuideError(f"cannot list: {exc.strerror}", file=display))
-    folder = _Folder(path, display, pattern_level, encoding,
+    folder = _Folder(path, display, pattern_level, encoding, pages=len(names),
                      github_wiki=any((path / name).is_file() for name in ("_Sidebar.md", "_Footer.md")))
     return [*(folder.plan(name) for name in names), _Planned("", folder.finish)]
 
@@ -115,6 +115,7 @@ class _Folder:
     # The first guide's warnings (the list itself: the guide is let go once assembled).
     first_warnings: list[tuple[str, int | None, str]] | None = None
     found: int = 0
+    pages: int = 0  # the Markdown files and books found in it
     # A GitHub wiki (its sidebar or footer page at the top) writes its links [[shown|Page]].
     github_wiki: bool = False
     skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why)
@@ -133,7 +134,8 @@ class _Folder:
             else:  # known in the KB by its path in the folder: two pages may share a name
                 guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding,
                                          display=shown, file=printable(path.relative_to(self.folder).as_posix()),
-                                         root=self.folder, wiki_page_last=self.github_wiki)
+                                         root=self.folder, wiki_page_last=self.github_wiki,
+                                         one_of_many=self.pages > 1)
                 guide.site = str(self.folder.resolve())
         except GuideError as exc:
             self.skipped.append((shown, exc.line, exc.message))

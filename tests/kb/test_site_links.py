@@ -194,3 +194,26 @@ def test_a_link_to_a_myst_label_leads_to_what_it_labels(tmp_path):
     assert configure.link_targets == {"labels/line-length": length.id}
     assert [w.message for w in kb.manifest.warnings if w.file.endswith("use.md")] == \
         ["link 'twice' leads to no page of the folder, or heading of one"]
+
+
+def test_a_page_of_a_folder_leads_its_entries_paths_with_its_title(tmp_path):
+    """Pages of rules share their sections ("Rule details"): a path without the page's title
+    said which section, not which rule."""
+    docs = tmp_path / "rules"
+    docs.mkdir()
+    for rule in ("no-alpha", "no-beta"):
+        (docs / f"{rule}.md").write_text(f"# {rule}\n\nSummary.\n\n## Rule details\n\nDetails.\n\n"
+                                         f"### `{rule}-one`\n\nOne.\n\n```js\none()\n```\n\n"
+                                         f"### `{rule}-two`\n\nTwo.\n\n```js\ntwo()\n```\n")
+    kb = build_kb([docs])
+    paths = {e.title: e.path for e in kb.entries if e.kind == "pattern"}
+    assert paths["no-beta-two"] == ["no-beta", "Rule details", "no-beta-two"]
+    one = build_kb([docs / "no-alpha.md"])  # a file on its own: its title is the guide's, not in paths
+    assert {e.title: e.path for e in one.entries}["no-alpha-one"] == ["Rule details", "no-alpha-one"]
+
+
+def test_a_fence_in_an_html_comment_is_no_fence_that_never_closes(write_guide):
+    kb = build_kb([write_guide("# R\n\n## Records\n\n<!-- Old example:\n\n```ts\nold()\n``` -->\n\n"
+                               "```ts\nconst store = z.record(z.string());\n```\n")])
+    assert not kb.manifest.warnings
+    assert [b.code for b in kb.entries[0].code] == ["const store = z.record(z.string());\n"]
