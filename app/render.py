@@ -110,20 +110,27 @@ def _states_rule(tokens, idx: int, env: dict) -> bool:
         return False
     rules = env.setdefault("rule_items", {})
     if idx not in rules:
-        # The list's items as kb/outline.py has them: those that open with a paragraph, each
-        # holding the code up to the next of them.
+        # The whole list, from its opening, read once: each of its items gets its answer.
+        first = idx
+        while first > 0 and not (tokens[first].type in ("bullet_list_open", "ordered_list_open")
+                                 and tokens[first].level == 0):
+            first -= 1
+        # Its items as kb/outline.py has them: those that open with a paragraph, each holding the
+        # code (fenced or indented) up to the next of them.
         items: list[int] = []
         code: list[bool] = []
-        at = idx
+        at = first + 1
         while at < len(tokens) and tokens[at].level >= 1:
-            if tokens[at].type == "list_item_open" and tokens[at].level == 1 and tokens[at + 1].type == "paragraph_open":
-                items.append(at)
-                code.append(False)
-            elif tokens[at].type == "fence" and code:
+            if tokens[at].type == "list_item_open" and tokens[at].level == 1:
+                rules[at] = False
+                if tokens[at + 1].type == "paragraph_open":
+                    items.append(at)
+                    code.append(False)
+            elif tokens[at].type in ("fence", "code_block") and code:
                 code[-1] = True
             at += 1
-        first = [tokens[i + 2].content for i in items]
-        rules.update(zip(items, [name is not None for name in rule_names(list(zip(first, code)))]))
+        named = rule_names(list(zip([tokens[i + 2].content for i in items], code)))
+        rules.update((i, name is not None) for i, name in zip(items, named))
     return rules.get(idx, False)
 
 

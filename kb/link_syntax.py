@@ -29,7 +29,15 @@ _ITEM_REFERENCE = re.compile(r"(?<![\w\])])\[((?:[^\[\]`]|`[^`]*`)+)\]\[((?:[A-Z
 _FILE_SUFFIXES = frozenset("md markdown html htm txt png jpg jpeg gif svg pdf".split())
 # {role}`content`: a role's name (`doc`, `ref`, `py:func`) and the code span it applies to.
 _ROLE = re.compile(r"(?<![\w`{])\{([a-z][\w+.-]*(?::[\w+.-]+)*)\}`([^`\n]+)`")
-_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)  # "the title <target>"
+_URL_UNSAFE = re.compile(r"[\s()<>]")  # written %XX in a link's destination
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _escaped(text: str) -> str:
+    """Text shown as written, none of it read as Markdown (`*args` is no emphasis)."""
+    return _MARKDOWN_MARKS.sub(r"\\\1", text)
+
+
 # Roles whose content is a reader's words (a cross-reference's title, an abbreviation, a key);
 # any other role (`py:func`, `code`, `file`, `envvar`) marks code.
 _WORD_ROLES = frozenset("""ref numref term any eq cite abbr sub sup math guilabel menuselection kbd pep
@@ -99,14 +107,16 @@ def roles(line: str) -> str:
         if _in_code(spans, found.start()):
             return found.group(0)
         name, content = found.group(1), found.group(2).strip()
-        titled = _TITLED.match(content)
-        title, target = (titled.group(1).strip(), titled.group(2).strip()) if titled else ("", content)
+        title, target = "", content
+        if content.endswith(">") and "<" in content:  # "the title <target>"
+            at = content.rfind("<")
+            title, target = content[:at].strip(), content[at + 1:-1].strip()
         if name == "doc":
             # Sphinx shows the page's title; its file's name in words is the nearest known here.
             shown = title or " ".join(target.rsplit("/", 1)[-1].replace("_", " ").replace("-", " ").split())
-            return f"[{shown}](<{target.replace('>', '%3E')}.md>)"
+            return f"[{_escaped(shown)}]({_URL_UNSAFE.sub(lambda c: f'%{ord(c.group()):02X}', target)}.md)"
         if name.split(":")[-1] in _WORD_ROLES or name in _WORD_ROLES:
-            return title or target
+            return _escaped(title or target)
         # `~pkg.mod.run` shows `run`, `!name` is not linked: the name as Sphinx shows it.
         shown = title or (target[1:].rsplit(".", 1)[-1] if target.startswith("~") else target.lstrip("!"))
         return f"`{shown}`" if "`" not in shown else shown

@@ -80,10 +80,10 @@ class SiteLinks:
         for waiting in self.waiting:
             counted = counts.setdefault(waiting.guide, [0, 0])
             for href, named, display, line in waiting.links:
-                target = self._target(waiting.site, named, files.get(waiting.site, set()), names.get(waiting.site)) \
-                    or self._labelled(waiting.site, href)
+                target = self._target(waiting.site, named, files.get(waiting.site, set()), names.get(waiting.site))
                 if target is None and self.names_a_file(waiting.site, named):
-                    continue
+                    continue  # a file of the folder (`LICENSE`), before any label of that name
+                target = target or self._labelled(waiting.site, href)
                 if target is None:
                     counted[1] += 1
                     nowhere.setdefault(waiting.guide, []).append((display, line, href))

@@ -176,13 +176,22 @@ def test_rules_led_by_bold_words_are_anchored_at_their_own_items(write_guide):
     from patternkb.kb.slugs import part_anchors
     from tests.kb.test_list_rules import BULLET_RULES
 
-    # An item that opens with code is no rule, in the KB and on the page alike.
-    kb = build_kb([write_guide(BULLET_RULES + "\n* ```js\n  z()\n  ```\n")])
-    entry = kb.entries[0]
-    assert len(entry.parts) == 4
-    page = render_entry(entry, kb, related=[], checklist=[]).html
-    assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts])
-    _assert_each_anchor_starts_its_part(page, entry)
+    rule = "* **Rule {n} says** so.\n\n{code}\n\n"
+    fenced = "  ```js\n  f{n}()\n  ```"
+    indented = "      f{n}()"
+    mid_fence = "".join(rule.format(n=n, code=fenced.format(n=n)) for n in range(1, 4)) + "* ```js\n  z()\n  ```\n\n" \
+        + "".join(rule.format(n=n, code=fenced.format(n=n)) for n in range(4, 6))
+    guides = [BULLET_RULES + "\n* ```js\n  z()\n  ```\n",  # an item that opens with code is no rule
+              f"# G\n\n## S\n\n{mid_fence}### After\n\nWords.\n",  # nor in the middle of the list
+              "# G\n\n## S\n\n" + "".join(rule.format(n=n, code=indented.format(n=n)) for n in range(1, 5))
+              + "### After\n\nWords.\n"]  # indented code is code, on the page as in the KB
+    for text, parts in zip(guides, (4, 6, 5)):
+        kb = build_kb([write_guide(text)])
+        entry = kb.entries[0]
+        assert len(entry.parts) == parts, text
+        page = render_entry(entry, kb, related=[], checklist=[]).html
+        assert re.findall(r'<a name="(part-[^"]*)"></a>', page) == part_anchors([p.name for p in entry.parts])
+        _assert_each_anchor_starts_its_part(page, entry)
 
 
 @pytest.mark.parametrize("language, code, link", [

@@ -167,16 +167,20 @@ def test_myst_roles_are_links_words_and_code(tmp_path):
     docs = _docs(tmp_path)
     (docs / "usage.md").write_text(
         "# Usage\n\n## Serve\n\nSee {doc}`the rules <guide/rules>`, {doc}`/intro`, {ref}`Installing <install>`,\n"
-        "{ref}`genindex`, {py:func}`~pkg.mod.serve` and `{doc}`kept``.\n\n```python\nserve()  # {doc}`kept`\n```\n")
+        "{ref}`genindex`, {py:func}`~pkg.mod.serve` and `{doc}`kept``.\n\n```python\nserve()  # {doc}`kept`\n```\n\n"
+        "## Call\n\nPass {ref}`*args <args>` to {doc}`the i page <i>` with <kbd>Ctrl</kbd>, {ref}`a{' ' * 50_000}b`.\n")
     kb = build_kb([docs])
     serve = next(e for e in kb.entries if e.title == "Serve")
     rules = next(e for e in kb.entries if e.title == "Rules")
     start = next(e for e in kb.entries if e.title == "Start")
-    assert "[the rules](<guide/rules.md>)" in serve.markdown and "[intro](</intro.md>)" in serve.markdown
+    assert "[the rules](guide/rules.md)" in serve.markdown and "[intro](/intro.md)" in serve.markdown
     assert serve.link_targets == {"guide/rules.md": rules.id, "/intro.md": start.id}
     assert "Installing,\ngenindex, `serve` and `{doc}`kept``." in serve.markdown
     assert serve.code[0].code == "serve()  # {doc}`kept`\n"
-    assert not [w for w in kb.manifest.warnings if "usage.md" in w.file]
+    call = next(e for e in kb.entries if e.title == "Call")  # words as written; a link to a page named like a tag
+    assert call.text.startswith("Pass *args to the i page with Ctrl") and "[the i page](i.md)" in call.markdown
+    assert [w.message for w in kb.manifest.warnings if "usage.md" in w.file] == \
+        ["link 'i.md' leads to no page of the folder, or heading of one"]
 
 
 def test_a_link_to_a_myst_label_leads_to_what_it_labels(tmp_path):
@@ -185,9 +189,11 @@ def test_a_link_to_a_myst_label_leads_to_what_it_labels(tmp_path):
     docs = _docs(tmp_path)
     (docs / "style.md").write_text("# Style\n\n(labels/line-length)=\n\n## Line length\n\nShort.\n\n"
                                    "(twice)=\n\n## Width\n\nNarrow.\n")
-    (docs / "more.md").write_text("# More\n\n(twice)=\n\n## Height\n\nTall.\n")
     (docs / "guide" / "use.md").write_text("# Use\n\n## Configure\n\nSee [the style](labels/line-length) "
-                                           "and [which](twice).\n")
+                                           "and [which](twice), [the licence](../LICENSE) and [the tool](tool).\n")
+    (docs / "LICENSE").write_text("MIT\n")  # a file of the folder wins over a heading of its name
+    (docs / "guide" / "tool").write_text("#!/bin/sh\n")
+    (docs / "more.md").write_text("# More\n\n(twice)=\n\n## Height\n\nTall.\n\n## License\n\nMIT.\n\n## Tool\n\nIt.\n")
     kb = build_kb([docs])
     configure = next(e for e in kb.entries if e.title == "Configure")
     length = next(e for e in kb.entries if e.title == "Line length")
