@@ -299,7 +299,8 @@ def _search(args: argparse.Namespace) -> Exit:
             print(f"nothing to search for in {excerpt(args.query)!r}: type words, an identifier, "
                   "\"a phrase\" or a filter such as kind:snippet")
         else:
-            print(f"no results for {excerpt(args.query)!r}" + ("" if result.corrected else
+            searched = result.corrected if result.correction_applied else args.query
+            print(f"no results for {excerpt(searched)!r}" + ("" if result.corrected else
                   "; try fewer words, or `patternkb list` to browse"))
         return Exit.OK
     for n, hit in enumerate(result.hits, 1):

@@ -63,6 +63,25 @@ class CodeTokenizer(Tokenizer):
                     token.startchar = start_char + start
                     token.endchar = start_char + end
                 yield token
+        # A grouped import names each item whole too: `std::sync::{Arc, Mutex}` holds
+        # std::sync::arc and std::sync::mutex, as `use std::sync::Mutex` would.
+        for group in _IMPORT_GROUP.finditer(value) if "::{" in value else ():
+            for item in _GROUP_ITEM.findall(group.group(2)):
+                token.text = f"{group.group(1)}::{item}".lower()
+                token.boost, token.stopped = 1.0, False
+                if keeporiginal:
+                    token.original = token.text
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar, token.endchar = start_char + group.start(), start_char + group.end()
+                yield token
+
+
+# `path::{Item, other::Item, Item as Alias}` (Rust's grouped imports): the path and the group.
+_IMPORT_GROUP = re.compile(r"([A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)::\{([^{}]*)\}")
+_GROUP_ITEM = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)")
 
 
 def _pieces(match: re.Match, compound: re.Match | None) -> list[tuple[str, int, int]]:

@@ -250,22 +250,27 @@ class PatternIndex:
             return SearchResult(query=text, corrected=None, total=0, facets={"section": {}, "kind": {}}, hits=[],
                                 elapsed_ms=(time.perf_counter() - started) * 1000)
         words = parsed.words
-        spelled, _ = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix,
-                                      sorted_words=ts.sorted_spelling_words)
+        spelled, close = spelling.correct(ts.searcher, words, last_is_prefix=parsed.last_is_prefix,
+                                          sorted_words=ts.sorted_spelling_words)
         corrected = " ".join(spelled) if spelled != words else None
         search_words = words
         entry_of = ts.table.entry_of
         scored, all_words, applied = {}, None, False
-        if corrected and correct:
-            # A word the KB holds nowhere finds nothing as typed, and the others alone are not
-            # what was asked ("flaten nested array" found "nest"): show what the closest spelling
-            # finds, and offer the words as typed.
+        if corrected and correct and close:
+            # A word the KB holds nowhere, one edit off a word it holds, is a typo: as typed the
+            # other words alone are searched ("flaten nested array" found "nest"). Shown: what
+            # the spelling finds, the words as typed offered. Two edits off may be another word
+            # ("flask" is no "flags"): offered, unless the words as typed find nothing.
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, spelled, fuzzy=False,
                                             entry_of=entry_of)
             applied = bool(scored)
-            search_words = spelled if applied else words
         if not applied:
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, words, fuzzy=False, entry_of=entry_of)
+            if not scored and corrected and correct and not close:
+                scored, all_words = score_query(ts.searcher, ts.postings, parsed, spelled, fuzzy=False,
+                                                entry_of=entry_of)
+                applied = bool(scored)
+        search_words = spelled if applied else words
         if not scored and words:
             scored, all_words = score_query(ts.searcher, ts.postings, parsed, search_words, fuzzy=True,
                                             entry_of=entry_of)

@@ -104,7 +104,8 @@ def has(sorted_words: Sequence[str], word: str) -> bool:
 
 
 def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: Sequence[str]) -> tuple[list[str], bool]:
-    """(the words with each unknown one replaced by the index's closest, whether any was unknown).
+    """(the words with each unknown one replaced by the index's closest, whether each word replaced
+    is one edit off: a likely typo ("mutx"), where two edits may be another word ("flask")).
     A word one edit off a word of `sorted_words` (the index's spelling words, sorted) is that
     word, the most used if several are; else the closest within two edits, the most used of the
     closest."""
@@ -112,6 +113,7 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
     last = len(words) - 1
     unknown = [i for i, w in enumerate(words) if not known(reader, w, prefix=last_is_prefix and i == last)]
     corrected = list(words)
+    close = True
     for i in unknown:
         if len(words[i]) > MAX_FUZZY:
             continue
@@ -122,9 +124,10 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
             continue
         two = within_two(word, sorted_words)
         if two:
-            corrected[i] = min(two, key=lambda found: (found[0], -reader.doc_frequency("spell", found[1]),
-                                                       found[1]))[1]
-    return corrected, bool(unknown)
+            distance, corrected[i] = min(two, key=lambda found: (found[0], -reader.doc_frequency("spell", found[1]),
+                                                                 found[1]))
+            close = close and distance <= 1
+    return corrected, close
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"

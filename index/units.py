@@ -43,7 +43,7 @@ OWN_UNIT_ENTRIES = 200
 UNIT_MIN_BYTES = 1 << 20
 CUT_EVERY = 4
 # Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
-UNIT_FORMAT = 6
+UNIT_FORMAT = 7
 
 
 @dataclass

@@ -376,3 +376,19 @@ def test_an_identifier_typed_whole_finds_the_entry_holding_it_before_titles_of_i
         assert {h.title for h in engine.search("OUTPUT_DIR_NAME").hits} >= {"output dir", "Output"}
     finally:
         engine.close()
+
+
+def test_a_word_two_edits_off_is_offered_not_searched_when_the_words_as_typed_find_something(bundled_index):
+    """"flask" is no typo of "flags": two edits off may be another word, one the KB lacks."""
+    result = bundled_index.search("flask route")
+    assert result.corrected == "flags route" and not result.correction_applied
+    assert pattern_of(bundled_index, result.hits[0]) == "HTTP Client/Server Patterns"
+
+
+def test_a_qualified_name_finds_the_entries_importing_it_in_a_group(bundled_index):
+    """`use std::sync::{Arc, Mutex, RwLock, Condvar}` holds std::sync::Mutex (analysis.py): the
+    entry is no mere holder of its pieces, counted a tenth (it was 4th, under entries that
+    only write the name out once)."""
+    assert "std::sync::mutex" in analyze(CODE, "use std::sync::{Arc, Mutex as M, io::Read};")
+    top = [pattern_of(bundled_index, hit) for hit in bundled_index.search("std::sync::Mutex").hits[:2]]
+    assert "Thread Safety Patterns" in top
