@@ -3,6 +3,7 @@ here, other languages through kb/languages.py)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 
@@ -372,10 +373,14 @@ avoid prefer preferred do dont don't recommended not discouraged better worse in
 """.split())
 
 
+_EMOJI_MARKS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
 def _role(title: str | None) -> str | None:
     if not title:
         return None
-    words = title.lower().replace("’", "'").strip(" :.!-").split()
+    # An emoji's presentation and skin-tone marks (✔️, 👍🏽) say nothing more than the mark.
+    words = _EMOJI_MARKS.sub("", title.lower().replace("’", "'")).strip(" :.!-").split()
     return title.strip(" :.!-").capitalize() if words and all(w.strip(",:") in _ROLE_WORDS for w in words) else None
 
 

@@ -90,26 +90,37 @@ class Document:
 
 
 def plain_text(inline: Token | None, *, badges: bool = True) -> str:
-    """The words of inline Markdown. Without `badges` (a heading's title), an image's words say
-    nothing (`### memoize ![advanced](tag.svg)`, a README's `[![Awesome](badge.svg)](url)`), as
-    GitHub reads a heading for its anchor, unless the heading is nothing but images."""
+    """The words of inline Markdown. Without `badges` (a heading's title), a picture before or
+    after the words says nothing (`### memoize ![advanced](tag.svg)`, a README's
+    `[![Awesome](badge.svg)](url)`), as GitHub reads a heading for its anchor; one between words
+    is a word, and a heading of nothing but pictures is their words. A picture of a symbol
+    (`## ![✔] 1.1 Rule`) stays: it is the heading's icon (headings.split_icon)."""
     if inline is None or not inline.children:
         return inline.content if inline is not None else ""
-    parts: list[str] = []
-    alts: list[str] = []  # an image's words, where it stands
+    parts: list[tuple[str, bool]] = []  # (words, whether a picture's)
     for child in inline.children:
         if child.type in ("text", "code_inline"):
-            parts.append(child.content)
+            parts.append((child.content, False))
         elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
+            parts.append((" ", False))
         elif child.type == "image":
-            # A picture of a symbol (`## ![✔] 1.1 Rule`) is the heading's icon (headings.split_icon).
             symbol = not any(ch.isalnum() for ch in child.content)
-            (parts if badges or symbol else alts).append(child.content)
+            parts.append((child.content, not (badges or symbol)))
         elif child.type == "html_inline":
-            parts.append(html.inline_text(child.content))
-    text = "".join(parts)
-    return text if text.strip() or not alts else " ".join(alts)
+            parts.append((html.inline_text(child.content), False))
+    worded = [n for n, (text, picture) in enumerate(parts) if not picture and any(ch.isalnum() for ch in text)]
+    if not worded:  # nothing but pictures (and marks): their words
+        return "".join(text for text, _ in parts)
+
+    def apart(n: int) -> bool:
+        """Whether the picture at `n`, before or after the words, stands apart from them: one
+        written against them (`![Go](go.svg): install`) is a word of theirs."""
+        after = next((text for text, picture in parts[n + 1:] if not picture), "")
+        before = next((text for text, picture in reversed(parts[:n]) if not picture), "")
+        return (after[:1].isspace() or not after) if n < worded[0] else (before[-1:].isspace() or not before)
+
+    return "".join(text for n, (text, picture) in enumerate(parts)
+                   if not picture or worded[0] < n < worded[-1] or not apart(n))
 
 
 def lead_caption(item_markdown: str, lead: re.Match) -> str:

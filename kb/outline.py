@@ -102,7 +102,6 @@ class Outline:
             elif self.guide.placed.get(id(block)) != "contents" and meaningful([block]) and not is_anchor_only(block):
                 break
         return found
-        return None
 
     def is_navigation_link(self, href: str) -> bool:
         frag = fragment(href)

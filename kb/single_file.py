@@ -100,8 +100,10 @@ def _shallowest_carrying(blocks: list[Block], carries: Callable[[Block], bool]) 
 
 
 # Pictures, linked or not, and the HTML and line breaks around them.
-_PICTURE = re.compile(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)|!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<[^>]*>|\\$",
-                      re.MULTILINE)
+_TARGET = r"(?:\([^)]*\)|\[[^\]]*\])"  # `(url)` or a reference `[label]`
+_PICTURE = re.compile(rf"\[\s*!\[[^\]]*\]{_TARGET}\s*\]{_TARGET}|!\[[^\]]*\]{_TARGET}|<[^>]*>|\\$", re.MULTILINE)
+# A picture alone that says something (a diagram: "How a request flows") is no decoration.
+_TELLING_ALT = re.compile(rf"(?<!\[)!\[(\S+\s+){{2,}}\S+\]{_TARGET}")
 
 
 def _pictures_only(block: Block) -> bool:
@@ -110,7 +112,7 @@ def _pictures_only(block: Block) -> bool:
         return False
     if "![" not in block.markdown and "<img" not in block.markdown.lower():
         return False
-    return not _PICTURE.sub("", block.markdown).strip()
+    return not _PICTURE.sub("", block.markdown).strip() and not _TELLING_ALT.search(block.markdown)
 
 
 def _name_of(path: Path) -> str:
@@ -218,7 +220,14 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         before = []
     # What stands above a heading over the sections opens that heading's overview: an overview
     # of its own was a second one of the same title.
-    opens_above = bool(units) and section_level is not None and blocks[first].level < section_level
+    # Only a short opening does (words, no code), above a title: a heading above the sections, or
+    # the one section there is (`# Title` over `## Use it`). Above the first of several sections
+    # it says what the page is about; a language tour in one code block is no opening.
+    sections = sum(1 for i, _ in units if blocks[i].level == section_level)
+    opens_above = bool(units) and section_level is not None and not any(b.fences for b in before) \
+        and (blocks[first].level < section_level
+             or (blocks[first].level == section_level and sections == 1 and has_children.get(first, False)
+                 and not CHECKLIST.search(blocks[first].text)))
     if meaningful(before) and not opens_above:
         outline.entry(guide.title, implicit_section(), [guide.title], kind="overview", heading=None,
                       body=blocks[:first])
@@ -240,8 +249,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         block = blocks[i]
         title = split_icon(block.text)[1]
         own = outline.live(blocks[i + 1:end])
-        if i == first and opens_above:
-            own = [*before, *own]
+        above = before if i == first and opens_above else []
+        own = [*above, *own]
         if section_level is not None and block.level < section_level:
             placed[id(block)] = "title"
             section, group = None, None
@@ -254,7 +263,7 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
                 outline.pending += outline.anchors.get(i, [])
         elif block.level == section_level:
             group = None
-            section = _section(guide, outline, i, end, section_end[i], has_children[i], title)
+            section = _section(guide, outline, i, end, section_end[i], has_children[i], title, above)
             if section is not None and section.role == "checklist":
                 skip_until = section_end[i]
         elif block.level < level:
@@ -285,11 +294,13 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
 
 
 def _section(guide: DraftGuide, outline: Outline, i: int, end: int, section_end: int, has_children: bool,
-             title: str) -> DraftSection | None:
+             title: str, above: list[Block]) -> DraftSection | None:
+    """The section of heading `i`, and its entry or overview: what it says before its first
+    sub-heading, after what stands `above` it when it opens the document."""
     blocks = outline.blocks
     block = blocks[i]
     role = "checklist" if CHECKLIST.search(title) else "content"
-    body = outline.live(blocks[i + 1:section_end if role == "checklist" or not has_children else end])
+    body = [*above, *outline.live(blocks[i + 1:section_end if role == "checklist" or not has_children else end])]
     if role == "content" and not has_children and not meaningful(body):
         # A heading over nothing but a table of contents (or nothing at all) is no section.
         contents = any(guide.placed.get(id(b)) == "contents" for b in blocks[i + 1:end])
@@ -313,8 +324,8 @@ def _section(guide: DraftGuide, outline: Outline, i: int, end: int, section_end:
     elif not has_children:
         # Content straight under a section with no pattern headings: the section is the entry.
         kind = "pattern" if any(b.fences for b in body) else "overview"
-        outline.entry(block.text, section, [title], kind=kind, heading=block, body=blocks[i + 1:section_end],
-                      end=section_end)
+        outline.entry(block.text, section, [title], kind=kind, heading=block,
+                      body=[*above, *blocks[i + 1:section_end]], end=section_end)
     elif meaningful(body):
         outline.entry(title, section, [title], kind="overview", heading=block, body=body, end=end)
         guide.placed[id(block)] = "section"

@@ -31,17 +31,17 @@ def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             slug = github_anchor(block.text)
-            n = seen.get(slug, 0)
-            seen[slug] = n + 1
+            # GitHub slugs the words as they stand: a picture before or after them leaves a
+            # space, a hyphen in the anchor (`### memoize ![advanced](tag.svg)` is #memoize-),
+            # and numbers a repeat of that anchor.
+            spaced = github_anchor(f"x{block.text}x")[1:-1] if block.text != block.text.strip() else slug
+            n = seen.get(spaced, 0)
+            seen[spaced] = n + 1
             # A repeated slug is numbered: "-1" on GitHub, "_1" by some doc generators.
-            numbered = [slug] if n == 0 else [f"{slug}-{n}", f"{slug}_{n}"]
+            numbered = list(dict.fromkeys([slug, spaced])) if n == 0 else [f"{spaced}-{n}", f"{spaced}_{n}"]
             # Wikis keep the words and join them with "_" ("Settings_Keys").
             wiki = "_".join(block.text.split())
-            # GitHub slugs the words as they stand: an image before or after them leaves a space,
-            # a hyphen in the anchor (`### memoize ![advanced](tag.svg)` is #memoize-).
-            spaced = github_anchor(f"x{block.text}x")[1:-1] if block.text != block.text.strip() else slug
-            result[index] = [*numbered, *([spaced] if n == 0 and spaced != slug else []),
-                             *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
+            result[index] = [*numbered, *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
             pending = []
         elif is_anchor_only(block):
             pending += block.anchors

@@ -384,3 +384,36 @@ def test_back_to_top_links_to_contents_split_under_headings_are_navigation(tmp_p
     assert len([e for e in kb.entries if e.kind == "pattern"]) == 9
     assert not any("Back to top" in e.markdown for e in kb.entries)
     assert kb.manifest.guides[0].coverage["paragraph"].left_out == 9
+
+
+def test_a_picture_against_a_heading_s_words_or_between_them_is_a_word(tmp_path):
+    guide = tmp_path / "tools.md"
+    guide.write_text("# Tools\n\n## ![Go](go.svg): install\n\nGet it.\n\n```sh\ngo install\n```\n\n"
+                     "## Use ![the](x.svg) api\n\nCall it.\n\n```sh\ncall\n```\n\n"
+                     "## memoize\n\nOnce.\n\n```js\nm()\n```\n\n## memoize ![advanced](adv.svg)\n\nTwice.\n\n```js\nm2()\n```\n\n"
+                     "## Links\n\n[basic](#memoize) and [advanced](#memoize-).\n")
+    kb = build_kb([guide])
+    assert [e.title for e in kb.entries if e.kind == "pattern"][:4] == ["Go: install", "Use the api", "memoize", "memoize"]
+    links = next(e for e in kb.entries if e.title == "Links")
+    twice = next(e for e in kb.entries if "m2()" in e.markdown)
+    assert links.link_targets["#memoize-"] == twice.id and links.link_targets["#memoize"] != twice.id
+    assert not kb.manifest.warnings
+
+
+def test_an_opening_above_the_one_section_joins_it_and_above_several_stays_the_page_s(tmp_path):
+    one = tmp_path / "one.md"
+    one.write_text("Read this first.\n\n# Title\n\n## Use it\n\n```js\nuse()\n```\n\n## Then\n\n```js\nthen()\n```\n")
+    kb = build_kb([one])
+    assert [(e.kind, e.title) for e in kb.entries][0] == ("overview", "Title")
+    assert kb.entries[0].markdown.startswith("Read this first.") and len(kb.sections) == 1
+    several = tmp_path / "several.md"  # a page's opening over its sections is the page's overview
+    several.write_text("The page's words.\n\n## First\n\n### A\n\n```js\na()\n```\n\n## Second\n\n### B\n\n```js\nb()\n```\n")
+    first = build_kb([several]).entries[0]
+    assert (first.kind, first.title, first.markdown) == ("overview", "several", "The page's words.")
+    badges = tmp_path / "badges.md"  # reference-style badges are decoration; a telling diagram is not
+    badges.write_text("[![Build][b1]][ci] [![Cov](c.svg)](u)\n\n# Title\n\n## Use it\n\n```js\nuse()\n```\n\n"
+                      "[b1]: b.svg\n[ci]: https://ci\n")
+    assert [e.title for e in build_kb([badges]).entries] == ["Use it"]
+    diagram = tmp_path / "diagram.md"
+    diagram.write_text("![How a request flows through it](arch.png)\n\n## Use it\n\n```js\nuse()\n```\n\n## Other\n\n```js\no()\n```\n")
+    assert "How a request flows" in build_kb([diagram]).entries[0].markdown
