@@ -391,7 +391,8 @@ def snippet_title(span: SnippetSpan, facts: CodeFacts, language: str, label: str
     role = _role(span.title)
     if span.title and role is None:
         return span.title
-    first = next((line.strip() for line in span.code.splitlines() if line.strip()), "")
+    # The first line that says something: "Options: {" named a JSON object by its brace.
+    first = next((line.strip() for line in span.code.splitlines() if any(ch.isalnum() for ch in line)), "")
     lead = first.split(":", 1)[0] if ":" in first else ""
     role = role or _role(label) or (label.strip() or None) or (_role(lead) if lead.isalpha() else None)
     defined = untitled_name(span.code, language) or (facts.defines[0] if facts.defines else None)

@@ -3,6 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from patternkb.kb.build import build_kb
 from patternkb.kb.code import code_facts, split_snippets
 
 RUST = """use std::sync::{Arc, Mutex};
@@ -84,3 +85,8 @@ def test_cargo_toml_crates_even_when_not_valid_toml():
     assert code_facts(valid, "toml").crates == ["proptest", "serde_json", "tokio"]
     fragment = '[dependencies]\ntokio = "1"\ntokio = "2"\n[package]\nname = "x"\n'
     assert code_facts(fragment, "toml").crates == ["tokio"]
+
+
+def test_a_snippet_without_a_name_is_titled_by_its_first_line_that_says_something(write_guide):
+    kb = build_kb([write_guide('# G\n\n## S\n\n### Options\n\nSet them.\n\n```json\n{\n  "assertFunctionNames": ["expect"]\n}\n```\n')])
+    assert kb.entries[0].snippets[0].title == 'Options: "assertFunctionNames": ["expect"]'
