@@ -31,6 +31,10 @@ from patternkb.kb.cuts import RAW_HTML
 from patternkb.kb.components import opens_component, read_component
 from patternkb.kb.headings import clean_label, first_group
 from patternkb.kb.link_syntax import defined_labels, item_references, roles, wiki_links
+from patternkb.kb.myst import (
+    FILE_DIRECTIVES, HIDDEN_DIRECTIVES, MAX_OPTIONS, MYST, OPTION, OPTION_VALUE, PATH_ARGUMENT, glossary_line,
+    prose_directive,
+)
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
 # `{{< name arguments >}}`, `{{% name %}}`, `{{< /name >}}`; indented at most three spaces.
@@ -41,7 +45,6 @@ _CONTAINER = re.compile(r"^ {0,3}(?::{3,}|/{3,})\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
 _FENCE = re.compile(r"^(?: {0,3}>)* {0,3}(`{3,}|~{3,})")  # in a quote too: `> ```python`
 # A MyST directive's opening fence: ```{note}, ````{admonition} Title
-_MYST = re.compile(r"^ {0,3}(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_ANYWHERE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\{", re.M)
 _TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)=` above what it names
 # Attributes of the block above (kramdown: `{: .class}`, `{: id='x'}`) or of a heading, after its
@@ -54,21 +57,6 @@ _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its 
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")
 _QUOTE_MARKS = re.compile(r"^(?: {0,3}>)+ ?")
 _DOCSIFY_TIP = re.compile(r"^ {0,3}[?!]> ?(.*)$")  # `?> a tip`, `!> important`
-_OPTION = re.compile(r"^\s*:[\w-]+:")  # `:class: tip`, a MyST directive's option
-_OPTION_VALUE = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
-_MAX_OPTIONS = 20
-# MyST's directives whose content is Markdown, not code.
-CONTENT_DIRECTIVES = frozenset(
-    "note warning tip important hint caution danger error attention seealso admonition topic sidebar margin "
-    "dropdown tab-set tab-item card grid grid-item grid-item-card div epigraph pull-quote versionadded "
-    "versionchanged deprecated aside figure glossary".split())
-_PATH_ARGUMENT = frozenset({"figure"})  # its argument is a file, not a title
-# MyST's directives a page does not show as code: navigation and hidden test set-up (left out),
-# pictures (their caption is prose: CONTENT_DIRECTIVES), files read in (named, when not read).
-HIDDEN_DIRECTIVES = frozenset(
-    "toctree contents tableofcontents testsetup testcleanup doctest-skip image index highlight raw only "
-    "currentmodule autosummary".split())
-FILE_DIRECTIVES = frozenset({"include", "literalinclude"})
 _TITLE = re.compile(r"""\b(?:title|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")  # a tab's name as its first argument: `{{< tab "Go" >}}`
 # An exercise's pieces (GitBook's exercises): each is a code block of its own, under its name.
@@ -147,7 +135,7 @@ class _Reading:
             else:
                 replacement = self.myst(line)
                 if replacement is None and self.glossary is not None and not _container(line):
-                    replacement = [self.linked(out) for out in _glossary_line(line) or []] or None
+                    replacement = [self.linked(out) for out in glossary_line(line) or []] or None
                 if replacement is None and opens_component(line):
                     replacement, last = read_component(self.lines, number - 1)
                     if replacement is not None:
@@ -194,11 +182,11 @@ class _Reading:
     def code_options(self, index: int) -> list[re.Match]:
         """The `:key: value` lines right after a MyST code directive opening on line `index`
         (`{code-block} python` over `:caption: demo`), or [] for any other line."""
-        if self.fence or _prose_directive(self.lines[index]) or not _MYST.match(self.lines[index]):
+        if self.fence or prose_directive(self.lines[index]) or not MYST.match(self.lines[index]):
             return []
         options = []
-        for line in self.lines[index + 1:index + 1 + _MAX_OPTIONS]:
-            option = _OPTION_VALUE.match(line)
+        for line in self.lines[index + 1:index + 1 + MAX_OPTIONS]:
+            option = OPTION_VALUE.match(line)
             if option is None:
                 break
             options.append(option)
@@ -210,7 +198,7 @@ class _Reading:
         naming the file an include reads (when no folder read it in); else None."""
         if self.fence or self.raw_end is not None:
             return None
-        directive = _MYST.match(self.lines[index])
+        directive = MYST.match(self.lines[index])
         name = directive.group(2).lower() if directive else ""
         if name not in HIDDEN_DIRECTIVES and name not in FILE_DIRECTIVES:
             return None
@@ -231,7 +219,7 @@ class _Reading:
                 return True
             return not self.made or _tag(line) is None
         opened = _FENCE.match(line)
-        if opened and not _prose_directive(line) and not (self.unwrapped and _closes(line, self.unwrapped[-1])):
+        if opened and not prose_directive(line) and not (self.unwrapped and _closes(line, self.unwrapped[-1])):
             self.fence = opened.group(1)  # a code block, or a MyST directive of code (`{code-block} python`)
             return True
         return False
@@ -253,15 +241,15 @@ class _Reading:
     def myst(self, line: str) -> list[str] | None:
         """A MyST directive whose content is Markdown (`{note}`, `{admonition} Title`): its fences
         and options go, its title stays as a label, its content is read as Markdown."""
-        directive = _prose_directive(line)
+        directive = prose_directive(line)
         if directive is not None:
             self.unwrapped.append(directive.group(1))
             if directive.group(2).lower() == "glossary":
                 self.glossary = directive.group(1)
             self.options = True
-            label = clean_label(directive.group(3)) if directive.group(2).lower() not in _PATH_ARGUMENT else ""
+            label = clean_label(directive.group(3)) if directive.group(2).lower() not in PATH_ARGUMENT else ""
             return ["", f"**{label}**", ""] if label else [""]
-        if self.options and _OPTION.match(line):
+        if self.options and OPTION.match(line):
             return [""]
         self.options = False
         if self.unwrapped and _FENCE.match(line) and _closes(line, self.unwrapped[-1]):
@@ -353,20 +341,6 @@ def _closed_containers(lines: list[str]) -> set[int]:
     return closed
 
 
-def _glossary_line(line: str) -> list[str] | None:
-    """A line of a MyST glossary (a term at the margin, its definition indented below it) as
-    Markdown: the term in bold, the definition a paragraph (indented, it was code)."""
-    if not line.strip():
-        return None
-    if line[:1] in (" ", "\t"):
-        return [line.expandtabs(4)[4:] if line.expandtabs(4).startswith("    ") else line.lstrip()]
-    return ["", f"**{line.strip()}**", ""]
-
-
-def _prose_directive(line: str) -> re.Match | None:
-    """The opening fence of a MyST directive whose content is Markdown, or None."""
-    directive = _MYST.match(line)
-    return directive if directive is not None and directive.group(2).lower() in CONTENT_DIRECTIVES else None
 
 
 def _tag(line: str) -> tuple[str, str] | None:
