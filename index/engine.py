@@ -238,10 +238,11 @@ class PatternIndex:
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, section: str | None = None,
                order: str = "relevance", fragments: int = 10, correct: bool = True) -> SearchResult:
         """Result rows for what a user typed: entries, each with its best sub-hits. Never raises
-        on any input string. A query with a word no entry holds finds what its corrected spelling
-        finds (when that finds something), unless `correct` is off. Only the first `fragments` rows (and their sub-hits) get
-        fragments with the matches marked (the others get the start of their text): marking
-        means analysing the text again, the slowest part of a hit."""
+        on any input string. A query with a word no entry holds, one edit off a word the KB holds,
+        finds what its corrected spelling finds (when that finds something; two edits off, only
+        when the words as typed find nothing), unless `correct` is off. Only the first `fragments`
+        rows (and their sub-hits) get fragments with the matches marked (the others get the start
+        of their text): marking means analysing the text again, the slowest part of a hit."""
         started = time.perf_counter()
         parsed = parse(text if isinstance(text, str) else str(text))
         parsed.words = [w[:MAX_WORD] for w in parsed.words]

@@ -41,7 +41,7 @@ class SearchOptions:
     rank by "relevance" or in "guide" order, return at most `limit` result rows, of which the
     first `fragments` (with their sub-hits) get fragments with the matched words marked (the
     others, the start of their text: marking is the slowest part of a hit). A query with a word
-    no entry holds is searched with its closest spelling when that finds something, unless
+    no entry holds is searched with its closest spelling (PatternIndex.search says when), unless
     `correct` is False."""
 
     kind: str | None = None

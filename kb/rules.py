@@ -4,8 +4,8 @@ sub-heading would be: search finds it on its own and opens the entry at it. Two 
 - a numbered rule whose number links to the rule itself ("- [3.3](#objects--shorthand) Use
   object method shorthand."), so a reader can point at it;
 - a list of rules, each item stating its rule in bold and showing it in code ("* **Use 2 spaces**
-  for indentation." over a code block): at least MIN_RULES items, every one led by bold words,
-  at least half of them holding code. One such item alone, or a list of bold terms without code,
+  for indentation." over a code block): at least MIN_RULES items, most led by bold words
+  (LED_SHARE), at least half of them holding code. One such item alone, or a list of bold terms without code,
   is a list like any other.
 
 kb/outline.py reads them from the parsed blocks, app/render.py from the tokens it renders: both ask

@@ -218,11 +218,10 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         for b in before:
             placed.setdefault(id(b), "decoration")
         before = []
-    # What stands above a heading over the sections opens that heading's overview: an overview
-    # of its own was a second one of the same title.
-    # Only a short opening does (words, no code), above a title: a heading above the sections, or
-    # the one section there is (`# Title` over `## Use it`). Above the first of several sections
-    # it says what the page is about; a language tour in one code block is no opening.
+    # A short opening (words, no code) above a title opens the title's overview: an overview of
+    # its own was a second one of the same title. A title is a heading above the sections, or the
+    # one section there is (`# Title` over `## Use it`); above the first of several sections the
+    # words say what the page is about, and a language tour in one code block is no opening.
     sections = sum(1 for i, _ in units if blocks[i].level == section_level)
     opens_above = bool(units) and section_level is not None and not any(b.fences for b in before) \
         and (blocks[first].level < section_level
