@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from patternkb.index.documents import ORDER_STRIDE
 from patternkb.index.mapped import open_index
 from patternkb.index.postings import Postings, summed
 from patternkb.index.query import PLAIN_WORDS
-from patternkb.index.related import compute_related
+from patternkb.index.related import Relations, finish, relate
 from patternkb.index.scoring import word_scores
 from patternkb.index.storage import LINKS, GenerationHold, IndexCorrupt, IndexStore
 from patternkb.index.units import (
@@ -106,18 +107,25 @@ def _write_generation(source: KBSource, path: Path, progress: Progress | None,
             record["docs"] = len(docs)
             yield number, docs, unit.count
 
+    def meanwhile():
+        """What needs the units' facts only, made while workers write the last units: the doc
+        table, the code's keywords and the patterns' relations before the index is asked."""
+        table, ids, patterns, items, samples = _gather(path, records)
+        docnums = {doc_id: n for n, doc_id in enumerate(ids)}
+        stems = stemmer(_PROSE)
+        return table, ids, items, docnums, relate(patterns, keywords(samples), stems), _naming(patterns, docnums, stems)
+
     total = sum(count for _, count in source.guide_entries)
-    written, linked, to_write = segments.write_segments(path, work(), previous.path if previous else None,
-                                                        procs, progress, total)
-    table, ids, patterns, items, samples = _gather(path, records)
-    docnums = {doc_id: n for n, doc_id in enumerate(ids)}
+    written, linked, to_write, made = segments.write_segments(path, work(), previous.path if previous else None,
+                                                              procs, progress, total, meanwhile)
+    table, ids, items, docnums, relations, named_by = made
     ix = open_index(path)
     with ix.searcher() as searcher:
         if searcher.reader().doc_count_all() != len(ids):
             raise IndexCorrupt(f"the segments hold {searcher.reader().doc_count_all()} documents, "
                                f"the KB {len(ids)}", file=path)
         spelling.write_words(searcher.reader(), path)
-        related, checklist, illustrates = _related(patterns, items, keywords(samples), searcher, table, docnums)
+        related, checklist, illustrates = _related(relations, named_by, items, searcher, table, docnums)
         # Grouping folds a matching checklist item into a matching pattern it illustrates.
         table.illustrated_by = {docnums[item]: [docnums[p] for p in found if p in docnums]
                                 for item, found in illustrates.items() if item in docnums}
@@ -167,8 +175,26 @@ def _gather(path: Path, records: list[dict]):
     return table, ids, patterns, items, samples
 
 
-def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozenset[str], searcher,
-             table: DocTable, docnums: dict[str, int]):
+def _naming(patterns: list[PatternFacts], docnums: dict[str, int],
+            stems: Callable[[str], tuple[str, ...]]) -> dict[str, list[tuple[int, frozenset[str]]]]:
+    """The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices"),
+    filed under the rarest of them, so that a checklist item is checked against few patterns."""
+    fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
+    title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
+                                            for stem in stems(w)) for p in patterns if p.id in docnums}
+    stem_counts = Counter(stem for named in title_stems.values() for stem in named)
+    named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for d, named in title_stems.items():
+        if named:
+            named_by[min(named, key=lambda stem: (stem_counts[stem], stem))].append((d, named))
+    return named_by
+
+
+def _related(relations: Relations, named_by: dict[str, list[tuple[int, frozenset[str]]]], items: list[ItemFacts],
+             searcher, table: DocTable, docnums: dict[str, int]):
+    """The related links (related.finish), asking the index for the patterns like each
+    pattern's code and prose, and for those each checklist item illustrates."""
+    patterns, noise = relations.patterns, relations.noise
     ids = {n: i for i, n in docnums.items()}
     many = len(patterns) > MLT_MAX_PATTERNS
     # A pattern's code is indexed in its snippets' documents (the "code" field): its key terms
@@ -231,18 +257,6 @@ def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozen
             similar_to.append((other, score, [t for t in shared if len(t) > 2][:3]))
         return similar_to
 
-    # The words naming each pattern: its title's but the fillers ("Pattern", "Best Practices"),
-    # filed under the rarest of them, so that an item is checked against few patterns.
-    fillers = vocabulary.TITLE_FILLERS | vocabulary.FUNCTION_WORDS | PLAIN_WORDS
-    stems = stemmer(_PROSE)
-    title_stems = {docnums[p.id]: frozenset(stem for w in p.title.split() if w.lower() not in fillers
-                                            for stem in stems(w)) for p in patterns if p.id in docnums}
-    stem_counts = Counter(stem for named in title_stems.values() for stem in named)
-    named_by: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-    for d, named in title_stems.items():
-        if named:
-            named_by[min(named, key=lambda stem: (stem_counts[stem], stem))].append((d, named))
-
     def patterns_for_text(text: str, symbols: list[str]) -> list[tuple[str, float]]:
         # The item's content words (stemmed, no stop words, no advice verbs) and its code.
         words = [w for w in text.split() if w.lower() not in PLAIN_WORDS
@@ -266,7 +280,7 @@ def _related(patterns: list[PatternFacts], items: list[ItemFacts], noise: frozen
                       key=lambda d: (-scored[d], d))[:5]
         return [(ids[d], scored[d]) for d in best]
 
-    return compute_related(patterns, items, similar, patterns_for_text, noise, stems)
+    return finish(relations, items, similar, patterns_for_text)
 
 
 # A word in one of a pattern's snippets says less of the pattern than a word of the pattern's own.

@@ -117,29 +117,29 @@ def _title_mentions(patterns: list[Pattern]) -> list[tuple[str, str]]:
     return found
 
 
-def compute_related(
-    patterns: list,
-    items: list,
-    similar: Callable[[str], list[tuple[str, float, list[str]]]],
-    patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
-    noise: frozenset[str] = frozenset(),
-    stems: Callable[[str], tuple[str, ...]] | None = None,
-) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
-    """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
+@dataclass
+class Relations:
+    """What relates the patterns before the index is asked anything: every pair with its
+    evidence from links, mentions, title words, symbols and packages (relate), to which checklist
+    items and similar code are added once the index is written (finish)."""
 
-    `patterns` and `items` are the KB's patterns and checklist items, or what units.py keeps of
-    them (the same attributes: id, title, section, guide, order, links, defines, symbols, crates
-    and text; id, title, symbols and links).
+    patterns: list
+    by_id: dict
+    pairs: dict[tuple[str, str], _Pair]
+    max_idf: float
+    noise: frozenset[str]
 
-    `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
-    `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
-    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords); `stems`
-    the prose analyzer's terms of a word (analysis.stemmer), given to share its cache.
-    """
+    def pair(self, a: str, b: str) -> _Pair:
+        return self.pairs[(a, b) if a < b else (b, a)]
+
+
+def relate(patterns: list, noise: frozenset[str] = frozenset(),
+           stems: Callable[[str], tuple[str, ...]] | None = None) -> Relations:
+    """The pairs of patterns and what relates them, from the patterns alone (no index): explicit
+    links, mentions of another's title, title words both share, shared symbols and packages
+    weighted by how rare they are. `patterns` as compute_related takes them."""
     by_id = {p.id: p for p in patterns}
-    titles = {e.id: e.title for e in [*patterns, *items]}
     n = max(len(patterns), 1)
-    checklist, illustrates = _illustrations(items, by_id, patterns_for_text)
     features = {p.id: _features(p, noise) for p in patterns}
     topics = _title_words(patterns, stems or stemmer())
     dfs = [defaultdict(int) for _ in range(3)]  # symbols, packages, title words
@@ -151,12 +151,8 @@ def compute_related(
     def idf(df: int) -> float:
         return math.log(1 + n / df)
 
-    max_idf = idf(1)
-    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
-
-    def pair(a: str, b: str) -> _Pair:
-        return pairs[(a, b) if a < b else (b, a)]
-
+    relations = Relations(patterns, by_id, defaultdict(_Pair), idf(1), noise)
+    pair = relations.pair
     for p in patterns:
         for target in p.links:
             if target in by_id and target != p.id:
@@ -164,11 +160,6 @@ def compute_related(
     # Mentions of another pattern's title in prose (both directions read the same way).
     for mentioner, mentioned in _title_mentions(patterns):
         pair(mentioner, mentioned).mentioner = mentioner
-    # The same advice: a checklist item both patterns illustrate.
-    for item, ids in illustrates.items():
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                pair(a, b).advice.append(titles[item])
     # Shared title words, symbols and packages, through inverted lists so large KBs stay linear-ish.
     shown = {"topic": lambda pid, f: topics[pid][f], "symbols": lambda pid, f: f, "crates": lambda pid, f: f}
     for kind, df, found_in in (("symbols", dfs[0], lambda pid: features[pid][0]),
@@ -184,16 +175,33 @@ def compute_related(
             for i, a in enumerate(ids):
                 for b in ids[i + 1:]:
                     getattr(pair(a, b), kind).append((weight, shown[kind](a, f)))
+    return relations
+
+
+def finish(relations: Relations, items: list,
+           similar: Callable[[str], list[tuple[str, float, list[str]]]],
+           patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
+           ) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
+    """compute_related's answer from `relations` (relate) and what the index says: the patterns
+    each checklist item illustrates, and code alike."""
+    patterns, by_id, pair = relations.patterns, relations.by_id, relations.pair
+    titles = {e.id: e.title for e in [*patterns, *items]}
+    checklist, illustrates = _illustrations(items, by_id, patterns_for_text)
+    # The same advice: a checklist item both patterns illustrate.
+    for item, ids in illustrates.items():
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                pair(a, b).advice.append(titles[item])
     for p in patterns:
         for other, score, terms in similar(p.id):
             if other in by_id and other != p.id:
                 entry = pair(p.id, other)
                 if score > entry.similar:
-                    entry.similar, entry.similar_terms = score, vocabulary.telling(terms, noise)
+                    entry.similar, entry.similar_terms = score, vocabulary.telling(terms, relations.noise)
 
     candidates: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
-    for (a, b), info in pairs.items():
-        score = info.score(max_idf)
+    for (a, b), info in relations.pairs.items():
+        score = info.score(relations.max_idf)
         if score <= 0:
             continue
         candidates[a].append((score, b, info.reason(a, by_id[b].title)))
@@ -213,6 +221,28 @@ def compute_related(
         for pid, picks in chosen.items()
     }
     return related, checklist, illustrates
+
+
+def compute_related(
+    patterns: list,
+    items: list,
+    similar: Callable[[str], list[tuple[str, float, list[str]]]],
+    patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
+    noise: frozenset[str] = frozenset(),
+    stems: Callable[[str], tuple[str, ...]] | None = None,
+) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
+    """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
+
+    `patterns` and `items` are the KB's patterns and checklist items, or what units.py keeps of
+    them (the same attributes: id, title, section, guide, order, links, defines, symbols, crates
+    and text; id, title, symbols and links).
+
+    `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
+    `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
+    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords); `stems`
+    the prose analyzer's terms of a word (analysis.stemmer), given to share its cache.
+    """
+    return finish(relate(patterns, noise, stems), items, similar, patterns_for_text)
 
 
 def _fill_from_the_neighbourhood(patterns: list[Pattern], chosen: dict[str, dict[str, tuple[float, str]]]) -> None:

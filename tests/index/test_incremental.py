@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from patternkb.index import segments
 from patternkb.index import units as index_units
 from patternkb.index.doctable import FILENAME
 from patternkb.index.documents import documents
@@ -76,8 +77,16 @@ def _same_index(one: PatternIndex, other: PatternIndex) -> None:
     assert [u["key"] for u in one.meta()["units"]] == [u["key"] for u in other.meta()["units"]]
 
 
-def test_one_guide_changed_reindexes_only_its_documents(tmp_path, monkeypatch):
+@pytest.mark.parametrize("overlap", [False, True], ids=["here", "worker-beside"])
+def test_one_guide_changed_reindexes_only_its_documents(tmp_path, monkeypatch, overlap):
+    """`worker-beside`: the changed unit is written by a worker while this process makes the doc
+    table and the relations from the units' facts, as at 50,000 entries (segments.OVERLAP_FROM)."""
     monkeypatch.setattr(index_units, "OWN_UNIT_ENTRIES", 1)  # each guide its own units, as a large one has
+    started: list[int] = []
+    if overlap:
+        monkeypatch.setattr(segments, "OVERLAP_FROM", 0)
+        start = segments._start
+        monkeypatch.setattr(segments, "_start", lambda *a: started.append(a[1]) or start(*a))
     handbook, book = _guides(tmp_path)
     root = tmp_path / "ix"
     before = PatternIndex(build_kb([handbook, book]), root)
@@ -89,8 +98,10 @@ def test_one_guide_changed_reindexes_only_its_documents(tmp_path, monkeypatch):
     of_changed = sum(1 for doc in documents(kb) if doc["guide"] == changed)
     after = PatternIndex(kb, root)
     assert after.status() == "stale"
+    started.clear()
     assert "stale" in after.ensure()
     assert after.last_written == of_changed < after.meta()["documents"]
+    assert len(started) == (1 if overlap else 0)
     assert after.search("idempotency tokens").hits[0].title == "Added Later"
     full = PatternIndex(kb, tmp_path / "full")
     full.rebuild()
