@@ -296,3 +296,13 @@ def test_small_guides_share_units_and_a_changed_one_rewrites_only_its_own(tmp_pa
     _same_index(after, full)
     after.close()
     full.close()
+
+
+def test_a_worker_runs_below_the_window_s_priority():
+    """Workers on every core kept a window indexing 10,000 entries waiting for a core."""
+    import subprocess
+    import sys
+
+    code = "import os; from patternkb.index.unit_writer import _yield_to_the_window as y; b = os.nice(0); y(); print(os.nice(0) - b)"
+    raised = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert int(raised) == min(10, 19 - os.nice(0))
