@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
@@ -36,47 +36,43 @@ class CodeTokenizer(Tokenizer):
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        compounds = {m.start(): m for m in _COMPOUND.finditer(value) if _JOINERS.search(m.group())}
-        for match in _IDENT.finditer(value):
-            word = match.group()
-            compound = compounds.pop(match.start(), None) if compounds else None
-            if compound is None and _PLAIN.fullmatch(word):
-                # Most words of code and prose (`let`, `self`, `spawn`): one token, no parts.
-                pieces = [(word, match.start(), match.end())]
-            else:
-                pieces = _pieces(match, compound)
-            emitted: set[str] = set()
-            for text, start, end in pieces:
-                text = text.lower()
-                if not text or text in emitted:
-                    continue
+        for text, start, end in _code_tokens(value):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def _code_tokens(value: str) -> Iterator[tuple[str, int, int]]:
+    """CodeTokenizer's tokens of `value`, lower-cased, with their spans."""
+    compounds = {m.start(): m for m in _COMPOUND.finditer(value) if _JOINERS.search(m.group())}
+    for match in _IDENT.finditer(value):
+        word = match.group()
+        compound = compounds.pop(match.start(), None) if compounds else None
+        if compound is None and _PLAIN.fullmatch(word):
+            # Most words of code and prose (`let`, `self`, `spawn`): one token, no parts.
+            pieces = [(word, match.start(), match.end())]
+        else:
+            pieces = _pieces(match, compound)
+        emitted: set[str] = set()
+        for text, start, end in pieces:
+            text = text.lower()
+            if text and text not in emitted:
                 emitted.add(text)
-                token.text = text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = text
-                if positions:
-                    token.pos = pos
-                    pos += 1
-                if chars:
-                    token.startchar = start_char + start
-                    token.endchar = start_char + end
-                yield token
-        # A grouped import names each item whole too: `std::sync::{Arc, Mutex}` holds
-        # std::sync::arc and std::sync::mutex, as `use std::sync::Mutex` would.
-        for group in _IMPORT_GROUP.finditer(value) if "::{" in value else ():
-            for item in _GROUP_ITEM.findall(group.group(2)):
-                token.text = f"{group.group(1)}::{item}".lower()
-                token.boost, token.stopped = 1.0, False
-                if keeporiginal:
-                    token.original = token.text
-                if positions:
-                    token.pos = pos
-                    pos += 1
-                if chars:
-                    token.startchar, token.endchar = start_char + group.start(), start_char + group.end()
-                yield token
+                yield text, start, end
+    # A grouped import names each item whole too: `std::sync::{Arc, Mutex}` holds
+    # std::sync::arc and std::sync::mutex, as `use std::sync::Mutex` would.
+    for group in _IMPORT_GROUP.finditer(value) if "::{" in value else ():
+        for item in _GROUP_ITEM.findall(group.group(2)):
+            yield f"{group.group(1)}::{item}".lower(), group.start(), group.end()
 
 
 # `path::{Item, other::Item, Item as Alias}` (Rust's grouped imports): the path and the group.

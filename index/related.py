@@ -137,7 +137,12 @@ def relate(patterns: list, noise: frozenset[str] = frozenset(),
            stems: Callable[[str], tuple[str, ...]] | None = None) -> Relations:
     """The pairs of patterns and what relates them, from the patterns alone (no index): explicit
     links, mentions of another's title, title words both share, shared symbols and packages
-    weighted by how rare they are. `patterns` as compute_related takes them."""
+    weighted by how rare they are.
+
+    `patterns` are the KB's patterns, or what units.py keeps of them (the same attributes: id,
+    title, section, guide, order, links, defines, symbols, crates and text); `noise` are words
+    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords); `stems`
+    the prose analyzer's terms of a word (analysis.stemmer), given to share its cache."""
     by_id = {p.id: p for p in patterns}
     n = max(len(patterns), 1)
     features = {p.id: _features(p, noise) for p in patterns}
@@ -182,8 +187,12 @@ def finish(relations: Relations, items: list,
            similar: Callable[[str], list[tuple[str, float, list[str]]]],
            patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
            ) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
-    """compute_related's answer from `relations` (relate) and what the index says: the patterns
-    each checklist item illustrates, and code alike."""
+    """(related by pattern id, checklist item ids by pattern id, pattern ids by item id), from
+    `relations` (relate) and what the index says.
+
+    `items` are the KB's checklist items or their facts (id, title, symbols and links);
+    `similar(pattern_id)` gives (other id, normalised score, shared key terms);
+    `patterns_for_text(text, symbols)` gives (pattern id, score), best first."""
     patterns, by_id, pair = relations.patterns, relations.by_id, relations.pair
     titles = {e.id: e.title for e in [*patterns, *items]}
     checklist, illustrates = _illustrations(items, by_id, patterns_for_text)
@@ -221,28 +230,6 @@ def finish(relations: Relations, items: list,
         for pid, picks in chosen.items()
     }
     return related, checklist, illustrates
-
-
-def compute_related(
-    patterns: list,
-    items: list,
-    similar: Callable[[str], list[tuple[str, float, list[str]]]],
-    patterns_for_text: Callable[[str, list[str]], list[tuple[str, float]]],
-    noise: frozenset[str] = frozenset(),
-    stems: Callable[[str], tuple[str, ...]] | None = None,
-) -> tuple[dict[str, list[dict]], dict[str, list[str]], dict[str, list[str]]]:
-    """Return (related by pattern id, checklist item ids by pattern id, pattern ids by item id).
-
-    `patterns` and `items` are the KB's patterns and checklist items, or what units.py keeps of
-    them (the same attributes: id, title, section, guide, order, links, defines, symbols, crates
-    and text; id, title, symbols and links).
-
-    `similar(pattern_id)` gives (other id, normalised score, shared key terms) from the index;
-    `patterns_for_text(text, symbols)` gives (pattern id, score), best first; `noise` are words
-    never given as a reason (the code's keywords: patternkb.index.vocabulary.keywords); `stems`
-    the prose analyzer's terms of a word (analysis.stemmer), given to share its cache.
-    """
-    return finish(relate(patterns, noise, stems), items, similar, patterns_for_text)
 
 
 def _fill_from_the_neighbourhood(patterns: list[Pattern], chosen: dict[str, dict[str, tuple[float, str]]]) -> None:

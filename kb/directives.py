@@ -147,11 +147,8 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
-            # An indented line right under a line of text continues it (CommonMark: indented code
-            # cannot interrupt a paragraph); after a blank line it may be code, left as written.
-            continues = number > 1 and self.lines[number - 2].strip() != "" and not _INDENTED_CODE.match(self.lines[number - 2])
             if replacement is None and ("[[" in line or "][" in line or "}`" in line) \
-                    and (continues or not _INDENTED_CODE.match(line)):
+                    and (not _INDENTED_CODE.match(line) or self.continues(number - 1)):
                 linked = self.linked(line)
                 if linked != line:
                     if _ATX.match(line):  # still the heading a `{: #id}` below it names
@@ -165,6 +162,13 @@ class _Reading:
                 self.write(replacement, number)
         if self.made:
             self.write(["```"], len(self.lines))
+
+    def continues(self, index: int) -> bool:
+        """Whether line `index` continues the text above it: an indented line right under a line
+        of text does (CommonMark: indented code cannot interrupt a paragraph); after a blank line
+        it may be code, left as written."""
+        above = self.lines[index - 1] if index > 0 else ""
+        return above.strip() != "" and not _INDENTED_CODE.match(above)
 
     def linked(self, line: str) -> str:
         """The line with the links and roles of a tool's syntax written as CommonMark (link_syntax.py)."""
