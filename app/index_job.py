@@ -24,12 +24,12 @@ def index_job(open_library: Callable[[], PatternLibrary], *, rebuild: bool = Fal
         import_modules(INDEX_MODULES)  # Whoosh: here, off the GUI thread
         library = open_library()
         if rebuild:
-            done = f"index rebuilt: {library.rebuild(job.progress)} documents"
+            done = f"index rebuilt: {library.rebuild(job.progress, apart=True)} documents"
         elif library.status() == "current":
             job.report(library)
             done = ""
         else:
-            done = library.ensure(job.progress) or ""
+            done = library.ensure(job.progress, apart=True) or ""
         # The KB's models (pydantic), its links and its outline, made off the GUI thread. They
         # live as long as the window: made with the collector paused (kb/collector.py), then
         # frozen, so that its later passes skip them (each walked millions of objects at 50,000

@@ -99,22 +99,28 @@ class PatternIndex:
             self.store.verify(hold)
             self._verified.add(hold.name)
 
-    def ensure(self, progress: Progress | None = None) -> str | None:
+    def ensure(self, progress: Progress | None = None, *, apart: bool = False) -> str | None:
         """Rebuild when the index is missing, stale or corrupt (a stale one only where the KB
         changed: see `rebuild`). Returns a line saying what was done, or None when the index was
         already current."""
         state = self.status()
         if state == "current":
             return None
-        self.rebuild(progress, full=state != "stale")
+        self.rebuild(progress, full=state != "stale", apart=apart)
         if state.startswith("corrupt"):
             return f"index at {self.store.root} was {state}; rebuilt"
         return f"index was {state}; built at {self.store.root}"
 
-    def rebuild(self, progress: Progress | None = None, *, full: bool = True) -> int:
+    def rebuild(self, progress: Progress | None = None, *, full: bool = True, apart: bool = False) -> int:
         """Build a new generation and make it live atomically. Returns documents indexed. Unless
         `full`, the guides whose documents the live generation holds already (it verified) are
-        linked from it, and only the others are indexed again."""
+        linked from it, and only the others are indexed again. `apart`: in a process of its own
+        (build_process.py) when the KB is a folder, so that this process's threads never wait
+        for the build's."""
+        if apart and self.kb_dir is not None:
+            documents = self._rebuild_apart(progress, full)
+            if documents is not None:
+                return documents
         # Imported here: the KB's models and the document builder load only when building, so
         # a window opening on a current index never waits for them.
         from patternkb.index.builder import build_generation
@@ -141,6 +147,21 @@ class PatternIndex:
                         self.store.collect()  # the generation just replaced, no longer held by us
                 self._verified.add(name)
         return count
+
+    def _rebuild_apart(self, progress: Progress | None, full: bool) -> int | None:
+        """Documents indexed by a build in a child process; None when no process could be had."""
+        from patternkb.index.build_process import build_apart
+
+        mine = self._pool.mine()
+        if mine is not None:
+            self._pool.retire(mine)  # about to be stale: let the collector take its generation
+        built = build_apart(self.kb_dir, self.store.root, full=full, progress=progress)
+        if built is None:
+            return None
+        self.fingerprint, self.last_written = built.kb_key, built.written
+        with self._verify_lock:
+            self._verified.add(built.generation)  # the child wrote and checked it
+        return built.documents
 
     def _verified_live(self) -> GenerationHold | None:
         """The live generation, held, if it is ours to build on (verified, of this format)."""

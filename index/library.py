@@ -121,18 +121,20 @@ class PatternLibrary:
         generation once per process (its files' sizes and times; those that changed, checksummed)."""
         return self._index.status()
 
-    def ensure(self, progress: Progress | None = None) -> str | None:
+    def ensure(self, progress: Progress | None = None, *, apart: bool = False) -> str | None:
         """Make the index searchable: check it, and rebuild it when it is missing, stale or
         corrupt. Returns the line saying what was done ("index was missing; built at …"), or
-        None when the index was current already."""
-        return self._index.ensure(progress)
+        None when the index was current already. `apart`: as for `rebuild`."""
+        return self._index.ensure(progress, apart=apart)
 
-    def rebuild(self, progress: Progress | None = None, *, full: bool = True) -> int:
+    def rebuild(self, progress: Progress | None = None, *, full: bool = True, apart: bool = False) -> int:
         """Build a new generation from the KB and make it live atomically, whatever the state.
         Returns the number of documents indexed (entries plus snippets). Unless `full`, only the
         guides that changed since the live generation are indexed again (what `ensure` does
-        with a stale index); `last_written` then says how many documents that was."""
-        return self._index.rebuild(progress, full=full)
+        with a stale index); `last_written` then says how many documents that was. `apart`:
+        in a process of its own when the KB is a folder (a window's builds: its threads then
+        never wait for the build's; index/build_process.py)."""
+        return self._index.rebuild(progress, full=full, apart=apart)
 
     @property
     def last_written(self) -> int:

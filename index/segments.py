@@ -239,7 +239,7 @@ def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker
                                         str(os.getpid())], stdout=subprocess.PIPE, stderr=err,
                                        stdin=subprocess.DEVNULL, text=True)
     except OSError as exc:
-        if exc.errno not in _NO_PROCESS:
+        if exc.errno not in NO_PROCESS:
             raise
         log.info("writing the index in this process: %s", exc)
         errors.unlink(missing_ok=True)
@@ -247,7 +247,7 @@ def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker
     return _Worker(number, process, errors, per_doc)
 
 
-_NO_PROCESS = (errno.EAGAIN, errno.ENOMEM, errno.ENOSYS, errno.EPERM, errno.EACCES, errno.ENOENT)
+NO_PROCESS = (errno.EAGAIN, errno.ENOMEM, errno.ENOSYS, errno.EPERM, errno.EACCES, errno.ENOENT)
 
 
 def _wait(running: list[_Worker], segments: dict, advance: Callable[[int], None]) -> None:

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """A worker of a build killed mid-way must not write on."""
     try:
         import ctypes
@@ -37,7 +37,7 @@ class _Progress:
         print(f"progress {n}", flush=True)
 
 
-def _yield_to_the_window() -> None:
+def yield_to_the_window() -> None:
     """Run at a lower priority: two workers on two cores kept the window that started them (its
     event loop and the thread feeding them) waiting for a core for 50 to 380 ms at a time.
     Alone on the machine, a worker still gets all the idle time it can use."""
@@ -52,8 +52,8 @@ WORKER_NICENESS = 10
 
 def main(argv: list[str]) -> int:
     generation, number, parent = Path(argv[0]), int(argv[1]), int(argv[2])
-    _die_with_parent(parent)
-    _yield_to_the_window()
+    die_with_parent(parent)
+    yield_to_the_window()
     from patternkb.index.segments import job_file, read_job, write_unit
 
     try:
