@@ -8,9 +8,10 @@ timer, a slot) wait for the lock, up to 5 ms a call: the window stalled 60 to 19
 while indexing 10,000 entries. Apart, the window's job thread only reads what the build says.
 
 The child says `progress <done> <total>` as it indexes and ends with `done <documents>
-<generation> <documents written> <KB key>`. An error of patternkb's own (a damaged KB, a busy or
-unwritable index) ends it with `error <JSON: kind, message, file, line>` and exit status 2, and
-the parent raises the same kind with the same words.
+<generation> <documents written> <KB key>`. An error ends it with `error <JSON: kinds, message,
+file, line>` and exit status 2: the parent raises the same kind of patternkb's errors (a damaged
+KB, a busy or unwritable index) with the same words, any other as an IndexError_ naming it (its
+traceback is on stderr, which the child shares with the parent). Other lines are ignored.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,48 +52,61 @@ def build_apart(kb_dir: Path, index_dir: Path, *, full: bool,
     `full`, else only the units that changed: PatternIndex.rebuild) in a child process, and
     publish it. None when no process can be had (a sandbox, a full process table): the caller
     builds it itself. Raises what the build raised: StoreError, IndexError_ and their kinds."""
-    command = [sys.executable, "-m", __name__, str(kb_dir), str(index_dir), str(os.getpid()),
+    # -P: the folder the window was started from is not searched for modules.
+    command = [sys.executable, "-P", "-m", __name__, str(kb_dir), str(index_dir), str(os.getpid()),
                "full" if full else "changed"]
-    # stderr to a file: a pipe nobody reads while the child writes a long traceback could block it.
-    with tempfile.TemporaryFile() as errors:
+    try:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                 encoding="utf-8", errors="replace")
+    except OSError as exc:
+        if exc.errno not in NO_PROCESS:
+            raise
+        log.info("building the index in this process: %s", exc)
+        return None
+    with child:
         try:
-            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
-                                     text=True, encoding="utf-8")
-        except OSError as exc:
-            if exc.errno not in NO_PROCESS:
-                raise
-            log.info("building the index in this process: %s", exc)
-            return None
-        with child:
-            said = _follow(child.stdout, progress)
-        if child.returncode == 0 and said[0] == "done":
-            documents, generation, written, kb_key = said[1].split()
-            return Built(int(documents), generation, int(written), kb_key)
-        if child.returncode == 2 and said[0] == "error":
-            raised = json.loads(said[1])
-            raise _KINDS.get(raised["kind"], IndexError_)(raised["message"], file=raised["file"], line=raised["line"])
-        errors.seek(0)
-        last = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()][-1:]
-        ended = f"signal {-child.returncode}" if child.returncode < 0 else f"status {child.returncode}"
-        raise IndexError_(f"the index build ended with {ended}" + (f": {last[0]}" if last else ""), file=index_dir)
+            word, rest = _follow(child.stdout, progress)
+        except BaseException:  # a progress callback that raised, an interrupt: the build stops too
+            child.kill()
+            raise
+    if child.returncode == 0 and word == "done":
+        documents, generation, written, kb_key = rest.split()
+        return Built(int(documents), generation, int(written), kb_key)
+    if word == "error":
+        raised = json.loads(rest)
+        kind = next((_KINDS[name] for name in raised["kinds"] if name in _KINDS), IndexError_)
+        raise kind(raised["message"], file=raised["file"], line=raised["line"])
+    ended = f"signal {-child.returncode}" if child.returncode < 0 else f"status {child.returncode}"
+    raise IndexError_(f"the index build ended with {ended} (its output is on stderr)", file=index_dir)
 
 
 def _follow(lines, progress: Callable[[int, int], None] | None) -> tuple[str, str]:
-    """Pass the child's progress on; its last other line, as (word, the rest)."""
-    last = ("", "")
+    """Pass the child's progress on until it says `done` or `error`: (that word, the rest)."""
     for line in lines:
         word, _, rest = line.rstrip("\n").partition(" ")
-        if word == "progress":
-            if progress is not None:
-                done, total = rest.split()
-                progress(int(done), int(total))
-        else:
-            last = (word, rest)
-    return last
+        if word in ("done", "error"):
+            for _ in lines:  # read to the end: the child is not left blocked on a full pipe
+                pass
+            return word, rest
+        numbers = rest.split()
+        if word == "progress" and progress is not None and len(numbers) == 2 and all(n.isdigit() for n in numbers):
+            progress(int(numbers[0]), int(numbers[1]))
+    return "", ""
 
 
 def _say(*words) -> None:
     print(*words, flush=True)
+
+
+def _error_line(exc: BaseException) -> str:
+    """The `error` line for `exc`: its kinds from the most particular, so that the parent raises
+    the nearest kind it knows."""
+    if isinstance(exc, KBError):
+        message, file, line = exc.message, exc.file, exc.line
+    else:
+        message, file, line = f"the index build failed: {type(exc).__name__}: {exc}", None, None
+    kinds = [cls.__name__ for cls in type(exc).__mro__]
+    return json.dumps(dict(kinds=kinds, message=message, file=file, line=line))
 
 
 def main(argv: list[str]) -> int:
@@ -101,16 +115,19 @@ def main(argv: list[str]) -> int:
     yield_to_the_window()
     from patternkb.index.engine import PatternIndex
 
-    index = PatternIndex(root=index_dir, kb_dir=kb_dir)
+    index = None
     try:
+        index = PatternIndex(root=index_dir, kb_dir=kb_dir)
         documents = index.rebuild(lambda done, total: _say("progress", done, total), full=scope == "full")
-        generation = index.store.current_name()
-    except KBError as exc:
-        _say("error", json.dumps(dict(kind=type(exc).__name__, message=exc.message, file=exc.file, line=exc.line)))
+    except Exception as exc:  # said to the parent, which raises it; a bug's traceback goes to stderr too
+        if not isinstance(exc, KBError):
+            traceback.print_exc()
+        _say("error", _error_line(exc))
         return 2
     finally:
-        index.close()
-    _say("done", documents, generation, index.last_written, index.fingerprint)
+        if index is not None:
+            index.close()
+    _say("done", documents, index.last_generation, index.last_written, index.fingerprint)
     return 0
 
 

@@ -52,6 +52,7 @@ class PatternIndex:
         self._verified: set[str] = set()
         self._links: tuple[str, dict] | None = None  # (generation name, links.jsonl)
         self.last_written = 0  # documents the last rebuild indexed (the others were linked)
+        self.last_generation = ""  # the generation the last rebuild published
 
     @classmethod
     def open(cls, kb_dir: Path, index_dir: Path | None = None) -> PatternIndex:
@@ -115,9 +116,9 @@ class PatternIndex:
         """Build a new generation and make it live atomically. Returns documents indexed. Unless
         `full`, the guides whose documents the live generation holds already (it verified) are
         linked from it, and only the others are indexed again. `apart`: in a process of its own
-        (build_process.py) when the KB is a folder, so that this process's threads never wait
-        for the build's."""
-        if apart and self.kb_dir is not None:
+        (build_process.py) when the KB is a folder not loaded here, so that this process's
+        threads never wait for the build's."""
+        if apart and self._kb is None and self.kb_dir is not None:
             documents = self._rebuild_apart(progress, full)
             if documents is not None:
                 return documents
@@ -146,6 +147,7 @@ class PatternIndex:
                         previous.release()
                         self.store.collect()  # the generation just replaced, no longer held by us
                 self._verified.add(name)
+                self.last_generation = name
         return count
 
     def _rebuild_apart(self, progress: Progress | None, full: bool) -> int | None:
@@ -158,7 +160,7 @@ class PatternIndex:
         built = build_apart(self.kb_dir, self.store.root, full=full, progress=progress)
         if built is None:
             return None
-        self.fingerprint, self.last_written = built.kb_key, built.written
+        self.fingerprint, self.last_written, self.last_generation = built.kb_key, built.written, built.generation
         with self._verify_lock:
             self._verified.add(built.generation)  # the child wrote and checked it
         return built.documents

@@ -235,7 +235,8 @@ def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker
     errors = folder.parent / f"unit-{number}.err"  # a file: a pipe left unread could fill and block it
     try:
         with open(errors, "wb") as err:
-            process = subprocess.Popen([sys.executable, "-m", "patternkb.index.unit_writer", str(path), str(number),
+            # -P: the folder the window was started from is not searched for modules.
+            process = subprocess.Popen([sys.executable, "-P", "-m", "patternkb.index.unit_writer", str(path), str(number),
                                         str(os.getpid())], stdout=subprocess.PIPE, stderr=err,
                                        stdin=subprocess.DEVNULL, text=True)
     except OSError as exc:

@@ -38,11 +38,15 @@ class _Progress:
 
 
 def yield_to_the_window() -> None:
-    """Run at a lower priority: two workers on two cores kept the window that started them (its
-    event loop and the thread feeding them) waiting for a core for 50 to 380 ms at a time.
-    Alone on the machine, a worker still gets all the idle time it can use."""
+    """Run at a lower priority, WORKER_NICENESS, unless already as low (a worker started by a
+    build process that lowered its own: not twice, which would leave it almost no time beside
+    any other work). Two workers on two cores kept the window that started them (its event loop
+    and the thread feeding them) waiting for a core for 50 to 380 ms at a time. Alone on the
+    machine, a worker still gets all the idle time it can use."""
     try:
-        os.nice(WORKER_NICENESS)
+        below = WORKER_NICENESS - os.nice(0)
+        if below > 0:
+            os.nice(below)
     except (OSError, AttributeError):  # not allowed, or no such call on this system
         pass
 
