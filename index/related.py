@@ -4,8 +4,8 @@ Sources, strongest first: explicit links (see-also parts and links), mentions of
 pattern's title, title words both share (a topic), checklist items both illustrate, shared
 symbols and packages weighted by how rare they are, and Whoosh's more_like_this over the code and
 prose. No keyword of the code's language, placeholder name or word most patterns share is ever a
-reason. Relations are symmetric and the output deterministic; the guide's neighbourhood fills in
-only for a pattern with no relation at all, and says so.
+reason. Relations are shown both ways (up to MAX_SHOWN a pattern) and the output deterministic;
+the guide's neighbourhood fills in only for a pattern with no relation at all, and says so.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from patternkb.kb.models import Pattern
 
 MIN_RELATED = 3
 MAX_RELATED = 5
+MAX_SHOWN = 2 * MAX_RELATED  # with the patterns that list it
 # A symbol or package that many patterns share says little, and pairing them all grows as df².
 MAX_SHARED_DF = 40
 
@@ -217,12 +218,14 @@ def finish(relations: Relations, items: list,
         candidates[b].append((score, a, info.reason(b, by_id[a].title)))
     chosen = {p.id: {other: (score, reason) for score, other, reason in
                      sorted(candidates[p.id], key=lambda c: (-c[0], c[1]))[:MAX_RELATED]} for p in patterns}
-    # Shown both ways: if A lists B, B lists A.
-    for a, picks in list(chosen.items()):
-        for b, (score, reason) in list(picks.items()):
-            if a not in chosen[b]:
-                back = next((r for _, o, r in candidates[b] if o == a), None)
-                chosen[b][a] = (score, back or reason)
+    # Shown both ways: if A lists B, B lists A, the strongest first, up to MAX_SHOWN; a pattern
+    # many others list (an API's central class) shows the strongest of them, not dozens.
+    picked = sorted(((score, a, b) for a, picks in chosen.items() for b, (score, _) in picks.items()),
+                    key=lambda pick: (-pick[0], pick[1], pick[2]))
+    for score, a, b in picked:
+        if a not in chosen[b] and len(chosen[b]) < MAX_SHOWN:
+            back = next((r for _, o, r in candidates[b] if o == a), None)
+            chosen[b][a] = (score, back or chosen[a][b][1])
     _fill_from_the_neighbourhood(patterns, chosen)  # after: a pattern filled in is no relation of its own
     related = {
         pid: [dict(id=other, title=by_id[other].title, reason=reason, score=score)
