@@ -236,8 +236,8 @@ def _start(path: Path, number: int, docs: list[dict], per_doc: float) -> _Worker
     try:
         with open(errors, "wb") as err:
             # -P: the folder the window was started from is not searched for modules.
-            process = subprocess.Popen([sys.executable, "-P", "-m", "patternkb.index.unit_writer", str(path), str(number),
-                                        str(os.getpid())], stdout=subprocess.PIPE, stderr=err,
+            process = subprocess.Popen([sys.executable, "-P", "-m", "patternkb.index.unit_writer", str(path),
+                                        str(number), str(os.getpid())], stdout=subprocess.PIPE, stderr=err,
                                        stdin=subprocess.DEVNULL, text=True)
     except OSError as exc:
         if exc.errno not in NO_PROCESS:
