@@ -4,6 +4,7 @@ item), and one per snippet and named part of a pattern or overview, folded into 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 
 from whoosh.analysis import StandardAnalyzer
@@ -15,8 +16,6 @@ from patternkb.kb.slugs import part_anchors, snippet_anchor
 
 # Snippet documents sit just after their pattern in guide order.
 ORDER_STRIDE = 1000
-# Bumped when the documents made of the same entries change (the index's units are keyed by it).
-DOCUMENT_FORMAT = 2
 
 
 def make_schema() -> Schema:
@@ -127,12 +126,34 @@ def _words_and_code(entry: Pattern) -> list[tuple[str, str]]:
     return found
 
 
+# A title that is an API's name: a path of identifiers (`http.createServer`, `Vec::with_capacity`),
+# maybe called (`fs.readFile(path[, options])`), maybe after a label (`Class: net.Socket`).
+_API_TITLE = re.compile(r"(?:[^:()]{1,40}:\s+)?(?P<path>[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)*)"
+                        r"(?P<call>\s*\(.*\))?\s*")
+_SEGMENT = re.compile(r"\.|::|#")
+
+
+def named_api(title: str) -> list[str]:
+    """The identifier an API reference's entry documents, whole and by its last name: what a
+    query for it means. None for a title of words: a call, a path or an identifier's shape
+    (`readFileSync`, `max_len`) says it names code; "Builder" alone could be either."""
+    found = _API_TITLE.fullmatch(title)
+    if found is None:
+        return []
+    path = found.group("path")
+    last = _SEGMENT.split(path)[-1]
+    if not (found.group("call") or path != last or not last.isalpha() or last[1:] != last[1:].lower()):
+        return []
+    return list(dict.fromkeys([path, last]))
+
+
 def defines_by_doc(entries) -> dict[str, str]:
-    """Identifiers an exact query pins to a document: items a pattern or snippet defines."""
+    """Identifiers an exact query pins to a document: items a pattern or snippet defines, and the
+    one an API reference's title names."""
     out: dict[str, str] = {}
     for entry in entries:
         if isinstance(entry, Pattern):
-            out[entry.id] = " ".join(entry.defines)
+            out[entry.id] = " ".join(dict.fromkeys([*entry.defines, *named_api(entry.title)]))
             defined = set(entry.defines)
             for n, snippet in enumerate(entry.snippets):
                 out[snippet_anchor(entry.id, n, snippet.title)] = " ".join(s for s in snippet.symbols if s in defined)

@@ -22,8 +22,8 @@ from patternkb.index.query import KINDS, filter_values, parse
 from patternkb.index.results import BREADCRUMB_SEPARATOR, SearchHit, SearchResult, SubHit
 from patternkb.index.scoring import CODE, MAX_WORD, asked_words, score_query
 from patternkb.index.searchers import SearcherPool, ThreadSearcher
-from patternkb.index.storage import (INDEX_FORMAT, LINKS, GenerationHold, IndexCorrupt, IndexError_, IndexStore,
-                                     default_index_dir)
+from patternkb.index.storage import (INDEX_FORMAT, LINKS, UNIT_FORMAT, GenerationHold, IndexCorrupt, IndexError_,
+                                     IndexStore, default_index_dir)
 from patternkb.index.kbkey import key_of, key_of_dir, key_of_manifest
 from patternkb.kb.files import text_lines
 
@@ -88,7 +88,8 @@ class PatternIndex:
                 self._verify(hold)
         except IndexError_ as exc:
             return f"corrupt: {exc.message}"
-        if hold.meta.get("kb_fingerprint") != self.fingerprint or hold.meta.get("format") != INDEX_FORMAT:
+        if hold.meta.get("kb_fingerprint") != self.fingerprint or hold.meta.get("format") != INDEX_FORMAT \
+                or hold.meta.get("unit_format") != UNIT_FORMAT:
             return "stale"
         return "current"
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from patternkb.index import vocabulary
-from patternkb.index.documents import DOCUMENT_FORMAT, ORDER_STRIDE, defines_by_doc, documents
+from patternkb.index.documents import ORDER_STRIDE, defines_by_doc, documents
+from patternkb.index.storage import UNIT_FORMAT
 from patternkb.kb.errors import StoreError
 from patternkb.kb.files import ENTRIES, MANIFEST, text_lines
 from patternkb.kb.models import KnowledgeBase, Manifest, Pattern, Section
@@ -42,8 +43,6 @@ UNIT_BYTES = 8 << 20
 OWN_UNIT_ENTRIES = 200
 UNIT_MIN_BYTES = 1 << 20
 CUT_EVERY = 4
-# Bumped when what a unit's key covers, its facts or its segment's fields change meaning.
-UNIT_FORMAT = 7
 
 
 @dataclass
@@ -114,7 +113,7 @@ class KBSource:
         unit = _Gathering()
         for guide, count in self.guide_entries:
             # A document carries its section's title: a renamed section changes the guide's units.
-            salt = json.dumps([UNIT_FORMAT, DOCUMENT_FORMAT, guide, titles.get(guide, {})], sort_keys=True).encode()
+            salt = json.dumps([UNIT_FORMAT, guide, titles.get(guide, {})], sort_keys=True).encode()
             own = count >= OWN_UNIT_ENTRIES
             if own and unit.lines:
                 yield unit.made()

@@ -308,3 +308,18 @@ def test_a_worker_runs_below_the_window_s_priority():
             "once = os.nice(0); y(); print(once - b, os.nice(0) - once)")
     once, twice = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert (int(once), int(twice)) == (max(0, 10 - os.nice(0)), 0)
+
+
+def test_an_index_of_another_unit_format_is_stale_and_rebuilt(tmp_path, monkeypatch):
+    """Documents made another way (a new tokenizer, new fields) are not the index this code
+    would make: the index is stale, however current its KB is."""
+    from patternkb.index import engine as engine_module
+
+    handbook, book = _guides(tmp_path)
+    kb = build_kb([handbook, book])
+    engine = PatternIndex(kb, tmp_path / "ix")
+    engine.ensure()
+    assert engine.status() == "current"
+    monkeypatch.setattr(engine_module, "UNIT_FORMAT", engine_module.UNIT_FORMAT + 1)
+    assert engine.status() == "stale"
+    engine.close()

@@ -189,3 +189,16 @@ def test_a_piece_inside_another_piece_is_still_a_piece_to_hold(tmp_path):
             "```js\nbar();\n```\n")
     assert _first_title(tmp_path, text, "foobar-foo ") == "Both"
 
+
+
+@pytest.mark.parametrize("typed", ["createServer", "http.createServer", "Socket"])
+def test_an_api_reference_entry_comes_first_for_the_name_it_documents(tmp_path, typed):
+    """An API reference titles an entry by the call it documents: that entry, not the examples
+    using the call most, is what its name asks for (a call, a path, or a label and a class)."""
+    uses = "\n".join(["const server = http.createServer(handler);", "server.listen(8000);"] * 6)
+    text = ("# API\n\n## Examples\n\n### Serving files\n\nA file server: createServer and a Socket.\n\n"
+            f"```js\n{uses}\nconst s = new net.Socket(); s.connect(80); s.end(); s.destroy(); new net.Socket();\n```\n\n"
+            "## Reference\n\n### http.createServer([options][, listener])\n\nReturns a new server.\n\n"
+            "### Class: net.Socket\n\nA TCP socket.\n")
+    expected = "Class: net.Socket" if typed == "Socket" else "http.createServer([options][, listener])"
+    assert _first_title(tmp_path, text, typed) == expected
