@@ -100,6 +100,16 @@ def printable(name: str | os.PathLike[str]) -> str:
     return raw.decode("utf-8", "replace")
 
 
+# How many names a warning gives; it counts the rest.
+NAMED_IN_A_WARNING = 5
+
+
+def some_of(names: list[str]) -> str:
+    """The first names of a list a warning gives, and how many more there are."""
+    shown = ", ".join(names[:NAMED_IN_A_WARNING])
+    return shown + (f" and {len(names) - NAMED_IN_A_WARNING} more" if len(names) > NAMED_IN_A_WARNING else "")
+
+
 def resolve_inside(path: Path, root: Path) -> Path | None:
     """The file `path` names, with every symlink followed, if it lies under `root` (resolved the
     same way); None when it lies outside or cannot be resolved (a symlink loop).

@@ -148,6 +148,7 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
     if first:
         blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
                             markdown="\n".join(lines[:first]), text=""))
+        blocks += _described(lines[:first])
     cuts, unclosed, sized = segments(lines, chunk_lines or CHUNK_LINES)
     cuts = [c for c in cuts if c > first]
     references: dict[str, str] = {}
@@ -204,6 +205,20 @@ def _front_matter_end(lines: list[str]) -> int:
         if lines[n].strip() in ("---", "..."):
             return n + 1 if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
     return 0
+
+
+_DESCRIPTION = re.compile(r"""description:[ \t]*(["']?)(?P<text>[^\n"'>|].*?)\1[ \t]*""")
+
+
+def _described(front_matter: list[str]) -> list[Block]:
+    """A front matter's one-line `description:` as the paragraph that opens the page: a docs
+    site shows it under the page's title (a linter's rule: "Disallow unused variables.")."""
+    for n, line in enumerate(front_matter, 1):
+        found = _DESCRIPTION.fullmatch(line)
+        if found and found.group("text").strip():
+            words = found.group("text").strip()
+            return [Block(kind="paragraph", line_start=n, line_end=n, markdown=words, inline=words, text=words)]
+    return []
 
 
 def front_matter_title(block: Block) -> str | None:

@@ -4,15 +4,17 @@ is one pattern, or, when it holds several rules with code, an overview and one p
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import tomllib
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside
+from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside, some_of
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
 from patternkb.kb.includes import expand_with_lines
+from patternkb.kb.links import PAGE_SUFFIXES
 from patternkb.kb.markdown import Block
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 from patternkb.kb.single_file import detect_pattern_level, read_document
@@ -122,6 +124,11 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
         outline = Outline(guide, document, file_label)
         guide.navigation[file_label] = outline.navigation_targets
         book.cut_chapter(outline, chapter, level)
+    unlisted = _not_in_summary(src, loaded, guide.texts.values())
+    if unlisted:
+        pages = f"{len(unlisted)} page" + ("s" if len(unlisted) > 1 else "")
+        guide.warnings.append((summary_where, None, f"{pages} of the book not in {rel_summary}, so not read (mdBook "
+                                                    f"does not build them either): {some_of(unlisted)}"))
     if not guide.patterns and not guide.checklist:
         reasons = "; ".join(f"{file}:{line}: {message}" for file, line, message in guide.warnings[:3])
         raise GuideError("SUMMARY.md links no chapter file that exists inside the book"
@@ -129,6 +136,23 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
     guide.pattern_level = max(set(levels), key=levels.count) if levels else 1
     guide.sha256 = digest.hexdigest()
     return guide
+
+
+def _not_in_summary(src: Path, listed: set[str], chapters) -> list[str]:
+    """The Markdown pages under `src` that the summary does not list (`listed`: their paths in
+    src) and no chapter names (an include's file is read where it is included), hidden folders
+    and the summary itself aside."""
+    texts = ["\n".join(lines) for lines in chapters]
+    found = []
+    for root, folders, files in os.walk(src):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            rel = path.relative_to(src).as_posix()
+            if (path.suffix.lower() in PAGE_SUFFIXES and rel not in listed and name.upper() != "SUMMARY.MD"
+                    and not any(name in text for text in texts)):
+                found.append(printable(rel))
+    return found
 
 
 def chapter_level(blocks: list[Block]) -> int:

@@ -166,8 +166,12 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
     blocks, placed = outline.blocks, guide.placed
     above = sorted({b.level for b in blocks if b.kind == "heading" and b.level < level})
     section_level = above[-1] if above else None
+    # On a page of a folder only a `#` heading is a title: below it ("## Examples" on each of a
+    # linter's rule pages) the site titles the page by its front matter or file name
+    # (no-unused-vars.md), and the heading is one of its sections.
+    titles = 1 if page else 6
     title_index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and section_level is not None
-                        and b.level < section_level), None)
+                        and b.level < section_level and b.level <= titles), None)
     # A heading without words ("# };" closing a title "Style Guide() {") competes with no title.
     headings = [b for b in blocks if b.kind == "heading" and _WORD.search(b.text)]
     least = min((h.level for h in headings), default=0)
@@ -181,8 +185,8 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         guide.title = split_icon(blocks[title_index].text)[1]
     elif html_h1:
         guide.title = html_h1
-    elif len(top) == 1 and top[0] is headings[0] and not any(b.fences for b in takewhile(lambda b: b is not top[0],
-                                                                                           blocks)):
+    elif len(top) == 1 and top[0] is headings[0] and least <= titles \
+            and not any(b.fences for b in takewhile(lambda b: b is not top[0], blocks)):
         # A lone top heading, even when it makes the section; but not one after code ("## Further
         # Reading" below a whole guide written as one commented code block).
         guide.title = split_icon(top[0].text)[1]
@@ -218,6 +222,14 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         for b in before:
             placed.setdefault(id(b), "decoration")
         before = []
+    # A front matter's description (markdown.py) joins the words opening the page; alone, it makes
+    # no entry of its own: the page's metadata, as before it was read.
+    front_end = blocks[0].line_end if blocks and blocks[0].kind == "front-matter" else 0
+    below = [b for b in before if b.line_start > front_end]
+    if len(below) < len(before) and not meaningful(below):
+        for b in before:
+            placed.setdefault(id(b), "front matter")
+        before = below
     # A short opening (words, no code) above a title opens the title's overview: an overview of
     # its own was a second one of the same title. A title is a heading above the sections, or the
     # one section there is (`# Title` over `## Use it`); above the first of several sections the
@@ -236,12 +248,11 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
     # Headings above the sections other than the guide's title (a changelog's versions): their
     # titles lead the paths of the entries below them, so no heading's words are lost.
     above_titles: dict[int, str] = {}
+    if page and title_index is None:  # a page titled by no heading of its own leads them too
+        above_titles[0] = guide.title
     done = len(guide.patterns)
     for i, end in units:
-        prefix = [above_titles[lv] for lv in sorted(above_titles)]
-        for draft in guide.patterns[done:]:
-            if prefix and draft.path[:1] != prefix[-1:]:
-                draft.path[:0] = prefix
+        _lead_paths(guide.patterns[done:], above_titles)
         done = len(guide.patterns)
         if i < skip_until:
             continue
@@ -286,10 +297,15 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
             if section_level is None:
                 path = [title]
             outline.entry(block.text, section, path, kind="pattern", heading=block, body=blocks[i + 1:end], end=end)
+    _lead_paths(guide.patterns[done:], above_titles)
+
+
+def _lead_paths(drafts: list, above_titles: dict[int, str]) -> None:
+    """Lead the drafts' paths with the titles above them, outermost first; the overview of the
+    innermost (its path is its title) with those outside it."""
     prefix = [above_titles[lv] for lv in sorted(above_titles)]
-    for draft in guide.patterns[done:]:
-        if prefix and draft.path[:1] != prefix[-1:]:
-            draft.path[:0] = prefix
+    for draft in drafts:
+        draft.path[:0] = prefix[:-1] if draft.path[:1] == prefix[-1:] else prefix
 
 
 def _section(guide: DraftGuide, outline: Outline, i: int, end: int, section_end: int, has_children: bool,

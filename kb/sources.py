@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide
-from patternkb.kb.encoding import check_encoding, printable, resolve_inside
+from patternkb.kb.encoding import check_encoding, printable, resolve_inside, some_of
 from patternkb.kb.errors import GuideError
 from patternkb.kb.links import PAGE_SUFFIXES
 from patternkb.kb.mdbook import find_summary, load_mdbook
@@ -68,20 +68,23 @@ def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_
         return [_Planned(str(path.resolve()), lambda: load_mdbook(
             path, encoding=encoding, display=display, pattern_level=pattern_level))]
     try:
-        names = _tree(path)
+        names, unread = _tree(path)
     except OSError as exc:
         return fail(GuideError(f"cannot list: {exc.strerror}", file=display))
     folder = _Folder(path, display, pattern_level, encoding, pages=len(names),
                      github_wiki=any((path / name).is_file() for name in ("_Sidebar.md", "_Footer.md")))
+    folder.skip_unread(unread)
     return [*(folder.plan(name) for name in names), _Planned("", folder.finish)]
 
 
-def _tree(folder: Path) -> list[Path]:
+def _tree(folder: Path) -> tuple[list[Path], list[Path]]:
     """The guides of a folder, in the order of their paths: every Markdown file in it and in its
     subfolders (a docs tree, a notes vault), and each subfolder that is a book as one guide, not
     looked into. Hidden folders and installed packages (`node_modules`) are not guides; symlinked
-    folders are not followed (a symlinked file is read if it stays inside, see _Folder.plan)."""
+    folders are not followed (a symlinked file is read if it stays inside, see _Folder.plan).
+    Second, the pages written in a markup that is not Markdown (a Sphinx tree's .rst pages)."""
     found: list[Path] = []
+    unread: list[Path] = []
     for root, folders, files in os.walk(folder, onerror=_raise):
         here = Path(root)
         books = [name for name in folders if not (here / name).is_symlink() and find_summary(here / name)]
@@ -90,13 +93,17 @@ def _tree(folder: Path) -> list[Path]:
         found += [here / name for name in books]
         found += [here / name for name in files if Path(name).suffix.lower() in PAGE_SUFFIXES
                   and (here / name).is_file()]
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+        unread += [here / name for name in files if Path(name).suffix.lower() in OTHER_MARKUP]
+    return sorted(found, key=lambda p: p.relative_to(folder).parts), sorted(unread)
 
 
 def _raise(error: OSError) -> None:
     raise error
 
 
+# Pages of a docs tree in a markup other than Markdown, by suffix: named in a warning, not read.
+OTHER_MARKUP = {".rst": "reStructuredText", ".rest": "reStructuredText", ".adoc": "AsciiDoc",
+                ".asciidoc": "AsciiDoc", ".org": "Org", ".textile": "Textile"}
 # Folders of a source tree that hold other projects' files or built ones, never a guide's pages.
 _NOT_GUIDES = frozenset({"node_modules", "site-packages", "venv", "vendor", "target", "__pycache__"})
 
@@ -119,6 +126,17 @@ class _Folder:
     # A GitHub wiki (its sidebar or footer page at the top) writes its links [[shown|Page]].
     github_wiki: bool = False
     skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why)
+
+    def skip_unread(self, unread: list[Path]) -> None:
+        """Say which pages are in a markup this build does not read, one warning per markup."""
+        by_markup: dict[str, list[str]] = {}
+        for path in unread:
+            by_markup.setdefault(OTHER_MARKUP[path.suffix.lower()], []).append(
+                printable(path.relative_to(self.folder).as_posix()))
+        for markup, names in by_markup.items():
+            pages = f"{len(names)} page" + ("s" if len(names) > 1 else "")
+            self.skipped.append((self.display, None, f"{pages} in {markup}, which patternkb does not read "
+                                                     f"(Markdown only): {some_of(names)}"))
 
     def plan(self, path: Path) -> _Planned:
         shown = printable(path)

@@ -216,3 +216,48 @@ def test_a_bad_page_of_a_docs_tree_is_skipped_with_a_warning_and_vendored_folder
     assert [g.file for g in kb.manifest.guides] == ["a/intro.md", "b/intro.md"]  # two pages of one name, told apart
     skipped = [w.file for w in kb.manifest.warnings if w.message.endswith("skipped")]
     assert any(f.endswith("binary.md") for f in skipped) and any("broken-book" in f for f in skipped)
+
+
+def test_pages_of_a_docs_tree_in_another_markup_are_named_in_a_warning(tmp_path):
+    """A Sphinx tree mixes Markdown and reStructuredText pages: the .rst pages are not read, and
+    the build says so, naming them, rather than claiming every page arrived."""
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "index.md").write_text("# Docs\n\n## Install\n\nRun it.\n")
+    for n in range(7):
+        (docs / "guide" / f"page{n}.rst").write_text("Title\n=====\n\nText.\n")
+    kb = build_kb([docs])
+    [warning] = [w.message for w in kb.manifest.warnings if "reStructuredText" in w.message]
+    assert warning.startswith("7 pages in reStructuredText, which patternkb does not read (Markdown only): "
+                              "guide/page0.rst, guide/page1.rst, ")
+    assert "and 2 more" in warning
+    only_rst = tmp_path / "rst"
+    only_rst.mkdir()
+    (only_rst / "a.rst").write_text("A\n=\n")
+    with pytest.raises(GuideError, match="no Markdown file to build from .*a.rst"):
+        build_kb([only_rst])
+
+
+def test_a_folder_s_pages_without_a_title_heading_are_named_by_front_matter_or_file(tmp_path):
+    """A linter's rule pages have no `#` heading, only "## Examples" and "## Options" that every
+    page shares: each page is its front matter's title, else its file's name, and that name leads
+    its entries' paths, so no two pages read as the same "Examples"."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "no-unused-vars.md").write_text("---\ndescription: 'Disallow unused variables.'\n---\n\n"
+                                             "## Examples\n\nExtends the base rule.\n\n```ts\nlet a = 1;\n```\n")
+    (rules / "semi.md").write_text("Require semicolons.\n\n## Examples\n\nText.\n\n```ts\nlet b = 2;\n```\n\n"
+                                   "## Options\n\n### always\n\n```ts\nlet c = 3;\n```\n")
+    (rules / "titled.md").write_text("---\ntitle: Prefer const\n---\n\n## Examples\n\n```ts\nconst d = 4;\n```\n")
+    kb = build_kb([rules])
+    assert sorted(g.title for g in kb.manifest.guides) == ["Prefer const", "no-unused-vars", "semi"]
+    paths = {tuple(e.path) for e in kb.entries}
+    assert ("no-unused-vars", "Examples") in paths and ("semi", "Examples") in paths
+    assert ("Prefer const", "Examples") in paths
+    assert not [p for p in paths if p[0] in ("Examples", "Options")]
+    # A front matter's description opens the page's words; alone it makes no entry.
+    (rules / "no-unused-vars.md").write_text("---\ndescription: 'Disallow unused variables.'\n---\n\n"
+                                             "Also types.\n\n## Examples\n\n```ts\nlet a = 1;\n```\n")
+    overviews = {e.title: e.text for e in build_kb([rules]).entries if e.kind == "overview"}
+    assert overviews["no-unused-vars"].startswith("Disallow unused variables.\n\nAlso types.")
+    assert "Prefer const" not in overviews  # its front matter has a title, no words of its own

@@ -80,3 +80,16 @@ def test_several_guides_make_one_kb_with_unique_ids(mdbook_dir, bundled_guide, w
     assert kb.entry("idioms-2/constructors").guide == "other"
     assert {e.guide for e in kb.entries} == {"the-complete-rust-guide-your-rust-bible", "tiny-patterns", "other"}
     assert [e.order for e in kb.entries] == list(range(len(kb.entries)))
+
+
+def test_a_page_the_summary_does_not_list_is_named_not_dropped_silently(mdbook_dir):
+    src = mdbook_dir / "src"
+    (src / "drafts").mkdir()
+    (src / "drafts" / "unlisted.md").write_text("# Unlisted\n\nWritten, never linked.\n")
+    (src / "fragment.md").write_text("A paragraph other chapters include.\n")
+    chapter = next(p for p in sorted(src.rglob("*.md")) if p.name != "SUMMARY.md" and p.name != "fragment.md"
+                   and "drafts" not in p.parts)
+    chapter.write_text(chapter.read_text() + "\n{{#include fragment.md}}\n")
+    warnings = [w.message for w in build_kb([mdbook_dir]).manifest.warnings]
+    assert [m for m in warnings if "not in src/SUMMARY.md" in m] == [
+        "1 page of the book not in src/SUMMARY.md, so not read (mdBook does not build them either): drafts/unlisted.md"]
