@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 
-from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, Token, Tokenizer
 
 # An identifier, possibly a path (HashMap::new, sync.Mutex, os.path.join) or a macro (println!).
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:(?:::|\.)[A-Za-z_][A-Za-z0-9_]*)*!?|[0-9]+")
@@ -112,8 +112,25 @@ def prose_analyzer():
 
 
 def title_analyzer():
-    # Titles are short: no stop words, so "Async/Await" or "vs" still count.
-    return StemmingAnalyzer(stoplist=None, minsize=1)
+    # Titles are short: no stop words, so "Async/Await" or "vs" still count. The words of
+    # English, and each name of a path of names.
+    return RegexTokenizer() | NamePieces() | LowercaseFilter() | StemFilter()
+
+
+class NamePieces(Filter):
+    """Each token, then each name of a path of names in it: an API reference's title
+    `Dispatcher.request(options)` holds the words "dispatcher" and "request" a reader types for
+    it, as "Request" holds "request". A section number (`3.16.4`) gives no numbers."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            yield token
+            if "." in text:
+                for name in dict.fromkeys(text.split(".")):
+                    if name and not name.isdigit():
+                        token.text = name
+                        yield token
 
 
 def analyze(analyzer, text: str) -> list[str]:

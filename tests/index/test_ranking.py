@@ -202,3 +202,15 @@ def test_an_api_reference_entry_comes_first_for_the_name_it_documents(tmp_path, 
             "### Class: net.Socket\n\nA TCP socket.\n")
     expected = "Class: net.Socket" if typed == "Socket" else "http.createServer([options][, listener])"
     assert _first_title(tmp_path, text, typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("dispatcher request", "Dispatcher.request(options)"),
+                                                  ("agent close", "Agent.close([callback])")])
+def test_a_class_and_a_method_typed_as_words_find_the_method_s_reference(tmp_path, typed, expected):
+    """An API reference titles its entries `Class.method(args)`: "dispatcher request" asks for
+    that entry, not for the many examples titled with one of the words."""
+    text = ("# API\n\n## Examples\n\n### Sending a request\n\nSend a request through a dispatcher.\n\n"
+            "### Proxy request\n\nA request through a proxy.\n\n### Agent options\n\nClose them all.\n\n## Reference\n\n"
+            "### Dispatcher.request(options)\n\nPerforms an HTTP request.\n\n### Dispatcher.close()\n\nCloses.\n\n"
+            "### Agent.close([callback])\n\nCloses the agent.\n\n### Agent.request(options)\n\nA request.\n")
+    assert _first_title(tmp_path, text, typed) == expected
