@@ -87,6 +87,22 @@ class GuideText:
     text: str
     raw: bytes
     repaired_runs: int
+    # Not UTF-8, and no encoding given: (the line of its first byte that is not, what it was
+    # read as). The caller warns.
+    guessed: tuple[int, str] | None = None
+
+    def warning(self) -> tuple[int, str] | None:
+        """(line, message) saying the file was not UTF-8 and how it was read, if so."""
+        if self.guessed is None:
+            return None
+        line, codec = self.guessed
+        return line, f"not UTF-8: read as {codec} (pass --encoding to read it as another)"
+
+
+# What a file that is not UTF-8 is read as when no encoding is given: the single-byte encoding of
+# most text written on Windows and sent as "Latin-1" on the web. Five byte values it leaves
+# undefined still stop a file no encoding was given for.
+GUESSED = "cp1252"
 
 
 def printable(name: str | os.PathLike[str]) -> str:
@@ -191,26 +207,34 @@ def read_guide_text(path: Path, encoding: str | None = None) -> GuideText:
     if _one_byte_ascii(codec) and b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise GuideError("binary file (NUL byte), not a Markdown guide", file=where, line=line)
-    try:
-        text = raw.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = "" if encoding else "; pass --encoding (for example --encoding cp1252)"
-        raise GuideError(
-            f"not valid {encoding or 'UTF-8'}: byte 0x{raw[exc.start]:02x} at offset {exc.start}{hint}",
-            file=where,
-            line=line,
-        ) from None
-    except (UnicodeError, ValueError) as exc:  # codecs such as punycode and undefined fail as a whole
-        reason = " ".join(str(exc).split())
-        raise GuideError(f"cannot be read as {printable(encoding or codec)}: {reason}", file=where) from None
+    text, guessed = _decoded(raw, codec, encoding, where)
     if not text.strip():  # a byte-order mark alone, or whitespace in a wide encoding
         raise EmptyGuide("the guide is empty", file=where)
     _check_text(text, where)
     # Normalise line ends so markdown-it's line numbers are the file's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, repaired = repair_mojibake(text)
-    return GuideText(text=text, raw=raw, repaired_runs=repaired)
+    return GuideText(text=text, raw=raw, repaired_runs=repaired, guessed=guessed)
+
+
+def _decoded(raw: bytes, codec: str, encoding: str | None, where: str) -> tuple[str, tuple[int, str] | None]:
+    """The file's text, and (line, GUESSED) when it was not UTF-8 and no encoding was given: one
+    chapter of another encoding does not stop the book."""
+    try:
+        return raw.decode(codec), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if encoding is None:
+            try:
+                return raw.decode(GUESSED), (line, GUESSED)
+            except UnicodeDecodeError:
+                pass
+        hint = "" if encoding else "; pass --encoding (for example --encoding cp1252)"
+        raise GuideError(f"not valid {encoding or 'UTF-8'}: byte 0x{raw[exc.start]:02x} at offset {exc.start}{hint}",
+                         file=where, line=line) from None
+    except (UnicodeError, ValueError) as exc:  # codecs such as punycode and undefined fail as a whole
+        reason = " ".join(str(exc).split())
+        raise GuideError(f"cannot be read as {printable(encoding or codec)}: {reason}", file=where) from None
 
 
 def _check_text(text: str, where: str) -> None:

@@ -72,10 +72,11 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
     src_label = src.relative_to(root).as_posix()
     summary = read_guide_text(summary_path, encoding)
     summary_title, chapters = read_summary(summary.text)
+    guessed = summary.warning()
     digest = hashlib.sha256()
     digest.update(summary.raw)
     name = printable(root.name or root.resolve().name)
-    warnings: list[tuple[str, int | None, str]] = []
+    warnings: list[tuple[str, int | None, str]] = [(summary_where, *guessed)] if guessed else []
     title = _book_toml_title(root, display, warnings) or summary_title or name
     guide = DraftGuide(title=title, file=name, layout="mdbook", pattern_level=pattern_level or 1,
                        sections=[], patterns=[], checklist=[], texts={}, repaired_runs=summary.repaired_runs,
@@ -113,6 +114,8 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
             continue
         digest.update(rel.encode() + b"\0" + text.raw)
         guide.repaired_runs += text.repaired_runs
+        if text.warning():
+            guide.warnings.append((shown, *text.warning()))
         expanded, origin = expand_with_lines(text.text, path, root,
                                              lambda line, message: guide.warnings.append((shown, line, message)))
         guide.texts[file_label] = text.text.split("\n")

@@ -131,10 +131,10 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     many pages leads its entries' paths with its title (cut_file)."""
     guide_text = read_guide_text(path, encoding)
     sha256 = hashlib.sha256(guide_text.raw).hexdigest()
-    text, repaired_runs = guide_text.text, guide_text.repaired_runs
+    text, repaired_runs, guessed = guide_text.text, guide_text.repaired_runs, guide_text.warning()
     del guide_text  # the file's bytes: a second copy of a large guide, not needed from here on
     file = file or printable(path.name)
-    warnings: list[tuple[str, int | None, str]] = []
+    warnings: list[tuple[str, int | None, str]] = [(display, *guessed)] if guessed else []
     expanded, origin = expand_with_lines(text, path, root, lambda line, message: warnings.append(
         (display, line, message)), folder_page=True) if root is not None else (text, None)
     document = read_document(expanded, display, warnings, origin, wiki_page_last=wiki_page_last)

@@ -7,6 +7,7 @@ import pytest
 from patternkb.app.cli import main
 from patternkb.kb.build import build_kb
 from patternkb.kb.models import ID_PATTERN
+from patternkb.kb.store import load_kb
 
 
 def run(capsys, *argv):
@@ -47,11 +48,19 @@ def test_binary_file(capsys, write_guide, tmp_path):
     assert status == 1 and "binary file" in one_error_line(err)
 
 
-def test_non_utf8_names_the_line_and_accepts_encoding(capsys, write_guide, tmp_path):
+def test_non_utf8_is_read_as_windows_1252_with_a_warning_naming_the_line(capsys, write_guide, tmp_path):
+    """One chapter saved in Windows-1252 among UTF-8 ones must not stop the book: it is read as
+    Windows-1252, and the build says so at its first such byte."""
     path = write_guide("# Guide\n\n## Caf\u00e9s\n\n### R\u00e9sum\u00e9\n\n```rust\nfn a() {}\n```\n".encode("cp1252"))
-    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    status, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    assert status == 0 and "1 patterns" in out
+    assert f"{path}:3: warning: not UTF-8: read as cp1252" in err
+    assert [e.title for e in load_kb(tmp_path / "kb").entries] == ["R\u00e9sum\u00e9"]
+    # A byte Windows-1252 does not define either: the error names the line and the way out.
+    undefined = write_guide(b"# Guide\n\n## A\n\ntext \x81\x8d here\n", name="undefined.md")
+    status, _, err = run(capsys, "build", str(undefined), "--out", str(tmp_path / "kb2"))
     line = one_error_line(err)
-    assert status == 1 and f"{path}:3:" in line and "not valid UTF-8" in line and "--encoding" in line
+    assert status == 1 and f"{undefined}:5:" in line and "not valid UTF-8" in line and "--encoding" in line
     status, out, _ = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"), "--encoding", "cp1252")
     assert status == 0 and "1 patterns" in out
     status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"), "--encoding", "klingon")
