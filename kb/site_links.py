@@ -107,11 +107,15 @@ class SiteLinks:
         page = find_page(pages, posixpath.normpath(path.strip("/") or "."), folder)
         pieces = path.strip("/").split("/")
         name = posixpath.basename(site)
-        if page is None and path.startswith("/") and name in pieces[:-1]:
+        if page is None and path.startswith("/"):
             # The site's routes may start above the folder named ("/docs/api" of a `website/docs`
-            # folder given as `docs`): the path after the folder's own name.
-            rest = "/".join(pieces[pieces.index(name) + 1:])
-            page = find_page(pages, posixpath.normpath(rest), folder)
+            # folder given as `docs`, "/docs/docs/api" of a `docs/docs` one): the path after one
+            # of the folder's own name, the innermost first.
+            after = [n + 1 for n, piece in enumerate(pieces[:-1]) if piece == name]
+            for start in reversed(after):
+                page = find_page(pages, posixpath.normpath("/".join(pieces[start:])), folder)
+                if page is not None:
+                    break
         return self._at(site, page, frag)
 
     def _labelled(self, site: str, href: str) -> str | None:

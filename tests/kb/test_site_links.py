@@ -223,3 +223,19 @@ def test_a_fence_in_an_html_comment_is_no_fence_that_never_closes(write_guide):
                                "```ts\nconst store = z.record(z.string());\n```\n")])
     assert not kb.manifest.warnings
     assert [b.code for b in kb.entries[0].code] == ["const store = z.record(z.string());\n"]
+
+
+def test_routes_from_above_a_folder_named_like_its_parent(tmp_path):
+    """A package's `docs/docs` folder whose pages link `/docs/docs/api/Pool.md#pool-close`: the
+    route starts above the folder given, at either of the two `docs`."""
+    docs = tmp_path / "docs" / "docs"
+    (docs / "api").mkdir(parents=True)
+    (docs / "api" / "Pool.md").write_text("# Pool\n\nA pool of clients.\n\n## pool.close()\n\nCloses.\n")
+    (docs / "guide.md").write_text("# Guide\n\nSee [close](/docs/docs/api/Pool.md#poolclose) and "
+                                   "[the pool](/docs/api/Pool.md).\n")
+    kb = build_kb([docs])
+    guide = next(e for e in kb.entries if e.source.file == "guide.md")
+    close = next(e for e in kb.entries if e.title == "pool.close()")
+    pool = next(e for e in kb.entries if e.source.file == "api/Pool.md" and e.title == "Pool")
+    assert guide.link_targets == {"/docs/docs/api/Pool.md#poolclose": close.id, "/docs/api/Pool.md": pool.id}
+    assert not [w for w in kb.manifest.warnings if "leads to no" in w.message]
