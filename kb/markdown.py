@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_core import block as _block_rule
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
@@ -86,6 +87,8 @@ class Document:
     blocks: list[Block]
     references: dict[str, str]  # normalised label -> the definition's source line
     unclosed: list[int]  # 1-based lines of fences that never close
+    # (1-based line, label) of each `[words][label]` or `[words][]` no definition gives: text
+    undefined: list[tuple[int, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text's lines, as the blocks' line numbers count them
 
 
@@ -172,13 +175,34 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
         seen = len(defined)
         parts.append((start, state.tokens))
     converter = html.Converter()
+    undefined: list[tuple[int, str]] = []
     for n, (start, tokens) in enumerate(parts):
         state = StateCore("", _md, env, tokens)
         for rule in rules[split:]:  # inline, text_join
             rule(state)
+        undefined += _undefined_references(tokens, start, env.get("references", {}))
         blocks.extend(_blocks(tokens, lines, start, converter))
         parts[n] = (start, [])  # its tokens are blocks now
-    return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines)
+    return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines, undefined=undefined)
+
+
+# `[words][label]` or `[words][]`: a full or collapsed reference link.
+_FULL_REFERENCE = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def _undefined_references(tokens: list[Token], offset: int, defined: dict) -> list[tuple[int, str]]:
+    """(line, label) of each full or collapsed reference link whose label the file does not
+    define (markdown-it leaves it as text), code spans aside."""
+    found = []
+    for token in tokens:
+        if token.type == "inline" and token.map and "][" in token.content:
+            words = _CODE_SPAN.sub(lambda m: "x" * len(m.group()), token.content)
+            for m in _FULL_REFERENCE.finditer(words):
+                label = token.content[m.start(2):m.end(2)] or token.content[m.start(1):m.end(1)]
+                if normalizeReference(label) not in defined:
+                    found.append((token.map[0] + offset + 1, label))
+    return found
 
 
 def remap_lines(document: Document, origin: list[int]) -> None:
@@ -195,6 +219,7 @@ def remap_lines(document: Document, origin: list[int]) -> None:
         for link in block.links:
             link.line = at(link.line)
     document.unclosed = [at(line) for line in document.unclosed]
+    document.undefined = [(at(line), label) for line, label in document.undefined]
 
 
 def _front_matter_end(lines: list[str]) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from patternkb.kb.admonitions import read_indented_blocks
 from patternkb.kb.directives import read_directives
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text
+from patternkb.kb.encoding import some_of, EmptyGuide, printable, read_guide_text
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
 from patternkb.kb.includes import expand_with_lines
@@ -31,6 +31,11 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
     if origin is not None:
         remap_lines(document, origin)
     warnings.extend((display, line, "code fence never closes") for line in document.unclosed)
+    if document.undefined:
+        labels = [f"[{label}]" for label in dict.fromkeys(label for _, label in document.undefined)]
+        links = f"{len(document.undefined)} reference link" + ("s" if len(document.undefined) > 1 else "")
+        warnings.append((display, document.undefined[0][0], f"{links} with no definition in the file, shown as "
+                                                             f"text (a site's plugin may resolve them): {some_of(labels)}"))
     return document
 
 

@@ -177,3 +177,15 @@ def test_titles_in_other_scripts_get_readable_ids_that_do_not_depend_on_their_ne
     more = build_kb([write_guide(f"# G\n\n## Łódź\n\n### Ошибки\n\n```rust\nfn e() {{}}\n```\n\n{chapter}",
                                  name="more.md")])
     assert [e.id for e in more.entries][1:] == ids
+
+
+def test_reference_links_without_a_definition_are_named_once_per_file(capsys, write_guide, tmp_path):
+    """`[MathJax][mathjax]` with no `[mathjax]: …` in the file is shown as text: the build says
+    which labels, once, at the first; code (`a[i][j]`) and defined labels are not named."""
+    path = write_guide("# G\n\n## A\n\nSee [MathJax][mathjax], [Other][] and [ok][Def].\n\nCode `a[i][j]`, and "
+                       "[MathJax][mathjax] again.\n\n```py\nm[0][1]\n```\n\n[def]: https://example.org\n")
+    status, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
+    assert status == 0
+    assert [line for line in err.splitlines() if "warning" in line] == [
+        f"{path}:5: warning: 3 reference links with no definition in the file, shown as text (a site's plugin "
+        "may resolve them): [mathjax], [Other]"]
