@@ -42,6 +42,17 @@ class _Expansion:
     budget: list[int]
 
 
+def includes_in(text: str) -> list[tuple[int, str]]:
+    """(line, directive as written) of each include directive in `text`, of a book's or MkDocs'
+    kind: what a file named on its own leaves unexpanded."""
+    found = [(text.count("\n", 0, m.start()) + 1, m.group().strip()) for m in _DIRECTIVE.finditer(text)]
+    found += [(text.count("\n", 0, m.start()) + 1, m.group().strip()) for m in _MKDOCS_LINES.finditer(text)]
+    return sorted(found)
+
+
+_MKDOCS_LINES = re.compile(_MKDOCS.pattern, re.M)
+
+
 def expand_with_lines(text: str, chapter: Path, root: Path, warn, *, folder_page: bool = False
                       ) -> tuple[str, list[int] | None]:
     """`text` (of the file `chapter`) with its include directives replaced by what they name, and

@@ -11,10 +11,10 @@ from pathlib import Path
 from patternkb.kb.admonitions import read_indented_blocks
 from patternkb.kb.directives import read_directives
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import some_of, EmptyGuide, printable, read_guide_text
+from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, some_of
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
-from patternkb.kb.includes import expand_with_lines
+from patternkb.kb.includes import expand_with_lines, includes_in
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
@@ -142,6 +142,14 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     warnings: list[tuple[str, int | None, str]] = [(display, *guessed)] if guessed else []
     expanded, origin = expand_with_lines(text, path, root, lambda line, message: warnings.append(
         (display, line, message)), folder_page=True) if root is not None else (text, None)
+    unexpanded = includes_in(text) if root is None and ("{" in text or "--8<--" in text) else []
+    if unexpanded:
+        # A file named on its own reads no other file: a guide from elsewhere must not pull in
+        # what lies beside it. Its folder, named, is read with its includes.
+        shown = [written for _, written in unexpanded]
+        warnings.append((display, unexpanded[0][0], f"{len(shown)} include directive{'s' * (len(shown) > 1)} "
+                                                    f"left as written: a file named on its own reads no other "
+                                                    f"file (name its folder to expand them): {some_of(shown)}"))
     document = read_document(expanded, display, warnings, origin, wiki_page_last=wiki_page_last)
     if origin is not None:
         document.lines = text.split("\n")  # the lines the blocks' numbers count, as the file has them

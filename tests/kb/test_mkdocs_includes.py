@@ -91,3 +91,21 @@ def test_a_book_keeps_text_that_only_looks_like_a_mkdocs_include(tmp_path):
                                 "```smarty\n{* a Smarty comment *}\n```\n")
     entry = build_kb([tmp_path / "book"]).entries[0]
     assert "{!file.md!}" in entry.text and entry.code[0].code == "{* a Smarty comment *}\n"
+
+
+def test_a_file_named_on_its_own_leaves_its_includes_as_written_and_says_so(tmp_path):
+    """Named on its own, a file reads no other file (a guide from elsewhere must not pull in what
+    lies beside it); its includes are named in one warning, and naming its folder expands them."""
+    from patternkb.kb.build import build_kb
+
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    (folder / "main.rs").write_text("fn main() { println!(\"included\"); }\n")
+    (folder / "GUIDE.md").write_text("# G\n\n## A\n\nText.\n\n```rust\n{{#include main.rs}}\n```\n")
+    alone = build_kb([folder / "GUIDE.md"])
+    [warning] = alone.manifest.warnings
+    assert (warning.line, warning.message) == (8, "1 include directive left as written: a file named on its own "
+                                               "reads no other file (name its folder to expand them): "
+                                               "{{#include main.rs}}")
+    assert "included" not in alone.patterns[0].code[0].code
+    assert "included" in build_kb([folder]).patterns[0].code[0].code
