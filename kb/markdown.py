@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from patternkb.kb import html
 from patternkb.kb.cuts import CHUNK_LINES, FENCE_LINE, segments
-from patternkb.kb.headings import MAX_LABEL
+from patternkb.kb.headings import MAX_LABEL, github_anchor
 from patternkb.kb.rules import first_sentence, rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
@@ -322,6 +322,9 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
         elif token.type == "inline":
             plain = plain_text(token, badges=current.kind != "heading")
             text_parts.append(plain)
+            if current.kind != "heading" and tokens[i - 1].type == "heading_open":
+                # A heading in a quote or a list item: mdBook and GitHub give it an anchor too.
+                current.anchors.append(github_anchor(plain))
             links = _links(token, line)
             if any(c.type == "html_inline" for c in token.children or []):
                 current.has_html = True

@@ -72,3 +72,18 @@ def test_a_link_to_no_entry_has_no_target(write_guide):
     entries = _by_title(build_kb([write_guide(
         "# G\n\n## S\n\n### P\n\n[gone](#nowhere) [out](https://example.com) [me](#p)\n\n```rust\nfn a() {}\n```\n")]))
     assert entries["P"].link_targets == {}
+
+
+def test_a_heading_inside_a_quote_can_be_linked_to(tmp_path):
+    """mdBook and GitHub give a heading in a block quote an anchor (the Rust book's "The Stack and
+    the Heap" aside): a link to it leads to the entry holding the quote, with no warning."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("# G\n\n## A\n\nSee [the aside](#the-stack-and-the-heap).\n\n## B\n\nText.\n\n"
+                     "> ### The Stack and the Heap\n>\n> Both are memory.\n")
+    kb = build_kb([guide])
+    a = next(e for e in kb.entries if e.title == "A")
+    b = next(e for e in kb.entries if e.title == "B")
+    assert a.link_targets == {"#the-stack-and-the-heap": b.id}
+    assert not kb.manifest.warnings
