@@ -32,8 +32,8 @@ from patternkb.kb.components import opens_component, read_component
 from patternkb.kb.headings import clean_label, first_group
 from patternkb.kb.link_syntax import defined_labels, item_references, roles, wiki_links
 from patternkb.kb.myst import (
-    FILE_DIRECTIVES, HIDDEN_DIRECTIVES, MAX_OPTIONS, MYST, OPTION, OPTION_VALUE, PATH_ARGUMENT, glossary_line,
-    prose_directive,
+    FILE_DIRECTIVES, HIDDEN_DIRECTIVES, MAX_OPTIONS, MYST, OPTION, OPTION_VALUE, PATH_ARGUMENT, VERSION_DIRECTIVES,
+    glossary_line, prose_directive,
 )
 
 # A line that is one Liquid tag, `{% name arguments %}` (or `{%- … -%}`), or one Hugo shortcode,
@@ -251,7 +251,10 @@ class _Reading:
             if directive.group(2).lower() == "glossary":
                 self.glossary = directive.group(1)
             self.options = True
-            label = clean_label(directive.group(3)) if directive.group(2).lower() not in PATH_ARGUMENT else ""
+            name = directive.group(2).lower()
+            label = clean_label(directive.group(3)) if name not in PATH_ARGUMENT else ""
+            if name in VERSION_DIRECTIVES:  # `{versionadded} 8.0`: "Added in version 8.0", as Sphinx says
+                label = f"{VERSION_DIRECTIVES[name]} {label}".strip()
             return ["", f"**{label}**", ""] if label else [""]
         if self.options and OPTION.match(line):
             return [""]

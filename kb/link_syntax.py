@@ -40,8 +40,11 @@ def _escaped(text: str) -> str:
 
 # Roles whose content is a reader's words (a cross-reference's title, an abbreviation, a key);
 # any other role (`py:func`, `code`, `file`, `envvar`) marks code.
-_WORD_ROLES = frozenset("""ref numref term any eq cite abbr sub sup math guilabel menuselection kbd pep
-rfc download keyword token""".split())
+_WORD_ROLES = frozenset("""ref numref term any eq cite abbr sub sup math guilabel menuselection kbd
+download keyword token""".split())
+# Roles naming a numbered document, shown and linked as Sphinx does: {pep}`508` is "PEP 508".
+_NUMBERED_ROLES = {"pep": ("PEP", "https://peps.python.org/pep-{:04d}/"),
+                   "rfc": ("RFC", "https://datatracker.ietf.org/doc/html/rfc{:d}.html")}
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,999})\]:", re.M)  # CommonMark: a label of 999 at most
 
 
@@ -115,6 +118,11 @@ def roles(line: str) -> str:
             # Sphinx shows the page's title; its file's name in words is the nearest known here.
             shown = title or " ".join(target.rsplit("/", 1)[-1].replace("_", " ").replace("-", " ").split())
             return f"[{_escaped(shown)}]({_URL_UNSAFE.sub(lambda c: f'%{ord(c.group()):02X}', target)}.md)"
+        numbered = _NUMBERED_ROLES.get(name.split(":")[-1])
+        if numbered is not None:
+            number, _, _ = target.partition("#")
+            shown = _escaped(title or f"{numbered[0]} {number}")
+            return f"[{shown}]({numbered[1].format(int(number))})" if number.isdigit() else shown
         if name.split(":")[-1] in _WORD_ROLES or name in _WORD_ROLES:
             return _escaped(title or target)
         # `~pkg.mod.run` shows `run`, `!name` is not linked: the name as Sphinx shows it.

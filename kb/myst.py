@@ -13,8 +13,11 @@ MAX_OPTIONS = 20
 CONTENT_DIRECTIVES = frozenset(
     "note warning tip important hint caution danger error attention seealso admonition topic sidebar margin "
     "dropdown tab-set tab-item card grid grid-item grid-item-card div epigraph pull-quote versionadded "
-    "versionchanged deprecated aside figure glossary".split())
+    "versionchanged deprecated versionremoved aside figure glossary".split())
 PATH_ARGUMENT = frozenset({"figure"})  # its argument is a file, not a title
+# What Sphinx writes before a version directive's argument.
+VERSION_DIRECTIVES = {"versionadded": "Added in version", "versionchanged": "Changed in version",
+                      "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
 # MyST's directives a page does not show as code: navigation and hidden test set-up (left out),
 # pictures (their caption is prose: CONTENT_DIRECTIVES), files read in (named, when not read).
 HIDDEN_DIRECTIVES = frozenset(

@@ -288,3 +288,18 @@ def test_myst_directives_a_page_shows_as_no_code_are_no_code(write_guide):
     assert "see context." in text and "you can't use `multiprocessing`." in text
     assert entry.code[0].line_start == 30  # the lines after keep their numbers
     assert not kb.manifest.warnings
+
+
+def test_myst_numbered_roles_and_version_directives_read_as_sphinx_shows_them(tmp_path):
+    """{pep}`508` is "PEP 508" linked to the PEP, {rfc} likewise; `{versionadded} 8.0` says
+    "Added in version 8.0", not a bare "8.0"."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("# G\n\n## A\n\nSee {pep}`508`, {rfc}`the HTTP RFC <2616>` and {pep}`8#naming`.\n\n"
+                     "```{versionadded} 8.0\nThe flag.\n```\n\n```{deprecated} 9.1\nUse another.\n```\n")
+    [entry] = build_kb([guide]).entries
+    assert entry.markdown.startswith("See [PEP 508](https://peps.python.org/pep-0508/), [the HTTP RFC]"
+                                     "(https://datatracker.ietf.org/doc/html/rfc2616.html) and [PEP 8]"
+                                     "(https://peps.python.org/pep-0008/).")
+    assert "**Added in version 8.0**" in entry.markdown and "**Deprecated since version 9.1**" in entry.markdown
