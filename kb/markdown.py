@@ -374,8 +374,13 @@ def info_language(info: str) -> str:
 
 
 def _first_word(text: str) -> str:
-    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    """The first word that is not an attribute (`linenums="1 2"`, `hl_lines=3`) nor an id (`#x`)."""
+    words = [w for w in _INFO_WORD.findall(text) if "=" not in w and not w.startswith("#")]
     return words[0].lstrip(".").lower() if words else ""
+
+
+# A word of an info string: an attribute with its value, quoted (spaces and all) or not, or a word.
+_INFO_WORD = re.compile(r"""[^\s,=]+=(?:"[^"]*"|'[^']*'|[^\s,]*)|[^\s,]+""")
 
 
 # MyST's directives whose content is code, in the language named after them.

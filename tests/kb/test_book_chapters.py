@@ -3,6 +3,8 @@ pattern, a page over sub-chapters, a "See also" among a chapter's rules, fence i
 
 from pathlib import Path
 
+import pytest
+
 from patternkb.kb.build import build_kb
 from patternkb.kb.markdown import info_language
 
@@ -113,3 +115,12 @@ def test_a_title_restated_by_the_heading_below_it_is_one_overview(tmp_path):
     assert "Colours on terminals." in overview.text
     assert ("pattern", "Recipe A") in [(e.kind, e.title) for e in kb.entries]
     assert kb.manifest.guides[0].coverage["heading"].lost == 0
+
+
+@pytest.mark.parametrize(("info", "language"), [
+    ('{linenums="1 1 2"}', ""), ('py3 hl_lines="1 2"', "py3"), ('{#example .python startFrom="10"}', "python"),
+    ('title="a b.js"', ""), ('js title="a b.js"', "js")])
+def test_a_fence_s_attributes_are_no_language(info, language):
+    """PyMdown's and Pandoc's attributes (`linenums="1 1 2"`, an `#id`) name no language, and a
+    quoted value's spaces do not make words of it."""
+    assert info_language(info) == language
