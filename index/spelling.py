@@ -9,6 +9,7 @@ without walking a term list.
 from __future__ import annotations
 
 import bisect
+import re
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,23 +112,41 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
     closest."""
     reader = searcher.reader()
     last = len(words) - 1
-    unknown = [i for i, w in enumerate(words) if not known(reader, w, prefix=last_is_prefix and i == last)]
     corrected = list(words)
     close = True
-    for i in unknown:
-        if len(words[i]) > MAX_FUZZY:
-            continue
-        word = words[i].lower()
+
+    def closest(word: str) -> str | None:
+        nonlocal close
+        if len(word) > MAX_FUZZY:
+            return None
+        word = word.lower()
         near = sorted(w for w in edits1(word) if has(sorted_words, w))
         if near:
-            corrected[i] = max(near, key=lambda w: reader.doc_frequency("spell", w))
-            continue
+            return max(near, key=lambda w: reader.doc_frequency("spell", w))
         two = within_two(word, sorted_words)
-        if two:
-            distance, corrected[i] = min(two, key=lambda found: (found[0], -reader.doc_frequency("spell", found[1]),
-                                                                 found[1]))
-            close = close and distance <= 1
+        if not two:
+            return None
+        distance, found = min(two, key=lambda found: (found[0], -reader.doc_frequency("spell", found[1]), found[1]))
+        close = close and distance <= 1
+        return found
+
+    for i, word in enumerate(words):
+        prefix = last_is_prefix and i == last
+        if not known(reader, word, prefix=prefix):
+            corrected[i] = closest(word) or word
+        elif _JOINED.search(word):
+            # A name of several words (`no-unused-vras`, `std::sync::Mutx`) is known by its first:
+            # each of its words the index holds nowhere is corrected where it stands.
+            parts = _JOINED.split(word)
+            for n in range(0, len(parts), 2):
+                if not known(reader, parts[n], prefix=prefix and n == len(parts) - 1):
+                    parts[n] = closest(parts[n]) or parts[n]
+            corrected[i] = "".join(parts) if "".join(parts).lower() != word.lower() else word
     return corrected, close
+
+
+# What joins the words of a name: `no-unused-vars`, `std::sync`, `os.path` (a separator is kept).
+_JOINED = re.compile(r"([-.:/]+)")
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"

@@ -392,3 +392,13 @@ def test_a_qualified_name_finds_the_entries_importing_it_in_a_group(bundled_inde
     assert "std::sync::mutex" in analyze(CODE, "use std::sync::{Arc, Mutex as M, io::Read};")
     top = [pattern_of(bundled_index, hit) for hit in bundled_index.search("std::sync::Mutex").hits[:2]]
     assert "Thread Safety Patterns" in top
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("tokio::sync::Mutx", "tokio::sync::mutex"),
+                                               ("spawn-blockng", "spawn-blocking")])
+def test_a_typo_inside_a_name_of_several_words_is_corrected_where_it_stands(bundled_index, typed, meant):
+    """A linter rule's or a path's name is known by its first word: a typo in another of its
+    words (`no-unused-vras`) is corrected there, the separators kept; names spelt right are not."""
+    result = bundled_index.search(typed)
+    assert result.corrected == meant and result.correction_applied and result.hits
+    assert bundled_index.search(meant).corrected is None
