@@ -50,8 +50,9 @@ _TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)
 # Attributes of the block above (kramdown: `{: .class}`, `{: id='x'}`) or of a heading, after its
 # words (kramdown, Pandoc, MkDocs: `## Install {#setup}`).
 _BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:\s*([^}]*)\}\s*$")
-_HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s+.*?\S)\s+\{\s*([#.][^}]*)\}\s*$")  # words, then braces
-_ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{\s*[#.])", re.M)
+# Words, then braces: Pandoc's `## Install {#setup .wide}`, kramdown's `## 6.0 Notes {: #v6}`.
+_HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s+.*?\S)\s*\{:?\s*([#.][^}]*)\}\s*$")
+_ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{:?\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
 _ID = re.compile(r"""(?:^|\s)#([\w:.-]+)|\bid\s*=\s*["']?([\w:.-]+)""")

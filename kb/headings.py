@@ -16,6 +16,11 @@ def _is_icon_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in ("S", "M", "C")
 
 
+# An icon set's shortcode (MkDocs Material's `:octicons-heart-fill-16:`, `:material-check:`): an
+# icon in the rendered heading, no word of its title. An emoji's (`:rocket:`) has no hyphen.
+_ICON_NAME = re.compile(r"(?<![\w:]):[a-z][a-z0-9]*(?:-[a-z0-9]+)+:(?![\w:])")
+
+
 def split_icon(heading: str) -> tuple[str, str]:
     """'🔀 Concurrency & Async' -> ('🔀', 'Concurrency & Async'); a heading of only emoji keeps
     them as its title too, so no title is ever empty."""
@@ -24,7 +29,7 @@ def split_icon(heading: str) -> tuple[str, str]:
     while i < len(text) and _is_icon_char(text[i]):
         i += 1
     icon = "".join(ch for ch in text[:i] if not ch.isspace())
-    title = " ".join(text[i:].split())
+    title = " ".join(_ICON_NAME.sub(" ", text[i:]).split())
     if not title:
         title = icon or "Untitled"
     return icon, title

@@ -303,3 +303,19 @@ def test_myst_numbered_roles_and_version_directives_read_as_sphinx_shows_them(tm
                                      "(https://datatracker.ietf.org/doc/html/rfc2616.html) and [PEP 8]"
                                      "(https://peps.python.org/pep-0008/).")
     assert "**Added in version 8.0**" in entry.markdown and "**Deprecated since version 9.1**" in entry.markdown
+
+
+def test_kramdown_heading_attributes_and_icon_shortcodes_are_no_words_of_a_title(tmp_path):
+    """`## 6.0 Notes {: #v6}` (kramdown's attribute list, the colon and all, even against the
+    words) and `:octicons-heart-fill-16:` (an icon set's shortcode) are markup: the title is the
+    words; the id still leads to the heading; an emoji's `:rocket:` stays as written."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("# 6.0 Migration Notes {: #v6}\n\nSee [below](#v6).\n\n"
+                     "## Become a Sponsor :octicons-heart-fill-16:{: .heart-throb}\n\nSponsoring helps.\n\n"
+                     "## Launch :rocket:\n\nGo.\n")
+    kb = build_kb([guide])
+    assert kb.manifest.guides[0].title == "6.0 Migration Notes"
+    assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Become a Sponsor", "Launch :rocket:"]
+    assert not kb.manifest.warnings
