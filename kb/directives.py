@@ -30,7 +30,7 @@ import re
 from patternkb.kb.cuts import RAW_HTML
 from patternkb.kb.components import opens_component, read_component
 from patternkb.kb.headings import clean_label, first_group
-from patternkb.kb.link_syntax import defined_labels, item_references, roles, wiki_links
+from patternkb.kb.link_syntax import defined_labels, footnotes, item_references, roles, wiki_links
 from patternkb.kb.myst import (
     FILE_DIRECTIVES, HIDDEN_DIRECTIVES, MAX_OPTIONS, MYST, OPTION, OPTION_VALUE, PATH_ARGUMENT, VERSION_DIRECTIVES,
     glossary_line, prose_directive,
@@ -72,6 +72,7 @@ def read_directives(text: str, origin: list[int] | None = None, *, wiki_page_las
     `wiki_page_last`: a page of a GitHub wiki, whose links are `[[shown|Page]]`."""
     if "{%" not in text and "{{<" not in text and "{{%" not in text and ":::" not in text and "[[" not in text \
             and "///" not in text and "?>" not in text and "!>" not in text and "][" not in text and "}`" not in text \
+            and "[^" not in text \
             and not _COMPONENT_ANYWHERE.search(text) and not _MYST_ANYWHERE.search(text) and ")=" not in text \
             and not _ATTRIBUTES_ANYWHERE.search(text):
         return text, origin
@@ -148,7 +149,7 @@ class _Reading:
                         continue
                 if replacement is None:
                     replacement = self.liquid(line) or self.markup(line, number - 1)
-            if replacement is None and ("[[" in line or "][" in line or "}`" in line) \
+            if replacement is None and ("[[" in line or "][" in line or "}`" in line or "[^" in line) \
                     and (not _INDENTED_CODE.match(line) or self.continues(number - 1)):
                 linked = self.linked(line)
                 if linked != line:
@@ -173,7 +174,7 @@ class _Reading:
 
     def linked(self, line: str) -> str:
         """The line with the links and roles of a tool's syntax written as CommonMark (link_syntax.py)."""
-        return item_references(wiki_links(roles(line), page_last=self.wiki_page_last), self.defined)
+        return item_references(wiki_links(roles(footnotes(line)), page_last=self.wiki_page_last), self.defined)
 
     def keep(self, line: str, number: int) -> None:
         self.out.append(line)

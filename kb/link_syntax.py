@@ -101,6 +101,21 @@ def item_references(line: str, defined: frozenset[str]) -> str:
     return _ITEM_REFERENCE.sub(text, line)
 
 
+# A footnote (GitHub, PyMdown, Pandoc): its reference `[^1]` and its definition `[^1]: text`,
+# which CommonMark would read as a link definition (the note's words lost) and a link to it.
+_FOOTNOTE_DEFINITION = re.compile(r"^( {0,3})\[\^([^\]\s]+)\]:[ \t]?")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def footnotes(line: str) -> str:
+    """The line with its footnotes written as text, as a page without them shows them: `[1]` where
+    it is referred to, `[1]: the note` where it is defined; but in code spans."""
+    line = _FOOTNOTE_DEFINITION.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]: ", line)
+    spans = _code_spans(line)
+    return _FOOTNOTE_REFERENCE.sub(lambda m: m.group(0) if _in_code(spans, m.start()) else f"\\[{m.group(1)}\\]",
+                                   line)
+
+
 def roles(line: str) -> str:
     """The line with its MyST roles written as CommonMark: `{doc}` a link to the page it names,
     a role of words its title (or its text), any other its title as code; but in code spans."""

@@ -319,3 +319,18 @@ def test_kramdown_heading_attributes_and_icon_shortcodes_are_no_words_of_a_title
     assert kb.manifest.guides[0].title == "6.0 Migration Notes"
     assert [e.title for e in kb.entries if e.kind == "pattern"] == ["Become a Sponsor", "Launch :rocket:"]
     assert not kb.manifest.warnings
+
+
+def test_footnotes_keep_their_words_and_links_as_text(tmp_path):
+    """`[^siphash]: [https://…](https://…)` is a footnote, not a link definition: its words and its
+    link stay, `[siphash]` where it is referred to; in code, `[^1]` stays as written."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("# G\n\n## Hashing\n\nIt resists attacks on hash tables[^siphash] and `x[^1]`.\n\n"
+                     "[^siphash]: [SipHash](https://en.wikipedia.org/wiki/SipHash)\n\n"
+                     "[^1]: Or in a version control system.\n")
+    [entry] = build_kb([guide]).entries
+    assert entry.text == ("It resists attacks on hash tables[siphash] and x[^1].\n\n[siphash]: SipHash\n\n"
+                          "[1]: Or in a version control system.")
+    assert "(https://en.wikipedia.org/wiki/SipHash)" in entry.markdown
