@@ -129,7 +129,7 @@ def _words_and_code(entry: Pattern) -> list[tuple[str, str]]:
 # A title that is an API's name: a path of identifiers (`http.createServer`, `Vec::with_capacity`),
 # maybe called (`fs.readFile(path[, options])`), maybe after a label (`Class: net.Socket`).
 _API_TITLE = re.compile(r"(?:[^:()]{1,40}:\s+)?(?P<path>[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)*)"
-                        r"(?P<call>\s*\(.*\))?\s*")
+                        r"(?P<call>\(.*\))?\s*")
 _SEGMENT = re.compile(r"\.|::|#")
 
 

@@ -132,11 +132,13 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
 
     for i, word in enumerate(words):
         prefix = last_is_prefix and i == last
-        if not known(reader, word, prefix=prefix):
-            corrected[i] = closest(word) or word
+        whole = None if known(reader, word, prefix=prefix) else closest(word)
+        if whole:
+            corrected[i] = whole
         elif _JOINED.search(word):
-            # A name of several words (`no-unused-vras`, `std::sync::Mutx`) is known by its first:
-            # each of its words the index holds nowhere is corrected where it stands.
+            # A name of several words (`no-unused-vras`, `std::sync::Mutx`), known by its first or
+            # with no correction whole: each word of it the index holds nowhere is corrected where
+            # it stands.
             parts = _JOINED.split(word)
             for n in range(0, len(parts), 2):
                 if not known(reader, parts[n], prefix=prefix and n == len(parts) - 1):

@@ -51,7 +51,7 @@ _TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)
 # words (kramdown, Pandoc, MkDocs: `## Install {#setup}`).
 _BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:\s*([^}]*)\}\s*$")
 # Words, then braces: Pandoc's `## Install {#setup .wide}`, kramdown's `## 6.0 Notes {: #v6}`.
-_HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s+.*?\S)\s*\{:?\s*([#.][^}]*)\}\s*$")
+_HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s+.*?\S)\s*\{:?\s*([#.][^{}]*)\}\s*$")
 _ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{:?\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 _ATX_TEXT = re.compile(r"^#{1,6}\s*|\s+#+\s*$")  # a heading's marks around its words
@@ -254,9 +254,12 @@ class _Reading:
                 self.glossary = directive.group(1)
             self.options = True
             name = directive.group(2).lower()
+            if name in VERSION_DIRECTIVES:
+                # `{versionadded} 8.0 The flag`: "Added in version 8.0", as Sphinx says, then its words.
+                version, _, said = directive.group(3).partition(" ")
+                return ["", f"**{VERSION_DIRECTIVES[name]} {version}**".replace(" **", "**"), "",
+                        *([said.strip(), ""] if said.strip() else [])]
             label = clean_label(directive.group(3)) if name not in PATH_ARGUMENT else ""
-            if name in VERSION_DIRECTIVES:  # `{versionadded} 8.0`: "Added in version 8.0", as Sphinx says
-                label = f"{VERSION_DIRECTIVES[name]} {label}".strip()
             return ["", f"**{label}**", ""] if label else [""]
         if self.options and OPTION.match(line):
             return [""]

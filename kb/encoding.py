@@ -96,7 +96,7 @@ class GuideText:
         if self.guessed is None:
             return None
         line, codec = self.guessed
-        return line, f"not UTF-8: read as {codec} (pass --encoding to read it as another)"
+        return line, f"not UTF-8 from here on: such bytes read as {codec} (pass --encoding to read the file as another)"
 
 
 # What a file that is not UTF-8 is read as when no encoding is given: the single-byte encoding of
@@ -217,20 +217,33 @@ def read_guide_text(path: Path, encoding: str | None = None) -> GuideText:
     return GuideText(text=text, raw=raw, repaired_runs=repaired, guessed=guessed)
 
 
+def _read_as_guessed(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """The error handler reading bytes that are not UTF-8 as GUESSED (raises where it has none)."""
+    return exc.object[exc.start:exc.end].decode(GUESSED), exc.end
+
+
+_AS_GUESSED = "patternkb-as-" + GUESSED
+codecs.register_error(_AS_GUESSED, _read_as_guessed)
+
+
 def _decoded(raw: bytes, codec: str, encoding: str | None, where: str) -> tuple[str, tuple[int, str] | None]:
-    """The file's text, and (line, GUESSED) when it was not UTF-8 and no encoding was given: one
-    chapter of another encoding does not stop the book."""
+    """The file's text, and (line, GUESSED) when it was not UTF-8 and no encoding was given: then
+    only the bytes that are not UTF-8 are read as GUESSED (a UTF-8 chapter with one stray
+    Windows-1252 apostrophe keeps its "Café"), so one chapter of another encoding does not stop
+    the book."""
     try:
         return raw.decode(codec), None
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        # utf-8-sig counts from after a byte-order mark: the file's offsets count it.
+        start = exc.start + (len(codecs.BOM_UTF8) if codec == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8) else 0)
+        line = raw[:start].count(b"\n") + 1
         if encoding is None:
             try:
-                return raw.decode(GUESSED), (line, GUESSED)
+                return raw.decode(codec, errors=_AS_GUESSED), (line, GUESSED)
             except UnicodeDecodeError:
                 pass
         hint = "" if encoding else "; pass --encoding (for example --encoding cp1252)"
-        raise GuideError(f"not valid {encoding or 'UTF-8'}: byte 0x{raw[exc.start]:02x} at offset {exc.start}{hint}",
+        raise GuideError(f"not valid {encoding or 'UTF-8'}: byte 0x{raw[start]:02x} at offset {start}{hint}",
                          file=where, line=line) from None
     except (UnicodeError, ValueError) as exc:  # codecs such as punycode and undefined fail as a whole
         reason = " ".join(str(exc).split())

@@ -21,6 +21,11 @@ def _is_icon_char(ch: str) -> bool:
 _ICON_NAME = re.compile(r"(?<![\w:]):[a-z][a-z0-9]*(?:-[a-z0-9]+)+:(?![\w:])")
 
 
+def without_icon_names(text: str) -> str:
+    """The text without its icon sets' shortcodes (each left as a space)."""
+    return _ICON_NAME.sub(" ", text) if ":" in text else text
+
+
 def split_icon(heading: str) -> tuple[str, str]:
     """'🔀 Concurrency & Async' -> ('🔀', 'Concurrency & Async'); a heading of only emoji keeps
     them as its title too, so no title is ever empty."""
@@ -29,7 +34,7 @@ def split_icon(heading: str) -> tuple[str, str]:
     while i < len(text) and _is_icon_char(text[i]):
         i += 1
     icon = "".join(ch for ch in text[:i] if not ch.isspace())
-    title = " ".join(_ICON_NAME.sub(" ", text[i:]).split())
+    title = " ".join(without_icon_names(text[i:]).split())
     if not title:
         title = icon or "Untitled"
     return icon, title

@@ -42,12 +42,18 @@ class _Expansion:
     budget: list[int]
 
 
-def includes_in(text: str) -> list[tuple[int, str]]:
-    """(line, directive as written) of each include directive in `text`, of a book's or MkDocs'
-    kind: what a file named on its own leaves unexpanded."""
-    found = [(text.count("\n", 0, m.start()) + 1, m.group().strip()) for m in _DIRECTIVE.finditer(text)]
-    found += [(text.count("\n", 0, m.start()) + 1, m.group().strip()) for m in _MKDOCS_LINES.finditer(text)]
-    return sorted(found)
+def includes_in(text: str) -> list[tuple[int, str, str]]:
+    """(line, directive as written, the file it names) of each include directive in `text`, of a
+    book's or MkDocs' kind, in order: what a file named on its own leaves unexpanded."""
+    found = [(m.start(), m.group().strip(), m.group(2) or m.group(3)) for m in _DIRECTIVE.finditer(text)]
+    found += [(m.start(), m.group().strip(), m.group(2) or m.group(3) or m.group(4)) for m in _MKDOCS_LINES.finditer(text)]
+    found.sort()
+    out, line, counted = [], 1, 0
+    for start, written, named in found:
+        line += text.count("\n", counted, start)
+        counted = start
+        out.append((line, written, named))
+    return out
 
 
 _MKDOCS_LINES = re.compile(_MKDOCS.pattern, re.M)

@@ -48,7 +48,7 @@ _NUMBERED_ROLES = {"pep": ("PEP", "https://peps.python.org/pep-{:04d}/"),
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,999})\]:", re.M)  # CommonMark: a label of 999 at most
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
+def code_spans(line: str) -> list[tuple[int, int]]:
     """Where the line's code spans are, (start, end) in order, as CommonMark finds them: a run of
     backticks up to the next run of the same length (a run with none is text). Linear: a line
     of a thousand backticks took a regex minutes."""
@@ -71,7 +71,7 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _in_code(spans: list[tuple[int, int]], position: int) -> bool:
+def in_code(spans: list[tuple[int, int]], position: int) -> bool:
     k = bisect.bisect_right(spans, (position, float("inf"))) - 1
     return k >= 0 and spans[k][0] <= position < spans[k][1]
 
@@ -84,13 +84,13 @@ def defined_labels(text: str) -> frozenset[str]:
 def item_references(line: str, defined: frozenset[str]) -> str:
     """The line with its references to an API's items that nothing defines written as their text,
     but in code spans."""
-    spans = _code_spans(line)
+    spans = code_spans(line)
 
     def text(found: re.Match) -> str:
         label = found.group(2) or found.group(1).strip("`")
         # A collapsed reference's label is its text as written, code marks and all (`[`x`][]`).
         as_written = found.group(2) or found.group(1)
-        if _in_code(spans, found.start()) or {" ".join(n.lower().split()) for n in (label, as_written)} & defined:
+        if in_code(spans, found.start()) or {" ".join(n.lower().split()) for n in (label, as_written)} & defined:
             return found.group(0)
         if label.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
             return found.group(0)  # `[a page][guide.md]`: a file, not an item of code
@@ -111,18 +111,18 @@ def footnotes(line: str) -> str:
     """The line with its footnotes written as text, as a page without them shows them: `[1]` where
     it is referred to, `[1]: the note` where it is defined; but in code spans."""
     line = _FOOTNOTE_DEFINITION.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]: ", line)
-    spans = _code_spans(line)
-    return _FOOTNOTE_REFERENCE.sub(lambda m: m.group(0) if _in_code(spans, m.start()) else f"\\[{m.group(1)}\\]",
+    spans = code_spans(line)
+    return _FOOTNOTE_REFERENCE.sub(lambda m: m.group(0) if in_code(spans, m.start()) else f"\\[{m.group(1)}\\]",
                                    line)
 
 
 def roles(line: str) -> str:
     """The line with its MyST roles written as CommonMark: `{doc}` a link to the page it names,
     a role of words its title (or its text), any other its title as code; but in code spans."""
-    spans = _code_spans(line)
+    spans = code_spans(line)
 
     def plain(found: re.Match) -> str:
-        if _in_code(spans, found.start()):
+        if in_code(spans, found.start()):
             return found.group(0)
         name, content = found.group(1), found.group(2).strip()
         title, target = "", content
@@ -137,7 +137,7 @@ def roles(line: str) -> str:
         if numbered is not None:
             number, _, _ = target.partition("#")
             shown = _escaped(title or f"{numbered[0]} {number}")
-            return f"[{shown}]({numbered[1].format(int(number))})" if number.isdigit() else shown
+            return f"[{shown}]({numbered[1].format(int(number))})" if number.isascii() and number.isdigit() else shown
         if name.split(":")[-1] in _WORD_ROLES or name in _WORD_ROLES:
             return _escaped(title or target)
         # `~pkg.mod.run` shows `run`, `!name` is not linked: the name as Sphinx shows it.
@@ -150,10 +150,10 @@ def roles(line: str) -> str:
 def wiki_links(line: str, *, page_last: bool = False) -> str:
     """The line with its wiki links written as Markdown links, but in code spans. `page_last`: as
     GitHub's wikis write them, `[[shown|Page]]` (else as Obsidian does, `[[Page|shown]]`)."""
-    spans = _code_spans(line)
+    spans = code_spans(line)
 
     def link(found: re.Match) -> str:
-        if _in_code(spans, found.start()):
+        if in_code(spans, found.start()):
             return found.group(0)
         page, heading, shown = (part.strip() if part else "" for part in found.groups())
         if page_last and shown:

@@ -14,6 +14,9 @@ from patternkb.kb.headings import github_anchor
 # A page's file, as written: Markdown, and the Markdown that MDX (Docusaurus), Quarto and R
 # Markdown pages are written in.
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".qmd", ".rmd")
+# Folders of a source tree that hold other projects' files or built ones, never a guide's pages
+# (GitBook installs its plugins in node_modules, and builds into _book).
+NOT_GUIDES = frozenset({"node_modules", "site-packages", "venv", "vendor", "target", "__pycache__", "_book"})
 # Paths that name a page of the guide (other files, such as images or source files, are not
 # links between entries): a page's file, the HTML page made of it, or its route (no suffix).
 _LINKED_SUFFIXES = ("", *PAGE_SUFFIXES, ".html", ".htm")

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from patternkb.kb import html
 from patternkb.kb.cuts import CHUNK_LINES, FENCE_LINE, segments
 from patternkb.kb.headings import MAX_LABEL, github_anchor
+from patternkb.kb.link_syntax import code_spans, in_code
 from patternkb.kb.rules import first_sentence, rule_number_and_name
 
 # CommonMark with tables. Raw HTML is recognised so that it can be turned into Markdown or text
@@ -186,9 +187,9 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
     return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines, undefined=undefined)
 
 
-# `[words][label]` or `[words][]`: a full or collapsed reference link.
-_FULL_REFERENCE = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+# `[words][label]` or `[words][]`: a full or collapsed reference link; not an index after a name
+# (`matrix[i][j]`) nor escaped.
+_FULL_REFERENCE = re.compile(r"(?<![\w\\\]])\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 
 
 def _undefined_references(tokens: list[Token], offset: int, defined: dict) -> list[tuple[int, str]]:
@@ -197,11 +198,16 @@ def _undefined_references(tokens: list[Token], offset: int, defined: dict) -> li
     found = []
     for token in tokens:
         if token.type == "inline" and token.map and "][" in token.content:
-            words = _CODE_SPAN.sub(lambda m: "x" * len(m.group()), token.content)
-            for m in _FULL_REFERENCE.finditer(words):
-                label = token.content[m.start(2):m.end(2)] or token.content[m.start(1):m.end(1)]
-                if normalizeReference(label) not in defined:
-                    found.append((token.map[0] + offset + 1, label))
+            content = token.content
+            spans = code_spans(content)
+            line, counted = token.map[0] + offset + 1, 0
+            for m in _FULL_REFERENCE.finditer(content):
+                label = m.group(2) or m.group(1)
+                if in_code(spans, m.start()) or normalizeReference(label) in defined:
+                    continue
+                line += content.count("\n", counted, m.start())
+                counted = m.start()
+                found.append((line, label))
     return found
 
 
@@ -232,16 +238,17 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-_DESCRIPTION = re.compile(r"""description:[ \t]*(["']?)(?P<text>[^\n"'>|].*?)\1[ \t]*""")
-
-
 def _described(front_matter: list[str]) -> list[Block]:
     """A front matter's one-line `description:` as the paragraph that opens the page: a docs
     site shows it under the page's title (a linter's rule: "Disallow unused variables.")."""
     for n, line in enumerate(front_matter, 1):
-        found = _DESCRIPTION.fullmatch(line)
-        if found and found.group("text").strip():
-            words = found.group("text").strip()
+        key, colon, value = line.partition(":")
+        if key != "description" or not colon:
+            continue
+        words = value.strip()
+        if len(words) > 1 and words[0] in "\"'" and words[-1] == words[0]:
+            words = words[1:-1].strip()
+        if words and words[0] not in ">|\"'":  # a block scalar's lines are not read
             return [Block(kind="paragraph", line_start=n, line_end=n, markdown=words, inline=words, text=words)]
     return []
 

@@ -13,8 +13,8 @@ from patternkb.kb.drafts import DraftGuide, DraftSection
 from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside, some_of
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
-from patternkb.kb.includes import expand_with_lines
-from patternkb.kb.links import PAGE_SUFFIXES
+from patternkb.kb.includes import expand_with_lines, includes_in
+from patternkb.kb.links import NOT_GUIDES, PAGE_SUFFIXES
 from patternkb.kb.markdown import Block
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 from patternkb.kb.single_file import detect_pattern_level, read_document
@@ -143,17 +143,18 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
 
 def _not_in_summary(src: Path, listed: set[str], chapters) -> list[str]:
     """The Markdown pages under `src` that the summary does not list (`listed`: their paths in
-    src) and no chapter names (an include's file is read where it is included), hidden folders
-    and the summary itself aside."""
-    texts = ["\n".join(lines) for lines in chapters]
+    src) and no chapter includes (read where it is included), hidden folders, installed and
+    built ones (NOT_GUIDES) and the summary itself aside."""
+    included = {posixpath.basename(named.split(":", 1)[0]) for lines in chapters for _, _, named in includes_in("\n".join(lines))
+                if named}
     found = []
     for root, folders, files in os.walk(src):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in NOT_GUIDES)
         for name in sorted(files):
             path = Path(root) / name
             rel = path.relative_to(src).as_posix()
             if (path.suffix.lower() in PAGE_SUFFIXES and rel not in listed and name.upper() != "SUMMARY.MD"
-                    and not any(name in text for text in texts)):
+                    and name not in included):
                 found.append(printable(rel))
     return found
 

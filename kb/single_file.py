@@ -146,7 +146,7 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     if unexpanded:
         # A file named on its own reads no other file: a guide from elsewhere must not pull in
         # what lies beside it. Its folder, named, is read with its includes.
-        shown = [written for _, written in unexpanded]
+        shown = [written for _, written, _ in unexpanded]
         warnings.append((display, unexpanded[0][0], f"{len(shown)} include directive{'s' * (len(shown) > 1)} "
                                                     f"left as written: a file named on its own reads no other "
                                                     f"file (name its folder to expand them): {some_of(shown)}"))

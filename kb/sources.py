@@ -12,7 +12,7 @@ from pathlib import Path
 from patternkb.kb.drafts import DraftGuide
 from patternkb.kb.encoding import check_encoding, printable, resolve_inside, some_of
 from patternkb.kb.errors import GuideError
-from patternkb.kb.links import PAGE_SUFFIXES
+from patternkb.kb.links import NOT_GUIDES, PAGE_SUFFIXES
 from patternkb.kb.mdbook import find_summary, load_mdbook
 from patternkb.kb.single_file import load_single_file
 
@@ -89,7 +89,7 @@ def _tree(folder: Path) -> tuple[list[Path], list[Path]]:
         here = Path(root)
         books = [name for name in folders if not (here / name).is_symlink() and find_summary(here / name)]
         folders[:] = sorted(name for name in folders
-                            if not name.startswith(".") and name not in _NOT_GUIDES and name not in books)
+                            if not name.startswith(".") and name not in NOT_GUIDES and name not in books)
         found += [here / name for name in books]
         found += [here / name for name in files if Path(name).suffix.lower() in PAGE_SUFFIXES
                   and (here / name).is_file()]
@@ -104,8 +104,6 @@ def _raise(error: OSError) -> None:
 # Pages of a docs tree in a markup other than Markdown, by suffix: named in a warning, not read.
 OTHER_MARKUP = {".rst": "reStructuredText", ".rest": "reStructuredText", ".adoc": "AsciiDoc",
                 ".asciidoc": "AsciiDoc", ".org": "Org", ".textile": "Textile"}
-# Folders of a source tree that hold other projects' files or built ones, never a guide's pages.
-_NOT_GUIDES = frozenset({"node_modules", "site-packages", "venv", "vendor", "target", "__pycache__"})
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from patternkb.kb.headings import github_anchor
+from patternkb.kb.headings import github_anchor, without_icon_names
 from patternkb.kb.markdown import Block
 
 # A list is a table of contents when at least this share of its items link to own headings.
@@ -41,7 +41,10 @@ def heading_anchors(blocks: list[Block]) -> dict[int, list[str]]:
             numbered = list(dict.fromkeys([slug, spaced])) if n == 0 else [f"{spaced}-{n}", f"{spaced}_{n}"]
             # Wikis keep the words and join them with "_" ("Settings_Keys").
             wiki = "_".join(block.text.split())
-            result[index] = [*numbered, *([wiki] if n == 0 and wiki != slug else []), *pending, *block.anchors]
+            # MkDocs slugs a heading without its icons (`## :material-check: Done` is #done).
+            iconless = github_anchor(" ".join(without_icon_names(block.text).split()))
+            result[index] = [*numbered, *([wiki] if n == 0 and wiki != slug else []),
+                             *([iconless] if n == 0 and iconless not in (slug, spaced) else []), *pending, *block.anchors]
             pending = []
         elif is_anchor_only(block):
             pending += block.anchors

@@ -402,3 +402,8 @@ def test_a_typo_inside_a_name_of_several_words_is_corrected_where_it_stands(bund
     result = bundled_index.search(typed)
     assert result.corrected == meant and result.correction_applied and result.hits
     assert bundled_index.search(meant).corrected is None
+
+
+def test_a_typo_in_the_first_word_of_a_name_is_corrected_too(bundled_index):
+    result = bundled_index.search("thred-safety")
+    assert result.corrected == "thread-safety" and result.correction_applied

@@ -54,8 +54,14 @@ def test_non_utf8_is_read_as_windows_1252_with_a_warning_naming_the_line(capsys,
     path = write_guide("# Guide\n\n## Caf\u00e9s\n\n### R\u00e9sum\u00e9\n\n```rust\nfn a() {}\n```\n".encode("cp1252"))
     status, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "kb"))
     assert status == 0 and "1 patterns" in out
-    assert f"{path}:3: warning: not UTF-8: read as cp1252" in err
+    assert f"{path}:3: warning: not UTF-8 from here on: such bytes read as cp1252" in err
     assert [e.title for e in load_kb(tmp_path / "kb").entries] == ["R\u00e9sum\u00e9"]
+    # UTF-8 with one stray Windows-1252 byte keeps its UTF-8: only that byte is read so.
+    mixed = write_guide("# Guide\n\n## Caf\u00e9 \u65e5\u672c\n\n".encode() + b"It\x92s here.\n", name="mixed.md")
+    status, _, err = run(capsys, "build", str(mixed), "--out", str(tmp_path / "kb3"))
+    assert status == 0 and f"{mixed}:5: warning: not UTF-8" in err
+    assert [e.title for e in load_kb(tmp_path / "kb3").entries] == ["Caf\u00e9 \u65e5\u672c"]
+    assert load_kb(tmp_path / "kb3").entries[0].text == "It\u2019s here."
     # A byte Windows-1252 does not define either: the error names the line and the way out.
     undefined = write_guide(b"# Guide\n\n## A\n\ntext \x81\x8d here\n", name="undefined.md")
     status, _, err = run(capsys, "build", str(undefined), "--out", str(tmp_path / "kb2"))

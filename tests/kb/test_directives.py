@@ -334,3 +334,27 @@ def test_footnotes_keep_their_words_and_links_as_text(tmp_path):
     assert entry.text == ("It resists attacks on hash tables[siphash] and x[^1].\n\n[siphash]: SipHash\n\n"
                           "[1]: Or in a version control system.")
     assert "(https://en.wikipedia.org/wiki/SipHash)" in entry.markdown
+
+
+def test_review_fixes_version_words_pep_digits_icon_anchors(tmp_path):
+    """A version directive with its words on the same line keeps both; a PEP role holding no
+    ASCII number is its words, not a crash; an icon's heading is linked to by its words' anchor."""
+    from patternkb.kb.build import build_kb
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("# G\n\n## A\n\nSee {pep}`\u00b2` and [done](#done).\n\n"
+                     "```{deprecated} 3.0 Use the new spawn API instead, which is faster\n```\n\n"
+                     "## :material-check: Done\n\nYes.\n")
+    kb = build_kb([guide])
+    a = next(e for e in kb.entries if e.title == "A")
+    assert "**Deprecated since version 3.0**\n\nUse the new spawn API instead, which is faster" in a.markdown
+    assert "PEP \u00b2" in a.text
+    assert a.link_targets == {"#done": next(e.id for e in kb.entries if e.title == "Done")}
+    assert not kb.manifest.warnings
+
+
+def test_undefined_references_name_their_own_line_and_not_an_index(tmp_path):
+    from patternkb.kb.markdown import parse_document
+
+    document = parse_document("# G\n\nline one\nline two\nsee [MathJax][mathjax] and matrix[i][j]\nand [Other][]\n")
+    assert document.undefined == [(5, "mathjax"), (6, "Other")]

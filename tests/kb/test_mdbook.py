@@ -93,3 +93,19 @@ def test_a_page_the_summary_does_not_list_is_named_not_dropped_silently(mdbook_d
     warnings = [w.message for w in build_kb([mdbook_dir]).manifest.warnings]
     assert [m for m in warnings if "not in src/SUMMARY.md" in m] == [
         "1 page of the book not in src/SUMMARY.md, so not read (mdBook does not build them either): drafts/unlisted.md"]
+
+
+def test_installed_and_built_folders_of_a_book_are_not_its_unlisted_pages(tmp_path):
+    """A GitBook keeps SUMMARY.md at its root and installs its plugins in node_modules: their
+    READMEs are no pages of the book, and a page a chapter includes is read where it is."""
+    (tmp_path / "SUMMARY.md").write_text("# Summary\n\n- [One](one.md)\n")
+    (tmp_path / "one.md").write_text("# One\n\nText.\n\n{{#include parts/part.md:intro}}\n\nMentions README.md.\n")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part.md").write_text("Included.\n")
+    (tmp_path / "README.md").write_text("# Readme\n\nNot listed.\n")
+    for folder in ("node_modules/plugin", "_book"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "README.md").write_text("# Plugin\n")
+    warnings = [w.message for w in build_kb([tmp_path]).manifest.warnings if "not in SUMMARY.md" in w.message]
+    assert warnings == ["1 page of the book not in SUMMARY.md, so not read (mdBook does not build them either): "
+                        "README.md"]
