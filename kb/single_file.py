@@ -235,14 +235,6 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         for b in before:
             placed.setdefault(id(b), "decoration")
         before = []
-    # A front matter's description (markdown.py) joins the words opening the page; alone, it makes
-    # no entry of its own: the page's metadata, as before it was read.
-    front_end = blocks[0].line_end if blocks and blocks[0].kind == "front-matter" else 0
-    below = [b for b in before if b.line_start > front_end]
-    if len(below) < len(before) and not meaningful(below):
-        for b in before:
-            placed.setdefault(id(b), "front matter")
-        before = below
     # A short opening (words, no code) above a title opens the title's overview: an overview of
     # its own was a second one of the same title. A title is a heading above the sections, or the
     # one section there is (`# Title` over `## Use it`); above the first of several sections the
@@ -252,6 +244,14 @@ def cut_file(guide: DraftGuide, outline: Outline, level: int, *, page: bool = Fa
         and (blocks[first].level < section_level
              or (blocks[first].level == section_level and sections == 1 and has_children.get(first, False)
                  and not CHECKLIST.search(blocks[first].text)))
+    # A front matter's description (markdown.py) joins the words opening the page, or its title's
+    # overview; alone above the sections, it makes no entry of its own: the page's metadata.
+    front_end = blocks[0].line_end if blocks and blocks[0].kind == "front-matter" else 0
+    below = [b for b in before if b.line_start > front_end]
+    if len(below) < len(before) and not meaningful(below) and not opens_above:
+        for b in before:
+            placed.setdefault(id(b), "front matter")
+        before = below
     if meaningful(before) and not opens_above:
         outline.entry(guide.title, implicit_section(), [guide.title], kind="overview", heading=None,
                       body=blocks[:first])

@@ -261,3 +261,8 @@ def test_a_folder_s_pages_without_a_title_heading_are_named_by_front_matter_or_f
     overviews = {e.title: e.text for e in build_kb([rules]).entries if e.kind == "overview"}
     assert overviews["no-unused-vars"].startswith("Disallow unused variables.\n\nAlso types.")
     assert "Prefer const" not in overviews  # its front matter has a title, no words of its own
+    # Above a `#` title, the description is the title's overview, as the site shows it under it.
+    (rules / "titled.md").write_text("---\ndescription: Require const declarations.\n---\n\n# Prefer const\n\n"
+                                     "## Examples\n\n```ts\nconst d = 4;\n```\n")
+    overviews = {e.title: e.text for e in build_kb([rules]).entries if e.kind == "overview"}
+    assert overviews["Prefer const"] == "Require const declarations."
