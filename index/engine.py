@@ -135,9 +135,7 @@ class PatternIndex:
             source = KBSource.stored(self.kb_dir)
             self.fingerprint = key_of_manifest(source.manifest)  # changed on disk since we started: this one
         with source:
-            mine = self._pool.mine()
-            if mine is not None:
-                self._pool.retire(mine)  # about to be stale: let the collector take its generation
+            self._retire_mine()
             with self.store.writer_lock():
                 previous = None if full else self._verified_live()
                 try:
@@ -151,13 +149,18 @@ class PatternIndex:
                 self.last_generation = name
         return count
 
+    def _retire_mine(self) -> None:
+        """Let go of this thread's searcher: its generation is about to be stale, and the
+        collector may take it once nothing holds it."""
+        mine = self._pool.mine()
+        if mine is not None:
+            self._pool.retire(mine)
+
     def _rebuild_apart(self, progress: Progress | None, full: bool) -> int | None:
         """Documents indexed by a build in a child process; None when no process could be had."""
         from patternkb.index.build_process import build_apart
 
-        mine = self._pool.mine()
-        if mine is not None:
-            self._pool.retire(mine)  # about to be stale: let the collector take its generation
+        self._retire_mine()
         built = build_apart(self.kb_dir, self.store.root, full=full, progress=progress)
         if built is None:
             return None

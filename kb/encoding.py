@@ -120,6 +120,11 @@ def printable(name: str | os.PathLike[str]) -> str:
 NAMED_IN_A_WARNING = 5
 
 
+def counted(items: list, noun: str) -> str:
+    """"1 page", "3 pages": how many of `items` a warning names."""
+    return f"{len(items)} {noun}" + ("s" if len(items) > 1 else "")
+
+
 def some_of(names: list[str]) -> str:
     """The first names of a list a warning gives, and how many more there are."""
     shown = ", ".join(names[:NAMED_IN_A_WARNING])

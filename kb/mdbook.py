@@ -10,7 +10,8 @@ import tomllib
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, read_regular_file, resolve_inside, some_of
+from patternkb.kb.encoding import (EmptyGuide, counted, printable, read_guide_text, read_regular_file, resolve_inside,
+                                some_of)
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import split_icon
 from patternkb.kb.includes import expand_with_lines, includes_in
@@ -114,8 +115,9 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
             continue
         digest.update(rel.encode() + b"\0" + text.raw)
         guide.repaired_runs += text.repaired_runs
-        if text.warning():
-            guide.warnings.append((shown, *text.warning()))
+        guessed = text.warning()
+        if guessed:
+            guide.warnings.append((shown, *guessed))
         expanded, origin = expand_with_lines(text.text, path, root,
                                              lambda line, message: guide.warnings.append((shown, line, message)))
         guide.texts[file_label] = text.text.split("\n")
@@ -129,9 +131,9 @@ def load_mdbook(root: Path, *, encoding: str | None, display: str, pattern_level
         book.cut_chapter(outline, chapter, level)
     unlisted = _not_in_summary(src, loaded, guide.texts.values())
     if unlisted:
-        pages = f"{len(unlisted)} page" + ("s" if len(unlisted) > 1 else "")
-        guide.warnings.append((summary_where, None, f"{pages} of the book not in {rel_summary}, so not read (mdBook "
-                                                    f"does not build them either): {some_of(unlisted)}"))
+        guide.warnings.append((summary_where, None, f"{counted(unlisted, 'page')} of the book not in {rel_summary}, "
+                                                    f"so not read (mdBook does not build them either): "
+                                                    f"{some_of(unlisted)}"))
     if not guide.patterns and not guide.checklist:
         reasons = "; ".join(f"{file}:{line}: {message}" for file, line, message in guide.warnings[:3])
         raise GuideError("SUMMARY.md links no chapter file that exists inside the book"
@@ -145,8 +147,8 @@ def _not_in_summary(src: Path, listed: set[str], chapters) -> list[str]:
     """The Markdown pages under `src` that the summary does not list (`listed`: their paths in
     src) and no chapter includes (read where it is included), hidden folders, installed and
     built ones (NOT_GUIDES) and the summary itself aside."""
-    included = {posixpath.basename(named.split(":", 1)[0]) for lines in chapters for _, _, named in includes_in("\n".join(lines))
-                if named}
+    included = {posixpath.basename(named.split(":", 1)[0])
+                for lines in chapters for _, _, named in includes_in("\n".join(lines)) if named}
     found = []
     for root, folders, files in os.walk(src):
         folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in NOT_GUIDES)

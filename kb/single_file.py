@@ -11,7 +11,7 @@ from pathlib import Path
 from patternkb.kb.admonitions import read_indented_blocks
 from patternkb.kb.directives import read_directives
 from patternkb.kb.drafts import DraftGuide, DraftSection
-from patternkb.kb.encoding import EmptyGuide, printable, read_guide_text, some_of
+from patternkb.kb.encoding import EmptyGuide, counted, printable, read_guide_text, some_of
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
 from patternkb.kb.includes import expand_with_lines, includes_in
@@ -33,9 +33,9 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
     warnings.extend((display, line, "code fence never closes") for line in document.unclosed)
     if document.undefined:
         labels = [f"[{label}]" for label in dict.fromkeys(label for _, label in document.undefined)]
-        links = f"{len(document.undefined)} reference link" + ("s" if len(document.undefined) > 1 else "")
-        warnings.append((display, document.undefined[0][0], f"{links} with no definition in the file, shown as "
-                                                             f"text (a site's plugin may resolve them): {some_of(labels)}"))
+        warnings.append((display, document.undefined[0][0],
+                         f"{counted(document.undefined, 'reference link')} with no definition in the file, shown as "
+                         f"text (a site's plugin may resolve them): {some_of(labels)}"))
     return document
 
 
@@ -147,7 +147,7 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
         # A file named on its own reads no other file: a guide from elsewhere must not pull in
         # what lies beside it. Its folder, named, is read with its includes.
         shown = [written for _, written, _ in unexpanded]
-        warnings.append((display, unexpanded[0][0], f"{len(shown)} include directive{'s' * (len(shown) > 1)} "
+        warnings.append((display, unexpanded[0][0], f"{counted(shown, 'include directive')} "
                                                     f"left as written: a file named on its own reads no other "
                                                     f"file (name its folder to expand them): {some_of(shown)}"))
     document = read_document(expanded, display, warnings, origin, wiki_page_last=wiki_page_last)

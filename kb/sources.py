@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternkb.kb.drafts import DraftGuide
-from patternkb.kb.encoding import check_encoding, printable, resolve_inside, some_of
+from patternkb.kb.encoding import check_encoding, counted, printable, resolve_inside, some_of
 from patternkb.kb.errors import GuideError
 from patternkb.kb.links import NOT_GUIDES, PAGE_SUFFIXES
 from patternkb.kb.mdbook import find_summary, load_mdbook
@@ -132,9 +132,8 @@ class _Folder:
             by_markup.setdefault(OTHER_MARKUP[path.suffix.lower()], []).append(
                 printable(path.relative_to(self.folder).as_posix()))
         for markup, names in by_markup.items():
-            pages = f"{len(names)} page" + ("s" if len(names) > 1 else "")
-            self.skipped.append((self.display, None, f"{pages} in {markup}, which patternkb does not read "
-                                                     f"(Markdown only): {some_of(names)}"))
+            self.skipped.append((self.display, None, f"{counted(names, 'page')} in {markup}, which patternkb does "
+                                                     f"not read (Markdown only): {some_of(names)}"))
 
     def plan(self, path: Path) -> _Planned:
         shown = printable(path)
