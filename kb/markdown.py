@@ -386,8 +386,9 @@ def _first_word(text: str) -> str:
     return words[0].lstrip(".").lower() if words else ""
 
 
-# A word of an info string: an attribute with its value, quoted (spaces and all) or not, or a word.
-_INFO_WORD = re.compile(r"""[^\s,=]+=(?:"[^"]*"|'[^']*'|[^\s,]*)|[^\s,]+""")
+# A word of an info string: an attribute with its value, quoted (spaces and all; a quote left
+# open takes the rest of the line) or not, or a word.
+_INFO_WORD = re.compile(r"""[^\s,=]+=(?:"[^"]*"?|'[^']*'?|[^\s,]*)|[^\s,]+""")
 
 
 # MyST's directives whose content is code, in the language named after them.

@@ -119,8 +119,8 @@ def test_a_title_restated_by_the_heading_below_it_is_one_overview(tmp_path):
 
 @pytest.mark.parametrize(("info", "language"), [
     ('{linenums="1 1 2"}', ""), ('py3 hl_lines="1 2"', "py3"), ('{#example .python startFrom="10"}', "python"),
-    ('title="a b.js"', ""), ('js title="a b.js"', "js")])
+    ('title="a b.js"', ""), ('js title="a b.js"', "js"), ('title="a b.js', ""), ("title='a b", "")])
 def test_a_fence_s_attributes_are_no_language(info, language):
     """PyMdown's and Pandoc's attributes (`linenums="1 1 2"`, an `#id`) name no language, and a
-    quoted value's spaces do not make words of it."""
+    quoted value's spaces do not make words of it, nor those of a quote left open."""
     assert info_language(info) == language
