@@ -6,7 +6,6 @@ import gc
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,6 +15,7 @@ from patternkb.kb.collector import collector_paused
 from patternkb.kb.code import MAX_SNIPPETS, CodeFacts, snippet_title, split_snippets
 from patternkb.kb.coverage import account
 from patternkb.kb.drafts import DraftGuide, DraftPattern
+from patternkb.kb.entry_ids import Ids, between, entry_parts, guide_parts, section_parts
 from patternkb.kb.facts_ahead import facts_in_order
 from patternkb.kb.errors import GuideError
 from patternkb.kb.headings import MAX_LABEL, bold_label, split_icon
@@ -26,37 +26,13 @@ from patternkb.kb.models import (
     SCHEMA_VERSION, BuildWarning, ChecklistItem, CodeBlock, Counts, GuideInfo, KnowledgeBase, LinkCounts,
     Manifest, Overview, Part, Pattern, Section, Snippet, Source,
 )
-from patternkb.kb.slugs import part_anchors, slugify
+from patternkb.kb.slugs import part_anchors
 from patternkb.kb.tags import choose_tags
 
-_MAX_SLUG = 64
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
 # holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
 _REFERENCE = re.compile(r"\]\[([^\[\]]+)\]|\[([^\[\]]+)\](?!\(|:)")
-
-
-@dataclass
-class _Ids:
-    taken: set[str] = field(default_factory=set)
-    next_suffix: dict[str, int] = field(default_factory=dict)  # base -> the next -N to try
-
-    def claim(self, *parts: str) -> str:
-        slugs = [_short(slugify(p)) or "untitled" for p in parts]
-        base = "/".join(slugs)
-        candidate, n = base, self.next_suffix.get(base, 1)
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.next_suffix[base] = n
-        self.taken.add(candidate)
-        return candidate
-
-
-def _short(slug: str) -> str:
-    if len(slug) <= _MAX_SLUG:
-        return slug
-    return slug[:_MAX_SLUG].rsplit("-", 1)[0]
 
 
 def _field_errors(exc: ValidationError) -> str:
@@ -71,8 +47,8 @@ class Assembler:
     guide being assembled is held; each draft's blocks are let go once its entry is made."""
 
     def __init__(self) -> None:
-        self.ids = _Ids()
-        self.guide_ids = _Ids()
+        self.ids = Ids()
+        self.guide_ids = Ids()
         self.sections: list[Section] = []
         self.infos: list[GuideInfo] = []
         # Each guide's own warnings list, read when the manifest is made: a folder's skipped
@@ -90,12 +66,14 @@ class Assembler:
             document.blocks, document.lines = [], []  # counted: from here on only the drafts' own blocks are read
         guide.texts.clear()
         ids = self.ids
-        guide_id = self.guide_ids.claim(guide.title if slugify(guide.title) else guide.file.rsplit(".", 1)[0])
+        guide_id = self.guide_ids.claim(*guide_parts(self.guide_ids, guide.title, guide.file))
         section_ids: dict[int, str] = {}
         section_titles: dict[int, str] = {}
-        for draft in guide.sections:
-            icon, title = split_icon(draft.heading)
-            sid = ids.claim(title)
+        split = [split_icon(draft.heading) for draft in guide.sections]
+        claims = section_parts(ids, [title for _, title in split], [d.file for d in guide.sections],
+                               site_page=guide.one_of_many)
+        for draft, (icon, title), parts in zip(guide.sections, split, claims):
+            sid = ids.claim(*parts)
             section_ids[id(draft)] = sid
             section_titles[id(draft)] = title
             self.sections.append(_validated(Section, draft.file, draft.line_start, title, dict(
@@ -105,18 +83,19 @@ class Assembler:
         targets = LinkTargets(root=guide.link_root, navigation=guide.navigation,
                               single_file=guide.layout == "single-file", in_site=guide.site is not None)
         number = len(self.infos)  # the guide's, among those assembled
-        pattern_ids: list[str] = []
+        asked = []
         for draft in guide.patterns:
-            title = split_icon(draft.heading)[1]
-            sid = section_ids[id(draft.section)]
-            overview = draft.kind == "overview" and title == section_titles[id(draft.section)]
-            pid = ids.claim(sid, "overview" if overview else title)
-            pattern_ids.append(pid)
+            title, section_title = split_icon(draft.heading)[1], section_titles[id(draft.section)]
+            overview = draft.kind == "overview" and title == section_title
+            asked.append((section_ids[id(draft.section)], "overview" if overview else title,
+                          between(draft.path, section_title)))
+        pattern_ids = [ids.claim(*parts, under=sid) for (sid, _, _), parts in zip(asked, entry_parts(ids, asked))]
+        for draft, pid in zip(guide.patterns, pattern_ids):
             named = part_anchors([part.name for part in draft.parts])
             targets.add(draft.file, draft.anchors, pid, {anchor: named[n] for anchor, n in draft.part_of.items()})
         item_ids: list[str] = []
         for item in guide.checklist:
-            item_ids.append(ids.claim(section_ids[id(item.section)], item.list, item.text))
+            item_ids.append(ids.claim(item.list, item.text, under=section_ids[id(item.section)]))
             targets.add(item.file, [], item_ids[-1])  # a checklist page leads to its first item
         counts = self.counts
         facts = facts_in_order([fence for draft in guide.patterns for block in draft.blocks

@@ -78,4 +78,5 @@ class DraftGuide:
     # A page of a folder of guides: the folder (its pages' files are named from it), whose other
     # pages its links may lead to (kb/site_links.py).
     site: str | None = None
+    one_of_many: bool = False  # a page of a folder of several: its sections are named by the page (entry_ids)
     navigation: dict[str, set[str]] = field(default_factory=dict)  # file -> anchors links use to navigate

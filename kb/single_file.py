@@ -163,7 +163,7 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
     guide = DraftGuide(title=printable(_name_of(path)), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: document.lines},
                        repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,
-                       documents={file: document}, displays={file: display})
+                       documents={file: document}, displays={file: display}, one_of_many=one_of_many)
     outline = Outline(guide, document, file)
     guide.navigation[file] = outline.navigation_targets
     guide.source = str(path.resolve())

@@ -166,7 +166,10 @@ def test_guides_with_one_title_get_unique_ids(tmp_path):
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text("# Style\n\n## Rule\n\n```go\nfunc f() {}\n```\n")
     kb = build_kb([tmp_path / "a.md", tmp_path / "b.md"])
-    assert [g.id for g in kb.manifest.guides] == ["style", "style-2"]
+    # The second by its file's name, not style-2, which a guide built between them would take
+    assert [g.id for g in kb.manifest.guides] == ["style", "style-b"]
+    assert [s.id for s in kb.sections] == ["style", "b/style"]
+    assert [e.id for e in kb.entries] == ["style/rule", "b/style/rule"]
 
 
 def test_a_fence_that_never_closes_is_a_warning_naming_the_chapter_file_in_src(rulebook):
