@@ -99,7 +99,7 @@ class Assembler:
             targets.add(item.file, [], item_ids[-1])  # a checklist page leads to its first item
         counts = self.counts
         facts = facts_in_order([fence for draft in guide.patterns for block in draft.blocks
-                                if block.kind != "heading" for fence in block.fences])
+                                if block.kind != "heading" for fence in _code_fences(block)])
         for n, (draft, pid) in enumerate(zip(guide.patterns, pattern_ids)):
             entry = _pattern(guide, guide_id, draft, pid, section_ids[id(draft.section)],
                              section_titles[id(draft.section)], targets, self.order, facts)
@@ -241,6 +241,12 @@ def _label_of(block: Block) -> str:
     return label.rstrip(":").strip() if label and len(label) <= MAX_LABEL else ""
 
 
+def _code_fences(block: Block) -> list:
+    """The block's fences that hold code: a fence that opens where its text ends (a closing fence
+    typed shallower than its list item opens one) holds none, and is warned of already."""
+    return [fence for fence in block.fences if fence.closed or fence.code.strip()]
+
+
 def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, sid: str, section_title: str,
              targets: LinkTargets, order: int, facts: Iterator[tuple[CodeFacts, list[CodeFacts]]]) -> Pattern:
     document = guide.documents.get(draft.file)
@@ -257,7 +263,7 @@ def _pattern(guide: DraftGuide, guide_id: str, draft: DraftPattern, pid: str, si
     for block in own_blocks:
         label = label_before if block.kind == "fence" else ""
         label_before = _label_of(block)
-        for fence in block.fences:
+        for fence in _code_fences(block):
             index = len(code)
             code.append(CodeBlock(language=fence.language or "text", code=fence.code, line_start=fence.line_start))
             spans = split_snippets(fence.code, fence.language)

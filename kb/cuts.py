@@ -57,9 +57,12 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
             i += 1
             continue
         marker, start = match.group(1), i
+        item = _item_column(lines, start, _depth(line))
         i += 1
         closed = False
         while i < n:
+            if item and lines[i].strip() and _depth(lines[i]) < item:
+                break  # the list item ends, and the fence in it with it: the line is read afresh
             inner = FENCE_LINE.match(lines[i])
             # A fence four spaces deeper than the opening one is a line of the code (a Markdown
             # example showing tabs of code), neither its end nor the start of another.
@@ -75,6 +78,8 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
         if closed:
             i += 1
             continue
+        if i < n and item and _depth(lines[i]) < item:
+            continue
         unclosed.append(start + 1)
         resume = next((k for k in (_resume_at(lines, j, start) for j in range(start + 1, n)
                                    if _HEADING_LINE.match(lines[j])) if k is not None), None)
@@ -83,6 +88,31 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
         cuts.append(resume)
         last_cut = i = resume
     return cuts, unclosed, sized
+
+
+# A list item's first line: its marker, and the spaces before its content (at most four).
+_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])( {1,4}|\t)(?=\S)")
+# How far back a fence looks for the list item it stands in.
+_ITEM_LOOKBACK = 200
+
+
+def _item_column(lines: list[str], start: int, depth: int) -> int:
+    """The column the content of the list item a fence opening at line `start` stands in starts
+    at (0: in none). A line of the fence indented less ends the item and the fence with it, as
+    CommonMark reads it: a closing fence typed shallower than its item is no end of the code but
+    the start of more."""
+    if not depth:
+        return 0
+    for k in range(start - 1, max(start - _ITEM_LOOKBACK, 0) - 1, -1):
+        line = lines[k]
+        if not line.strip() or _depth(line) >= depth:
+            continue  # blank, or the item's content
+        marker = _LIST_ITEM.match(line)
+        if marker is None:
+            return 0
+        column = _depth(line) + len(marker.group(0).lstrip(" \t>"))
+        return column if column <= depth else 0
+    return 0
 
 
 def _depth(line: str) -> int:

@@ -106,3 +106,35 @@ def test_the_bundled_guide_gives_the_same_kb_in_parts(monkeypatch):
                                   "uber-go-guide/src"])
 def test_real_guides_give_the_same_kb_in_parts(name, monkeypatch):
     _same_in_parts(corpus(name), monkeypatch)
+
+
+# A fence in a list item, and lines of it typed shallower than the item's text: CommonMark ends
+# the item there, and the fence with it (what each case's markdown-it fences are, in lines).
+_ITEM_FENCES = {
+    "a closing fence typed at the margin": ("- Install:\n  ```\n  npm i\n```\n\n## Next\n\ntext\n", [4]),
+    "code typed at the margin": ("- Example:\n  ```python\ndef f():\n  ```\n\n## Next\n\ntext\n", [4]),
+    "a closing fence at the item's text": ("1. Step:\n   ```bash\n   npm i\n   ```\n\n## Next\n", []),
+    "blank lines in the code": ("- Ex:\n\n    ```js\n    a()\n\n    b()\n    ```\n\n## Next\n", []),
+    "a lazy line before the fence": ("- item\ncontinued\n\n    ```js\n    a()\n    ```\n\n## Next\n", []),
+    "a nested item": ("- a\n  - b\n\n    ```js\n    x\n    ```\n- c\n\n## Next\n", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ITEM_FENCES))
+def test_a_fence_in_a_list_item_ends_where_commonmark_ends_it(name):
+    """The cuts' reading of fences agrees with markdown-it's: a closing fence typed shallower
+    than its item's text opens a fence that never closes, which is warned of and ends before the
+    next heading (it swallowed the rest of a style guide, 18 of 37 sections, without a word)."""
+    text, unclosed = _ITEM_FENCES[name]
+    document = markdown.parse_document(text)
+    assert document.unclosed == unclosed
+    headings = [b.text for b in document.blocks if b.kind == "heading"]
+    assert headings == ["Next"]
+
+
+def test_a_shallow_closing_fence_loses_no_section(write_guide):
+    rule = "## {0}\n\n  - Use {0}.\n\n    ```javascript\n    const {0} = 1;\n  ```\n\n"
+    kb = build_kb([write_guide("# Style\n\n" + "".join(rule.format(n) for n in ("alpha", "beta", "gamma")))])
+    assert [e.title for e in kb.entries] == ["alpha", "beta", "gamma"]
+    assert [e.code[0].code for e in kb.entries] == [f"const {n} = 1;\n" for n in ("alpha", "beta", "gamma")]
+    assert len([w for w in kb.manifest.warnings if "never closes" in w.message]) == 3
