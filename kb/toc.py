@@ -3,6 +3,7 @@ headings), never by their title; and the anchors a document's headings and HTML 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from patternkb.kb.headings import github_anchor, without_icon_names
@@ -11,6 +12,10 @@ from patternkb.kb.markdown import Block
 # A list is a table of contents when at least this share of its items link to own headings.
 _CONTENTS_SHARE = 0.8
 _MIN_CONTENTS_ITEMS = 3
+# An item of a table of contents says little besides its link: "(optional)", "1.2", "— setup".
+_MAX_WORDS_BESIDE = 3
+_INLINE_LINK = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()\s]*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
+_WORD = re.compile(r"[^\W\d_]+")  # words, not the numbers of a contents ("1.2")
 # A paragraph of nothing but a link back (to the contents or the top) is short.
 _MAX_NAVIGATION_CHARS = 40
 
@@ -59,11 +64,14 @@ def is_anchor_only(block: Block) -> bool:
 
 
 def is_contents(block: Block, anchors: set[str]) -> bool:
-    """A list whose items are (almost) all links to the document's own headings."""
+    """A list whose items are (almost) all links to the document's own headings, and little
+    else: a list that says something of what it links to ("an array of `routes` that match that
+    location") is content, though each item links to a heading."""
     if block.kind != "list" or len(block.items) < _MIN_CONTENTS_ITEMS:
         return False
     own = sum(1 for item in block.items
-              if item.links and all(fragment(link.href) in anchors for link in item.links))
+              if item.links and all(fragment(link.href) in anchors for link in item.links)
+              and len(_WORD.findall(_INLINE_LINK.sub(" ", item.markdown))) <= _MAX_WORDS_BESIDE)
     return own >= _CONTENTS_SHARE * len(block.items)
 
 

@@ -420,3 +420,17 @@ def test_an_opening_above_the_one_section_joins_it_and_above_several_stays_the_p
     diagram = tmp_path / "diagram.md"
     diagram.write_text("![How a request flows through it](arch.png)\n\n## Use it\n\n```js\nuse()\n```\n\n## Other\n\n```js\no()\n```\n")
     assert "How a request flows" in build_kb([diagram]).entries[0].markdown
+
+
+def test_a_list_that_says_something_of_the_headings_it_links_to_is_content(write_guide):
+    """A list whose every item links to a heading of the page is a table of contents only when
+    its items say little else; "an array of `routes` that match" is what the entry says."""
+    glossary = ("# Glossary\n\n## Router\n\nThe router.\n\n## RouterState\n\nA router state contains:\n\n"
+                "- the current [`location`](#location),\n- an array of [`routes`](#route) that match that location,\n"
+                "- an object of [`params`](#params) parsed out of the URL.\n\n"
+                "## Location\n\nWhere am I.\n\n## Route\n\nA route.\n\n## Params\n\nURL params.\n")
+    kb = build_kb([write_guide(glossary)])
+    assert "an array of [`routes`](#route) that match" in kb.entry("glossary/routerstate").markdown
+    contents = "".join(f"- [{t}](#{t.lower()}) (optional)\n" for t in ("Router", "Location", "Route", "Params"))
+    kb = build_kb([write_guide(glossary.replace("# Glossary\n\n", f"# Glossary\n\n{contents}\n"))])
+    assert "(optional)" not in "".join(e.markdown for e in kb.entries)
