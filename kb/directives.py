@@ -51,6 +51,7 @@ _TARGET = re.compile(r"^ {0,3}\(([^()\s\"<>]+)\)=\s*$")  # `(syntax/referencing)
 # words (kramdown, Pandoc, MkDocs: `## Install {#setup}`).
 _BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:\s*([^}]*)\}\s*$")
 # Words, then braces: Pandoc's `## Install {#setup .wide}`, kramdown's `## 6.0 Notes {: #v6}`.
+_CLOSING_HASHES = re.compile(r"(?<=\S)\s+#+$")
 _HEADING_ATTRIBUTES = re.compile(r"^( {0,3}#{1,6}\s+.*?\S)\s*\{:?\s*([#.][^{}]*)\}\s*$")
 _ATTRIBUTES_ANYWHERE = re.compile(r"^ {0,3}(?:\{:|#{1,6}\s.*\{:?\s*[#.])", re.M)
 _ATX = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -296,7 +297,9 @@ class _Reading:
         heading = _HEADING_ATTRIBUTES.match(line)
         if heading:  # `## Install {#setup .wide}`
             self.heading_at = len(self.out)
-            return [f"{heading.group(1)} {_anchor(_id_of(heading.group(2)))}".rstrip()]
+            # Its closing #s go too (`## Title ## {: #id}`): before the braces they were words of it.
+            words = _CLOSING_HASHES.sub("", heading.group(1))
+            return [f"{words} {_anchor(_id_of(heading.group(2)))}".rstrip()]
         container = _container(line)
         if container:
             if _opens(container):  # counted only when it closes: one left open must not swallow the rest

@@ -54,6 +54,7 @@ class Fence:
 class Link:
     href: str
     line: int
+    words: str = ""  # what a Markdown link shows, when it shows words (not a picture)
 
 
 @dataclass
@@ -270,11 +271,20 @@ def rendered_href(href: str) -> str:
 
 def _links(inline: Token, line: int) -> list[Link]:
     links = []
+    words: list[str] | None = None  # of the link open, None when a picture is in it
     for child in inline.children or []:
         if child.type == "link_open":
             href = child.attrGet("href")
             if isinstance(href, str):
                 links.append(Link(href, line))
+                words = []
+        elif child.type == "link_close" and links:
+            links[-1].words = "".join(words or [])
+            words = None
+        elif child.type in ("text", "code_inline") and words is not None:
+            words.append(f"`{child.content}`" if child.type == "code_inline" else child.content)
+        elif child.type == "image":
+            words = None
         elif child.type == "html_inline":
             links.extend(Link(href, line) for href in html.hrefs(child.content))
     return links

@@ -10,7 +10,7 @@ from patternkb.kb.drafts import DraftChecklistItem, DraftGuide, DraftPart, Draft
 from patternkb.kb.headings import bold_label, split_icon
 from patternkb.kb.markdown import Block, Document, ListItem
 from patternkb.kb.rules import readable, rule_names
-from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation
+from patternkb.kb.toc import fragment, heading_anchors, is_anchor_only, is_contents, is_navigation, links_out_of
 
 CHECKLIST = re.compile(r"check\s*-?\s*list", re.IGNORECASE)
 _CHECK_MARK = re.compile(r"^(\[[ xX]\]\s*|[\u2705\u2714\u2611\u2610\u274c]\ufe0f?\s*)")
@@ -150,6 +150,8 @@ class Outline:
             anchors += b.anchors
         if heading is not None:
             self.guide.placed[id(heading)] = "entry"
+            if (links := links_out_of(heading)) is not None:
+                kept.insert(0, links)
         first = heading or (kept[0] if kept else None)
         line_start = min([first.line_start, *(b.line_start for b in kept[:1])]) if first else 1
         line_end = max([b.line_end for b in kept] + [line_start])

@@ -75,6 +75,31 @@ def is_contents(block: Block, anchors: set[str]) -> bool:
     return own >= _CONTENTS_SHARE * len(block.items)
 
 
+def links_out_of(heading: Block) -> Block | None:
+    """The links a heading's words hold that lead off the page (`## [1.2.0](…/v1.2.0) - date`), as a
+    block its entry opens with: an entry's title is words only, and the link was lost. A picture
+    (a badge) is no such link: a title shows none."""
+    outward = [link for link in heading.links if link.words.strip() and fragment(link.href) is None]
+    if not outward:
+        return None
+    shown = " · ".join(f"[{_escaped(link.words)}]({_destination(link.href)})" for link in outward)
+    return Block(kind="other", line_start=heading.line_start, line_end=heading.line_start,
+                 markdown=shown, links=outward)  # no text: its words are the title's
+
+
+def _destination(href: str) -> str:
+    """A link's destination as Markdown writes it: in <> when it holds a space or parenthesis."""
+    return f"<{href}>" if any(ch in href for ch in " ()<>") else href
+
+
+def _escaped(words: str) -> str:
+    """A link's words as Markdown writes them: a bracket escaped."""
+    return _BRACKET.sub(lambda m: "\\" + m.group(0), words)
+
+
+_BRACKET = re.compile(r"[\[\]]")
+
+
 def is_navigation(block: Block, targets: set[str]) -> bool:
     """A short paragraph whose only links lead back to the contents or the top of the page."""
     if block.kind != "paragraph" or not block.links or len(block.text) > _MAX_NAVIGATION_CHARS:

@@ -434,3 +434,18 @@ def test_a_list_that_says_something_of_the_headings_it_links_to_is_content(write
     contents = "".join(f"- [{t}](#{t.lower()}) (optional)\n" for t in ("Router", "Location", "Route", "Params"))
     kb = build_kb([write_guide(glossary.replace("# Glossary\n\n", f"# Glossary\n\n{contents}\n"))])
     assert "(optional)" not in "".join(e.markdown for e in kb.entries)
+
+
+def test_a_heading_s_link_off_the_page_opens_its_entry(write_guide):
+    """A title is words only: the link a heading holds (a changelog's release) opens the entry's
+    Markdown, so it is not lost; a link to a heading of the page is no more than the words."""
+    kb = build_kb([write_guide("# Changelog\n\n## [1.2.0](https://example.org/v1.2.0) - 2024-01-02 ## {: #v1.2.0 }\n\n"
+                               "- Fixed things.\n\n## [1.1.0](#v1.2.0) - 2023-12-01\n\n- Added things.\n")])
+    first, second = kb.entries
+    assert (first.title, second.title) == ("1.2.0 - 2024-01-02", "1.1.0 - 2023-12-01")
+    assert first.markdown.startswith("[1.2.0](https://example.org/v1.2.0)\n\n- Fixed things.")
+    assert first.summary == "Fixed things."
+    assert second.markdown == "- Added things."
+    badged = build_kb([write_guide("# Tool [![CI](https://ci.example/b.svg)](https://ci.example)\n\n"
+                                   "## Use ![new](/new.svg)\n\n```sh\ntool run\n```\n\n## [Empty]()\n\n```sh\nx\n```\n")])
+    assert [e.markdown.splitlines()[0] for e in badged.entries] == ["```sh", "[Empty]()"]
