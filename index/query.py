@@ -1,4 +1,5 @@
-"""The search box's syntax: words, "quoted phrases", -excluded words and field:value filters.
+"""The search box's syntax: words, "quoted phrases", -excluded words and field:value filters;
+an option as a command line writes it (`--no-color`, `-p`) is a word.
 
 Parsing never fails: whatever a user types becomes some (possibly empty) query. A query of
 exclusions alone (`-mutex`) means every entry except those, in guide order.
@@ -32,7 +33,9 @@ way ways my your our their there here these those them they thing things good ba
 any many much more most other another same each every also just only very really still
 """.split())
 
-_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
+# A dash excludes what follows it, unless another dash follows (`--no-color`, an option typed as
+# it is written) or a single letter stands alone after it (`-p`): those are words to search.
+_TOKEN = re.compile(r'(-(?![-\s])(?![A-Za-z](?:\s|$)))?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _BOOLEAN = {"AND", "OR", "NOT", "&&", "||"}
 
 

@@ -21,18 +21,29 @@ from patternkb.index.query import PLAIN_WORDS
 from patternkb.index.scoring import ANALYZER_OF, MAX_FUZZY, PREFIX_FIELDS, PROSE
 
 
-def known(reader, word: str, *, prefix: bool) -> bool:
-    """Whether some field of the index holds `word` (or, for a word being typed, a term it starts)."""
+def known(reader, word: str, *, prefix: bool, sorted_words: Sequence[str] | None = None) -> bool:
+    """Whether some field of the index holds `word` (or, for a word being typed, a term it starts).
+    With `sorted_words` (the spelling words), a word being typed is known when one of them starts
+    with it as typed: its stem starts more ("compresion" stems to "compres", which "compress"
+    starts, and was never corrected)."""
     if len(word) <= 2 or not analyze(PROSE, word) or word.lower() in PLAIN_WORDS:
         return True  # short words and the words of a question are never "corrected"
+    if prefix and sorted_words is not None and starts_some(sorted_words, word.lower()):
+        return True
     for fieldname, analyzer in ANALYZER_OF.items():
         for token in analyze(analyzer, word)[:1]:
             if reader.doc_frequency(fieldname, token):
                 return True
-            if prefix and fieldname in PREFIX_FIELDS:
+            if prefix and sorted_words is None and fieldname in PREFIX_FIELDS:
                 for _ in reader.expand_prefix(fieldname, token):
                     return True
     return reader.doc_frequency("crates", word.lower()) > 0
+
+
+def starts_some(sorted_words: Sequence[str], start: str) -> bool:
+    """Whether a word of the sorted dictionary starts with `start` (by bisection)."""
+    at = bisect.bisect_left(sorted_words, start)
+    return at < len(sorted_words) and sorted_words[at].startswith(start)
 
 
 WORDS_FILE = "spelling.bin"
@@ -132,7 +143,7 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
 
     for i, word in enumerate(words):
         prefix = last_is_prefix and i == last
-        whole = None if known(reader, word, prefix=prefix) else closest(word)
+        whole = None if known(reader, word, prefix=prefix, sorted_words=sorted_words) else closest(word)
         if whole:
             corrected[i] = whole
         elif _JOINED.search(word):
@@ -141,7 +152,7 @@ def correct(searcher, words: list[str], *, last_is_prefix: bool, sorted_words: S
             # it stands.
             parts = _JOINED.split(word)
             for n in range(0, len(parts), 2):
-                if not known(reader, parts[n], prefix=prefix and n == len(parts) - 1):
+                if not known(reader, parts[n], prefix=prefix and n == len(parts) - 1, sorted_words=sorted_words):
                     parts[n] = closest(parts[n]) or parts[n]
             corrected[i] = "".join(parts) if "".join(parts).lower() != word.lower() else word
     return corrected, close

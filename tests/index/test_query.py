@@ -14,6 +14,14 @@ def test_an_exclusion_with_words_or_filters_narrows_them():
     assert parse("-mutex kind:snippet").filters == {"kind": ["snippet"]}
 
 
+def test_an_option_as_a_command_line_writes_it_is_a_word_not_an_exclusion():
+    """`--no-color` excluded "-no-color" and found every entry but the one about it."""
+    assert (parse("negatable --no-color").words, parse("negatable --no-color").excluded) == (
+        ["negatable", "--no-color"], [])
+    assert (parse("port -p").words, parse("port -p").excluded) == (["port", "-p"], [])
+    assert parse("port -pq").excluded == ["pq"] and parse("-p x").words == ["-p", "x"]
+
+
 def test_a_negated_kind_is_the_other_kinds():
     assert parse("-kind:snippet").filters == {"kind": ["pattern", "overview", "part", "checklist"]}
     assert parse("-crate:tokio arc").excluded == ["tokio"]

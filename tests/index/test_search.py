@@ -64,6 +64,14 @@ def test_last_word_is_a_prefix(bundled_index):
     assert pattern_of(bundled_index, first(bundled_index, "websock")) == "WebSocket Real-time Communication"
 
 
+def test_a_typo_in_the_last_word_is_corrected_though_its_stem_starts_a_word(bundled_index):
+    """The last word may be one still being typed, known when a word of the index starts with
+    it as typed; "concurency" stems to "concur", which "concurrency" starts: it was never corrected."""
+    result = bundled_index.search("mutex concurency")
+    assert result.corrected == "mutex concurrency" and result.correction_applied
+    assert bundled_index.search("mutex concurren").corrected is None  # still being typed
+
+
 def test_typos_are_corrected_when_the_query_as_typed_finds_nothing(bundled_index):
     result = bundled_index.search("mutx thred")
     assert result.corrected == "mutex thread" and result.correction_applied
