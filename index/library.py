@@ -16,6 +16,7 @@ cannot be read), `IndexError_`/`IndexBusy`/`IndexCorrupt` (patternkb.index.stora
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -211,7 +212,10 @@ class PatternLibrary:
                      if link["id"] not in ids or source not in ids]
         if meta.get("documents") != sum(1 for _ in documents(kb)):
             problems.append("index: document count differs from the KB")
-        alone = [p.id for p in kb.patterns if not related.get(p.id)] if len(kb.patterns) > 1 else []
+        # Every pattern is related to another of its guide at least (its neighbours): one alone in
+        # its guide (a page of one title, built as a guide of its own) has none to be related to.
+        per_guide = Counter(p.guide for p in kb.patterns)
+        alone = [p.id for p in kb.patterns if not related.get(p.id) and per_guide[p.guide] > 1]
         if alone:
             problems.append(f"index: {len(alone)} patterns have no related pattern: {', '.join(alone[:3])}")
         return problems

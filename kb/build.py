@@ -32,7 +32,9 @@ from patternkb.kb.tags import choose_tags
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 # `[text][label]`, `[label][]` and `[label]`, for the definitions an entry's Markdown uses. A label
 # holds no bracket (CommonMark), which also keeps a line of a million `[` linear (was quadratic).
-_REFERENCE = re.compile(r"\]\[([^\[\]]+)\]|\[([^\[\]]+)\](?!\(|:)")
+# A shortcut `[label]` is one only when no `(`, `:` or `[` follows: `[the spec][spec]:` is the
+# full reference `][spec]`, and its shortcut reading hid it (the definition was lost).
+_REFERENCE = re.compile(r"\]\[([^\[\]]+)\]|\[([^\[\]]+)\]\[\]|\[([^\[\]]+)\](?![(:\[])")
 
 
 def _field_errors(exc: ValidationError) -> str:
@@ -223,7 +225,7 @@ def _markdown(blocks: list[Block], references: dict[str, str], *, code: bool) ->
     chunks = [b.markdown for b in blocks if code or b.kind != "fence"]
     text = "\n\n".join(c for c in chunks if c.strip())
     # Reference-style links keep their definitions, or the reader sees a bare "[label]".
-    used = [references[label] for label in dict.fromkeys(_normal_label(m.group(1) or m.group(2))
+    used = [references[label] for label in dict.fromkeys(_normal_label(next(g for g in m.groups() if g))
                                                           for m in _REFERENCE.finditer(text))
             if label in references]
     return text + ("\n\n" + "\n".join(used) if used else "")

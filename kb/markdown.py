@@ -92,6 +92,7 @@ class Document:
     # (1-based line, label) of each `[words][label]` or `[words][]` no definition gives: text
     undefined: list[tuple[int, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text's lines, as the blocks' line numbers count them
+    open_front_matter: bool = False  # a front matter with no closing `---`, read to its first blank line
 
 
 def plain_text(inline: Token | None, *, badges: bool = True) -> str:
@@ -150,6 +151,7 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
     lines = text.split("\n")
     blocks: list[Block] = []
     first = _front_matter_end(lines)
+    open_front_matter = not first and bool(first := _open_front_matter_end(lines))
     if first:
         blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
                             markdown="\n".join(lines[:first]), text=""))
@@ -185,7 +187,8 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
         undefined += _undefined_references(tokens, start, env.get("references", {}))
         blocks.extend(_blocks(tokens, lines, start, converter))
         parts[n] = (start, [])  # its tokens are blocks now
-    return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines, undefined=undefined)
+    return Document(blocks=blocks, references=references, unclosed=unclosed, lines=lines, undefined=undefined,
+                    open_front_matter=open_front_matter)
 
 
 # `[words][label]` or `[words][]`: a full or collapsed reference link; not an index after a name
@@ -237,6 +240,20 @@ def _front_matter_end(lines: list[str]) -> int:
         if lines[n].strip() in ("---", "..."):
             return n + 1 if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
     return 0
+
+
+def _open_front_matter_end(lines: list[str]) -> int:
+    """The lines of a front matter whose closing `---` is missing (`---`, then `key: value` lines
+    to a blank line): else its keys became the page's first words, without a word said."""
+    if len(lines) < 2 or lines[0].strip() != "---" or not _YAML_KEY.match(lines[1]):
+        return 0
+    for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):
+        if not lines[n].strip():
+            return n if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
+    return 0
+
+
+_YAML_KEY = re.compile(r"^[a-z_][\w-]*:(\s|$)")  # "Note: …" after a rule is prose
 
 
 def _described(front_matter: list[str]) -> list[Block]:

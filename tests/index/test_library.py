@@ -26,6 +26,21 @@ def test_ensure_builds_once_then_says_nothing(tmp_path):
         assert library.status() == "current" and library.ensure() is None
 
 
+def test_check_passes_on_a_folder_with_a_page_of_one_title(tmp_path):
+    """A page of a title alone is a guide of one pattern, related to none: `check` failed on a KB
+    `build` had just made."""
+    from patternkb.kb.build import build_into
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "blog.md").write_text("# Blog\n")
+    (docs / "guide.md").write_text("# Guide\n\n## Install\n\nRun pip install foo.\n\n## Use\n\nRun foo.\n")
+    build_into([docs], tmp_path / "kb")
+    with PatternLibrary.open(tmp_path / "kb", tmp_path / "ix") as library:
+        library.ensure()
+        assert library.check() == []
+
+
 def test_search_follows_its_options(library):
     library.ensure()
     plain = library.search("mutex")

@@ -449,3 +449,19 @@ def test_a_heading_s_link_off_the_page_opens_its_entry(write_guide):
     badged = build_kb([write_guide("# Tool [![CI](https://ci.example/b.svg)](https://ci.example)\n\n"
                                    "## Use ![new](/new.svg)\n\n```sh\ntool run\n```\n\n## [Empty]()\n\n```sh\nx\n```\n")])
     assert [e.markdown.splitlines()[0] for e in badged.entries] == ["```sh", "[Empty]()"]
+
+
+def test_a_front_matter_left_open_is_read_to_its_first_blank_line_and_warned_of(write_guide):
+    kb = build_kb([write_guide('---\ntitle: "Unclosed\nsidebar_position: 1\n\n# Real Title\n\nBody text.\n')])
+    assert [e.markdown for e in kb.entries] == ["Body text."]
+    assert [(w.line, w.message) for w in kb.manifest.warnings] == [
+        (1, "front matter never closes (no '---' after it): read to its first blank line")]
+    ruled = build_kb([write_guide("---\nNote: a rule, then prose.\n\n# Title\n\nBody.\n")])
+    assert "Note: a rule, then prose." in "".join(e.markdown for e in ruled.entries)
+    assert not ruled.manifest.warnings
+
+
+def test_a_full_reference_before_a_colon_keeps_its_definition(write_guide):
+    kb = build_kb([write_guide("# Guide\n\n## Rule\n\nDescribed in [the spec][spec]:\n\n- item\n\n"
+                               "[spec]: https://example.com/spec\n")])
+    assert kb.entries[0].markdown.endswith("[spec]: https://example.com/spec")
