@@ -41,6 +41,8 @@ from patternkb.kb.myst import (
 _TAG = re.compile(r"^ {0,3}(?:\{%-?\s*(\w+)(.*?)-?%\}|\{\{[<%]\s*(/?)\s*([\w-]+)(.*?)\s*[>%]\}\})\s*$")
 # A container's opening (`::: tip Title`, `:::note`, `::: {.callout-note}`, PyMdown's `/// tip | Title`)
 # or closing (`:::`, `///`) line.
+# mkdocstrings' reference to a module or class, which the site writes (`::: hatch.builders.config`).
+_GENERATED = re.compile(r"^ {0,3}:::\s*([A-Za-z_]\w*(?:\.\w+)+)\s*$")
 _CONTAINER = re.compile(r"^ {0,3}(?::{3,}|/{3,})\s*(?:\{([^}]*)\}\s*(.*?)|([\w-]+)\s*(.*?))?\s*$")
 _COMPONENT_ANYWHERE = re.compile(r"^ {0,3}</?[A-Z]", re.M)
 _FENCE = re.compile(r"^(?: {0,3}>)* {0,3}(`{3,}|~{3,})")  # in a quote too: `> ```python`
@@ -112,7 +114,7 @@ class _Reading:
         while number < len(self.lines):
             line = self.lines[number]
             number += 1
-            hidden = self.hidden(number - 1)
+            hidden = self.hidden(number - 1) or self.generated(number - 1)
             if hidden is not None:
                 replacement, last = hidden
                 self.write(replacement, number)
@@ -218,6 +220,24 @@ class _Reading:
             return ["", f"Reads in `{argument.replace('`', '')}`.", ""], last
         return [""], last
 
+    def generated(self, index: int) -> tuple[list[str], int] | None:
+        """(a line naming it, its last line's index) for mkdocstrings' `::: package.module.Class`
+        on line `index`, with its indented options under it: the site writes the reference when it
+        is built; the source has only the name (its options were read as code, its path as a
+        callout's title)."""
+        if self.fence or self.raw_end is not None:
+            return None
+        reference = _GENERATED.match(self.lines[index])
+        if reference is None:
+            return None
+        last = index
+        for further in range(index + 1, len(self.lines)):
+            if self.lines[further].strip() and not self.lines[further][:1].isspace():
+                break
+            if self.lines[further].strip():
+                last = further
+        return ["", f"API reference of `{reference.group(1)}`, written when the site is built.", ""], last
+
     def in_code(self, line: str) -> bool:
         """Whether `line` is code, as written (a Liquid tag in a code block a tag made is not)."""
         if self.fence:
@@ -312,6 +332,8 @@ class _Reading:
                 self.containers = max(self.containers - 1, 0)
             braced, text = container.group(1), container.group(2) or container.group(4) or ""
             text = text.removeprefix("|").strip()  # `/// tab | Python 3.10+`
+            if text[:1] == "[" and text[-1:] == "]":
+                text = text[1:-1]  # Docusaurus's `:::tip[Pro tip]`
             label = clean_label(first_group(_TITLE.search(braced)) if braced is not None and _TITLE.search(braced) else text)
             return ["", f"**{label}**", ""] if label else [""]
         if self.containers and _ATX.match(line):

@@ -28,6 +28,8 @@ _ATTR_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 _COMPONENT_NAME = re.compile(r"<[A-Za-z][\w.-]*(?:\s|/?>)")
 _COMPONENT_VALUE = re.compile(r"""\s[\w:.-]+\s*=\s*["'{]""")
 _COMPONENT_END = re.compile(r"</[A-Z][\w.]*\s*>")
+_COMPONENT_END_NAME = re.compile(r"</([A-Z][\w.]+)\s*>")
+_BARE_START = re.compile(r"<([A-Z][\w.]+)\s*>")  # a name longer than a type parameter's
 # What a component says it is, for the code it wraps (`<TabItem value="npm" label="npm">`): its
 # label, else its value.
 COMPONENT_LABELS = ("label", "value")
@@ -42,16 +44,25 @@ def _is_known(tag: str) -> bool:
     return bool(match) and (match.group(1) is None or match.group(1).lower() in KNOWN_TAGS)
 
 
-def is_component(tag: str) -> bool:
+def is_component(tag: str, closed: frozenset[str] = frozenset()) -> bool:
     """Whether a tag HTML does not define is a component of MDX or Vue (`<TabItem value="npm">`,
-    `<Badge text="beta" />`, `</TabItem>`): it has a quoted or braced attribute, closes itself, or
-    is a capitalised end tag. `<T>`, `<Mutex<T>>` or `<T = u32>` in prose is none of these."""
+    `<Badge text="beta" />`, `</TabItem>`): it has a quoted or braced attribute, closes itself, is
+    a capitalised end tag, or a bare start tag whose end tag the text has (`closed`, the names of
+    component_ends: `<Badge>beta</Badge>`). `<T>`, `<Mutex<T>>` or `<T = u32>` in prose is none."""
     tag = tag.strip()
     if _COMPONENT_END.fullmatch(tag):
+        return True
+    bare = _BARE_START.fullmatch(tag)
+    if bare and bare.group(1) in closed:
         return True
     if not tag.endswith(">") or not _COMPONENT_NAME.match(tag):
         return False
     return tag.endswith("/>") or _COMPONENT_VALUE.search(tag) is not None
+
+
+def component_ends(text: str) -> frozenset[str]:
+    """The names of the components whose end tags `text` has (`</Badge>`)."""
+    return frozenset(m.group(1) for m in _COMPONENT_END_NAME.finditer(text)) if "</" in text else frozenset()
 
 
 def anchors(fragment: str) -> list[str]:
@@ -78,23 +89,25 @@ def html_title(fragment: str) -> str | None:
     return text or None
 
 
-def inline_text(fragment: str) -> str:
-    """Plain text of an inline HTML token: nothing for a known tag (a space for `<br>`), the token
-    itself for anything else (`<T>` in prose)."""
+def inline_text(fragment: str, closed: frozenset[str] = frozenset()) -> str:
+    """Plain text of an inline HTML token: nothing for a known tag (a space for `<br>`) or a
+    component's (`closed`: see is_component), the token itself for anything else (`<T>` in prose)."""
     if not _is_known(fragment):
-        return "" if is_component(fragment) else fragment
+        return "" if is_component(fragment, closed) else fragment
     match = _TAG.match(fragment)
     return " " if match and (match.group(1) or "").lower() == "br" else ""
 
 
 def _replace_tags(text: str, in_table: bool) -> str:
+    closed = component_ends(text)
+
     def one(match: re.Match) -> str:
         name = (match.group(1) or "").lower()
         whole = match.group(0)
         if whole.startswith("<!--"):
             return ""
         if name not in KNOWN_TAGS:
-            return "" if is_component(whole) else whole
+            return "" if is_component(whole, closed) else whole
         if name == "br":
             return " " if in_table else "\\\n"
         if name in _EMPHASIS:
@@ -164,6 +177,7 @@ class Converter(HTMLParser):
         self._tables: list[_Table] = []
         self._link: list[str | None] = []
         self._components: set[str] = set()  # the MDX or Vue components met so far, whose end tags go too
+        self._closed: frozenset[str] = frozenset()  # the components whose end tags the text fed has
 
     def end_tables(self) -> None:
         """Forget tables left open: an unclosed `<table>` must not swallow what follows a heading."""
@@ -197,6 +211,7 @@ class Converter(HTMLParser):
 
     def feed(self, data: str) -> Converted:  # type: ignore[override]
         self._out, self._text, self._anchors, self._hrefs = [], [], [], []
+        self._closed = component_ends(data)
         super().feed(data)
         table = self._tables[-1] if self._tables else None
         if table is not None and table.cell is not None:
@@ -225,7 +240,7 @@ class Converter(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in KNOWN_TAGS:
             written = self.get_starttag_text() or ""
-            if not is_component(written):
+            if not is_component(written, self._closed):
                 self._emit(written)  # `<T>` in prose
                 return
             self._components.add(tag)

@@ -104,6 +104,7 @@ def plain_text(inline: Token | None, *, badges: bool = True) -> str:
     if inline is None or not inline.children:
         return inline.content if inline is not None else ""
     parts: list[tuple[str, bool]] = []  # (words, whether a picture's)
+    closed = html.component_ends("".join(c.content for c in inline.children if c.type == "html_inline"))
     for child in inline.children:
         if child.type in ("text", "code_inline"):
             parts.append((child.content, False))
@@ -113,7 +114,7 @@ def plain_text(inline: Token | None, *, badges: bool = True) -> str:
             symbol = not any(ch.isalnum() for ch in child.content)
             parts.append((child.content, not (badges or symbol)))
         elif child.type == "html_inline":
-            parts.append((html.inline_text(child.content), False))
+            parts.append((html.inline_text(child.content, closed), False))
     worded = [n for n, (text, picture) in enumerate(parts) if not picture and any(ch.isalnum() for ch in text)]
     if not worded:  # nothing but pictures (and marks): their words
         return "".join(text for text, _ in parts)

@@ -25,6 +25,16 @@ _MAX_CONTENTS_HEADINGS = 30
 _TOP = "top"
 
 
+def _imports_only(markdown: str) -> bool:
+    """Whether a paragraph is an MDX page's imports alone, each on one line or over several
+    (`import {\n  Tabs,\n} from '@theme/Tabs';`)."""
+    statements = [s for s in _STATEMENT.split(" ".join(markdown.split())) if s.strip()]
+    return bool(statements) and all(_ESM.match(statement) for statement in statements)
+
+
+_STATEMENT = re.compile(r"(?=\bimport\s)")
+
+
 def list_rules(block: Block) -> list[tuple[str, ListItem, str]]:
     """(name, item, its Markdown) of each item of a list that states a rule (kb/rules.py); [] for
     any other block. An item is read as the entry's page shows it (`readable`), as app/render.py
@@ -82,7 +92,7 @@ class Outline:
                 guide.placed[id(block)] = "anchor"
             elif block.kind == "html" and not block.text.strip() and not block.markdown.strip():
                 guide.placed[id(block)] = "markup"
-            elif block.kind == "paragraph" and all(_ESM.match(line) for line in block.markdown.split("\n")):
+            elif block.kind == "paragraph" and _imports_only(block.markdown):
                 guide.placed[id(block)] = "markup"  # MDX's imports of the components a page uses
             elif is_navigation(block, self.navigation_targets):
                 guide.placed[id(block)] = "navigation"

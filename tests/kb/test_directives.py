@@ -358,3 +358,22 @@ def test_undefined_references_name_their_own_line_and_not_an_index(tmp_path):
 
     document = parse_document("# G\n\nline one\nline two\nsee [MathJax][mathjax] and matrix[i][j]\nand [Other][]\n")
     assert document.undefined == [(5, "mathjax"), (6, "Other")]
+
+
+def test_site_generated_and_mdx_markup_leave_no_trace_but_their_words(write_guide):
+    """mkdocstrings' `::: pkg.Class` names what the site writes (its options are no code);
+    Docusaurus's `:::tip[Title]` is titled without brackets; a bare `<Badge>` whose end tag
+    follows is a component; imports over several lines are an MDX page's markup."""
+    kb = build_kb([write_guide(
+        "# API\n\n## Builder\n\n::: mypkg.builders.config.BuilderConfig\n    options:\n      show_source: false\n\n"
+        "Then prose.\n\n## Use\n\n:::tip[Pro tip]\n\nUse the fast path.\n\n:::\n\n"
+        "Intro with <Badge>beta</Badge> text and <T> in prose.\n", name="page.mdx")])
+    builder, use = kb.entries
+    assert builder.markdown == ("API reference of `mypkg.builders.config.BuilderConfig`, written when the site is "
+                                "built.\n\nThen prose.")
+    assert not builder.code
+    assert use.markdown.startswith("**Pro tip**\n\nUse the fast path.")
+    assert "with beta text and <T> in prose" in use.text
+    mdx = build_kb([write_guide("---\ntitle: Page\n---\n\nimport Tabs from '@theme/Tabs';\nimport {\n  Diagram,\n}"
+                                " from\n'./diagram.js';\n\n# Page\n\n## Use\n\nReal content.\n", name="imports.mdx")])
+    assert [e.markdown for e in mdx.entries] == ["Real content."]
