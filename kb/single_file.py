@@ -132,10 +132,11 @@ def _name_of(path: Path) -> str:
 
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
                      display: str, file: str | None = None, root: Path | None = None,
-                     wiki_page_last: bool = False, one_of_many: bool = False) -> DraftGuide:
+                     wiki_page_last: bool = False, one_of_many: bool = False, title: str | None = None) -> DraftGuide:
     """The guide in one Markdown file; `file` is what the KB calls it (its name by default). A
     page of a folder (`root`, the folder named) has its includes expanded from inside it; one of
-    many pages leads its entries' paths with its title (cut_file)."""
+    many pages leads its entries' paths with its title (cut_file). `title` is what the page is
+    called when it names itself nowhere (a site's menu's title), else its file's name."""
     guide_text = read_guide_text(path, encoding)
     sha256 = hashlib.sha256(guide_text.raw).hexdigest()
     text, repaired_runs, guessed = guide_text.text, guide_text.repaired_runs, guide_text.warning()
@@ -162,7 +163,7 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
             not meaningful([b for b in blocks if b.kind != "front-matter"]):
         # A page of prose alone is one entry (under its front matter's title, or its file's name).
         raise EmptyGuide("no headings, no code and no text: nothing to make entries from", file=display)
-    guide = DraftGuide(title=printable(_name_of(path)), file=file, layout="single-file", pattern_level=level,
+    guide = DraftGuide(title=printable(title or _name_of(path)), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: document.lines},
                        repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,
                        documents={file: document}, displays={file: display}, one_of_many=one_of_many)

@@ -15,6 +15,7 @@ from patternkb.kb.errors import GuideError
 from patternkb.kb.links import NOT_GUIDES, PAGE_SUFFIXES
 from patternkb.kb.mdbook import find_summary, load_mdbook
 from patternkb.kb.single_file import load_single_file
+from patternkb.kb.site_nav import find_config, read_nav
 
 
 
@@ -67,13 +68,23 @@ def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_
     if find_summary(path):
         return [_Planned(str(path.resolve()), lambda: load_mdbook(
             path, encoding=encoding, display=display, pattern_level=pattern_level))]
+    config = find_config(path)
+    nav = read_nav(config) if config is not None else None
+    root = path / nav.docs_dir if nav is not None and (path / nav.docs_dir).is_dir() else path
     try:
-        names, unread = _tree(path)
+        names, unread = _tree(root)
+        outside = _tree(path)[0] if root != path else []
     except OSError as exc:
         return fail(GuideError(f"cannot list: {exc.strerror}", file=display))
-    folder = _Folder(path, display, pattern_level, encoding, pages=len(names),
-                     github_wiki=any((path / name).is_file() for name in ("_Sidebar.md", "_Footer.md")))
+    titles: dict[str, str] = {}
+    if nav is not None:  # a MkDocs site: its pages in its menu's order, titled as the menu titles them
+        by_name = {name.relative_to(root).as_posix(): name for name in names}
+        names = [by_name[name] for name in nav.order(list(by_name))]
+        titles = nav.titles()
+    folder = _Folder(root, display, pattern_level, encoding, pages=len(names), titles=titles,
+                     github_wiki=any((root / name).is_file() for name in ("_Sidebar.md", "_Footer.md")))
     folder.skip_unread(unread)
+    folder.skip_outside([name for name in outside if root not in name.parents], root)
     return [*(folder.plan(name) for name in names), _Planned("", folder.finish)]
 
 
@@ -124,6 +135,15 @@ class _Folder:
     # A GitHub wiki (its sidebar or footer page at the top) writes its links [[shown|Page]].
     github_wiki: bool = False
     skipped: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why)
+    titles: dict[str, str] = field(default_factory=dict)  # a site's menu's title of a page, by its path
+
+    def skip_outside(self, pages: list[Path], docs: Path) -> None:
+        """Say which pages stand outside a site's docs folder (its README, its changelog): the
+        site is what `docs_dir` holds."""
+        if pages:
+            names = [printable(page.relative_to(docs.parent).as_posix()) for page in pages]
+            self.skipped.append((self.display, None, f"{counted(names, 'page')} outside the site's docs folder "
+                                                     f"'{docs.name}' (mkdocs.yml), not read: {some_of(names)}"))
 
     def skip_unread(self, unread: list[Path]) -> None:
         """Say which pages are in a markup this build does not read, one warning per markup."""
@@ -147,10 +167,11 @@ class _Folder:
             if path.is_dir():  # a book among the folder's pages
                 guide = load_mdbook(path, encoding=self.encoding, display=shown, pattern_level=self.pattern_level)
             else:  # known in the KB by its path in the folder: two pages may share a name
+                name = path.relative_to(self.folder).as_posix()
                 guide = load_single_file(path, pattern_level=self.pattern_level, encoding=self.encoding,
-                                         display=shown, file=printable(path.relative_to(self.folder).as_posix()),
-                                         root=self.folder, wiki_page_last=self.github_wiki,
-                                         one_of_many=self.pages > 1)
+                                         display=shown, file=printable(name), root=self.folder,
+                                         wiki_page_last=self.github_wiki, one_of_many=self.pages > 1,
+                                         title=self.titles.get(name))
                 guide.site = str(self.folder.resolve())
         except GuideError as exc:
             self.skipped.append((shown, exc.line, exc.message))
