@@ -150,7 +150,7 @@ def _write_generation(source: KBSource, path: Path, progress: Progress | None,
 def _gather(path: Path, records: list[dict]):
     """The doc table, document ids, pattern and item facts, and code samples of every unit, from
     their facts files, in KB order (positions made absolute)."""
-    kinds, sections, orders, parents, ids = [], [], [], [], []
+    kinds, sections, orders, parents, ids, history = [], [], [], [], [], []
     titles: dict[str, str] = {}
     patterns: list[PatternFacts] = []
     items: list[ItemFacts] = []
@@ -166,12 +166,14 @@ def _gather(path: Path, records: list[dict]):
                 orders.append(order + order_base)
                 parents.append(parent + base if parent >= 0 else NO_PARENT)
             titles.update(facts["section_titles"])
+            history += [base + position for position in facts["history"]]
             patterns += [PatternFacts(**dict(p, order=p["order"] + record["first"])) for p in facts["patterns"]]
             items += [ItemFacts(**i) for i in facts["items"]]
             samples.append(facts["samples"])
         except (OSError, ValueError, TypeError, KeyError) as exc:  # a facts file damaged in its rows
             raise IndexCorrupt(f"cannot read {record['facts']}: {exc}", file=path) from None
-    table = DocTable(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents)
+    table = DocTable(kinds=kinds, sections=sections, orders=orders, section_titles=titles, parents=parents,
+                     history=history)
     return table, ids, patterns, items, samples
 
 

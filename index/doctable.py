@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from patternkb.index import history
+
 FILENAME = "doctable.bin"
 NO_PARENT = -1
 # A JSON header (names, section titles, illustrations), then one machine array per column: read
@@ -45,6 +47,8 @@ class DocTable:
     parents: list[int] = field(default_factory=list)
     # Checklist item's document number -> the document numbers of the patterns illustrating it.
     illustrated_by: dict[int, list[int]] = field(default_factory=dict)
+    # The document numbers of the entries that are release history (index/history.py).
+    history: list[int] = field(default_factory=list)
 
     @classmethod
     def from_reader(cls, reader) -> DocTable:
@@ -74,6 +78,13 @@ class DocTable:
                        section_code=section_code, parents=np.array(self.parents, dtype=np.intp),
                        orders=np.array(self.orders, dtype=np.int64))
 
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """How much each document's score counts: less for release history (index/history.py)."""
+        weights = np.ones(len(self.kinds))
+        weights[np.array(self.history, dtype=np.intp)] = history.WEIGHT
+        return weights
+
     def parts_of(self, entry: int) -> list[int]:
         """The entry's parts (snippets, named parts) by document number: the documents right after
         it whose parent it is. documents.py writes an entry's parts just after it, and a unit of
@@ -96,7 +107,8 @@ class DocTable:
         section_code = {s: n for n, s in enumerate(section_names)}
         header = json.dumps(dict(count=len(self.kinds), kind_names=kind_names, section_names=section_names,
                                  section_titles=self.section_titles,
-                                 illustrated_by={str(item): patterns for item, patterns in sorted(self.illustrated_by.items())}),
+                                 illustrated_by={str(item): patterns for item, patterns in sorted(self.illustrated_by.items())},
+                                 history=self.history),
                             separators=(",", ":")).encode("utf-8")
         columns = [array(code, values) for code, values in (
             (_KINDS, [kind_code[k] for k in self.kinds]), (_SECTIONS, [section_code[s] for s in self.sections]),
@@ -130,7 +142,8 @@ class DocTable:
         kind_names, section_names = head["kind_names"], head["section_names"]
         table = cls(kinds=_named(kind_names, columns[0]), sections=_named(section_names, columns[1]),
                     orders=columns[2].tolist(), section_titles=dict(head["section_titles"]), parents=columns[3].tolist(),
-                    illustrated_by={int(item): list(patterns) for item, patterns in head["illustrated_by"].items()})
+                    illustrated_by={int(item): list(patterns) for item, patterns in head["illustrated_by"].items()},
+                    history=list(head.get("history", [])))
         if table.parents and not (NO_PARENT <= min(table.parents) and max(table.parents) < doc_count):
             raise ValueError(f"{FILENAME} names a parent document the index does not have")
         # The columns as read (their codes are the sorted names' indexes, as `columns` makes them).

@@ -7,6 +7,7 @@ import heapq
 
 import numpy as np
 
+from patternkb.index import history
 from patternkb.index.doctable import DocTable
 from patternkb.index.grouping import CHECKLIST, Found, is_part
 from patternkb.index.postings import Postings
@@ -47,6 +48,8 @@ def best(table: DocTable, postings: Postings, scored: dict[int, float], found: F
         if row is not None and tier > exact.get(row, 0):
             exact[row] = tier
     rows, scores = found.scores()
+    if not history.asks_for_a_version(words):  # release notes below what matches as well
+        scores = scores * table.weights[rows]
     complete = np.ones(len(rows), dtype=bool) if all_words is None else found.rows_of(all_words)[rows]
     orders = table.columns.orders[rows]
     score = found.score

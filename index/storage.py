@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 16  # bump when the schema changes: an older index is then stale
 # Bump when the documents made of the same entries change, or what a unit's key covers or its
 # facts mean: an index of another unit format is then stale, and rebuilt whole (units.py).
-UNIT_FORMAT = 10
+UNIT_FORMAT = 12
 LINKS = "links.jsonl"  # related links and checklist back-links, a line each (large; read when first needed)
 MARKER = ".patternkb-index"
 READER_LOCK = ".reader.lock"

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from patternkb.index import vocabulary
+from patternkb.index.history import in_history
 from patternkb.index.documents import ORDER_STRIDE, defines_by_doc, documents
 from patternkb.index.storage import UNIT_FORMAT
 from patternkb.kb.errors import StoreError
@@ -207,15 +208,16 @@ def make_facts(entries: list, docs: list[dict]) -> dict:
     rows = [[doc["id"], doc["kind"], doc["section"], doc["order"], place.get(doc.get("parent") or "", -1)]
             for doc in docs]
     titles = {doc["section"]: doc.get("section_title", "") for doc in docs}
+    history = [place[entry.id] for entry in entries if entry.id in place and in_history(getattr(entry, "path", ()))]
     return dict(format=UNIT_FORMAT, docs=rows, section_titles=titles, patterns=patterns, items=items,
-                samples=sample.codes)
+                history=history, samples=sample.codes)
 
 
 # The facts' long lists, written CHUNK elements a line; each other value is a line of its own. A
 # file read or written in one JSON call held the GIL for 50-100 ms a unit, which the window,
 # indexing on its job thread, could not paint through; a line an element made re-indexing one
 # guide at 50,000 entries a second slower (315,000 calls).
-_LISTS = ("docs", "patterns", "items")
+_LISTS = ("docs", "patterns", "items", "history")
 CHUNK = 256
 _KEYS = frozenset({"format", "section_titles", "samples", *_LISTS})
 _END = "end"  # the last line: how many elements each list has, so that a file cut short is refused

@@ -415,3 +415,26 @@ def test_a_typo_inside_a_name_of_several_words_is_corrected_where_it_stands(bund
 def test_a_typo_in_the_first_word_of_a_name_is_corrected_too(bundled_index):
     result = bundled_index.search("thred-safety")
     assert result.corrected == "thread-safety" and result.correction_applied
+
+
+def test_release_notes_rank_below_what_matches_as_well_unless_a_version_is_asked(write_guide, tmp_path):
+    """A changelog's notes say what changed once: a page of them took a fifth of the first
+    results of a docs site's queries. A heading with words after its number is no version's."""
+    from patternkb.index.engine import PatternIndex
+    from patternkb.index.history import is_version
+    from patternkb.kb.build import build_kb
+
+    assert [is_version(t) for t in ("1.2.0 (2024-01-02)", "v2.1", "0.6.0 (June 2017)", "2.1 Lint", "Rust 1.31")] == [
+        True, True, True, False, False]
+    notes = "".join(f"## {v} (2024-0{n}-01)\n\n### Fixed\n\n- A request's timeout: a timeout now waits.\n\n"
+                    for n, v in enumerate(("1.2.0", "1.1.0", "1.0.1"), 1))
+    guide = write_guide("# Tool\n\n## Usage\n\n### Limits\n\nHow long a request may take: its timeout.\n\n"
+                        "```python\nclient.limit = 5\n```\n\n" + notes)
+    engine = PatternIndex(build_kb([guide]), tmp_path / "ix")
+    try:
+        engine.ensure()
+        assert engine.search("request timeout").hits[0].title == "Limits"
+        asked = engine.search("1.1.0 timeout").hits
+        assert asked[0].id.startswith("1-1-0")
+    finally:
+        engine.close()

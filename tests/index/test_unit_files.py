@@ -10,7 +10,7 @@ from patternkb.index.segments import read_job, write_job
 from patternkb.index.units import UNIT_FORMAT, read_facts, write_facts
 
 FACTS = dict(format=UNIT_FORMAT, docs=[["a", "pattern", "s", 0, -1], ["a#1", "snippet", "s", 1, 0]],
-             section_titles={"s": "Section"}, patterns=[{"id": "a"}], items=[], samples={"rust": ["fn a() {}"]})
+             section_titles={"s": "Section"}, patterns=[{"id": "a"}], items=[], history=[], samples={"rust": ["fn a() {}"]})
 
 
 def test_facts_read_back_as_written(tmp_path):
