@@ -5,8 +5,10 @@ sub-heading would be: search finds it on its own and opens the entry at it. Two 
   object method shorthand."), so a reader can point at it;
 - a list of rules, each item stating its rule in bold and showing it in code ("* **Use 2 spaces**
   for indentation." over a code block): at least MIN_RULES items, most led by bold words
-  (LED_SHARE), at least half of them holding code. One such item alone, or a list of bold terms without code,
-  is a list like any other.
+  (LED_SHARE), at least half of them holding code; or most of them (CODE_SHARE) holding code of
+  their own, each rule its item's first sentence ("- Use single quotes for strings." over a code
+  block). One such
+  item alone, or a list of bold terms without code, is a list like any other.
 
 kb/outline.py reads them from the parsed blocks, app/render.py from the tokens it renders: both ask
 `rule_names` of the same items, so each part gets its anchor where it starts."""
@@ -53,6 +55,7 @@ def rule_number_and_name(item_markdown: str) -> tuple[str, str] | None:
 
 MIN_RULES = 3
 LED_SHARE = 0.8  # of a list's items led by bold words (one rule may be written otherwise)
+CODE_SHARE = 2 / 3  # of a list's items holding code of their own, when no bold words lead them
 # Bold words at the start of an item, which may hold code with stars in it (`**The `*` in `yield*`**`).
 _LEAD = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
 
@@ -63,11 +66,16 @@ def rule_names(items: list[tuple[str, bool]]) -> list[str | None]:
     numbered = [rule_name(markdown) for markdown, _ in items]
     if any(numbered):
         return numbered
-    led = [bool(_LEAD.match(readable(markdown).lstrip())) for markdown, _ in items]
-    if len(items) < MIN_RULES or sum(led) < LED_SHARE * len(items) or 2 * sum(code for _, code in items) < len(items):
+    if len(items) < MIN_RULES:
         return [None] * len(items)
-    return [first_sentence(readable(markdown).lstrip()) or None if lead else None
-            for (markdown, _), lead in zip(items, led)]
+    led = [bool(_LEAD.match(readable(markdown).lstrip())) for markdown, _ in items]
+    coded = sum(code for _, code in items)
+    if sum(led) >= LED_SHARE * len(items) and 2 * coded >= len(items):  # rules in bold
+        return [first_sentence(readable(markdown).lstrip()) or None if lead else None
+                for (markdown, _), lead in zip(items, led)]
+    if not any(led) and coded >= CODE_SHARE * len(items):  # rules in a sentence, most shown in code
+        return [first_sentence(readable(markdown).lstrip()) or None for markdown, _ in items]
+    return [None] * len(items)
 
 
 def first_sentence(markdown: str) -> str:
