@@ -33,9 +33,9 @@ way ways my your our their there here these those them they thing things good ba
 any many much more most other another same each every also just only very really still
 """.split())
 
-# A dash excludes what follows it, unless another dash follows (`--no-color`, an option typed as
-# it is written) or a single letter stands alone after it (`-p`): those are words to search.
-_TOKEN = re.compile(r'(-(?![-\s])(?![A-Za-z](?:\s|$)))?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
+# A dash excludes what follows it, unless it is an option as a command line writes it: another
+# dash (`--no-color`), one or two letters (`-p`, `-rf`) or a capital (`-Wall`): those are words.
+_TOKEN = re.compile(r'(-(?![-\s])(?![A-Za-z]{1,2}(?:\s|$))(?![^\s:"]*[A-Z]))?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _BOOLEAN = {"AND", "OR", "NOT", "&&", "||"}
 
 

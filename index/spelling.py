@@ -34,7 +34,9 @@ def known(reader, word: str, *, prefix: bool, sorted_words: Sequence[str] | None
         for token in analyze(analyzer, word)[:1]:
             if reader.doc_frequency(fieldname, token):
                 return True
-            if prefix and sorted_words is None and fieldname in PREFIX_FIELDS:
+            # A word being typed starts a term as typed, not as stemmed ("compres", the stem of
+            # "compresion", starts "compress"): a title's piece ("middlew" of GZipMiddleware) too.
+            if prefix and fieldname in PREFIX_FIELDS and (sorted_words is None or token == word.lower()):
                 for _ in reader.expand_prefix(fieldname, token):
                     return True
     return reader.doc_frequency("crates", word.lower()) > 0

@@ -61,7 +61,7 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
         i += 1
         closed = False
         while i < n:
-            if item and lines[i].strip() and _depth(lines[i]) < item:
+            if item and lines[i].strip(" \t>") and _depth(lines[i]) < item:
                 break  # the list item ends, and the fence in it with it: the line is read afresh
             inner = FENCE_LINE.match(lines[i])
             # A fence four spaces deeper than the opening one is a line of the code (a Markdown
@@ -78,7 +78,7 @@ def segments(lines: list[str], chunk_lines: int = CHUNK_LINES) -> tuple[list[int
         if closed:
             i += 1
             continue
-        if i < n and item and _depth(lines[i]) < item:
+        if i < n and item and lines[i].strip(" \t>") and _depth(lines[i]) < item:
             continue
         unclosed.append(start + 1)
         resume = next((k for k in (_resume_at(lines, j, start) for j in range(start + 1, n)
@@ -105,8 +105,8 @@ def _item_column(lines: list[str], start: int, depth: int) -> int:
         return 0
     for k in range(start - 1, max(start - _ITEM_LOOKBACK, 0) - 1, -1):
         line = lines[k]
-        if not line.strip() or _depth(line) >= depth:
-            continue  # blank, or the item's content
+        if not line.strip(" \t>") or _depth(line) >= depth:
+            continue  # blank (in a quote too), or the item's content
         marker = _LIST_ITEM.match(line)
         if marker is None:
             return 0

@@ -222,7 +222,7 @@ class _Reading:
 
     def generated(self, index: int) -> tuple[list[str], int] | None:
         """(a line naming it, its last line's index) for mkdocstrings' `::: package.module.Class`
-        on line `index`, with its indented options under it: the site writes the reference when it
+        on line `index`, with the indented options right under it: the site writes the reference when it
         is built; the source has only the name (its options were read as code, its path as a
         callout's title)."""
         if self.fence or self.raw_end is not None:
@@ -231,11 +231,10 @@ class _Reading:
         if reference is None:
             return None
         last = index
-        for further in range(index + 1, len(self.lines)):
-            if self.lines[further].strip() and not self.lines[further][:1].isspace():
+        for further in range(index + 1, len(self.lines)):  # its options: the indented lines right under it
+            if not self.lines[further].strip() or not self.lines[further][:1].isspace():
                 break
-            if self.lines[further].strip():
-                last = further
+            last = further
         return ["", f"API reference of `{reference.group(1)}`, written when the site is built.", ""], last
 
     def in_code(self, line: str) -> bool:

@@ -92,7 +92,7 @@ class Document:
     # (1-based line, label) of each `[words][label]` or `[words][]` no definition gives: text
     undefined: list[tuple[int, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text's lines, as the blocks' line numbers count them
-    open_front_matter: bool = False  # a front matter with no closing `---`, read to its first blank line
+    open_front_matter: bool = False  # a front matter with no closing `---`, read to its first blank line or heading
 
 
 def plain_text(inline: Token | None, *, badges: bool = True) -> str:
@@ -249,11 +249,12 @@ def _open_front_matter_end(lines: list[str]) -> int:
     if len(lines) < 2 or lines[0].strip() != "---" or not _YAML_KEY.match(lines[1]):
         return 0
     for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):
-        if not lines[n].strip():
+        if not lines[n].strip() or _HEADING_LINE.match(lines[n]):  # a heading is the page's, not a comment
             return n if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
     return 0
 
 
+_HEADING_LINE = re.compile(r"^#{1,6}\s")
 _YAML_KEY = re.compile(r"^[a-z_][\w-]*:(\s|$)")  # "Note: …" after a rule is prose
 
 

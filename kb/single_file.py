@@ -32,7 +32,7 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
         remap_lines(document, origin)
     warnings.extend((display, line, "code fence never closes") for line in document.unclosed)
     if document.open_front_matter:
-        warnings.append((display, 1, "front matter never closes (no '---' after it): read to its first blank line"))
+        warnings.append((display, 1, "front matter never closes (no '---' after it): read to its first blank line or heading"))
     if document.undefined:
         labels = [f"[{label}]" for label in dict.fromkeys(label for _, label in document.undefined)]
         warnings.append((display, document.undefined[0][0],

@@ -18,11 +18,7 @@ from patternkb.kb.links import PAGE_SUFFIXES
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 # The most of a site's file read: a configuration, never a data dump.
 _MAX_CONFIG_BYTES = 1 << 20
-_DOCS_DIR = re.compile(r"""^docs_dir\s*:\s*(["']?)([^"'#\s][^"'#]*?)\1\s*(?:#.*)?$""")
 _NAV = re.compile(r"^nav\s*:\s*(?:#.*)?$")
-_ITEM = re.compile(r"^(\s*)-\s+(.*?)\s*$")
-# `Title: page.md`, `'Title': "page.md"`, or `Title:` over a nested list.
-_TITLED = re.compile(r"""^(["']?)(.+)\1\s*:\s*(?:(["']?)(.*?)\3)?\s*$""")
 
 
 @dataclass
@@ -57,23 +53,23 @@ def read_nav(config: Path) -> SiteNav:
     for line in text.splitlines():
         if line[:1] not in ("", " ", "\t", "-", "#"):  # a key of the file's own
             in_nav = bool(_NAV.match(line))
-            docs = _DOCS_DIR.match(line)
-            if docs:
-                nav.docs_dir = docs.group(2).strip().strip("/") or "docs"
+            key, colon, value = line.partition(":")
+            if key.strip() == "docs_dir" and colon:  # `docs_dir: 'pages'   # a comment`
+                nav.docs_dir = value.split("#", 1)[0].strip().strip("\"'").strip().strip("/") or "docs"
             continue
-        item = _ITEM.match(line) if in_nav else None
-        if item is not None:
-            page = _page(item.group(2))
-            if page is not None:
-                nav.pages.append(page)
+        item = line.strip()
+        if in_nav and item.startswith("-") and (page := _page(item[1:].strip())) is not None:
+            nav.pages.append(page)
     return nav
 
 
 def _page(item: str) -> tuple[str, str] | None:
     """(page, title) of a menu item that names a Markdown page; None for a heading of the menu,
     a link off the site or anything else."""
-    titled = _TITLED.match(item)
-    title, target = (titled.group(2).strip(), (titled.group(4) or "").strip()) if titled else ("", item.strip("\"' "))
+    # `Title: page.md`, `'Title': "page.md"`, a page alone, or `Title:` over a nested list (read
+    # with string methods: a line of spaces made a regex's reading quadratic).
+    title, colon, target = item.rpartition(": ") if ": " in item else ("", "", item)
+    title, target = title.strip().strip("\"'"), target.strip().strip("\"'")
     if "://" in target or posixpath.splitext(target)[1].lower() not in PAGE_SUFFIXES:
         return None
     return posixpath.normpath(target.lstrip("/")), title

@@ -70,7 +70,8 @@ def _plan(path: Path, pattern_level: int | None, encoding: str | None) -> list[_
             path, encoding=encoding, display=display, pattern_level=pattern_level))]
     config = find_config(path)
     nav = read_nav(config) if config is not None else None
-    root = path / nav.docs_dir if nav is not None and (path / nav.docs_dir).is_dir() else path
+    docs = resolve_inside(path / nav.docs_dir, path) if nav is not None else None
+    root = path / nav.docs_dir if docs is not None and docs.is_dir() and docs != path.resolve() else path
     try:
         names, unread = _tree(root)
         outside = _tree(path)[0] if root != path else []

@@ -14,7 +14,8 @@ _CONTENTS_SHARE = 0.8
 _MIN_CONTENTS_ITEMS = 3
 # An item of a table of contents says little besides its link: "(optional)", "1.2", "— setup".
 _MAX_WORDS_BESIDE = 3
-_INLINE_LINK = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()\s]*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
+_INLINE_LINK = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()\s]*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)|\[[^\[\]]*\])")
+_HTML_LINK = re.compile(r"<a\s[^>]*>.*?</a\s*>", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]+")  # words, not the numbers of a contents ("1.2")
 # A paragraph of nothing but a link back (to the contents or the top) is short.
 _MAX_NAVIGATION_CHARS = 40
@@ -71,7 +72,7 @@ def is_contents(block: Block, anchors: set[str]) -> bool:
         return False
     own = sum(1 for item in block.items
               if item.links and all(fragment(link.href) in anchors for link in item.links)
-              and len(_WORD.findall(_INLINE_LINK.sub(" ", item.markdown))) <= _MAX_WORDS_BESIDE)
+              and len(_WORD.findall(_HTML_LINK.sub(" ", _INLINE_LINK.sub(" ", item.markdown)))) <= _MAX_WORDS_BESIDE)
     return own >= _CONTENTS_SHARE * len(block.items)
 
 
@@ -88,16 +89,20 @@ def links_out_of(heading: Block) -> Block | None:
 
 
 def _destination(href: str) -> str:
-    """A link's destination as Markdown writes it: in <> when it holds a space or parenthesis."""
-    return f"<{href}>" if any(ch in href for ch in " ()<>") else href
+    """A link's destination as Markdown writes it: in <> when it holds a space or parenthesis
+    (a < or > in it percent-encoded, which <> cannot hold)."""
+    href = href.replace("<", "%3C").replace(">", "%3E")
+    return f"<{href}>" if any(ch in href for ch in " ()") else href
 
 
 def _escaped(words: str) -> str:
-    """A link's words as Markdown writes them: a bracket escaped."""
-    return _BRACKET.sub(lambda m: "\\" + m.group(0), words)
+    """A link's words as Markdown writes them: a bracket escaped, but in a code span (`arr[0]`)."""
+    return "".join(part if n % 2 else _BRACKET.sub(lambda m: "\\" + m.group(0), part)
+                   for n, part in enumerate(_CODE_SPAN.split(words)))
 
 
 _BRACKET = re.compile(r"[\[\]]")
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
 
 
 def is_navigation(block: Block, targets: set[str]) -> bool:

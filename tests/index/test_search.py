@@ -438,3 +438,19 @@ def test_release_notes_rank_below_what_matches_as_well_unless_a_version_is_asked
         assert asked[0].id.startswith("1-1-0")
     finally:
         engine.close()
+
+
+def test_a_word_being_typed_that_starts_a_piece_of_a_title_is_not_corrected(write_guide, tmp_path):
+    """"middlew" starts no spelling word whole, but a piece of GZipMiddleware: still being typed."""
+    from patternkb.index.engine import PatternIndex
+    from patternkb.kb.build import build_kb
+
+    guide = write_guide("# Web\n\n## GZipMiddleware\n\nCompresses responses.\n\n```python\napp.add(GZipMiddleware)\n```\n\n"
+                        "## Middle layer\n\nBetween two.\n\n```python\nlayer()\n```\n")
+    engine = PatternIndex(build_kb([guide]), tmp_path / "ix")
+    try:
+        engine.ensure()
+        result = engine.search("middlew")
+        assert result.corrected is None and result.hits[0].title == "GZipMiddleware"
+    finally:
+        engine.close()

@@ -117,6 +117,8 @@ _ITEM_FENCES = {
     "blank lines in the code": ("- Ex:\n\n    ```js\n    a()\n\n    b()\n    ```\n\n## Next\n", []),
     "a lazy line before the fence": ("- item\ncontinued\n\n    ```js\n    a()\n    ```\n\n## Next\n", []),
     "a nested item": ("- a\n  - b\n\n    ```js\n    x\n    ```\n- c\n\n## Next\n", []),
+    "a blank quote line in a quoted item's code": (
+        "> - Step:\n>   ```sh\n>   make\n>\n>   make install\n>   ```\n\n## Next\n", []),
 }
 
 

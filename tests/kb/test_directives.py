@@ -366,12 +366,13 @@ def test_site_generated_and_mdx_markup_leave_no_trace_but_their_words(write_guid
     follows is a component; imports over several lines are an MDX page's markup."""
     kb = build_kb([write_guide(
         "# API\n\n## Builder\n\n::: mypkg.builders.config.BuilderConfig\n    options:\n      show_source: false\n\n"
-        "Then prose.\n\n## Use\n\n:::tip[Pro tip]\n\nUse the fast path.\n\n:::\n\n"
+        "    indented_code()\n\nThen prose.\n\n## Use\n\n:::tip[Pro tip]\n\nUse the fast path.\n\n:::\n\n"
         "Intro with <Badge>beta</Badge> text and <T> in prose.\n", name="page.mdx")])
     builder, use = kb.entries
-    assert builder.markdown == ("API reference of `mypkg.builders.config.BuilderConfig`, written when the site is "
-                                "built.\n\nThen prose.")
-    assert not builder.code
+    assert builder.markdown.startswith("API reference of `mypkg.builders.config.BuilderConfig`, written when the "
+                                       "site is built.")
+    assert builder.markdown.endswith("Then prose.")
+    assert [c.code for c in builder.code] == ["indented_code()\n"]  # its options only, not what follows
     assert use.markdown.startswith("**Pro tip**\n\nUse the fast path.")
     assert "with beta text and <T> in prose" in use.text
     mdx = build_kb([write_guide("---\ntitle: Page\n---\n\nimport Tabs from '@theme/Tabs';\nimport {\n  Diagram,\n}"

@@ -434,6 +434,9 @@ def test_a_list_that_says_something_of_the_headings_it_links_to_is_content(write
     contents = "".join(f"- [{t}](#{t.lower()}) (optional)\n" for t in ("Router", "Location", "Route", "Params"))
     kb = build_kb([write_guide(glossary.replace("# Glossary\n\n", f"# Glossary\n\n{contents}\n"))])
     assert "(optional)" not in "".join(e.markdown for e in kb.entries)
+    html = "".join(f'- <a href="#{t.lower()}">{t}</a>\n' for t in ("Router", "Location", "Route", "Params"))
+    kb = build_kb([write_guide(glossary.replace("# Glossary\n\n", f"# Glossary\n\n{html}\n"))])
+    assert "Location" not in kb.entries[0].markdown  # a contents list written in HTML is one too
 
 
 def test_a_heading_s_link_off_the_page_opens_its_entry(write_guide):
@@ -449,13 +452,17 @@ def test_a_heading_s_link_off_the_page_opens_its_entry(write_guide):
     badged = build_kb([write_guide("# Tool [![CI](https://ci.example/b.svg)](https://ci.example)\n\n"
                                    "## Use ![new](/new.svg)\n\n```sh\ntool run\n```\n\n## [Empty]()\n\n```sh\nx\n```\n")])
     assert [e.markdown.splitlines()[0] for e in badged.entries] == ["```sh", "[Empty]()"]
+    coded = build_kb([write_guide("# API\n\n## [`arr[0]`](https://example.com/arr) indexing\n\nThe first.\n")])
+    assert coded.entries[0].markdown.startswith("[`arr[0]`](https://example.com/arr)")  # no \\[ in code
 
 
 def test_a_front_matter_left_open_is_read_to_its_first_blank_line_and_warned_of(write_guide):
     kb = build_kb([write_guide('---\ntitle: "Unclosed\nsidebar_position: 1\n\n# Real Title\n\nBody text.\n')])
     assert [e.markdown for e in kb.entries] == ["Body text."]
     assert [(w.line, w.message) for w in kb.manifest.warnings] == [
-        (1, "front matter never closes (no '---' after it): read to its first blank line")]
+        (1, "front matter never closes (no '---' after it): read to its first blank line or heading")]
+    titled = build_kb([write_guide("---\ntitle: Foo\n# Install guide\n\n## Step one\n\nRun it.\n")])
+    assert titled.manifest.guides[0].title == "Install guide"  # a heading ends it: no YAML comment
     ruled = build_kb([write_guide("---\nNote: a rule, then prose.\n\n# Title\n\nBody.\n")])
     assert "Note: a rule, then prose." in "".join(e.markdown for e in ruled.entries)
     assert not ruled.manifest.warnings
@@ -465,3 +472,17 @@ def test_a_full_reference_before_a_colon_keeps_its_definition(write_guide):
     kb = build_kb([write_guide("# Guide\n\n## Rule\n\nDescribed in [the spec][spec]:\n\n- item\n\n"
                                "[spec]: https://example.com/spec\n")])
     assert kb.entries[0].markdown.endswith("[spec]: https://example.com/spec")
+
+
+def test_rules_written_as_plain_items_each_with_its_code_are_named_parts(write_guide):
+    """A style guide's rules are often items that say the rule in a sentence and show it in code,
+    no number, no bold: each is a part of its entry, found on its own."""
+    rules = "".join(f"  - {rule}\n\n    ```javascript\n    const x{n} = 1;\n    ```\n\n" for n, rule in enumerate(
+        ("Use single quotes for strings.", "Use template strings instead of concatenation.",
+         "Never use eval on a string.")))
+    kb = build_kb([write_guide(f"# Style\n\n## Strings\n\n{rules}")])
+    assert [p.name for p in kb.entries[0].parts] == [
+        "Use single quotes for strings", "Use template strings instead of concatenation", "Never use eval on a string"]
+    words = "".join(f"- {word}\n\n  ```sh\n  tool {word}\n  ```\n\n" if n == 2 else f"- {word}\n\n"
+                    for n, word in enumerate(("alpha", "beta", "gamma")))
+    assert not build_kb([write_guide(f"# Tool\n\n## Words\n\n{words}")]).entries[0].parts  # one in three with code

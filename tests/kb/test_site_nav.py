@@ -55,3 +55,13 @@ def test_a_site_s_pages_come_in_its_menu_s_order_under_its_titles(tmp_path):
     assert client.path[0] == "Test Client"
     assert [w.message for w in kb.manifest.warnings] == [
         "1 page outside the site's docs folder 'pages' (mkdocs.yml), not read: README.md; skipped"]
+
+
+def test_a_docs_dir_outside_the_folder_named_is_not_read(tmp_path):
+    site, outside = tmp_path / "site", tmp_path / "x"
+    site.mkdir()
+    outside.mkdir()
+    (site / "mkdocs.yml").write_text("docs_dir: ../x\nnav:\n  - A: a.md\n")
+    (site / "page.md").write_text("# Site page\n\nText.\n")
+    (outside / "a.md").write_text("# Outside\n\nText.\n")
+    assert [e.title for e in build_kb([site]).entries] == ["Site page"]
