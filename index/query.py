@@ -34,8 +34,9 @@ any many much more most other another same each every also just only very really
 """.split())
 
 # A dash excludes what follows it, unless it is an option as a command line writes it: another
-# dash (`--no-color`), one or two letters (`-p`, `-rf`) or a capital (`-Wall`): those are words.
-_TOKEN = re.compile(r'(-(?![-\s])(?![A-Za-z]{1,2}(?:\s|$))(?![^\s:"]*[A-Z]))?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
+# dash (`--no-color`) or one or two letters (`-p`, `-rf`): those are words. (`-Wall` excludes
+# "Wall", as `-TODO` excludes "TODO".)
+_TOKEN = re.compile(r'(-(?![-\s])(?![A-Za-z]{1,2}(?:\s|$)))?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _BOOLEAN = {"AND", "OR", "NOT", "&&", "||"}
 
 
