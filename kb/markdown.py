@@ -432,9 +432,28 @@ def info_label(info: str) -> str:
     return label.strip() if len(label.strip()) <= MAX_LABEL else ""
 
 
+def fence_inside(code: str) -> tuple[str, str] | None:
+    """(info string, code) of an indented code block that is one fenced block whole (its first
+    line opens a fence, its last closes it, none between does): an author's fence indented four
+    spaces under a list the item had ended, shown with its backticks as text."""
+    lines = code.rstrip("\n").split("\n")
+    opening = _OPENING.match(lines[0]) if len(lines) >= 2 else None
+    if opening is None or lines[-1].strip() != opening.group(1) or \
+            any(line.strip().startswith(opening.group(1)[:3]) for line in lines[1:-1]):
+        return None
+    return opening.group(2).strip(), "".join(line + "\n" for line in lines[1:-1])
+
+
+_OPENING = re.compile(r"^(`{3,}|~{3,})([^`]*)$")
+
+
 def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:
     start, end = token.map[0] + offset, token.map[1] + offset  # type: ignore[index]
     if token.type == "code_block":
+        fenced = fence_inside(token.content)
+        if fenced is not None:  # a fence typed four spaces in, outside a list: its code, in its language
+            return Fence(language=info_language(fenced[0]), code=fenced[1], line_start=start + 1, line_end=end,
+                         closed=True, label=label or info_label(fenced[0]))
         return Fence(language="", code=token.content, line_start=start + 1, line_end=end, closed=True, label=label)
     last = FENCE_LINE.match(lines[end - 1]) if end - 1 < len(lines) else None
     closed = end - start >= 2 and last is not None and last.group(1)[0] == token.markup[0] \

@@ -140,3 +140,12 @@ def test_a_shallow_closing_fence_loses_no_section(write_guide):
     assert [e.title for e in kb.entries] == ["alpha", "beta", "gamma"]
     assert [e.code[0].code for e in kb.entries] == [f"const {n} = 1;\n" for n in ("alpha", "beta", "gamma")]
     assert len([w for w in kb.manifest.warnings if "never closes" in w.message]) == 3
+
+
+def test_a_fence_typed_four_spaces_in_outside_a_list_is_code_in_its_language():
+    """CommonMark reads it as indented code holding the backticks; a reader wants the code."""
+    document = markdown.parse_document("  > Why?\n\n    ```javascript\n    f();\n\n    g();\n    ```\n\n"
+                                       "Text.\n\n    plain()\n\nMore.\n\n    ```md\n    ```js\n    x\n    ```\n    ```\n")
+    fences = [(f.language, f.code) for b in document.blocks for f in b.fences]
+    assert fences == [("javascript", "f();\n\ng();\n"), ("", "plain()\n"),
+                      ("", "```md\n```js\nx\n```\n```\n")]  # a fence of fences stays as written
