@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from patternkb.index import history
+from patternkb.index import history as release_history
 
 FILENAME = "doctable.bin"
 NO_PARENT = -1
@@ -82,7 +82,7 @@ class DocTable:
     def weights(self) -> np.ndarray:
         """How much each document's score counts: less for release history (index/history.py)."""
         weights = np.ones(len(self.kinds))
-        weights[np.array(self.history, dtype=np.intp)] = history.WEIGHT
+        weights[np.array(self.history, dtype=np.intp)] = release_history.WEIGHT
         return weights
 
     def parts_of(self, entry: int) -> list[int]:

@@ -73,7 +73,7 @@ class Assembler:
         section_titles: dict[int, str] = {}
         split = [split_icon(draft.heading) for draft in guide.sections]
         claims = section_parts(ids, [title for _, title in split], [d.file for d in guide.sections],
-                               site_page=guide.one_of_many)
+                               one_of_many=guide.one_of_many)
         for draft, (icon, title), parts in zip(guide.sections, split, claims):
             sid = ids.claim(*parts)
             section_ids[id(draft)] = sid

@@ -83,9 +83,9 @@ def page_name(file: str) -> str:
     return path.stem
 
 
-def section_parts(ids: Ids, titles: Sequence[str], files: Sequence[str], *, site_page: bool) -> list[tuple[str, ...]]:
+def section_parts(ids: Ids, titles: Sequence[str], files: Sequence[str], *, one_of_many: bool) -> list[tuple[str, ...]]:
     """What each section of a guide (its titles and files, in order) claims its id by. A page of
-    a folder of several (`site_page`) qualifies every section not named as the page itself:
+    a folder of several (`one_of_many`) qualifies every section not named as the page itself:
     whether another page has its title depends on pages not read yet."""
     pages: dict[str, set[str]] = {}
     for title, file in zip(titles, files):
@@ -93,7 +93,7 @@ def section_parts(ids: Ids, titles: Sequence[str], files: Sequence[str], *, site
     found = []
     for title, file in zip(titles, files):
         base, page = ids.base(title), page_name(file)
-        qualified = not _names(title, page) if site_page else len(pages[base]) > 1 or base in ids.taken
+        qualified = not _names(title, page) if one_of_many else len(pages[base]) > 1 or base in ids.taken
         found.append((page, title) if qualified else (title,))
     return found
 

@@ -15,6 +15,8 @@ from markdown_it.token import Token
 from patternkb.kb import html
 from patternkb.kb.cuts import CHUNK_LINES, FENCE_LINE, segments
 from patternkb.kb.headings import MAX_LABEL, github_anchor
+from patternkb.kb.front_matter import front_matter_end, open_front_matter_end
+from patternkb.kb.info_string import fence_inside, info_label, info_language
 from patternkb.kb.link_syntax import code_spans, in_code
 from patternkb.kb.rules import first_sentence, rule_number_and_name
 
@@ -27,8 +29,6 @@ _KINDS = {
     "html_block": "html", "blockquote_open": "quote", "hr": "rule",
 }
 # Front matter: `key: value` lines, list items and indented continuations, at most this long.
-_MAX_FRONT_MATTER = 200
-_YAML_LINE = re.compile(r"^(\s*$|\s*#|[\w\"'-][^:]*:|\s+\S|-\s)")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 # The bold words that lead a list item: "[1.1](#x) **Constants**: use const".
 _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*(?=\S)(.+?)(?<=\S)\*\*")  # may hold `*` in code
@@ -36,7 +36,6 @@ _BOLD_LEAD = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)\s*)?\*\*(?=\S)(.+?)(?<=\S)\*\*
 _CELL_LEAD = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?[ \t]*([^\n]*)")
 # A paragraph that is a bold label and nothing else: "**Python 3.9 and above**".
 _LABEL_ALONE = re.compile(rf"^\*\*([^*\n]{{1,{MAX_LABEL}}}?):?\*\*:?\s*$")
-_INFO_LABEL = re.compile(r"""\s\[([^\]]+)\]|\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 @dataclass
@@ -151,8 +150,8 @@ def parse_document(text: str, chunk_lines: int | None = None) -> Document:
     link may use a definition from anywhere in the file."""
     lines = text.split("\n")
     blocks: list[Block] = []
-    first = _front_matter_end(lines)
-    open_front_matter = not first and bool(first := _open_front_matter_end(lines))
+    first = front_matter_end(lines)
+    open_front_matter = not first and bool(first := open_front_matter_end(lines))
     if first:
         blocks.append(Block(kind="front-matter", line_start=1, line_end=first,
                             markdown="\n".join(lines[:first]), text=""))
@@ -231,31 +230,6 @@ def remap_lines(document: Document, origin: list[int]) -> None:
             link.line = at(link.line)
     document.unclosed = [at(line) for line in document.unclosed]
     document.undefined = [(at(line), label) for line, label in document.undefined]
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """The number of lines of a YAML front matter block (`---` ... `---`) at the top, else 0."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):
-        if lines[n].strip() in ("---", "..."):
-            return n + 1 if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
-    return 0
-
-
-def _open_front_matter_end(lines: list[str]) -> int:
-    """The lines of a front matter whose closing `---` is missing (`---`, then `key: value` lines
-    to a blank line): else its keys became the page's first words, without a word said."""
-    if len(lines) < 2 or lines[0].strip() != "---" or not _YAML_KEY.match(lines[1]):
-        return 0
-    for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):
-        if not lines[n].strip() or _HEADING_LINE.match(lines[n]):  # a heading is the page's, not a comment
-            return n if all(_YAML_LINE.match(line) for line in lines[1:n]) else 0
-    return 0
-
-
-_HEADING_LINE = re.compile(r"^#{1,6}\s")
-_YAML_KEY = re.compile(r"^[a-z_][\w-]*:(\s|$)")  # "Note: …" after a rule is prose
 
 
 def _described(front_matter: list[str]) -> list[Block]:
@@ -395,56 +369,6 @@ def _blocks(tokens: list[Token], lines: list[str], offset: int, converter: html.
                 current.markdown = html.clean_markdown(current.markdown)
                 current.inline = html.clean_markdown(current.inline)
     return blocks
-
-
-def info_language(info: str) -> str:
-    """The language a fence's info string names: its first word, without what mdBook and rustdoc
-    add after a comma (`rust,ignore`, `rust,no_run`) or Pandoc's braces and dot (`{.python}`);
-    a chunk of Quarto or R Markdown names it in braces (`{r setup, include=FALSE}`), MyST after
-    its code directive (`{code-block} python`)."""
-    braced = re.match(r"^\{([^}]*)\}\s*(.*)$", info.strip())
-    inner, rest = braced.groups() if braced else (info, "")
-    if braced and _first_word(inner) in CODE_DIRECTIVES:
-        inner = rest  # `{code-block} python`: the language after the directive (read once, not again)
-    return _first_word(inner.strip().strip("{}"))
-
-
-def _first_word(text: str) -> str:
-    """The first word that is not an attribute (`linenums="1 2"`, `hl_lines=3`) nor an id (`#x`)."""
-    words = [w for w in _INFO_WORD.findall(text) if "=" not in w and not w.startswith("#")]
-    return words[0].lstrip(".").lower() if words else ""
-
-
-# A word of an info string: an attribute with its value, quoted (spaces and all; a quote left
-# open takes the rest of the line) or not, or a word.
-_INFO_WORD = re.compile(r"""[^\s,=]+=(?:"[^"]*"?|'[^']*'?|[^\s,]*)|[^\s,]+""")
-
-
-# MyST's directives whose content is code, in the language named after them.
-CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode", "code-cell"})
-
-
-def info_label(info: str) -> str:
-    """What a fence's info string calls its code, after the language: VitePress's `sh [npm]`,
-    Docusaurus's and others' `js title="wdio.conf.js"`; "" when it says nothing."""
-    match = _INFO_LABEL.search(info)
-    label = next((g for g in match.groups() if g), "") if match else ""
-    return label.strip() if len(label.strip()) <= MAX_LABEL else ""
-
-
-def fence_inside(code: str) -> tuple[str, str] | None:
-    """(info string, code) of an indented code block that is one fenced block whole (its first
-    line opens a fence, its last closes it, none between does): an author's fence indented four
-    spaces under a list the item had ended, shown with its backticks as text."""
-    lines = code.rstrip("\n").split("\n")
-    opening = _OPENING.match(lines[0]) if len(lines) >= 2 else None
-    if opening is None or lines[-1].strip() != opening.group(1) or \
-            any(line.strip().startswith(opening.group(1)[:3]) for line in lines[1:-1]):
-        return None
-    return opening.group(2).strip(), "".join(line + "\n" for line in lines[1:-1])
-
-
-_OPENING = re.compile(r"^(`{3,}|~{3,})([^`]*)$")
 
 
 def _fence(token: Token, lines: list[str], offset: int, label: str) -> Fence:

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from patternkb.kb.build import build_kb
 from patternkb.kb.html import KNOWN_TAGS
-from patternkb.kb.markdown import fence_inside
+from patternkb.kb.info_string import fence_inside
 
 CORPORA = Path(os.environ.get("PATTERNKB_CORPORA", Path(__file__).resolve().parents[2].parent / "shared" / "corpora"))
 GUIDES = ["uber-go-guide/style.md", "uber-go-guide/src", "rust-api-guidelines", "google-pyguide/pyguide.md"]
@@ -46,7 +46,7 @@ def test_every_block_is_accounted_for(corpus):
 def test_every_code_block_is_in_an_entry_verbatim(corpus):
     path, kb = corpus
     md = MarkdownIt("commonmark", {"html": True})
-    # An indented block that is one fence whole is its code (kb/markdown.fence_inside).
+    # An indented block that is one fence whole is its code (kb/info_string.fence_inside).
     fences = Counter(fence_inside(t.content)[1] if t.type == "code_block" and fence_inside(t.content) else t.content
                      for f in _markdown_files(path) for t in md.parse(f.read_text(encoding="utf-8"))
                      if t.type in ("fence", "code_block"))

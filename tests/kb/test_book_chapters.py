@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from patternkb.kb.build import build_kb
-from patternkb.kb.markdown import info_language
+from patternkb.kb.info_string import info_language
 
 
 def _book(root: Path, chapters: dict[str, str], summary: str) -> Path:
