@@ -21,7 +21,7 @@ def front_matter_end(lines: list[str]) -> int:
 
 def open_front_matter_end(lines: list[str]) -> int:
     """The lines of a front matter whose closing `---` is missing (`---`, then `key: value` lines
-    to a blank line): else its keys became the page's first words, without a word said."""
+    to a blank line or a heading): else its keys became the page's first words, without a word said."""
     if len(lines) < 2 or lines[0].strip() != "---" or not _YAML_KEY.match(lines[1]):
         return 0
     for n in range(1, min(len(lines), _MAX_FRONT_MATTER)):

@@ -23,7 +23,8 @@ from patternkb.kb import html
 _NUMBERED = re.compile(r"^\[(\d+(?:\.\d+)*\.?)\]\(#[^)\s]+\)\s*(\S.*)", re.DOTALL)
 _BOLD = re.compile(r"^\*\*([^*]+)\*\*|^__([^_]+)__")
 # Where the rule's first sentence ends: a full stop, colon or semicolon before a space, a line end.
-_SENTENCE_END = re.compile(r"[.:;](?=\s|$)|\n")
+# An abbreviation's last stop ("e.g.", "i.e.": letters and stops) ends no sentence.
+_SENTENCE_END = re.compile(r"(?<![\s(][A-Za-z]\.[A-Za-z])[.:;](?=\s|$)|\n")
 _MAX_NAME = 80
 
 

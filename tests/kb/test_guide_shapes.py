@@ -486,3 +486,10 @@ def test_rules_written_as_plain_items_each_with_its_code_are_named_parts(write_g
     words = "".join(f"- {word}\n\n  ```sh\n  tool {word}\n  ```\n\n" if n == 2 else f"- {word}\n\n"
                     for n, word in enumerate(("alpha", "beta", "gamma")))
     assert not build_kb([write_guide(f"# Tool\n\n## Words\n\n{words}")]).entries[0].parts  # one in three with code
+
+
+def test_a_rule_s_name_runs_past_an_abbreviation():
+    from patternkb.kb.rules import first_sentence
+
+    assert first_sentence("Install black (e.g. with pip) first. Then run it.") == "Install black (e.g. with pip) first"
+    assert first_sentence("Use it, i.e. always.") == "Use it, i.e. always"
