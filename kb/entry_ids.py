@@ -24,13 +24,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
+from patternkb.kb.links import page_name
 from patternkb.kb.slugs import slugify
 
 MAX_SLUG = 64
-# The names a folder's own page goes by: such a page is called by its folder's name.
-_FOLDER_PAGES = {"readme", "index", "_index"}
 
 
 @dataclass
@@ -72,15 +70,6 @@ def guide_parts(ids: Ids, title: str, file: str) -> tuple[str, ...]:
     if ids.base(title) not in ids.taken:
         return (title,)
     return (file,) if _names(title, name) else (f"{title} {name}",)
-
-
-def page_name(file: str) -> str:
-    """A page's name as its site's address has it: its file's, or its folder's for the folder's
-    own page (README.md, index.md)."""
-    path = PurePosixPath(file)
-    if path.stem.lower() in _FOLDER_PAGES and path.parent.name:
-        return path.parent.name
-    return path.stem
 
 
 def section_parts(ids: Ids, titles: Sequence[str], files: Sequence[str], *, one_of_many: bool) -> list[tuple[str, ...]]:

@@ -22,6 +22,14 @@ NOT_GUIDES = frozenset({"node_modules", "site-packages", "venv", "vendor", "targ
 _LINKED_SUFFIXES = ("", *PAGE_SUFFIXES, ".html", ".htm")
 # A folder's own page, as GitHub, static site generators and Hugo (`_index.md`) name it.
 _INDEX_PAGES = ("README.md", "index.md", "readme.md", "index.mdx", "_index.md")
+_INDEX_NAMES = frozenset(posixpath.splitext(name)[0].lower() for name in _INDEX_PAGES)
+
+
+def page_name(file: str) -> str:
+    """A page's name as its site's address has it: its file's, or its folder's for the folder's
+    own page (README.md, index.md), as a repository's README is its repository's."""
+    stem, folder = posixpath.splitext(posixpath.basename(file))[0], posixpath.basename(posixpath.dirname(file))
+    return folder if stem.lower() in _INDEX_NAMES and folder else stem
 
 
 @dataclass

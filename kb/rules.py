@@ -7,8 +7,7 @@ sub-heading would be: search finds it on its own and opens the entry at it. Two 
   for indentation." over a code block): at least MIN_RULES items, most led by bold words
   (LED_SHARE), at least half of them holding code; or most of them (CODE_SHARE) holding code of
   their own, each rule its item's first sentence ("- Use single quotes for strings." over a code
-  block). One such
-  item alone, or a list of bold terms without code, is a list like any other.
+  block). One such item alone, or a list of bold terms without code, is a list like any other.
 
 kb/outline.py reads them from the parsed blocks, app/render.py from the tokens it renders: both ask
 `rule_names` of the same items, so each part gets its anchor where it starts."""

@@ -15,6 +15,7 @@ from patternkb.kb.encoding import EmptyGuide, counted, printable, read_guide_tex
 from patternkb.kb.headings import split_icon
 from patternkb.kb.html import html_title
 from patternkb.kb.includes import expand_with_lines, includes_in
+from patternkb.kb.links import page_name
 from patternkb.kb.markdown import Block, Document, front_matter_title, parse_document, remap_lines
 from patternkb.kb.outline import CHECKLIST, Outline, meaningful
 
@@ -42,8 +43,6 @@ def read_document(text: str, display: str, warnings: list[tuple[str, int | None,
 
 
 _WORD = re.compile(r"[^\W_]")
-# The names a folder's own page goes by (GitHub shows README, a web server index).
-_FOLDER_PAGES = {"readme", "index"}
 
 
 def detect_pattern_level(blocks: list[Block]) -> int:
@@ -122,14 +121,6 @@ def _pictures_only(block: Block) -> bool:
     return not _PICTURE.sub("", block.markdown).strip() and not _TELLING_ALT.search(block.markdown)
 
 
-def _name_of(path: Path) -> str:
-    """What a guide is called when it says nothing itself: its file's name, or for a folder's
-    own page (README.md, index.md) the folder's, as a repository's README is its repository's."""
-    if path.stem.lower() in _FOLDER_PAGES and path.resolve().parent.name:
-        return path.resolve().parent.name
-    return path.stem
-
-
 def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | None,
                      display: str, file: str | None = None, root: Path | None = None,
                      wiki_page_last: bool = False, one_of_many: bool = False, title: str | None = None) -> DraftGuide:
@@ -163,7 +154,9 @@ def load_single_file(path: Path, *, pattern_level: int | None, encoding: str | N
             not meaningful([b for b in blocks if b.kind != "front-matter"]):
         # A page of prose alone is one entry (under its front matter's title, or its file's name).
         raise EmptyGuide("no headings, no code and no text: nothing to make entries from", file=display)
-    guide = DraftGuide(title=printable(title or _name_of(path)), file=file, layout="single-file", pattern_level=level,
+    # Called, when it says nothing itself, by the menu's title, else as its address names it.
+    name = title or page_name(path.resolve().as_posix())
+    guide = DraftGuide(title=printable(name), file=file, layout="single-file", pattern_level=level,
                        sections=[], patterns=[], checklist=[], texts={file: document.lines},
                        repaired_runs=repaired_runs, sha256=sha256, warnings=warnings,
                        documents={file: document}, displays={file: display}, one_of_many=one_of_many)
